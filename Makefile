@@ -1,0 +1,97 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# drlb top-level build.
+#
+#   make                    module for the running kernel (or for every
+#                           installed Debian kernel if the running one has
+#                           no headers) and drlbctl
+#   make KVER=6.12          module for one kernel (alias or full release)
+#   make KVER=all           module for every installed kernel
+#   make KDIR=/path/to/tree module against a kernel build tree
+#   make C=2                as above, and run sparse over the module
+#   make check              everything the CI runs (see README.md)
+#   make demo               boot the test VM and show drlb working
+#
+# Each kernel gets its own out-of-tree build directory, build/<release>/,
+# holding a copy of the module sources, so builds never collide.
+
+VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\([^"]*\)"$$/\1/p' dkms.conf)
+TOP := $(CURDIR)
+BUILD := $(TOP)/build
+KVER_SH := $(TOP)/selftests/vm/kver.sh
+
+ifneq ($(KDIR),)
+KRELS := custom
+else
+ifeq ($(KVER),)
+KVER := $(if $(wildcard /lib/modules/$(shell uname -r)/build),$(shell uname -r),all)
+endif
+KRELS := $(shell $(KVER_SH) $(KVER))
+endif
+
+MODULE_SRCS := Kbuild dkms.conf $(wildcard kmod/*.[ch]) include/uapi/linux/drlb.h
+
+# Developer builds: W=1 and warnings are errors. dkms builds use Kbuild
+# directly and do not get -Werror, so a newer compiler cannot break users.
+KBUILD_FLAGS := W=1 KCFLAGS=-Werror $(if $(C),C=$(C))
+
+.PHONY: all module tools clean check unit sparse demo vm-shell install \
+	uninstall version print-krels
+
+all: module tools
+
+print-krels:
+	@echo $(KRELS)
+
+version:
+	@echo $(VERSION)
+
+module: $(addprefix module-,$(KRELS))
+	@test -n "$(KRELS)" || { echo "no kernel headers found: install linux-headers-amd64" >&2; exit 1; }
+
+module-%: $(MODULE_SRCS)
+	@mkdir -p $(BUILD)/$*/kmod $(BUILD)/$*/include/uapi/linux
+	@cp -p -u Kbuild dkms.conf $(BUILD)/$*/
+	@cp -p -u kmod/*.[ch] $(BUILD)/$*/kmod/
+	@cp -p -u include/uapi/linux/drlb.h $(BUILD)/$*/include/uapi/linux/
+	$(MAKE) -C $(if $(filter custom,$*),$(KDIR),/lib/modules/$*/build) \
+		M=$(BUILD)/$* $(KBUILD_FLAGS) modules
+
+tools:
+	$(MAKE) -C userspace DRLB_VERSION=$(VERSION)
+
+unit:
+	$(MAKE) -C userspace DRLB_VERSION=$(VERSION) unit
+
+# sparse over every file of the module, for each kernel; any report fails.
+sparse:
+	@set -e; for k in $(KRELS); do \
+		touch kmod/*.c; \
+		$(MAKE) --no-print-directory module-$$k C=2 \
+			>$(BUILD)/sparse-$$k.log 2>&1 || { cat $(BUILD)/sparse-$$k.log; exit 1; }; \
+		if grep -E '(warning|error):' $(BUILD)/sparse-$$k.log; then \
+			echo "sparse: reports for $$k (see above)"; exit 1; fi; \
+		echo "sparse: $$k clean"; \
+	done
+
+check:
+	selftests/install-deps.sh
+	selftests/check.sh
+
+demo:
+	selftests/install-deps.sh
+	selftests/demo.sh
+
+# A root shell in the test VM: make vm-shell KVER=6.12
+vm-shell: module
+	selftests/vm/vmrun.sh -k $(firstword $(KRELS)) --shell
+
+install:
+	$(MAKE) -C userspace DRLB_VERSION=$(VERSION) install
+
+uninstall:
+	$(MAKE) -C userspace uninstall
+
+clean:
+	rm -rf $(BUILD)
+	$(MAKE) -C userspace clean

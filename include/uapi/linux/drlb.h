@@ -1,0 +1,288 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * drlb - Linux Direct Routing (LVS-DR) load balancer: generic netlink API.
+ *
+ * Family name: DRLB_GENL_NAME ("drlb"), version DRLB_GENL_VERSION.
+ * All state is per network namespace; every command acts on the netns of
+ * the requesting socket. Commands that change state need CAP_NET_ADMIN in
+ * the initial user namespace (GENL_ADMIN_PERM). Every rejected request
+ * carries an extended-ack message and, where one is to blame, the offending
+ * attribute. Attributes are validated strictly: unknown attributes, wrong
+ * types and out-of-range values are rejected.
+ *
+ * Conventions
+ *   - Addresses are DRLB_*_A_ADDR (NLA_BINARY): 4 bytes in network byte
+ *     order for AF_INET. DRLB_*_A_AF (u16) names the family explicitly; only
+ *     AF_INET is accepted today, AF_INET6 is reserved for a later version.
+ *   - Ports are u16 in host byte order. Port 0 in a service means "every
+ *     port of the VIP".
+ *   - Counters are u64 (padded with DRLB_*_A_PAD); times are u32 seconds
+ *     unless the name says _MS.
+ *   - Nested attributes group one object each: a service, a real server
+ *     ("dest"), a connection, an ARP rule.
+ *
+ * A service is identified by (AF, PROTOCOL, ADDR, PORT); a dest by its
+ * service plus (ADDR). A request names a service with a nested
+ * DRLB_A_SERVICE holding at least those four keys.
+ *
+ * Commands (-> request attributes, <- reply attributes)
+ *
+ * DRLB_CMD_GET_INFO: do
+ *   <- DRLB_A_VERSION: string, module version ("0.1.0")
+ *      DRLB_A_API_VERSION: u32, DRLB_API_VERSION the module speaks
+ *      DRLB_A_FEATURES: u64, DRLB_F_* bits the module supports
+ *      DRLB_A_SCHEDULERS: nested, one DRLB_A_SCHED_NAME string per
+ *                         scheduler
+ *
+ * DRLB_CMD_NEW_SERVICE: do, admin
+ *   -> DRLB_A_SERVICE: nested
+ *        DRLB_SVC_A_AF, _PROTOCOL, _ADDR, _PORT: required keys
+ *        DRLB_SVC_A_SCHED_NAME: string, default "wlc"
+ *        DRLB_SVC_A_PERSIST_TIMEOUT: u32 seconds, 0 = not persistent
+ *        DRLB_SVC_A_PERSIST_NETMASK: u8 prefix length (0..32), default 32
+ *        DRLB_SVC_A_EXPIRE_NODEST: u8 0/1, default 1: when a dest is
+ *          deleted its flows are expired; 0 reschedules them instead
+ *   EEXIST if the service exists.
+ *
+ * DRLB_CMD_SET_SERVICE: do, admin
+ *   -> DRLB_A_SERVICE as for NEW; only the attributes present change.
+ *   ENOENT if the service does not exist.
+ *
+ * DRLB_CMD_DEL_SERVICE: do, admin
+ *   -> DRLB_A_SERVICE with the four keys. Its dests and flows go with it.
+ *
+ * DRLB_CMD_GET_SERVICE: do (keys given) or dump (all services)
+ *   <- DRLB_A_SERVICE: nested, the keys and settings above plus
+ *        DRLB_SVC_A_NUM_DESTS: u32
+ *        DRLB_SVC_A_STATS: nested DRLB_STATS_A_*
+ *
+ * DRLB_CMD_NEW_DEST / DRLB_CMD_SET_DEST: do, admin
+ *   -> DRLB_A_SERVICE (keys), DRLB_A_DEST: nested
+ *        DRLB_DEST_A_AF, DRLB_DEST_A_ADDR: required keys (the real server
+ *          IP, which must be on a directly connected network)
+ *        DRLB_DEST_A_WEIGHT: u32 0..65535, default 1; 0 drains the dest
+ *          (no new flows, existing flows continue)
+ *
+ * DRLB_CMD_DEL_DEST: do, admin
+ *   -> DRLB_A_SERVICE (keys), DRLB_A_DEST (keys). The dest's flows are
+ *      expired or rescheduled, per the service's EXPIRE_NODEST.
+ *
+ * DRLB_CMD_GET_DEST: do (service and dest keys) or dump (service keys
+ *   required: the dests of that service)
+ *   <- DRLB_A_SERVICE (keys), DRLB_A_DEST: nested, the above plus
+ *        DRLB_DEST_A_ACTIVE_CONNS, _INACTIVE_CONNS: u32
+ *        DRLB_DEST_A_IFINDEX: u32, egress device (0 if unresolved)
+ *        DRLB_DEST_A_LLADDR: binary 6, cached MAC (absent if unresolved)
+ *        DRLB_DEST_A_STATS: nested DRLB_STATS_A_*
+ *
+ * DRLB_CMD_FLUSH: do, admin. Deletes every service, dest and flow.
+ *   -> DRLB_A_FLUSH_ARP: flag, also delete every ARP rule
+ *
+ * DRLB_CMD_GET_CONFIG: do
+ *   <- DRLB_A_CONFIG: nested DRLB_CFG_A_*
+ * DRLB_CMD_SET_CONFIG: do, admin
+ *   -> DRLB_A_CONFIG: nested; only the attributes present change
+ *        DRLB_CFG_A_TIMEOUT_TCP_EST, _TCP_SYN, _TCP_FIN, _TCP_CLOSE,
+ *          _UDP, _SCTP, _OTHER: u32 seconds, 1..(INT_MAX/HZ)
+ *        DRLB_CFG_A_CONN_MAX: u32, bound on the connection table
+ *        DRLB_CFG_A_MH_TABLE_SIZE: u32, a prime, 251..1048573
+ *        DRLB_CFG_A_MH_SEED: u32, Maglev hash seed; directors with the
+ *          same seed, table size and dests pick the same dest
+ *      (GET also returns DRLB_CFG_A_CONN_COUNT: u32, current entries,
+ *       and DRLB_CFG_A_CONN_ENTRY_SIZE: u32, bytes per entry)
+ *
+ * DRLB_CMD_GET_CONN: dump, optionally filtered by DRLB_A_SERVICE (keys)
+ *   <- DRLB_A_CONN: nested DRLB_CONN_A_*
+ *
+ * DRLB_CMD_GET_STATS: do
+ *   <- DRLB_A_STATS: nested DRLB_STATS_A_*, netns-wide totals and drops
+ *
+ * DRLB_CMD_ZERO: do, admin. Zeroes the counters of every service and
+ *   dest and the netns totals, or of one service if DRLB_A_SERVICE given.
+ *
+ * DRLB_CMD_NEW_ARP / DRLB_CMD_DEL_ARP: do, admin (real-server role)
+ *   -> DRLB_A_ARP: nested
+ *        DRLB_ARP_A_AF, DRLB_ARP_A_ADDR: required, the VIP
+ *        DRLB_ARP_A_IFINDEX: u32, device the rule applies to; absent or 0
+ *          means every device
+ *   With a rule for VIP the host neither answers ARP requests for VIP
+ *   nor sends ARP with VIP as sender address (it is rewritten to the
+ *   device's best local address, or the packet is dropped).
+ *   NEW: EEXIST if the same rule exists. DEL: ENOENT if it does not.
+ *
+ * DRLB_CMD_GET_ARP: dump
+ *   <- DRLB_A_ARP: nested, the keys plus DRLB_ARP_A_STATS:
+ *        nested DRLB_ARP_STATS_A_*
+ */
+
+#ifndef _UAPI_LINUX_DRLB_H
+#define _UAPI_LINUX_DRLB_H
+
+#define DRLB_GENL_NAME		"drlb"
+#define DRLB_GENL_VERSION	1
+/* Bumped when the attribute contract changes incompatibly. */
+#define DRLB_API_VERSION	1
+
+#define DRLB_SCHED_NAME_MAX	16
+
+enum drlb_cmd {
+	DRLB_CMD_UNSPEC,
+	DRLB_CMD_GET_INFO,
+	DRLB_CMD_NEW_SERVICE,
+	DRLB_CMD_SET_SERVICE,
+	DRLB_CMD_DEL_SERVICE,
+	DRLB_CMD_GET_SERVICE,
+	DRLB_CMD_NEW_DEST,
+	DRLB_CMD_SET_DEST,
+	DRLB_CMD_DEL_DEST,
+	DRLB_CMD_GET_DEST,
+	DRLB_CMD_FLUSH,
+	DRLB_CMD_GET_CONFIG,
+	DRLB_CMD_SET_CONFIG,
+	DRLB_CMD_GET_CONN,
+	DRLB_CMD_GET_STATS,
+	DRLB_CMD_ZERO,
+	DRLB_CMD_NEW_ARP,
+	DRLB_CMD_DEL_ARP,
+	DRLB_CMD_GET_ARP,
+	__DRLB_CMD_MAX
+};
+#define DRLB_CMD_MAX (__DRLB_CMD_MAX - 1)
+
+/* Feature bits reported in DRLB_A_FEATURES. */
+#define DRLB_F_DIRECTOR_IPV4	(1ULL << 0)	/* DR forwarding of IPv4 */
+#define DRLB_F_ARP_SUPPRESS	(1ULL << 1)	/* real-server ARP rules */
+
+enum drlb_attr {
+	DRLB_A_UNSPEC,
+	DRLB_A_PAD,
+	DRLB_A_VERSION,		/* string */
+	DRLB_A_API_VERSION,	/* u32 */
+	DRLB_A_FEATURES,	/* u64 */
+	DRLB_A_SCHEDULERS,	/* nested: DRLB_A_SCHED_NAME* */
+	DRLB_A_SCHED_NAME,	/* string */
+	DRLB_A_SERVICE,		/* nested: DRLB_SVC_A_* */
+	DRLB_A_DEST,		/* nested: DRLB_DEST_A_* */
+	DRLB_A_CONFIG,		/* nested: DRLB_CFG_A_* */
+	DRLB_A_CONN,		/* nested: DRLB_CONN_A_* */
+	DRLB_A_STATS,		/* nested: DRLB_STATS_A_* */
+	DRLB_A_ARP,		/* nested: DRLB_ARP_A_* */
+	DRLB_A_FLUSH_ARP,	/* flag */
+	__DRLB_A_MAX
+};
+#define DRLB_A_MAX (__DRLB_A_MAX - 1)
+
+enum drlb_svc_attr {
+	DRLB_SVC_A_UNSPEC,
+	DRLB_SVC_A_PAD,
+	DRLB_SVC_A_AF,			/* u16 */
+	DRLB_SVC_A_PROTOCOL,		/* u8: IPPROTO_TCP/UDP/SCTP */
+	DRLB_SVC_A_ADDR,		/* binary: 4 bytes for AF_INET */
+	DRLB_SVC_A_PORT,		/* u16, host order; 0 = all ports */
+	DRLB_SVC_A_SCHED_NAME,		/* string */
+	DRLB_SVC_A_PERSIST_TIMEOUT,	/* u32 seconds; 0 = off */
+	DRLB_SVC_A_PERSIST_NETMASK,	/* u8 prefix length */
+	DRLB_SVC_A_EXPIRE_NODEST,	/* u8 0/1 */
+	DRLB_SVC_A_NUM_DESTS,		/* u32, read-only */
+	DRLB_SVC_A_STATS,		/* nested: DRLB_STATS_A_* */
+	__DRLB_SVC_A_MAX
+};
+#define DRLB_SVC_A_MAX (__DRLB_SVC_A_MAX - 1)
+
+enum drlb_dest_attr {
+	DRLB_DEST_A_UNSPEC,
+	DRLB_DEST_A_PAD,
+	DRLB_DEST_A_AF,			/* u16 */
+	DRLB_DEST_A_ADDR,		/* binary: 4 bytes for AF_INET */
+	DRLB_DEST_A_WEIGHT,		/* u32, 0..65535 */
+	DRLB_DEST_A_ACTIVE_CONNS,	/* u32, read-only */
+	DRLB_DEST_A_INACTIVE_CONNS,	/* u32, read-only */
+	DRLB_DEST_A_IFINDEX,		/* u32, read-only */
+	DRLB_DEST_A_LLADDR,		/* binary 6, read-only */
+	DRLB_DEST_A_STATS,		/* nested: DRLB_STATS_A_* */
+	__DRLB_DEST_A_MAX
+};
+#define DRLB_DEST_A_MAX (__DRLB_DEST_A_MAX - 1)
+
+enum drlb_cfg_attr {
+	DRLB_CFG_A_UNSPEC,
+	DRLB_CFG_A_TIMEOUT_TCP_EST,	/* u32 seconds, default 900 */
+	DRLB_CFG_A_TIMEOUT_TCP_SYN,	/* u32 seconds, default 60 */
+	DRLB_CFG_A_TIMEOUT_TCP_FIN,	/* u32 seconds, default 120 */
+	DRLB_CFG_A_TIMEOUT_TCP_CLOSE,	/* u32 seconds, default 10 */
+	DRLB_CFG_A_TIMEOUT_UDP,		/* u32 seconds, default 300 */
+	DRLB_CFG_A_TIMEOUT_SCTP,	/* u32 seconds, default 900 */
+	DRLB_CFG_A_TIMEOUT_OTHER,	/* u32 seconds, default 60 */
+	DRLB_CFG_A_CONN_MAX,		/* u32, default 1048576 */
+	DRLB_CFG_A_MH_TABLE_SIZE,	/* u32 prime, default 65537 */
+	DRLB_CFG_A_MH_SEED,		/* u32, default 0 */
+	DRLB_CFG_A_CONN_COUNT,		/* u32, read-only */
+	DRLB_CFG_A_CONN_ENTRY_SIZE,	/* u32 bytes, read-only */
+	__DRLB_CFG_A_MAX
+};
+#define DRLB_CFG_A_MAX (__DRLB_CFG_A_MAX - 1)
+
+/* Connection states as the director sees them (client->server only). */
+enum drlb_conn_state {
+	DRLB_CONN_S_NONE,	/* UDP, SCTP and other protocols */
+	DRLB_CONN_S_SYN,	/* TCP: SYN seen, no ACK yet */
+	DRLB_CONN_S_EST,	/* TCP: ACK seen */
+	DRLB_CONN_S_FIN,	/* TCP: FIN seen */
+	DRLB_CONN_S_CLOSE,	/* TCP: RST seen */
+	__DRLB_CONN_S_MAX
+};
+
+enum drlb_conn_attr {
+	DRLB_CONN_A_UNSPEC,
+	DRLB_CONN_A_PAD,
+	DRLB_CONN_A_AF,		/* u16 */
+	DRLB_CONN_A_PROTOCOL,	/* u8 */
+	DRLB_CONN_A_CADDR,	/* binary: client address */
+	DRLB_CONN_A_CPORT,	/* u16 */
+	DRLB_CONN_A_VADDR,	/* binary: virtual address */
+	DRLB_CONN_A_VPORT,	/* u16 */
+	DRLB_CONN_A_DADDR,	/* binary: real server address */
+	DRLB_CONN_A_STATE,	/* u8: enum drlb_conn_state */
+	DRLB_CONN_A_EXPIRES_MS,	/* u32: time left before expiry */
+	DRLB_CONN_A_PERSIST,	/* flag: a persistence template */
+	__DRLB_CONN_A_MAX
+};
+#define DRLB_CONN_A_MAX (__DRLB_CONN_A_MAX - 1)
+
+enum drlb_stats_attr {
+	DRLB_STATS_A_UNSPEC,
+	DRLB_STATS_A_PAD,
+	DRLB_STATS_A_CONNS,		/* u64: flows scheduled */
+	DRLB_STATS_A_PKTS,		/* u64: packets forwarded */
+	DRLB_STATS_A_BYTES,		/* u64: bytes forwarded (IP length) */
+	DRLB_STATS_A_DROP_NO_DEST,	/* u64: no usable real server */
+	DRLB_STATS_A_DROP_NO_NEIGH,	/* u64: RS MAC not resolved */
+	DRLB_STATS_A_DROP_MTU,		/* u64: DF and too big, ICMP sent */
+	DRLB_STATS_A_DROP_TABLE_FULL,	/* u64: connection table full */
+	DRLB_STATS_A_DROP_OTHER,	/* u64: malformed, no memory, ... */
+	__DRLB_STATS_A_MAX
+};
+#define DRLB_STATS_A_MAX (__DRLB_STATS_A_MAX - 1)
+
+enum drlb_arp_attr {
+	DRLB_ARP_A_UNSPEC,
+	DRLB_ARP_A_PAD,
+	DRLB_ARP_A_AF,		/* u16 */
+	DRLB_ARP_A_ADDR,	/* binary: the VIP */
+	DRLB_ARP_A_IFINDEX,	/* u32, 0 = every device */
+	DRLB_ARP_A_STATS,	/* nested: DRLB_ARP_STATS_A_* */
+	__DRLB_ARP_A_MAX
+};
+#define DRLB_ARP_A_MAX (__DRLB_ARP_A_MAX - 1)
+
+enum drlb_arp_stats_attr {
+	DRLB_ARP_STATS_A_UNSPEC,
+	DRLB_ARP_STATS_A_PAD,
+	DRLB_ARP_STATS_A_REQ_DROPPED,	/* u64: requests for VIP dropped */
+	DRLB_ARP_STATS_A_SRC_REWRITTEN,	/* u64: VIP sender rewritten */
+	DRLB_ARP_STATS_A_SRC_DROPPED,	/* u64: VIP sender, no other addr */
+	__DRLB_ARP_STATS_A_MAX
+};
+#define DRLB_ARP_STATS_A_MAX (__DRLB_ARP_STATS_A_MAX - 1)
+
+#endif /* _UAPI_LINUX_DRLB_H */

@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Kernel-version differences, in one place. Force-included into every
+ * object (see Kbuild), so the logic files are written against the newest
+ * API we support (6.12) and this header backfills older kernels (6.1).
+ * Prefer feature tests (#ifndef SYMBOL) over version numbers.
+ */
+#ifndef _DRLB_COMPAT_H
+#define _DRLB_COMPAT_H
+
+#include <linux/version.h>
+
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 1, 0)
+#error "drlb needs Linux 6.1 or newer"
+#endif
+
+/*
+ * 6.2 moved a dump request's parsed attributes from genl_dumpit_info into
+ * the embedded genl_info (genl_info_dump()).
+ */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 2, 0)
+#define drlb_dump_attrs(cb)	(genl_dumpit_info(cb)->attrs)
+#else
+#define drlb_dump_attrs(cb)	(genl_info_dump(cb)->attrs)
+#endif
+
+#endif /* _DRLB_COMPAT_H */

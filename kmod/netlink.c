@@ -1,0 +1,208 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * drlb: generic netlink family "drlb" - the family, its attribute policies
+ * and its operations table. The protocol is documented in
+ * include/uapi/linux/drlb.h; handlers for each kind of object live in their
+ * own files and are listed here.
+ *
+ * Every operation has its own top-level policy and is validated strictly
+ * (resv_start_op covers all commands). Operations that change state carry
+ * GENL_ADMIN_PERM: CAP_NET_ADMIN in the initial user namespace, as IPVS
+ * does, because the tables are not charged to the caller's memory cgroup.
+ */
+
+#include <linux/in.h>
+#include <linux/socket.h>
+#include <net/genetlink.h>
+#include <uapi/linux/drlb.h>
+
+#include "drlb.h"
+#include "netlink.h"
+
+/* ---- attribute policies ------------------------------------------------ */
+
+/*
+ * nla_policy.min/max are s16: u32 ranges need a netlink_range_validation
+ * (not const: 6.1 declares the policy pointer without const).
+ */
+static struct netlink_range_validation drlb_timeout_range = {
+	.min = 1, .max = DRLB_TIMEOUT_MAX,
+};
+static struct netlink_range_validation drlb_persist_range = {
+	.min = 0, .max = DRLB_TIMEOUT_MAX,
+};
+static struct netlink_range_validation drlb_weight_range = {
+	.min = 0, .max = 65535,
+};
+static struct netlink_range_validation drlb_conn_max_range = {
+	.min = 1, .max = 1U << 26,
+};
+static struct netlink_range_validation drlb_mh_size_range = {
+	.min = 251, .max = 1048573,
+};
+
+const struct nla_policy drlb_svc_policy[DRLB_SVC_A_MAX + 1] = {
+	[DRLB_SVC_A_AF]			= { .type = NLA_U16 },
+	[DRLB_SVC_A_PROTOCOL]		= { .type = NLA_U8 },
+	[DRLB_SVC_A_ADDR]		= { .type = NLA_BINARY, .len = 16 },
+	[DRLB_SVC_A_PORT]		= { .type = NLA_U16 },
+	[DRLB_SVC_A_SCHED_NAME]		= { .type = NLA_NUL_STRING,
+					    .len = DRLB_SCHED_NAME_MAX - 1 },
+	[DRLB_SVC_A_PERSIST_TIMEOUT]	= NLA_POLICY_FULL_RANGE(NLA_U32, &drlb_persist_range),
+	[DRLB_SVC_A_PERSIST_NETMASK]	= NLA_POLICY_MAX(NLA_U8, 32),
+	[DRLB_SVC_A_EXPIRE_NODEST]	= NLA_POLICY_MAX(NLA_U8, 1),
+	[DRLB_SVC_A_NUM_DESTS]		= { .type = NLA_REJECT },
+	[DRLB_SVC_A_STATS]		= { .type = NLA_REJECT },
+};
+
+const struct nla_policy drlb_dest_policy[DRLB_DEST_A_MAX + 1] = {
+	[DRLB_DEST_A_AF]		= { .type = NLA_U16 },
+	[DRLB_DEST_A_ADDR]		= { .type = NLA_BINARY, .len = 16 },
+	[DRLB_DEST_A_WEIGHT]		= NLA_POLICY_FULL_RANGE(NLA_U32, &drlb_weight_range),
+	[DRLB_DEST_A_ACTIVE_CONNS]	= { .type = NLA_REJECT },
+	[DRLB_DEST_A_INACTIVE_CONNS]	= { .type = NLA_REJECT },
+	[DRLB_DEST_A_IFINDEX]		= { .type = NLA_REJECT },
+	[DRLB_DEST_A_LLADDR]		= { .type = NLA_REJECT },
+	[DRLB_DEST_A_STATS]		= { .type = NLA_REJECT },
+};
+
+const struct nla_policy drlb_cfg_policy[DRLB_CFG_A_MAX + 1] = {
+	[DRLB_CFG_A_TIMEOUT_TCP_EST]	= NLA_POLICY_FULL_RANGE(NLA_U32, &drlb_timeout_range),
+	[DRLB_CFG_A_TIMEOUT_TCP_SYN]	= NLA_POLICY_FULL_RANGE(NLA_U32, &drlb_timeout_range),
+	[DRLB_CFG_A_TIMEOUT_TCP_FIN]	= NLA_POLICY_FULL_RANGE(NLA_U32, &drlb_timeout_range),
+	[DRLB_CFG_A_TIMEOUT_TCP_CLOSE]	= NLA_POLICY_FULL_RANGE(NLA_U32, &drlb_timeout_range),
+	[DRLB_CFG_A_TIMEOUT_UDP]	= NLA_POLICY_FULL_RANGE(NLA_U32, &drlb_timeout_range),
+	[DRLB_CFG_A_TIMEOUT_SCTP]	= NLA_POLICY_FULL_RANGE(NLA_U32, &drlb_timeout_range),
+	[DRLB_CFG_A_TIMEOUT_OTHER]	= NLA_POLICY_FULL_RANGE(NLA_U32, &drlb_timeout_range),
+	[DRLB_CFG_A_CONN_MAX]		= NLA_POLICY_FULL_RANGE(NLA_U32, &drlb_conn_max_range),
+	[DRLB_CFG_A_MH_TABLE_SIZE]	= NLA_POLICY_FULL_RANGE(NLA_U32, &drlb_mh_size_range),
+	[DRLB_CFG_A_MH_SEED]		= { .type = NLA_U32 },
+	[DRLB_CFG_A_CONN_COUNT]		= { .type = NLA_REJECT },
+	[DRLB_CFG_A_CONN_ENTRY_SIZE]	= { .type = NLA_REJECT },
+};
+
+const struct nla_policy drlb_arp_policy[DRLB_ARP_A_MAX + 1] = {
+	[DRLB_ARP_A_AF]			= { .type = NLA_U16 },
+	[DRLB_ARP_A_ADDR]		= { .type = NLA_BINARY, .len = 16 },
+	[DRLB_ARP_A_IFINDEX]		= { .type = NLA_U32 },
+	[DRLB_ARP_A_STATS]		= { .type = NLA_REJECT },
+};
+
+/* GET_INFO and GET_CONFIG take no attributes: this policy rejects any. */
+static const struct nla_policy drlb_info_policy[DRLB_A_MAX + 1] = {
+	[DRLB_A_VERSION]		= { .type = NLA_REJECT },
+};
+
+/* ---- shared helpers ---------------------------------------------------- */
+
+int drlb_nl_get_addr4(struct nlattr *nest, struct nlattr **tb,
+		      int af_type, int addr_type, __be32 *addr,
+		      struct netlink_ext_ack *extack)
+{
+	if (NL_REQ_ATTR_CHECK(extack, nest, tb, af_type)) {
+		NL_SET_ERR_MSG_MOD(extack, "address family missing");
+		return -EINVAL;
+	}
+	if (NL_REQ_ATTR_CHECK(extack, nest, tb, addr_type)) {
+		NL_SET_ERR_MSG_MOD(extack, "address missing");
+		return -EINVAL;
+	}
+	if (nla_get_u16(tb[af_type]) != AF_INET) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[af_type],
+				    "drlb: only AF_INET is supported");
+		return -EAFNOSUPPORT;
+	}
+	if (nla_len(tb[addr_type]) != sizeof(*addr)) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[addr_type],
+				    "drlb: an AF_INET address is 4 bytes");
+		return -EINVAL;
+	}
+	*addr = nla_get_in_addr(tb[addr_type]);
+	return 0;
+}
+
+void *drlb_nl_put_hdr(struct sk_buff *skb, u32 portid, u32 seq, int flags,
+		      u8 cmd)
+{
+	return genlmsg_put(skb, portid, seq, &drlb_genl_family, flags, cmd);
+}
+
+/* ---- DRLB_CMD_GET_INFO ------------------------------------------------- */
+
+static int drlb_nl_get_info(struct sk_buff *skb, struct genl_info *info)
+{
+	struct sk_buff *msg;
+	void *hdr;
+
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+
+	hdr = drlb_nl_put_hdr(msg, info->snd_portid, info->snd_seq, 0,
+			      DRLB_CMD_GET_INFO);
+	if (!hdr)
+		goto err_size;
+
+	if (nla_put_string(msg, DRLB_A_VERSION, DRLB_VERSION) ||
+	    nla_put_u32(msg, DRLB_A_API_VERSION, DRLB_API_VERSION) ||
+	    nla_put_u64_64bit(msg, DRLB_A_FEATURES, DRLB_FEATURES,
+			      DRLB_A_PAD))
+		goto err_size;
+
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+
+err_size:
+	nlmsg_free(msg);
+	return -EMSGSIZE;
+}
+
+/* ---- the family -------------------------------------------------------- */
+
+/* Per-command top-level policies: each accepts only what its command reads. */
+static const struct nla_policy drlb_config_set_policy[DRLB_A_MAX + 1] = {
+	[DRLB_A_CONFIG]		= NLA_POLICY_NESTED(drlb_cfg_policy),
+};
+
+static const struct genl_ops drlb_genl_ops[] = {
+	{
+		.cmd = DRLB_CMD_GET_INFO,
+		.doit = drlb_nl_get_info,
+		.policy = drlb_info_policy,
+		.maxattr = DRLB_A_MAX,
+	},
+	{
+		.cmd = DRLB_CMD_GET_CONFIG,
+		.doit = drlb_nl_get_config,
+		.policy = drlb_info_policy,
+		.maxattr = DRLB_A_MAX,
+	},
+	{
+		.cmd = DRLB_CMD_SET_CONFIG,
+		.doit = drlb_nl_set_config,
+		.policy = drlb_config_set_policy,
+		.maxattr = DRLB_A_MAX,
+		.flags = GENL_ADMIN_PERM,
+	},
+};
+
+struct genl_family drlb_genl_family __ro_after_init = {
+	.name = DRLB_GENL_NAME,
+	.version = DRLB_GENL_VERSION,
+	.module = THIS_MODULE,
+	.netnsok = true,
+	.ops = drlb_genl_ops,
+	.n_ops = ARRAY_SIZE(drlb_genl_ops),
+	/* Every command is new: strict validation, reserved header checked. */
+	.resv_start_op = DRLB_CMD_GET_INFO,
+};
+
+int __init drlb_genl_init(void)
+{
+	return genl_register_family(&drlb_genl_family);
+}
+
+void drlb_genl_exit(void)
+{
+	genl_unregister_family(&drlb_genl_family);
+}

@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * drlb: generic netlink family - shared policies and helpers for the
+ * per-object handler files.
+ */
+#ifndef _DRLB_NETLINK_H
+#define _DRLB_NETLINK_H
+
+#include <net/genetlink.h>
+#include <uapi/linux/drlb.h>
+
+extern struct genl_family drlb_genl_family;
+
+extern const struct nla_policy drlb_svc_policy[DRLB_SVC_A_MAX + 1];
+extern const struct nla_policy drlb_dest_policy[DRLB_DEST_A_MAX + 1];
+extern const struct nla_policy drlb_cfg_policy[DRLB_CFG_A_MAX + 1];
+extern const struct nla_policy drlb_arp_policy[DRLB_ARP_A_MAX + 1];
+
+/* Longest timeout/persistence accepted, in seconds (fits jiffies at HZ=1000). */
+#define DRLB_TIMEOUT_MAX	2000000U
+
+/*
+ * Parse an (AF, ADDR) pair from a nested attribute table into an IPv4
+ * address; reports the problem through @extack and returns -EINVAL or
+ * -EAFNOSUPPORT. @nest is the nest the keys belong to (for missing-attr
+ * reports), @af_type / @addr_type their attribute numbers.
+ */
+int drlb_nl_get_addr4(struct nlattr *nest, struct nlattr **tb,
+		      int af_type, int addr_type, __be32 *addr,
+		      struct netlink_ext_ack *extack);
+
+void *drlb_nl_put_hdr(struct sk_buff *skb, u32 portid, u32 seq, int flags,
+		      u8 cmd);
+
+#endif /* _DRLB_NETLINK_H */

@@ -1,0 +1,94 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# check.sh - what `make check` runs, summed up by prove:
+#   1. host unit tests (userspace/tests, pure logic);
+#   2. for every installed Debian kernel: the module built with W=1 and
+#      -Werror, and sparse over it;
+#   3. for every kernel: the selftests in the qemu VM, then its dmesg gate.
+# Every step writes TAP files under build/results/; prove reads them all, so
+# the last line is "Result: PASS" or "Result: FAIL" with the counts.
+#
+#   KVER=6.12 selftests/check.sh          one kernel only
+#   TESTS="drlb_module.sh" selftests/check.sh   a subset of the VM tests
+
+set -u
+top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$top" || exit 1
+res=$top/build/results
+rm -rf "$res"
+mkdir -p "$res"
+krels=$(selftests/vm/kver.sh "${KVER:-all}") || exit 1
+start=$SECONDS
+
+# tapfile FILE then: step DESC CMD... appends one TAP line per step.
+tap_file=
+tap_n=0
+tapfile() { tap_file=$1; tap_n=0; : > "$tap_file"; }
+tapdone() { echo "1..$tap_n" >> "$tap_file"; }
+step()
+{
+	local desc=$1 log
+
+	shift
+	tap_n=$((tap_n + 1))
+	log=$res/step-$(echo "$desc" | tr -c 'a-zA-Z0-9.\n-' _).log
+	echo ">>> $desc"
+	if "$@" > "$log" 2>&1; then
+		echo "ok $tap_n - $desc" >> "$tap_file"
+		return 0
+	fi
+	echo "not ok $tap_n - $desc" >> "$tap_file"
+	tail -n 40 "$log" | sed 's/^/#   /' | tee -a "$tap_file"
+	return 1
+}
+
+echo ">>> kernels: $(echo $krels)"
+
+# 1. Host: tools and unit tests.
+tapfile "$res/host-build.tap"
+step "drlbctl builds warning-free" make -s tools
+step "selftest helpers build" make -s -C selftests
+step "dkms.conf version is the one version" \
+	sh -c 'v=$(make -s version); [ -n "$v" ] && ./userspace/drlbctl -V | grep -qx "drlbctl $v"'
+tapdone
+make -s -C userspace tests >/dev/null 2>&1
+for t in userspace/tests/test_*; do
+	[ -x "$t" ] || continue
+	"$t" > "$res/unit-${t##*/}.tap" 2>&1
+done
+
+# 2. Module builds and sparse, per kernel.
+for k in $krels; do
+	tapfile "$res/build-$k.tap"
+	step "drlb.ko builds for $k (W=1, -Werror)" make -s module KVER="$k"
+	step "sparse is clean for $k" make -s sparse KVER="$k"
+	tapdone
+done
+
+# 3. The VM suite, per kernel.
+for k in $krels; do
+	out=$res/vm-$k
+	mkdir -p "$out"
+	tapfile "$res/vm-$k.tap"
+	echo ">>> VM suite on $k"
+	selftests/vm/vmrun.sh -k "$k" -o "$out" -t "${VM_TIMEOUT:-1500}" -- \
+		"selftests/run_tests.sh $out/tap ${TESTS:-}"
+	rc=$?
+	tap_n=1
+	case $rc in
+	0)	echo "ok 1 - VM suite on $k ran, every test passed, dmesg clean" ;;
+	3)	echo "not ok 1 - VM suite on $k: dmesg gate failed"
+		grep -A3 -E 'WARNING:|BUG:|Oops|refcount_t|stall|lockdep|general protection|Call Trace' \
+			"$out/dmesg" | head -40 | sed 's/^/#   /' ;;
+	124)	echo "not ok 1 - VM suite on $k: guest timed out" ;;
+	125)	echo "not ok 1 - VM suite on $k: guest died without a verdict" ;;
+	*)	echo "not ok 1 - VM suite on $k: a test failed (exit $rc)" ;;
+	esac >> "$tap_file"
+	tapdone
+	[ -f "$out/boottime" ] && echo ">>> $k booted in $(cat "$out/boottime") s (guest uptime at test start)"
+done
+
+echo ">>> make check ran in $((SECONDS - start)) s; summary:"
+cd "$res" || exit 1
+exec prove --exec cat $(find . -name '*.tap' | sort)

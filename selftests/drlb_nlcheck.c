@@ -1,0 +1,143 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * drlb_nlcheck - sends malformed and hostile requests to the drlb generic
+ * netlink family and checks each is refused with the right errno and an
+ * extended-ack message, and that the namespace's settings are unchanged
+ * afterwards. Prints TAP. Uses drlbctl's transport (userspace/nl.c), so
+ * the errno and extack text checked are the ones drlbctl users see.
+ */
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <netlink/genl/genl.h>
+
+#include "../userspace/nl.h"
+#include "../userspace/tests/tap.h"
+
+/* Send @msg; pass if it fails with @want_err and an extack message. */
+static void expect(struct nl_msg *msg, int want_err, const char *want_text,
+		   const char *desc)
+{
+	int err = drlb_nl_transact(msg, NULL, NULL);
+	const char *m = drlb_nl_errmsg();
+	int text_ok = !want_text || strstr(m, want_text);
+
+	ok(err == want_err && text_ok, "%s: %s (%s)", desc,
+	   strerror(-err), m[0] ? m : "no extack message");
+	if (err != want_err)
+		printf("#   want errno %d (%s), got %d\n", -want_err,
+		       strerror(-want_err), -err);
+	if (!text_ok)
+		printf("#   extack message lacks '%s'\n", want_text);
+}
+
+static struct nl_msg *set_config(int attr, int type, uint64_t val)
+{
+	struct nl_msg *msg = drlb_nl_msg(DRLB_CMD_SET_CONFIG, 0);
+	struct nlattr *nest = nla_nest_start(msg, DRLB_A_CONFIG);
+
+	switch (type) {
+	case 8:
+		nla_put_u8(msg, attr, (uint8_t)val);
+		break;
+	case 32:
+		nla_put_u32(msg, attr, (uint32_t)val);
+		break;
+	case 64:
+		nla_put_u64(msg, attr, val);
+		break;
+	}
+	nla_nest_end(msg, nest);
+	return msg;
+}
+
+static int cfg_cb(struct nlattr **tb, void *arg)
+{
+	struct nlattr *ct[DRLB_CFG_A_MAX + 1];
+	uint32_t *out = arg;
+
+	if (drlb_nl_parse_nested(ct, DRLB_CFG_A_MAX, tb[DRLB_A_CONFIG]))
+		return -EPROTO;
+	for (int a = 1; a <= DRLB_CFG_A_MAX; a++)
+		out[a] = ct[a] ? nla_get_u32(ct[a]) : 0xdeadbeef;
+	return 0;
+}
+
+static int get_config(uint32_t *out)
+{
+	return drlb_nl_transact(drlb_nl_msg(DRLB_CMD_GET_CONFIG, 0), cfg_cb,
+				out);
+}
+
+int main(void)
+{
+	uint32_t before[DRLB_CFG_A_MAX + 1] = { 0 }, after[DRLB_CFG_A_MAX + 1] = { 0 };
+	struct genlmsghdr *g;
+	struct nlattr *nest;
+	struct nl_msg *msg;
+	char *big;
+
+	if (drlb_nl_open()) {
+		ok(0, "drlb family resolves");
+		return tap_done();
+	}
+	ok(!get_config(before), "GET_CONFIG answers");
+
+	expect(drlb_nl_msg(200, 0), -EOPNOTSUPP, NULL, "unknown command");
+	expect(drlb_nl_msg(DRLB_CMD_UNSPEC, 0), -EOPNOTSUPP, NULL,
+	       "command 0");
+
+	msg = drlb_nl_msg(DRLB_CMD_GET_INFO, 0);
+	nla_put_string(msg, DRLB_A_VERSION, "9.9");
+	expect(msg, -EINVAL, NULL, "GET_INFO with an attribute it does not take");
+
+	msg = drlb_nl_msg(DRLB_CMD_GET_INFO, 0);
+	nla_put_u32(msg, 200, 1);
+	expect(msg, -EINVAL, NULL, "attribute type beyond DRLB_A_MAX");
+
+	msg = drlb_nl_msg(DRLB_CMD_GET_INFO, 0);
+	g = nlmsg_data(nlmsg_hdr(msg));
+	g->reserved = 1;
+	expect(msg, -EINVAL, NULL, "non-zero reserved genl header field");
+
+	expect(drlb_nl_msg(DRLB_CMD_SET_CONFIG, 0), -EINVAL, "missing",
+	       "SET_CONFIG without DRLB_A_CONFIG");
+
+	msg = drlb_nl_msg(DRLB_CMD_SET_CONFIG, 0);
+	nla_put_u32(msg, DRLB_A_CONFIG, 5);
+	expect(msg, -EINVAL, NULL, "DRLB_A_CONFIG not nested");
+
+	expect(set_config(DRLB_CFG_A_CONN_MAX, 8, 5), -EINVAL, NULL,
+	       "u8 where a u32 is due");
+	expect(set_config(DRLB_CFG_A_CONN_MAX, 64, 5), -EINVAL, NULL,
+	       "u64 where a u32 is due");
+	expect(set_config(DRLB_CFG_A_CONN_MAX, 32, 0), -ERANGE, NULL,
+	       "conn-max 0 out of range");
+	expect(set_config(DRLB_CFG_A_TIMEOUT_UDP, 32, 4000000000u), -ERANGE,
+	       NULL, "timeout beyond the maximum");
+	expect(set_config(DRLB_CFG_A_MH_TABLE_SIZE, 32, 100), -ERANGE, NULL,
+	       "Maglev table size below range");
+	expect(set_config(DRLB_CFG_A_MH_TABLE_SIZE, 32, 65536), -EINVAL,
+	       "prime", "Maglev table size not a prime");
+	expect(set_config(DRLB_CFG_A_CONN_COUNT, 32, 1), -EINVAL, NULL,
+	       "read-only attribute in a request");
+	expect(set_config(DRLB_CFG_A_MAX + 1, 32, 1), -EINVAL, NULL,
+	       "nested attribute beyond DRLB_CFG_A_MAX");
+
+	/* A request far larger than any valid one: a 60 KB "u32". */
+	big = calloc(1, 60000);
+	msg = nlmsg_alloc_size(70000);
+	genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, drlb_nl_family(), 0, 0,
+		    DRLB_CMD_SET_CONFIG, DRLB_GENL_VERSION);
+	nest = nla_nest_start(msg, DRLB_A_CONFIG);
+	nla_put(msg, DRLB_CFG_A_CONN_MAX, 60000, big);
+	nla_nest_end(msg, nest);
+	expect(msg, -EINVAL, NULL, "oversize attribute (60 KB u32)");
+	free(big);
+
+	ok(!get_config(after) && !memcmp(before, after, sizeof(before)),
+	   "settings unchanged after every rejected request");
+	return tap_done();
+}

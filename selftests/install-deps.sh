@@ -1,0 +1,39 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# install-deps.sh - make sure this Debian 12 machine has what drlb's build,
+# tests and demo need. As root it installs what is missing with apt-get;
+# otherwise it prints the exact command to run and fails.
+
+set -u
+
+pkgs=(
+	build-essential make gcc pkg-config kmod bc
+	libnl-3-dev libnl-genl-3-dev
+	sparse
+	linux-image-amd64 linux-headers-amd64
+	linux-image-6.12-amd64 linux-headers-6.12-amd64
+	qemu-system-x86 busybox-static xz-utils zstd cpio
+	iproute2 iputils-ping procps util-linux socat netcat-openbsd tcpdump
+	ipvsadm arping ethtool
+	perl
+)
+
+missing=()
+for p in "${pkgs[@]}"; do
+	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed$' ||
+		missing+=("$p")
+done
+
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" != 0 ]; then
+	echo "install-deps: missing Debian packages; run as root:" >&2
+	echo "  apt-get install -y --no-install-recommends ${missing[*]}" >&2
+	exit 1
+fi
+
+echo "install-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q || exit 1
+apt-get install -y -q --no-install-recommends "${missing[@]}" || exit 1

@@ -1,0 +1,290 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Shared helpers for drlb's selftests (sourced, never run). In the shape of
+# the kernel's tools/testing/selftests/net/lib.sh:
+#
+#   - TAP output: every check prints "ok N - ..." / "not ok N - ..."; the
+#     plan "1..N" is printed at exit. Exit codes are kselftest's: pass 0,
+#     fail 1, skip 4.
+#   - Namespaces with random names (setup_ns); cleanup registered with
+#     `defer` right next to the setup line and undone LIFO at exit.
+#   - Polling (busywait/slowwait) instead of fixed sleeps.
+#   - Every command run in a namespace is echoed to the log with the
+#     namespace's name when VERBOSE=1 (run via nsx).
+#
+# The tests run as root inside the test VM (selftests/vm/vmrun.sh).
+
+set -u
+
+ksft_pass=0
+ksft_fail=1
+ksft_skip=4
+
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+KREL=${DRLB_KVER:-$(uname -r)}
+DRLB_KO=${DRLB_KO:-$TOP/build/$KREL/drlb.ko}
+DRLBCTL=${DRLBCTL:-$TOP/userspace/drlbctl}
+VERBOSE=${VERBOSE:-0}
+
+tap_n=0
+tap_failed=0
+tap_skipped=0
+
+# ---- TAP ---------------------------------------------------------------
+
+diag()
+{
+	printf '# %s\n' "$*"
+}
+
+# ok DESCRIPTION: one passing check.
+tap_ok()
+{
+	tap_n=$((tap_n + 1))
+	printf 'ok %d - %s\n' "$tap_n" "$*"
+}
+
+# tap_fail DESCRIPTION [DETAILS...]: one failing check, details as comments.
+tap_fail()
+{
+	local desc=$1
+
+	shift
+	tap_n=$((tap_n + 1))
+	tap_failed=$((tap_failed + 1))
+	printf 'not ok %d - %s\n' "$tap_n" "$desc"
+	local line
+	for line in "$@"; do
+		printf '#   %s\n' "$line"
+	done
+}
+
+tap_skip()
+{
+	tap_n=$((tap_n + 1))
+	tap_skipped=$((tap_skipped + 1))
+	printf 'ok %d - %s # SKIP %s\n' "$tap_n" "$1" "${2:-}"
+}
+
+# log_test RC DESCRIPTION: pass when RC is 0 (kernel lib.sh style).
+log_test()
+{
+	local rc=$1
+
+	shift
+	if [ "$rc" -eq 0 ]; then
+		tap_ok "$*"
+	else
+		tap_fail "$*" "exit status $rc"
+	fi
+}
+
+# check DESCRIPTION CMD...: run CMD, pass when it exits 0; its output is
+# shown on failure.
+check()
+{
+	local desc=$1 out rc
+
+	shift
+	out=$("$@" 2>&1) && rc=0 || rc=$?
+	if [ $rc -eq 0 ]; then
+		tap_ok "$desc"
+	else
+		tap_fail "$desc"
+		diag_block "$*" "$rc" "$out"
+	fi
+}
+
+# check_fail DESCRIPTION CMD...: pass when CMD exits non-zero.
+check_fail()
+{
+	local desc=$1 out rc
+
+	shift
+	out=$("$@" 2>&1) && rc=0 || rc=$?
+	if [ $rc -ne 0 ]; then
+		tap_ok "$desc"
+	else
+		tap_fail "$desc" "command unexpectedly succeeded: $*"
+		diag_block "$*" "$rc" "$out"
+	fi
+}
+
+# check_eq DESCRIPTION GOT WANT
+check_eq()
+{
+	if [ "$2" == "$3" ]; then
+		tap_ok "$1"
+	else
+		tap_fail "$1" "got:  '$2'" "want: '$3'"
+	fi
+}
+
+# check_match DESCRIPTION TEXT REGEX (grep -E)
+check_match()
+{
+	if printf '%s\n' "$2" | grep -qE -- "$3"; then
+		tap_ok "$1"
+	else
+		tap_fail "$1" "no match for /$3/ in:"
+		printf '%s\n' "$2" | tail -n 20 | sed 's/^/#   | /'
+	fi
+}
+
+diag_block()
+{
+	printf '#   command: %s\n#   exit status: %s\n' "$1" "$2"
+	printf '%s\n' "$3" | tail -n 20 | sed 's/^/#   | /'
+}
+
+# ---- deferred cleanup ----------------------------------------------------
+
+defer_stack=()
+
+# defer CMD...: run CMD at exit, after everything deferred later.
+defer()
+{
+	local cmd
+
+	printf -v cmd '%q ' "$@"
+	defer_stack+=("$cmd")
+}
+
+defer_run()
+{
+	local i
+
+	for ((i = ${#defer_stack[@]} - 1; i >= 0; i--))
+		do eval "${defer_stack[i]}" >/dev/null 2>&1 || true
+	done
+	defer_stack=()
+}
+
+tap_exit()
+{
+	local rc=$?
+
+	defer_run
+	printf '1..%d\n' "$tap_n"
+	if [ $tap_failed -gt 0 ]; then
+		exit $ksft_fail
+	fi
+	if [ $tap_n -gt 0 ] && [ $tap_skipped -eq $tap_n ]; then
+		exit $ksft_skip
+	fi
+	# A script that died before its checks ran must not pass.
+	[ $rc -eq 0 ] || [ $rc -eq $ksft_fail ] || {
+		echo "# script ended with status $rc"
+		exit $ksft_fail
+	}
+	exit $ksft_pass
+}
+trap tap_exit EXIT
+
+# skip_all REASON: nothing here can run (e.g. missing tool).
+skip_all()
+{
+	tap_skip "all tests" "$1"
+	exit $ksft_skip
+}
+
+# ---- namespaces and commands ---------------------------------------------
+
+# setup_ns VAR...: create one namespace per VAR with a random name, bring
+# its loopback up, store the name in VAR and defer its deletion.
+setup_ns()
+{
+	local var name
+
+	for var in "$@"; do
+		name="$var-$(mktemp -u XXXXXX)"
+		ip netns add "$name" || return 1
+		defer ip netns del "$name"
+		ip -n "$name" link set lo up
+		printf -v "$var" '%s' "$name"
+	done
+}
+
+# nsx NS CMD...: run CMD in NS, echoing it when VERBOSE=1.
+nsx()
+{
+	local ns=$1
+
+	shift
+	[ "$VERBOSE" = 1 ] && echo "# [$ns] $*" >&2
+	ip netns exec "$ns" "$@"
+}
+
+# drlbctl in a namespace (or in the current one with ns "-").
+dctl()
+{
+	local ns=$1
+
+	shift
+	if [ "$ns" = - ]; then
+		"$DRLBCTL" "$@"
+	else
+		nsx "$ns" "$DRLBCTL" "$@"
+	fi
+}
+
+# ---- polling -------------------------------------------------------------
+
+# busywait TIMEOUT_MS CMD...: retry CMD until it succeeds or time is up.
+busywait()
+{
+	local timeout_ms=$1 start now
+
+	shift
+	start=$(date +%s%3N)
+	while true; do
+		"$@" && return 0
+		now=$(date +%s%3N)
+		[ $((now - start)) -lt "$timeout_ms" ] || return 1
+		sleep 0.05
+	done
+}
+
+# slowwait TIMEOUT_S CMD...: as busywait, polling every 0.2 s.
+slowwait()
+{
+	local deadline=$((SECONDS + $1))
+
+	shift
+	while true; do
+		"$@" && return 0
+		[ $SECONDS -lt $deadline ] || return 1
+		sleep 0.2
+	done
+}
+
+# ---- the module ----------------------------------------------------------
+
+drlb_loaded()
+{
+	[ -d /sys/module/drlb ]
+}
+
+# drlb_load: insert the module built for the running kernel (idempotent).
+drlb_load()
+{
+	drlb_loaded && return 0
+	if [ ! -e "$DRLB_KO" ]; then
+		echo "# $DRLB_KO missing: run 'make module KVER=$KREL'" >&2
+		return 1
+	fi
+	insmod "$DRLB_KO"
+}
+
+drlb_unload()
+{
+	drlb_loaded || return 0
+	rmmod drlb
+}
+
+# require_root: the tests need root (they run in the VM).
+require_root()
+{
+	[ "$(id -u)" = 0 ] || skip_all "needs root (run in the VM: make check)"
+}

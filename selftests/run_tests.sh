@@ -1,0 +1,38 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# run_tests.sh OUTDIR [TEST...] - run the selftests (default: TEST_PROGS of
+# the Makefile) one after the other, inside the test VM. Each test's TAP
+# goes to the console and to OUTDIR/TEST.tap. A test that exceeds the
+# timeout from ./settings is killed and fails. Exit 0 if all passed.
+
+set -u
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+out=${1:?usage: run_tests.sh OUTDIR [TEST...]}
+shift
+mkdir -p "$out"
+
+timeout=$(sed -n 's/^timeout=//p' "$here/settings")
+tests=("$@")
+[ ${#tests[@]} -gt 0 ] || read -ra tests <<< "$(make -s -C "$here" list)"
+
+rc=0
+for t in "${tests[@]}"; do
+	t=${t##*/}
+	echo "# === $t ($(uname -r))"
+	start=$SECONDS
+	timeout -k 10 "$timeout" "$here/$t" 2>&1 | tee "$out/${t%.sh}.tap"
+	trc=${PIPESTATUS[0]}
+	echo "# === $t: exit $trc in $((SECONDS - start)) s"
+	case $trc in
+	0|4)	;;
+	124|137)
+		printf 'not ok 999 - %s timed out after %s s\n' "$t" "$timeout" \
+			| tee -a "$out/${t%.sh}.tap"
+		rc=1 ;;
+	*)	rc=1 ;;
+	esac
+	# A leftover module would leak state into the next test.
+	[ -d /sys/module/drlb ] && rmmod drlb 2>/dev/null
+done
+exit $rc

@@ -1,0 +1,198 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# vmrun.sh - run a command as root in a throwaway qemu VM that boots an
+# installed Debian kernel, so that tests can load modules into it.
+#
+# Design:
+#  - qemu (TCG, no network) boots /boot/vmlinuz-KVER with a tiny busybox
+#    initramfs (mkinitramfs.sh, cached in build/vm/KVER/).  Its /init (./init)
+#    mounts the host's root filesystem read-only over virtio-9p, with a tmpfs
+#    overlay on top: the guest sees the host's programs and /lib/modules, can
+#    write anywhere, and every write is thrown away.  The source tree, and
+#    OUTDIR if it is outside the tree, are read-write 9p shares mounted at
+#    their host paths.
+#  - ./guest.sh, run from the tree as PID 1, runs the command on the first
+#    serial port (stdio here, saved in OUTDIR/console.log) and copies its
+#    output to OUTDIR/output.log.  The kernel console is the second serial
+#    port (OUTDIR/kernel.log), so kernel messages never mix with the output.
+#  - The verdict is read from files the guest writes into OUTDIR (exitcode,
+#    dmesg, boottime), never scraped from the console.  Then dmesg is gated
+#    on the patterns in DMESG_GATE_PATTERNS.
+#
+# Exit status: the command's if it ran; 124 guest timed out; 125 guest died
+# without a verdict; 3 the command passed but the dmesg gate failed; 2 usage
+# or setup error.
+
+set -euo pipefail
+
+# Fixed strings (grep -F) that fail a run when they show up in the guest dmesg.
+DMESG_GATE_PATTERNS='
+WARNING:
+BUG:
+Oops
+refcount_t
+rcu_sched
+rcu_preempt
+RCU stall
+rcu: INFO
+self-detected stall
+lockdep
+possible circular locking
+possible recursive locking
+general protection
+Call Trace:
+RIP:
+KASAN
+UBSAN
+unreferenced object
+ref_tracker:
+blocked for more than
+kernel BUG
+list_add corruption
+list_del corruption
+'
+
+export PATH=$PATH:/usr/sbin:/sbin
+here=$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")
+tree=$(cd "$here/../.." && pwd -P)
+
+usage()
+{
+	cat >&2 <<EOF
+usage: vmrun.sh -k KVER [-o OUTDIR] [-t TIMEOUT_SECS] [-m MEM_MB] [--shell]
+                [--no-dmesg-gate] [-- COMMAND STRING...]
+
+  -k KVER          installed Debian kernel release, or 6.1 / 6.12 (newest match)
+  -o OUTDIR        where console.log, kernel.log, output.log, dmesg and
+                   exitcode go (default: $tree/build/vm-out/KVER)
+  -t SECS          kill the guest after SECS seconds (default 900)
+  -m MB            guest memory (default 1024)
+  --shell          interactive root shell on the console instead of COMMAND
+  --no-dmesg-gate  do not fail on kernel warnings in dmesg (debugging only)
+
+COMMAND (all words joined by spaces) runs as root under bash in the guest,
+cwd $tree.  VMRUN_APPEND adds to the guest kernel command line.
+Exit status: COMMAND's; 124 timeout; 125 guest died without a verdict;
+3 dmesg gate failed; 2 usage or setup error.
+EOF
+	exit 2
+}
+
+die()
+{
+	echo "vmrun: $*" >&2
+	exit 2
+}
+
+kver=
+outdir=
+timeout=900
+mem=1024
+shell=0
+gate=1
+while [ $# -gt 0 ]; do
+	case "$1" in
+	-k|-o|-t|-m)
+		[ $# -ge 2 ] || usage
+		case "$1" in
+		-k) kver=$2 ;;
+		-o) outdir=$2 ;;
+		-t) timeout=$2 ;;
+		-m) mem=$2 ;;
+		esac
+		shift 2
+		;;
+	--shell)		shell=1; shift ;;
+	--no-dmesg-gate)	gate=0; shift ;;
+	--)			shift; break ;;
+	*)			usage ;;
+	esac
+done
+cmd="$*"
+
+[ -n "$kver" ] || usage
+[ $shell = 1 ] || [ -n "$cmd" ] || usage
+[[ $timeout =~ ^[0-9]+$ && $mem =~ ^[0-9]+$ ]] || usage
+
+kver=$("$here/kver.sh" "$kver") || exit 2
+vmlinuz=/boot/vmlinuz-$kver
+[ -r "$vmlinuz" ] || die "cannot read $vmlinuz (run as root?)"
+[ -d "/lib/modules/$kver/kernel" ] ||
+	die "/lib/modules/$kver missing (install linux-image-$kver)"
+command -v qemu-system-x86_64 >/dev/null ||
+	die "qemu-system-x86_64 not found (install qemu-system-x86)"
+
+outdir=${outdir:-$tree/build/vm-out/$kver}
+mkdir -p "$outdir"
+outdir=$(cd "$outdir" && pwd -P)
+for p in "$tree" "$outdir"; do
+	[[ $p =~ ^[-A-Za-z0-9_./+@%=:]+$ ]] ||
+		die "unsupported character in path '$p' (no spaces or commas)"
+done
+
+cache=$tree/build/vm/$kver
+initrd=$cache/initramfs.cpio
+"$here/mkinitramfs.sh" "$kver" "$initrd" || exit 2
+kernel=$vmlinuz
+"$here/mkvmlinux.sh" "$kver" "$cache/vmlinux" && kernel=$cache/vmlinux
+
+rm -f "$outdir"/{console.log,kernel.log,output.log,dmesg,exitcode,boottime}
+printf '%s\n' "$cmd" > "$outdir/command"
+
+append="console=ttyS1 panic=-1 ${VMRUN_APPEND:-} vmrun.tree=$tree vmrun.out=$outdir"
+qemu=(qemu-system-x86_64 -accel tcg -smp 2 -m "$mem"
+	-nodefaults -no-user-config -display none -no-reboot -nic none
+	-kernel "$kernel" -initrd "$initrd"
+	-virtfs "local,path=/,mount_tag=vmrun_root,security_model=none,readonly=on,multidevs=remap"
+	-virtfs "local,path=$tree,mount_tag=vmrun_tree,security_model=none,multidevs=remap")
+case "$outdir/" in
+"$tree"/*) ;;
+*)
+	qemu+=(-virtfs "local,path=$outdir,mount_tag=vmrun_out,security_model=none,multidevs=remap")
+	append+=" vmrun.outshare=1"
+	;;
+esac
+
+if [ $shell = 1 ]; then
+	append+=" vmrun.mode=shell vmrun.term=${TERM:-vt100}"
+	size=$(stty size 2>/dev/null) && append+=" vmrun.size=${size/ /x}"
+	echo "vmrun: booting $kver, Ctrl-A x kills the VM" >&2
+	exec "${qemu[@]}" -append "$append" \
+		-chardev "stdio,id=con,mux=on,signal=off,logfile=$outdir/console.log" \
+		-serial chardev:con -mon chardev=con -serial "file:$outdir/kernel.log"
+fi
+
+start=$(date +%s.%N)
+rc=0
+timeout --foreground -k 10 "$timeout" "${qemu[@]}" -append "$append" \
+	-chardev "stdio,id=con,logfile=$outdir/console.log" \
+	-serial chardev:con -serial "file:$outdir/kernel.log" </dev/null || rc=$?
+
+if [ -e "$outdir/boottime" ]; then
+	awk -v host="$(date -r "$outdir/boottime" +%s.%N)" -v start="$start" \
+	    -v kver="$kver" '{
+		printf "vmrun: %s booted in %.1fs (guest uptime %.1fs)\n",
+		       kver, host - start, $1 }' "$outdir/boottime" >&2
+fi
+
+if [ $rc = 124 ] || [ $rc = 137 ]; then
+	echo "vmrun: guest timed out after $timeout s (kernel log: $outdir/kernel.log)" >&2
+	exit 124
+fi
+if [ ! -s "$outdir/exitcode" ] || [ ! -e "$outdir/dmesg" ]; then
+	echo "vmrun: guest died without a verdict (qemu exit $rc), last console lines:" >&2
+	tail -n 50 "$outdir/console.log" >&2 || true
+	echo "vmrun: last kernel console lines ($outdir/kernel.log):" >&2
+	tail -n 50 "$outdir/kernel.log" >&2 || true
+	exit 125
+fi
+rc=$(cat "$outdir/exitcode")
+
+if [ $gate = 1 ] &&
+   hits=$(grep -n -F -C 5 -f <(grep -v '^$' <<< "$DMESG_GATE_PATTERNS") "$outdir/dmesg"); then
+	echo "vmrun: dmesg gate FAILED ($outdir/dmesg):" >&2
+	echo "$hits" >&2
+	[ "$rc" != 0 ] || rc=3
+fi
+exit "$rc"

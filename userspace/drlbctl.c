@@ -1,0 +1,109 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * drlbctl: the drlb admin tool - option parsing and subcommand dispatch.
+ * Each subcommand lives in its own cmd_*.c file.
+ */
+
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "drlbctl.h"
+#include "nl.h"
+
+struct drlbctl_opts opts;
+
+static const struct drlbctl_cmd cmds[] = {
+	{ "config", cmd_config, "show or set namespace-wide settings" },
+	{ "version", cmd_version, "show drlbctl and module versions" },
+	{ "help", cmd_help, "show this help" },
+};
+
+int usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("drlbctl: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs(" (see 'drlbctl help')\n", stderr);
+	return 2;
+}
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"Usage: drlbctl [OPTIONS] COMMAND [ARGS...]\n"
+		"\n"
+		"Options:\n"
+		"  -j, --json      print JSON for programs\n"
+		"  -s, --stats     include counters in show output\n"
+		"  -n, --numeric   do not resolve names\n"
+		"  -V, --version   print the drlbctl version and exit\n"
+		"  -h, --help      print this help and exit\n"
+		"\n"
+		"Commands:\n");
+	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
+		fprintf(out, "  %-10s %s\n", cmds[i].name, cmds[i].summary);
+	fprintf(out, "\nSee drlbctl(8) for the full grammar.\n");
+}
+
+int cmd_help(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	usage(stdout);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "stats", no_argument, NULL, 's' },
+		{ "numeric", no_argument, NULL, 'n' },
+		{ "version", no_argument, NULL, 'V' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	int c, ret;
+
+	/* '+': stop at the first non-option, the subcommand. */
+	while ((c = getopt_long(argc, argv, "+jsnVh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			opts.json = true;
+			break;
+		case 's':
+			opts.stats = true;
+			break;
+		case 'n':
+			opts.numeric = true;
+			break;
+		case 'V':
+			printf("drlbctl %s\n", DRLB_VERSION);
+			return 0;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (optind >= argc) {
+		usage(stderr);
+		return 2;
+	}
+	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+		if (strcmp(argv[optind], cmds[i].name))
+			continue;
+		ret = cmds[i].run(argc - optind, argv + optind);
+		drlb_nl_close();
+		return ret;
+	}
+	return usage_error("unknown command '%s'", argv[optind]);
+}

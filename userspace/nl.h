@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * drlbctl: talking to the drlb generic netlink family through libnl-genl-3.
+ */
+#ifndef DRLBCTL_NL_H
+#define DRLBCTL_NL_H
+
+#include <stdint.h>
+#include <netlink/attr.h>
+#include <netlink/msg.h>
+#include <linux/drlb.h>
+
+/*
+ * Called once per reply message with its top-level attributes parsed
+ * (tb has DRLB_A_MAX + 1 slots). Return 0 to go on, a negative errno to
+ * stop the transaction with that error.
+ */
+typedef int (*drlb_reply_cb)(struct nlattr **tb, void *arg);
+
+/*
+ * Connect and resolve the family (once). Returns 0, or -errno after
+ * printing why (module not loaded: a modprobe hint; API mismatch: which
+ * side to update).
+ */
+int drlb_nl_open(void);
+void drlb_nl_close(void);
+
+/* The resolved family id (after drlb_nl_open()). */
+int drlb_nl_family(void);
+
+/* A new request for @cmd; @dump adds NLM_F_DUMP. Exits on ENOMEM. */
+struct nl_msg *drlb_nl_msg(uint8_t cmd, int dump);
+
+/*
+ * Send @msg (consumed), call @cb for every reply message and wait for the
+ * kernel's ACK or end of dump. Returns 0 or the kernel's negative errno;
+ * on error, drlb_nl_errmsg() holds the kernel's extack text if any.
+ */
+int drlb_nl_transact(struct nl_msg *msg, drlb_reply_cb cb, void *arg);
+
+/* The last extack message from the kernel ("" if none). */
+const char *drlb_nl_errmsg(void);
+
+/*
+ * Print "drlbctl: WHAT: <extack message or strerror>" for a failed
+ * transaction, with a hint for EPERM. Returns 1 (the exit code).
+ */
+int drlb_nl_perror(int err, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Information from DRLB_CMD_GET_INFO. */
+struct drlb_info {
+	char version[64];
+	uint32_t api_version;
+	uint64_t features;
+	char scheds[16][DRLB_SCHED_NAME_MAX];
+	int n_scheds;
+};
+
+/* Fetch module information (cached after the first call). */
+int drlb_nl_info(struct drlb_info *info);
+
+/* Parse a nested attribute into @tb (maxtype + 1 slots); 0 or -EINVAL. */
+int drlb_nl_parse_nested(struct nlattr **tb, int maxtype, struct nlattr *nest);
+
+/* Put an nested IPv4 (AF, ADDR) pair. */
+int drlb_nl_put_addr4(struct nl_msg *msg, int af_type, int addr_type,
+		      uint32_t addr_be);
+
+#endif /* DRLBCTL_NL_H */

@@ -1,0 +1,145 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * drlbctl: parsing and formatting of command-line words.
+ */
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "parse.h"
+
+int parse_proto(const char *s, uint8_t *proto)
+{
+	if (!strcmp(s, "tcp"))
+		*proto = IPPROTO_TCP;
+	else if (!strcmp(s, "udp"))
+		*proto = IPPROTO_UDP;
+	else if (!strcmp(s, "sctp"))
+		*proto = IPPROTO_SCTP;
+	else
+		return -EINVAL;
+	return 0;
+}
+
+const char *format_proto(uint8_t proto)
+{
+	static char buf[16];
+
+	switch (proto) {
+	case IPPROTO_TCP:
+		return "tcp";
+	case IPPROTO_UDP:
+		return "udp";
+	case IPPROTO_SCTP:
+		return "sctp";
+	}
+	snprintf(buf, sizeof(buf), "proto-%u", proto);
+	return buf;
+}
+
+int parse_ipv4(const char *s, uint32_t *addr_be)
+{
+	struct in_addr a;
+
+	/* inet_pton() accepts only the full dotted-quad form. */
+	if (inet_pton(AF_INET, s, &a) != 1)
+		return -EINVAL;
+	*addr_be = a.s_addr;
+	return 0;
+}
+
+int parse_u32(const char *s, uint32_t min, uint32_t max, uint32_t *out)
+{
+	unsigned long long v;
+	char *end;
+
+	if (!s || *s < '0' || *s > '9')
+		return -EINVAL;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno || *end || v < min || v > max)
+		return -EINVAL;
+	*out = (uint32_t)v;
+	return 0;
+}
+
+int parse_ipv4_port(const char *s, uint32_t *addr_be, uint16_t *port)
+{
+	char buf[INET_ADDRSTRLEN + 8];
+	const char *colon = strchr(s, ':');
+	uint32_t p = 0, a;
+
+	if (strlen(s) >= sizeof(buf))
+		return -EINVAL;
+	strcpy(buf, s);
+	if (colon) {
+		buf[colon - s] = '\0';
+		if (strcmp(colon + 1, "*") &&
+		    parse_u32(colon + 1, 0, 65535, &p))
+			return -EINVAL;
+	}
+	if (parse_ipv4(buf, &a))
+		return -EINVAL;
+	*addr_be = a;
+	*port = (uint16_t)p;
+	return 0;
+}
+
+char *format_ipv4_port(char *buf, size_t len, uint32_t addr_be,
+		       uint16_t port)
+{
+	char a[INET_ADDRSTRLEN];
+	struct in_addr in = { .s_addr = addr_be };
+
+	inet_ntop(AF_INET, &in, a, sizeof(a));
+	if (port)
+		snprintf(buf, len, "%s:%u", a, port);
+	else
+		snprintf(buf, len, "%s:*", a);
+	return buf;
+}
+
+int parse_bool(const char *s, bool *out)
+{
+	if (!strcmp(s, "yes") || !strcmp(s, "on") || !strcmp(s, "1"))
+		*out = true;
+	else if (!strcmp(s, "no") || !strcmp(s, "off") || !strcmp(s, "0"))
+		*out = false;
+	else
+		return -EINVAL;
+	return 0;
+}
+
+int parse_netmask(const char *s, uint8_t *prefix_len)
+{
+	uint32_t len, mask;
+	struct in_addr a;
+
+	if (*s == '/')
+		s++;
+	if (!strchr(s, '.')) {
+		if (parse_u32(s, 0, 32, &len))
+			return -EINVAL;
+		*prefix_len = (uint8_t)len;
+		return 0;
+	}
+	if (inet_pton(AF_INET, s, &a) != 1)
+		return -EINVAL;
+	mask = ntohl(a.s_addr);
+	/* Contiguous ones from the top: ~mask + 1 is a power of two. */
+	if ((~mask + 1) & ~mask)
+		return -EINVAL;
+	*prefix_len = (uint8_t)__builtin_popcount(mask);
+	return 0;
+}
+
+char *format_mac(char *buf, const uint8_t *mac)
+{
+	snprintf(buf, 18, "%02x:%02x:%02x:%02x:%02x:%02x",
+		 mac[0], mac[1], mac[2], mac[3], mac[4], mac[5]);
+	return buf;
+}

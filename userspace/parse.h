@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * drlbctl: parsing and formatting of command-line words. Pure functions,
+ * no I/O: each returns 0 on success and -EINVAL (leaving outputs untouched)
+ * on bad input. Unit-tested in tests/test_parse.c.
+ */
+#ifndef DRLBCTL_PARSE_H
+#define DRLBCTL_PARSE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* "tcp", "udp", "sctp" -> IPPROTO_* */
+int parse_proto(const char *s, uint8_t *proto);
+/* IPPROTO_* -> "tcp"...; "proto-N" for others (static buffer). */
+const char *format_proto(uint8_t proto);
+
+/* Dotted-quad IPv4 address, strictly (no shorthand like "10.1"). */
+int parse_ipv4(const char *s, uint32_t *addr_be);
+
+/* "VIP" or "VIP:PORT"; a missing port is 0 (every port of the VIP). */
+int parse_ipv4_port(const char *s, uint32_t *addr_be, uint16_t *port);
+
+/* "10.0.0.1:80" or "10.0.0.1:*" for port 0, into @buf. */
+char *format_ipv4_port(char *buf, size_t len, uint32_t addr_be,
+		       uint16_t port);
+
+/* Decimal unsigned integer within [min, max]; no sign, no trailing junk. */
+int parse_u32(const char *s, uint32_t min, uint32_t max, uint32_t *out);
+
+/* "yes"/"no" (also "on"/"off", "1"/"0"). */
+int parse_bool(const char *s, bool *out);
+
+/* Netmask as dotted quad (contiguous) or prefix length "24" / "/24". */
+int parse_netmask(const char *s, uint8_t *prefix_len);
+
+/* 6-byte MAC -> "aa:bb:cc:dd:ee:ff" into @buf (>= 18 bytes). */
+char *format_mac(char *buf, const uint8_t *mac);
+
+#endif /* DRLBCTL_PARSE_H */

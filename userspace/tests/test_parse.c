@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Unit tests for parse.c: every parser accepts what the grammar allows and
+ * rejects the rest without touching its outputs.
+ */
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <string.h>
+
+#include "parse.h"
+#include "tap.h"
+
+static void test_proto(void)
+{
+	uint8_t p = 0xee;
+
+	ok(!parse_proto("tcp", &p) && p == IPPROTO_TCP, "proto tcp");
+	ok(!parse_proto("udp", &p) && p == IPPROTO_UDP, "proto udp");
+	ok(!parse_proto("sctp", &p) && p == IPPROTO_SCTP, "proto sctp");
+	p = 0xee;
+	ok(parse_proto("TCP", &p) && p == 0xee, "proto is case-sensitive");
+	ok(parse_proto("icmp", &p) && parse_proto("", &p), "proto rejects others");
+	ok(!strcmp(format_proto(IPPROTO_UDP), "udp"), "format udp");
+	ok(!strcmp(format_proto(47), "proto-47"), "format unknown proto");
+}
+
+static void test_ipv4(void)
+{
+	uint32_t a = 7;
+	uint16_t port = 9;
+	char buf[32];
+
+	ok(!parse_ipv4("10.0.0.1", &a) && a == htonl(0x0a000001), "ipv4 dotted quad");
+	a = 7;
+	ok(parse_ipv4("10.1", &a) && a == 7, "ipv4 rejects shorthand");
+	ok(parse_ipv4("256.0.0.1", &a) && parse_ipv4("1.2.3.4 ", &a) &&
+	   parse_ipv4("", &a) && parse_ipv4("::1", &a), "ipv4 rejects junk");
+
+	ok(!parse_ipv4_port("192.0.2.1:80", &a, &port) &&
+	   a == htonl(0xc0000201) && port == 80, "vip:port");
+	ok(!parse_ipv4_port("192.0.2.1", &a, &port) && port == 0,
+	   "vip without port is port 0");
+	ok(!parse_ipv4_port("192.0.2.1:*", &a, &port) && port == 0, "vip:*");
+	port = 9;
+	ok(parse_ipv4_port("192.0.2.1:65536", &a, &port) && port == 9,
+	   "port > 65535 rejected");
+	ok(parse_ipv4_port("192.0.2.1:", &a, &port) &&
+	   parse_ipv4_port("192.0.2.1:-1", &a, &port) &&
+	   parse_ipv4_port("192.0.2.1:80x", &a, &port) &&
+	   parse_ipv4_port("host:80", &a, &port) &&
+	   parse_ipv4_port("192.0.2.1:+80", &a, &port), "bad ports and hosts rejected");
+	ok(!strcmp(format_ipv4_port(buf, sizeof(buf), htonl(0xc0000201), 443),
+		   "192.0.2.1:443"), "format vip:port");
+	ok(!strcmp(format_ipv4_port(buf, sizeof(buf), htonl(0xc0000201), 0),
+		   "192.0.2.1:*"), "format vip:*");
+}
+
+static void test_numbers(void)
+{
+	uint32_t v = 5;
+	bool b = false;
+	uint8_t len = 99;
+	char mac[18];
+	const uint8_t m[6] = { 0x02, 0, 0xab, 0xcd, 0xef, 0x01 };
+
+	ok(!parse_u32("0", 0, 65535, &v) && v == 0, "u32 zero");
+	ok(!parse_u32("65535", 0, 65535, &v) && v == 65535, "u32 max");
+	v = 5;
+	ok(parse_u32("65536", 0, 65535, &v) && v == 5, "u32 above max rejected");
+	ok(parse_u32("-1", 0, 65535, &v) && parse_u32("", 0, 9, &v) &&
+	   parse_u32(" 1", 0, 9, &v) && parse_u32("1k", 0, 9, &v) &&
+	   parse_u32("99999999999999999999", 0, 0xffffffff, &v),
+	   "u32 rejects junk and overflow");
+	ok(parse_u32("0", 1, 9, &v) && v == 5, "u32 below min rejected");
+
+	ok(!parse_bool("yes", &b) && b && !parse_bool("no", &b) && !b, "bool yes/no");
+	ok(parse_bool("maybe", &b), "bool rejects junk");
+
+	ok(!parse_netmask("255.255.255.0", &len) && len == 24, "netmask dotted");
+	ok(!parse_netmask("/16", &len) && len == 16, "netmask /16");
+	ok(!parse_netmask("32", &len) && len == 32, "netmask 32");
+	ok(!parse_netmask("0.0.0.0", &len) && len == 0, "netmask 0.0.0.0");
+	len = 99;
+	ok(parse_netmask("255.0.255.0", &len) && parse_netmask("33", &len) &&
+	   parse_netmask("1.2.3", &len) && len == 99, "netmask rejects bad masks");
+	ok(!strcmp(format_mac(mac, m), "02:00:ab:cd:ef:01"), "format mac");
+}
+
+int main(void)
+{
+	test_proto();
+	test_ipv4();
+	test_numbers();
+	return tap_done();
+}
