@@ -111,7 +111,7 @@ check_eq "and it is off" \
 
 ctl stats zero
 out=$(client udp "$VIP" 53 --sport 40000 --count 6 --size 100)
-check "6 UDP flows answered" all_ok "$out"
+check_all_ok "6 UDP flows answered" "$out"
 stats=$(ctl -j stats)
 check_eq "stats: 6 flows, 6 packets, 6 x 128 bytes" \
 	"$(jq -r '"\(.conns) \(.pkts) \(.bytes)"' <<< "$stats")" "6 6 768"

@@ -9,7 +9,8 @@
 #       its own socket (source port BASE+i, or ephemeral). Prints
 #       "SRC:SPORT NAME STATUS": STATUS "ok" (the reply came from VIP:PORT
 #       and the server saw our length and CRC), "corrupt", "badsrc=IP:PORT";
-#       "SRC:SPORT - timeout" when no reply came.
+#       "SRC:SPORT - timeout" when no reply came; after 3 such flows in a
+#       row the rest are not tried (a broken service fails fast).
 #   tcp VIP PORT [--src IP,...] [--count N]
 #       N connections one after the other per source; prints
 #       "SRC:SPORT NAME" (the server's greeting) or "SRC:SPORT - ERROR".
@@ -41,11 +42,20 @@ def out(*words):
     print(*words, flush=True)
 
 
+# After this many flows in a row got no answer, the rest are not tried (a
+# broken service must fail fast, not time out every flow under TCG).
+GIVE_UP = 3
+
+
 def udp(a):
     srcs = a.src.split(",") if a.src else ["0.0.0.0"]
+    failed = 0
     for src in srcs:
         for i in range(a.count):
             sport = a.sport + i if a.sport else 0
+            if failed >= GIVE_UP:
+                out("%s:%d - timeout" % (src, sport))
+                continue
             payload = os.urandom(a.size)
             want = "%d %08x" % (len(payload), zlib.crc32(payload))
             s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
@@ -70,6 +80,7 @@ def udp(a):
                 line = "%s %s %s" % (me, words[0], status)
                 break
             s.close()
+            failed = failed + 1 if line.endswith(" - timeout") else 0
             out(line)
 
 
@@ -96,11 +107,16 @@ def tcp_one(a, src):
 
 def tcp(a):
     srcs = a.src.split(",") if a.src else ["0.0.0.0"]
+    failed = 0
     for src in srcs:
         for _ in range(a.count):
+            if failed >= GIVE_UP:
+                out(src + ":0", "- skipped")
+                continue
             s, me, name = tcp_one(a, src)
             if s:
                 s.close()
+            failed = 0 if s else failed + 1
             out(me, name)
 
 
@@ -181,7 +197,7 @@ for m in ("udp", "tcp", "hold", "mtu"):
     sp.add_argument("vip")
     sp.add_argument("port", type=int)
     sp.add_argument("--timeout", type=float, default=2.0)
-    sp.add_argument("--tries", type=int, default=3)
+    sp.add_argument("--tries", type=int, default=2)
     if m == "mtu":
         sp.add_argument("size", type=int)
         continue

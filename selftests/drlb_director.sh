@@ -22,7 +22,7 @@ client_add_ips 32
 
 # Conntrack live in the director's namespace: a rule that needs it.
 modprobe -q nf_conntrack
-nsx "$NS_DIR" nft -f - <<'EOF' || exit $ksft_fail
+nsx "$NS_DIR" nft -f - <<'EOF' || { tap_fail "nft: conntrack rule on the director"; exit $ksft_fail; }
 table ip drlbtest {
 	chain pre {
 		type filter hook prerouting priority 0;
@@ -62,7 +62,7 @@ else tap_fail "rr, TCP: 9 connections rotate exactly" "$(names "$out" | tr '\n' 
 out=$(client udp "$VIP" 53 --sport 20000 --count 9)
 if rotates "$out"; then tap_ok "rr, UDP: 9 flows rotate exactly: $(names "$out" | tr '\n' ' ')"
 else tap_fail "rr, UDP: 9 flows rotate exactly" "$(names "$out" | tr '\n' ' ')"; fi
-check "UDP replies come from the VIP, intact" all_ok "$out"
+check_all_ok "UDP replies come from the VIP, intact" "$out"
 out=$(client udp "$VIP" 5353 --sport 20100 --count 3)
 check_eq "a VIP:* service takes every port (5353)" \
 	"$(names "$out" | sort | tr '\n' ' ')" "rs1 rs2 rs3 "
@@ -78,7 +78,7 @@ dtx=$(($(topo_if_counter "$NS_DIR" d0 tx packets) - dtx0))
 drx=$(($(topo_if_counter "$NS_DIR" d0 rx packets) - drx0))
 rtx=0; for i in 1 2 3; do rtx=$((rtx + $(topo_if_counter "${NS_RS[i]}" e0 tx packets))); done
 rtx=$((rtx - rtx0))
-check "$n UDP requests answered from the VIP" all_ok "$out"
+check_all_ok "$n UDP requests answered from the VIP" "$out"
 # Slack of a few packets for ARP; replies through the director would double them.
 check "director sent only the $n requests on (tx $dtx)" \
 	test "$dtx" -ge $n -a "$dtx" -le $((n + 6))
@@ -122,7 +122,7 @@ ctl config set timeout-udp 2
 ctl service change udp "$VIP" sched mh
 mh_round()
 {
-	slowwait 60 conns_gone udp "$VIP" || return 1
+	slowwait 30 conns_gone udp "$VIP" || return 1
 	client udp "$VIP" 53 --src "$CLIENT_IPS" --sport 24000 --count 8
 }
 a=$(mh_round)
@@ -131,8 +131,8 @@ b=$(mh_round)
 ctl server add udp "$VIP" "${RS_IP[3]}"
 c=$(mh_round)
 flows=$(printf '%s\n' "$a" | wc -l)
-check "mh: $flows flows answered each round" \
-	all_ok "$(printf '%s\n%s\n%s\n' "$a" "$b" "$c")"
+check_all_ok "mh: $flows flows answered each round" \
+	"$(printf '%s\n%s\n%s\n' "$a" "$b" "$c")"
 # moved A B: "moved moved_among_stayers stayers" between two rounds
 moved()
 {

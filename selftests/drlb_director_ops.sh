@@ -154,8 +154,8 @@ check_match "and the director resolved rs2 again" \
 # ---- fragments --------------------------------------------------------------------
 
 out=$(client udp "$VIP" 53 --sport 33000 --count 6 --size 4000)
-check "6 fragmented 4000-byte datagrams each reach one server intact ($(dist "$out"))" \
-	all_ok "$out"
+check_all_ok "6 fragmented 4000-byte datagrams each reach one server intact ($(dist "$out"))" \
+	"$out"
 check_eq "and they were spread over the servers" "$(names "$out" | sort -u | wc -l)" 3
 
 # ---- DF and too big: ICMP frag-needed ------------------------------------------------
@@ -176,7 +176,7 @@ check_eq "DF datagram of 1400 bytes over a 1280 egress: the client learns MTU 12
 check "the director counted it (drop-mtu $m0 -> $(jq_ctl '.drops.mtu' stats))" \
 	test "$(jq_ctl '.drops.mtu' stats)" -gt "$m0"
 out=$(client udp "$VIP" 53 --sport 34000 --count 1 --size 1000)
-check "a datagram that fits still goes through the second link" all_ok "$out"
+check_all_ok "a datagram that fits still goes through the second link" "$out"
 ip -n "$NS_DIR" link set d0 mtu 1500
 ip -n "$NS_ROUTER" route del "$VIP/32"
 
