@@ -7,6 +7,7 @@ source "$(dirname "$0")/lib.sh" >/dev/null
 trap - EXIT
 show() { echo; echo "\$ $*"; "$@"; }
 echo "== drlb demo on $(uname -r)"
+drlb_deps
 show insmod "$DRLB_KO"
 show "$DRLBCTL" version
 show "$DRLBCTL" config show
