@@ -17,6 +17,8 @@ struct drlbctl_opts opts;
 
 static const struct drlbctl_cmd cmds[] = {
 	{ "config", cmd_config, "show or set namespace-wide settings" },
+	{ "arp", cmd_arp, "real server: keep quiet about a VIP on ARP" },
+	{ "vip", cmd_vip, "director: announce a VIP, detect ARP flux" },
 	{ "version", cmd_version, "show drlbctl and module versions" },
 	{ "help", cmd_help, "show this help" },
 };

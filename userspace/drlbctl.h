@@ -27,6 +27,8 @@ struct drlbctl_cmd {
 };
 
 int cmd_config(int argc, char **argv);
+int cmd_arp(int argc, char **argv);
+int cmd_vip(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 int cmd_help(int argc, char **argv);
 
