@@ -15,7 +15,7 @@ pkgs=(
 	linux-image-6.12-amd64 linux-headers-6.12-amd64
 	qemu-system-x86 busybox-static xz-utils zstd cpio
 	iproute2 iputils-ping procps util-linux socat netcat-openbsd tcpdump
-	ipvsadm arping ethtool
+	ipvsadm arping ethtool jq
 	perl
 )
 

@@ -392,7 +392,8 @@ static void print_check(const struct vip_check *c, enum vip_verdict v,
 		       a->packets == 1 ? "" : "s",
 		       a->this_host ? " this host" : "",
 		       a->owner ? " owner" : "",
-		       a->offender ? " OFFENDER" : "");
+		       !a->offender ? "" :
+		       c->has_owner ? " OFFENDER" : " CONFLICT");
 		n_off += a->offender;
 	}
 	switch (v) {
