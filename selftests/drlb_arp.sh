@@ -151,6 +151,18 @@ cap_read() { tcpdump -r "$tmpd/$1.pcap" -nn -e "$2" 2>/dev/null; }
 
 router_vip_mac_is() { [ "$(topo_router_vip_mac)" = "$1" ]; }
 
+# nsh NS SCRIPT [ARGS...]: run the bash SCRIPT in NS: several commands for
+# one namespace switch (the guest is slow to start processes).
+export DRLBCTL VIP ROUTER_IP
+nsh()
+{
+	local ns=$1 script=$2
+
+	shift 2
+	[ "$VERBOSE" = 1 ] && echo "# [$ns] $script" >&2
+	ip netns exec "$ns" bash -c "$script" nsh "$@"
+}
+
 # =========================================================================
 diag "1. no ARP rules, default sysctls: ARP flux (at ${SECONDS}s)"
 
@@ -197,36 +209,41 @@ ip -n "$NS_ROUTER" neigh flush dev r1
 cap_start rules
 check "client traffic to the VIP (the router ARPs for it again)" \
 	nsx "$NS_CLIENT" ping -q -c 40 -i 0.01 -W 5 "$VIP"
+# Each real server at once: the kernel solicits the router from the VIP
+# (to be rewritten to the server's own address); user space sends a
+# gratuitous request, a gratuitous reply and a request from the VIP
+# (arping, in the background: it waits for answers that never come).
 pids=()
 for i in 1 2 3; do
-	ns=${NS_RS[i]}
-	ip -n "$ns" neigh flush all
-	# The kernel solicits the router from the VIP: rewritten to rs's own IP.
-	nsx "$ns" ping -q -c 1 -W 0.3 -I "$VIP" "$ROUTER_IP" > /dev/null 2>&1
-	check "rs$i reaches the router (ARP with a rewritten sender works)" \
-		nsx "$ns" ping -q -c 1 -W 5 "$ROUTER_IP"
-	# User space: gratuitous request, gratuitous reply, request from VIP
-	# (in the background: arping waits for answers that never come).
-	nsx "$ns" arping -q -c 1 -U -S "$VIP" -i e0 "$VIP" > /dev/null 2>&1 &
-	pids+=($!)
-	nsx "$ns" arping -q -c 1 -U -P -S "$VIP" -i e0 "$VIP" > /dev/null 2>&1 &
-	pids+=($!)
-	nsx "$ns" arping -q -c 1 -S "$VIP" -i e0 "$ROUTER_IP" > /dev/null 2>&1 &
+	nsh "${NS_RS[i]}" '
+		ip neigh flush all
+		ping -q -c 1 -W 0.3 -I "$VIP" "$ROUTER_IP" > /dev/null 2>&1
+		arping -q -c 1 -U -S "$VIP" -i e0 "$VIP" > /dev/null 2>&1 &
+		arping -q -c 1 -U -P -S "$VIP" -i e0 "$VIP" > /dev/null 2>&1 &
+		arping -q -c 1 -S "$VIP" -i e0 "$ROUTER_IP" > /dev/null 2>&1 &
+		ping -q -c 1 -W 5 "$ROUTER_IP"
+		rc=$?
+		wait
+		exit $rc' > "$tmpd/rs$i.out" 2>&1 &
 	pids+=($!)
 done
-wait "${pids[@]}"
+for i in 1 2 3; do
+	wait "${pids[i - 1]}"
+	log_test $? "rs$i reaches the router (ARP with a rewritten sender works)"
+done
 # The kernel's own gratuitous ARP (arp_notify) with the VIP also on e0.
 ns=${NS_RS[3]}
-ip -n "$ns" addr add "$VIP/32" dev e0
-nsx "$ns" sysctl -qw net.ipv4.conf.e0.arp_notify=1
 before=$(arp_counter "$ns" sources_dropped)
-ip -n "$ns" link set e0 address 02:00:0a:00:00:33
-ip -n "$ns" link set e0 address "${RS_MAC[3]}"
+nsh "$ns" '
+	ip addr add "$VIP/32" dev e0
+	sysctl -qw net.ipv4.conf.e0.arp_notify=1
+	ip link set e0 address 02:00:0a:00:00:33
+	ip link set e0 address "$1"
+	sysctl -qw net.ipv4.conf.e0.arp_notify=0
+	ip addr del "$VIP/32" dev e0' "${RS_MAC[3]}"
 check "rs3: the kernel's gratuitous ARP for the VIP is dropped (2 MAC changes)" \
-	slowwait 5 counter_reaches "$ns" sources_dropped $((before + 2))
+	slowwait 10 counter_reaches "$ns" sources_dropped $((before + 2))
 check_eq "rs3: ... exactly twice" "$(arp_counter "$ns" sources_dropped)" $((before + 2))
-nsx "$ns" sysctl -qw net.ipv4.conf.e0.arp_notify=0
-ip -n "$ns" addr del "$VIP/32" dev e0
 nsx "$NS_CLIENT" ping -q -c 10 -i 0.02 -W 2 "$VIP" > /dev/null 2>&1
 cap_stop
 
@@ -255,13 +272,11 @@ vipcheck "$NS_DIR" d0
 slowwait 5 counter_reaches "$ns" requests_dropped $((r0 + 1))
 check_eq "one ARP request for the VIP: requests_dropped +1" \
 	"$(arp_counter "$ns" requests_dropped)" $((r0 + 1))
-nsx "$ns" arping -q -c 1 -U -S "$VIP" -i e0 "$VIP" > /dev/null 2>&1 &
-a1=$!
-nsx "$ns" arping -q -c 1 -U -P -S "$VIP" -i e0 "$VIP" > /dev/null 2>&1 &
-a2=$!
-nsx "$ns" arping -q -c 1 -S "$VIP" -i e0 "$ROUTER_IP" > /dev/null 2>&1 &
-a3=$!
-wait $a1 $a2 $a3
+nsh "$ns" '
+	arping -q -c 1 -U -S "$VIP" -i e0 "$VIP" > /dev/null 2>&1 &
+	arping -q -c 1 -U -P -S "$VIP" -i e0 "$VIP" > /dev/null 2>&1 &
+	arping -q -c 1 -S "$VIP" -i e0 "$ROUTER_IP" > /dev/null 2>&1 &
+	wait'
 read -r r1 s1 d1 <<< "$(arp_counters "$ns")"
 check_eq "arping -U and -U -P with the VIP: sources_dropped +2" "$d1" $((d0 + 2))
 check_eq "arping from the VIP to the router: sources_rewritten +1" "$s1" $((s0 + 1))
