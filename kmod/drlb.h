@@ -9,6 +9,7 @@
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/netfilter.h>
+#include <linux/notifier.h>
 #include <linux/rcupdate.h>
 #include <linux/refcount.h>
 #include <linux/skbuff.h>
@@ -253,6 +254,30 @@ struct drlb_conn_tab {
 #define DRLB_SVC_HASH_BITS	8
 
 /*
+ * struct drlb_arp_net - the namespace's ARP rules (real-server role,
+ * kmod/arp.c).
+ *
+ * @rules:   struct drlb_arp_rule list. Changed with list_*_rcu() under
+ *           drlb_net.lock; the ARP hooks walk it under RCU.
+ * @n_rules: length of @rules; under drlb_net.lock.
+ * @hooks:   the NFPROTO_ARP hooks and @nb are registered, which is the
+ *           case exactly while @n_rules > 0; under drlb_net.lock.
+ * @egress:  struct drlb_arp_egress list, one per Ethernet device carrying
+ *           our netdev egress hook; under RTNL (@nb adds and removes them).
+ * @nb:      netdevice notifier of this namespace, registered with the
+ *           hooks; it attaches and detaches the egress hooks.
+ *
+ * Lock order: drlb_net.lock, then RTNL (registering @nb takes RTNL).
+ */
+struct drlb_arp_net {
+	struct list_head rules;
+	unsigned int n_rules;
+	bool hooks;
+	struct list_head egress;
+	struct notifier_block nb;
+};
+
+/*
  * struct drlb_net - everything drlb keeps for one network namespace.
  *
  * @net:  the namespace (not referenced: it owns us).
@@ -277,6 +302,7 @@ struct drlb_conn_tab {
  *        exist
  * @gc_pos: next bucket the GC scans; GC work only
  * @stats: namespace-wide counters
+ * @arp:  ARP rules, see struct drlb_arp_net.
  */
 struct drlb_net {
 	struct net *net;
@@ -292,10 +318,11 @@ struct drlb_net {
 	struct delayed_work gc_work;
 	unsigned int gc_pos;
 	struct drlb_stats stats;
+	struct drlb_arp_net arp;
 };
 
 /* DRLB_F_* bits this build supports (reported by DRLB_CMD_GET_INFO). */
-#define DRLB_FEATURES		DRLB_F_DIRECTOR_IPV4
+#define DRLB_FEATURES		(DRLB_F_DIRECTOR_IPV4 | DRLB_F_ARP_SUPPRESS)
 
 extern unsigned int drlb_net_id;
 
@@ -425,6 +452,17 @@ int drlb_nl_zero(struct sk_buff *skb, struct genl_info *info);
 int drlb_nl_dump_conn_start(struct netlink_callback *cb);
 int drlb_nl_dump_conn(struct sk_buff *skb, struct netlink_callback *cb);
 int drlb_nl_dump_conn_done(struct netlink_callback *cb);
+
+/* arp.c, nl_arp.c: real-server ARP rules */
+void drlb_arp_net_init(struct drlb_net *dn);
+void drlb_arp_net_pre_exit(struct drlb_net *dn);
+/* Delete every ARP rule (DRLB_CMD_FLUSH with DRLB_A_FLUSH_ARP); lock held. */
+void drlb_arp_flush(struct drlb_net *dn);
+extern const struct nla_policy drlb_arp_req_policy[DRLB_A_MAX + 1];
+extern const struct nla_policy drlb_arp_dump_policy[DRLB_A_MAX + 1];
+int drlb_nl_new_arp(struct sk_buff *skb, struct genl_info *info);
+int drlb_nl_del_arp(struct sk_buff *skb, struct genl_info *info);
+int drlb_nl_get_arp_dump(struct sk_buff *skb, struct netlink_callback *cb);
 
 int drlb_genl_init(void);
 void drlb_genl_exit(void);

@@ -25,7 +25,16 @@ static int __net_init drlb_net_init(struct net *net)
 		return err;
 	drlb_service_net_init(dn);
 	drlb_conn_net_init(dn);
+	drlb_arp_net_init(dn);
 	return 0;
+}
+
+/* Unhook the ARP rules before the RCU grace period that precedes .exit. */
+static void __net_exit drlb_net_pre_exit(struct net *net)
+{
+	struct drlb_net *dn = drlb_pernet(net);
+
+	drlb_arp_net_pre_exit(dn);
 }
 
 /*
@@ -45,6 +54,7 @@ static void __net_exit drlb_net_exit(struct net *net)
 
 static struct pernet_operations drlb_net_ops = {
 	.init = drlb_net_init,
+	.pre_exit = drlb_net_pre_exit,
 	.exit = drlb_net_exit,
 	.id = &drlb_net_id,
 	.size = sizeof(struct drlb_net),

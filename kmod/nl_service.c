@@ -685,14 +685,11 @@ int drlb_nl_flush(struct sk_buff *skb, struct genl_info *info)
 {
 	struct drlb_net *dn = drlb_pernet(genl_info_net(info));
 
-	/* ARP rules (real-server role) are not in this build yet. */
-	if (info->attrs[DRLB_A_FLUSH_ARP]) {
-		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[DRLB_A_FLUSH_ARP],
-				    "drlb: ARP rules not supported yet");
-		return -EOPNOTSUPP;
-	}
 	mutex_lock(&dn->lock);
 	drlb_svc_flush(dn);
+	/* The real-server role's ARP rules only when asked for. */
+	if (info->attrs[DRLB_A_FLUSH_ARP])
+		drlb_arp_flush(dn);
 	mutex_unlock(&dn->lock);
 	return 0;
 }

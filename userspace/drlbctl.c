@@ -22,6 +22,8 @@ static const struct drlbctl_cmd cmds[] = {
 	{ "stats", cmd_stats, "show or zero the director's counters" },
 	{ "flush", cmd_flush, "delete every service, server and flow" },
 	{ "config", cmd_config, "show or set namespace-wide settings" },
+	{ "arp", cmd_arp, "real server: keep quiet about a VIP on ARP" },
+	{ "vip", cmd_vip, "director: announce a VIP, detect ARP flux" },
 	{ "version", cmd_version, "show drlbctl and module versions" },
 	{ "help", cmd_help, "show this help" },
 };

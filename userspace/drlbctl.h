@@ -32,6 +32,8 @@ int cmd_conn(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
 int cmd_flush(int argc, char **argv);
 int cmd_config(int argc, char **argv);
+int cmd_arp(int argc, char **argv);
+int cmd_vip(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 int cmd_help(int argc, char **argv);
 

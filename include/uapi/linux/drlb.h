@@ -108,9 +108,14 @@
  *   With a rule for VIP the host neither answers ARP requests for VIP
  *   nor sends ARP with VIP as sender address (it is rewritten to the
  *   device's best local address, or the packet is dropped).
- *   NEW: EEXIST if the same rule exists. DEL: ENOENT if it does not.
+ *   NEW: EEXIST if the same rule exists; ENODEV if IFINDEX names no device
+ *   of the namespace; EAFNOSUPPORT for a family other than AF_INET;
+ *   EINVAL for a VIP that is not unicast; ENOSPC beyond 1024 rules.
+ *   DEL: ENOENT if it does not exist. A rule whose device is deleted stays
+ *   until deleted by its IFINDEX; it pins nothing and matches only a device
+ *   that gets the same index again.
  *
- * DRLB_CMD_GET_ARP: dump
+ * DRLB_CMD_GET_ARP: dump, unprivileged
  *   <- DRLB_A_ARP: nested, the keys plus DRLB_ARP_A_STATS:
  *        nested DRLB_ARP_STATS_A_*
  */
