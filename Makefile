@@ -35,7 +35,7 @@ MODULE_SRCS := Kbuild dkms.conf $(wildcard kmod/*.[ch]) include/uapi/linux/drlb.
 # directly and do not get -Werror, so a newer compiler cannot break users.
 KBUILD_FLAGS := W=1 KCFLAGS=-Werror $(if $(C),C=$(C))
 
-.PHONY: all module tools clean check unit sparse demo vm-shell install \
+.PHONY: all module tools clean check unit sparse demo bench vm-shell install \
 	uninstall version print-krels
 
 all: module tools
@@ -81,6 +81,12 @@ check:
 demo:
 	selftests/install-deps.sh
 	selftests/demo.sh
+
+# drlb against IPVS in the VM, on every kernel or KVER=6.1|6.12 (long; not
+# part of check).
+bench:
+	selftests/install-deps.sh
+	KVER=$(KVER) selftests/bench/run.sh
 
 # A root shell in the test VM: make vm-shell KVER=6.12
 vm-shell: module

@@ -15,8 +15,8 @@ pkgs=(
 	linux-image-6.12-amd64 linux-headers-6.12-amd64
 	qemu-system-x86 busybox-static xz-utils zstd cpio
 	iproute2 iputils-ping procps util-linux socat netcat-openbsd tcpdump
-	ipvsadm arping ethtool
-	perl python3 jq nftables
+	ipvsadm arping ethtool nftables conntrack
+	perl python3 jq gnuplot-nox
 )
 
 missing=()

@@ -1,0 +1,406 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# bench.sh [--smoke] OUTDIR - drlb against IPVS DR, side by side, in one VM
+# boot (run inside the test VM by selftests/bench/run.sh, `make bench`).
+#
+# Topology: selftests/topo.sh (client - router - LAN switch - director -
+# real servers). pktgen in the client namespace sends 64-byte UDP packets
+# to VIP:80 through the router; each real server drops them at tc ingress
+# (so the receive cost is the same, and tiny, for every case); we count
+# what the switch delivers to the real servers' ports over a fixed window
+# after a warm-up. Cases run interleaved, REPS times each; we report the
+# median and min-max of packets per second.
+#
+# Cases (how the director forwards):
+#   nolb     no director: the router sends VIP traffic straight to rs1, which
+#            owns the VIP
+#   l2fwd    the director only rewrites the MAC and forwards (tc flower +
+#            pedit + mirred): the practical limit for a DR director here
+#   ipvs     IPVS DR (ipvsadm -g), conntrack inactive in the director netns
+#   ipvs-ct  the same with conntrack active (an nft ct rule) in the director
+#   drlb     drlb, conntrack inactive
+#   drlb-ct  drlb with conntrack active in the director netns
+# Traffic profiles:
+#   est      1 k distinct 5-tuples, repeating (established flows)
+#   storm    every packet a new 5-tuple (random source IP and port)
+#   flows=N  N concurrent flows (source IPs x 1001 ports, coprime, so the
+#            sequence really cycles through N tuples)
+# Output: OUTDIR/results.csv (one row per measurement) and OUTDIR/table.md.
+
+set -u
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+source "$here/../lib.sh"
+source "$here/../topo.sh"
+trap - EXIT
+
+smoke=0
+if [ "${1:-}" = --smoke ]; then
+	smoke=1
+	shift
+fi
+out=${1:?usage: bench.sh [--smoke] OUTDIR}
+mkdir -p "$out"
+
+if [ $smoke = 1 ]; then
+	DUR=${BENCH_DUR:-1} WARM=${BENCH_WARM:-1} REPS=${BENCH_REPS:-1}
+else
+	DUR=${BENCH_DUR:-5} WARM=${BENCH_WARM:-2} REPS=${BENCH_REPS:-3}
+fi
+csv=$out/results.csv
+echo "group,case,sched,profile,flows,servers,services,rep,pps" > "$csv"
+
+log() { echo "bench: $*" >&2; }
+
+# ---- pktgen ----------------------------------------------------------------
+
+pg()
+{
+	nsx "$NS_CLIENT" sh -c "echo '$2' > /proc/net/pktgen/$1" ||
+		log "pktgen: '$2' to $1 failed"
+}
+
+# pg_setup PROFILE: program c0 for a traffic profile (not started).
+pg_setup()
+{
+	local profile=$1 rmac nips
+
+	rmac=$(ip -n "$NS_ROUTER" link show r0 | sed -n 's/.*ether \([^ ]*\).*/\1/p')
+	pg kpktgend_0 rem_device_all
+	pg kpktgend_0 "add_device c0"
+	pg c0 "count 0"
+	pg c0 "clone_skb 0"
+	pg c0 "pkt_size 64"
+	pg c0 "dst $VIP"
+	pg c0 "dst_mac $rmac"
+	pg c0 "udp_dst_min 80"
+	pg c0 "udp_dst_max 80"
+	case $profile in
+	est)
+		pg c0 "src_min $CLIENT_IP"
+		pg c0 "src_max $CLIENT_IP"
+		pg c0 "udp_src_min 1000"
+		pg c0 "udp_src_max 1999"
+		;;
+	storm)
+		pg c0 "src_min 10.1.0.1"
+		pg c0 "src_max 10.1.255.254"
+		pg c0 "udp_src_min 1024"
+		pg c0 "udp_src_max 65535"
+		pg c0 "flag IPSRC_RND"
+		pg c0 "flag UDPSRC_RND"
+		;;
+	flows=*)
+		nips=$(( ${profile#flows=} / 1001 ))
+		[ $nips -ge 1 ] || nips=1
+		pg c0 "src_min 10.1.0.1"
+		pg c0 "src_max $(printf '10.1.%d.%d' $(( nips / 256 )) $(( nips % 256 )))"
+		pg c0 "udp_src_min 1000"
+		pg c0 "udp_src_max 2000"
+		;;
+	esac
+}
+
+pg_start()
+{
+	nsx "$NS_CLIENT" sh -c 'echo start > /proc/net/pktgen/pgctrl' &
+	pg_pid=$!
+}
+
+pg_stop()
+{
+	nsx "$NS_CLIENT" sh -c 'echo stop > /proc/net/pktgen/pgctrl'
+	wait "$pg_pid" 2>/dev/null
+}
+
+pg_sent()
+{
+	nsx "$NS_CLIENT" sed -n 's/.*pkts-sofar: \([0-9]*\).*/\1/p' /proc/net/pktgen/c0
+}
+
+# delivered: packets the switch handed to the real servers so far.
+delivered()
+{
+	local i sum=0
+
+	for ((i = 1; i <= TOPO_N_RS; i++)); do
+		sum=$((sum + $(topo_if_counter "$NS_SW" "sw-rs$i" tx packets)))
+	done
+	echo $sum
+}
+
+# ---- cases ---------------------------------------------------------------
+
+# Every case: a fresh topology; real servers drop the test traffic at tc
+# ingress; the router does not filter by source.
+base_setup()
+{
+	local i
+
+	topo_setup "$1" || return 1
+	nsx "$NS_ROUTER" sysctl -qw net.ipv4.conf.all.rp_filter=0
+	nsx "$NS_ROUTER" sysctl -qw net.ipv4.conf.r0.rp_filter=0
+	for ((i = 1; i <= TOPO_N_RS; i++)); do
+		nsx "${NS_RS[i]}" tc qdisc add dev e0 clsact
+		nsx "${NS_RS[i]}" tc filter add dev e0 ingress protocol ip \
+			flower ip_proto udp dst_port 80 action drop
+	done
+}
+
+ct_on()
+{
+	nsx "$NS_DIR" nft -f - <<-EOF
+	table ip bench {
+		chain pre {
+			type filter hook prerouting priority 0;
+			ct state new counter
+		}
+	}
+	EOF
+}
+
+# extra_servers N: N more real-server addresses on the LAN (10.2.0.0/16),
+# spread over the real-server namespaces, for the 1 000-server cases.
+extra_servers()
+{
+	local n=$1 i ns a
+
+	ip -n "$NS_DIR" addr add 10.2.0.1/16 dev d0
+	for ((i = 0; i < n; i++)); do
+		ns=${NS_RS[$((i % TOPO_N_RS + 1))]}
+		a=10.2.$((i / 250 + 1)).$((i % 250 + 1))
+		echo "addr add $a/16 dev e0"
+	done > "$out/.addrs"
+	for ((i = 1; i <= TOPO_N_RS; i++)); do
+		awk -v k=$((i - 1)) -v n="$TOPO_N_RS" 'NR % n == k' "$out/.addrs" \
+			| nsx "${NS_RS[i]}" ip -batch -
+	done
+}
+
+server_list()
+{
+	local i
+
+	for ((i = 1; i <= TOPO_N_RS; i++)); do
+		echo "${RS_IP[i]}"
+	done
+	[ "${BENCH_SERVERS:-3}" -gt 3 ] || return 0
+	for ((i = 0; i < BENCH_SERVERS - 3; i++)); do
+		echo "10.2.$((i / 250 + 1)).$((i % 250 + 1))"
+	done
+}
+
+# The router's ARP entry for the VIP must point where the case wants it.
+vip_to()
+{
+	ip -n "$NS_ROUTER" neigh flush dev r1 2>/dev/null
+	nsx "$NS_CLIENT" ping -c1 -W2 "$VIP" >/dev/null 2>&1
+	nsx "$NS_ROUTER" ping -c1 -W2 "$VIP" >/dev/null 2>&1
+	[ "$(topo_router_vip_mac)" = "$1" ] ||
+		log "router's VIP entry is '$(topo_router_vip_mac)', want $1"
+}
+
+dummy_services()
+{
+	local n=$1 tool=$2 i
+
+	[ "$n" -gt 1 ] || return 0
+	for ((i = 1; i < n; i++)); do
+		case $tool in
+		ipvs)	echo "-A -u 10.3.$((i / 250)).$((i % 250 + 1)):80 -s rr" ;;
+		drlb)	echo "service add udp 10.3.$((i / 250)).$((i % 250 + 1)):80 sched rr" ;;
+		esac
+	done
+}
+
+setup_case()
+{
+	local case=$1 sched=$2 servers=$3 services=$4 s
+
+	case $case in
+	nolb)
+		ip -n "${NS_RS[1]}" addr add "$VIP/32" dev e0
+		vip_to "${RS_MAC[1]}"
+		;;
+	l2fwd)
+		topo_vip_on_director
+		nsx "$NS_DIR" tc qdisc add dev d0 clsact
+		nsx "$NS_DIR" tc filter add dev d0 ingress protocol ip flower \
+			dst_ip "$VIP" ip_proto udp \
+			action pedit ex munge eth dst set "${RS_MAC[1]}" \
+			munge eth src set "$DIR_MAC" pipe \
+			action mirred egress redirect dev d0
+		vip_to "$DIR_MAC"
+		;;
+	ipvs|ipvs-ct)
+		topo_vip_on_director
+		modprobe -q ip_vs
+		modprobe -q "ip_vs_$sched"
+		{
+			dummy_services "$services" ipvs
+			echo "-A -u $VIP:80 -s $sched"
+			for s in $(server_list); do
+				echo "-a -u $VIP:80 -r $s:80 -g -w 1"
+			done
+		} | nsx "$NS_DIR" ipvsadm -R
+		[ "$case" = ipvs-ct ] && ct_on
+		vip_to "$DIR_MAC"
+		;;
+	drlb|drlb-ct)
+		topo_vip_on_director
+		drlb_load
+		{
+			dummy_services "$services" drlb
+			echo "service add udp $VIP:80 sched $sched"
+			for s in $(server_list); do
+				echo "server add udp $VIP:80 $s weight 1"
+			done
+		} > "$out/.drlb.conf"
+		drlb_batch "$out/.drlb.conf"
+		[ "$case" = drlb-ct ] && ct_on
+		vip_to "$DIR_MAC"
+		;;
+	esac
+}
+
+# drlb_batch FILE: apply drlbctl lines, with `restore` when drlbctl has it.
+drlb_batch()
+{
+	if "$DRLBCTL" help 2>/dev/null | grep -qw restore; then
+		nsx "$NS_DIR" "$DRLBCTL" restore "$1"
+	else
+		local line
+		while read -r line; do
+			# shellcheck disable=SC2086
+			nsx "$NS_DIR" "$DRLBCTL" $line || return 1
+		done < "$1"
+	fi
+}
+
+# measure GROUP CASE SCHED PROFILE SERVERS SERVICES REP: one row of results.csv.
+measure()
+{
+	local group=$1 case=$2 sched=$3 profile=$4 servers=$5 services=$6 rep=$7
+	local flows a b t0 t1 pps want
+
+	BENCH_SERVERS=$servers
+	setup_case "$case" "$sched" "$servers" "$services"
+	case $profile in
+	est)		flows=1000 ;;
+	storm)		flows=0 ;;
+	flows=*)	flows=${profile#flows=} ;;
+	esac
+	pg_setup "$profile"
+	pg_start
+	# Warm up: at least WARM seconds and, for a flow count, until every
+	# flow has been sent once (so the tables hold all of them).
+	sleep "$WARM"
+	if [ "$flows" -gt 1000 ]; then
+		want=$((flows + flows / 10))
+		slowwait 600 sh -c "[ \$(ip netns exec $NS_CLIENT sed -n 's/.*pkts-sofar: \([0-9]*\).*/\1/p' /proc/net/pktgen/c0) -ge $want ]" ||
+			log "$case $profile: warm-up did not reach $want packets"
+	fi
+	a=$(delivered)
+	t0=$(date +%s%N)
+	sleep "$DUR"
+	b=$(delivered)
+	t1=$(date +%s%N)
+	pps=$(( (b - a) * 1000000000 / (t1 - t0) ))
+	[ "$case" = drlb ] || [ "$case" = drlb-ct ] && drlb_snapshot "$group" "$profile"
+	[ "$case" = ipvs ] && ipvs_snapshot "$group" "$profile"
+	pg_stop
+	echo "$group,$case,$sched,$profile,$flows,$servers,$services,$rep,$pps" >> "$csv"
+	log "$group: $case/$sched $profile servers=$servers services=$services rep=$rep: $pps pps"
+	teardown_case "$case"
+	return 0
+}
+
+# teardown_case CASE: back to a director with no forwarding state.
+teardown_case()
+{
+	case $1 in
+	nolb)
+		ip -n "${NS_RS[1]}" addr del "$VIP/32" dev e0
+		;;
+	l2fwd)
+		nsx "$NS_DIR" tc qdisc del dev d0 clsact
+		;;
+	ipvs*)
+		nsx "$NS_DIR" ipvsadm -C
+		;;
+	drlb*)
+		nsx "$NS_DIR" "$DRLBCTL" flush
+		drlb_unload
+		;;
+	esac
+	nsx "$NS_DIR" nft delete table ip bench 2>/dev/null
+	ip -n "$NS_DIR" addr del "$VIP/32" dev d0 2>/dev/null
+	ip -n "$NS_ROUTER" neigh flush dev r1
+	ip -n "$NS_DIR" neigh flush dev d0
+}
+
+# Memory per connection entry at the measured flow count, from the slab
+# caches (the VM boots with slab_nomerge so each cache stands alone).
+slab_line()
+{
+	awk -v c="$1" '$1 == c { print $2, $4 }' /proc/slabinfo
+}
+
+drlb_snapshot()
+{
+	local size count
+
+	size=$("$DRLBCTL" -j config show 2>/dev/null | sed -n 's/.*"conn_entry_size": \([0-9]*\).*/\1/p')
+	count=$(nsx "$NS_DIR" "$DRLBCTL" -j config show 2>/dev/null | sed -n 's/.*"conn_count": \([0-9]*\).*/\1/p')
+	echo "$1,drlb,$2,entry_size=${size:-?},conn_count=${count:-?},slab=$(grep -i '^drlb' /proc/slabinfo | awk '{print $1":"$2"x"$4}' | tr '\n' ' ')" >> "$out/memory.csv"
+}
+
+ipvs_snapshot()
+{
+	local conns
+
+	conns=$(nsx "$NS_DIR" ipvsadm -Lnc 2>/dev/null | tail -n +3 | wc -l)
+	echo "$1,ipvs,$2,conns=$conns,slab=$(slab_line ip_vs_conn | tr ' ' 'x')" >> "$out/memory.csv"
+}
+
+# ---- the plan ------------------------------------------------------------
+
+# run_group GROUP "CASE/SCHED ..." PROFILE SERVERS SERVICES: interleaved reps.
+run_group()
+{
+	local group=$1 cases=$2 profile=$3 servers=$4 services=$5 rep c
+
+	for ((rep = 1; rep <= REPS; rep++)); do
+		for c in $cases; do
+			measure "$group" "${c%/*}" "${c#*/}" "$profile" "$servers" \
+				"$services" "$rep"
+		done
+	done
+}
+
+modprobe -q pktgen || { log "pktgen module missing"; exit 1; }
+modprobe -q nf_conntrack
+trap defer_run EXIT
+# One topology for the whole run: 3 real-server namespaces, plus 997 more
+# real-server addresses on them for the 1 000-server cases.
+base_setup 3 || { log "topology setup failed"; exit 1; }
+[ $smoke = 1 ] || extra_servers 997
+
+if [ $smoke = 1 ]; then
+	run_group est "${BENCH_SMOKE_CASES:-nolb/- l2fwd/- ipvs/rr drlb/rr}" est 3 1
+else
+	run_group est "nolb/- l2fwd/- ipvs/rr ipvs-ct/rr drlb/rr drlb/mh drlb-ct/rr" est 3 1
+	run_group storm "ipvs/rr drlb/rr" storm 3 1
+	for f in 1000 100000 1000000; do
+		run_group "flows" "ipvs/rr drlb/rr" "flows=$f" 3 1
+	done
+	for sched in rr wrr mh; do
+		run_group "servers-$sched" "ipvs/$sched drlb/$sched" est 3 1
+		run_group "servers-$sched" "ipvs/$sched drlb/$sched" est 1000 1
+	done
+	run_group services "ipvs/rr drlb/rr" est 3 1
+	run_group services "ipvs/rr drlb/rr" est 3 10000
+fi
+
+python3 "$here/report.py" "$out" > "$out/table.md"
+cat "$out/table.md"
