@@ -72,7 +72,7 @@ bad 1 "server add udp $VIP:53 192.0.2.1: " server add udp "$VIP:53" 192.0.2.1
 bad 1 "service show udp $VIP:54: " service show udp "$VIP:54"
 bad 1 "stats zero udp $VIP:54: " stats zero udp "$VIP:54"
 check_eq "-j service show identical after all the bad input" \
-	"$(ctl -j service show)" "$before"
+	"$(diff <(printf '%s\n' "$before") <(ctl -j service show) | head -n 12)" ""
 # If the unreachable server got in anyway, take it out: the rest tests
 # other things.
 ctl server del udp "$VIP:53" 192.0.2.1 2>/dev/null

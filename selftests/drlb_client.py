@@ -11,6 +11,8 @@
 #       and the server saw our length and CRC), "corrupt", "badsrc=IP:PORT";
 #       "SRC:SPORT - timeout" when no reply came; after 3 such flows in a
 #       row the rest are not tried (a broken service fails fast).
+#       --parallel: send every flow's datagram at once, then collect the
+#       answers (same output, in the same order; for many flows).
 #   tcp VIP PORT [--src IP,...] [--count N]
 #       N connections one after the other per source; prints
 #       "SRC:SPORT NAME" (the server's greeting) or "SRC:SPORT - ERROR".
@@ -29,9 +31,11 @@
 import argparse
 import errno
 import os
+import select
 import socket
 import struct
 import sys
+import time
 import zlib
 
 # <linux/in.h>; Python's socket module lacks them.
@@ -82,6 +86,46 @@ def udp(a):
             s.close()
             failed = failed + 1 if line.endswith(" - timeout") else 0
             out(line)
+
+
+def udp_parallel(a):
+    """All flows at once: send every datagram, then collect the answers."""
+    srcs = a.src.split(",") if a.src else ["0.0.0.0"]
+    flows = []
+    for src in srcs:
+        for i in range(a.count):
+            s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            s.bind((src, a.sport + i if a.sport else 0))
+            payload = os.urandom(a.size)
+            flows.append([s, "%s:%d" % s.getsockname(), payload, None])
+    for _ in range(a.tries):
+        waiting = {f[0]: f for f in flows if f[3] is None}
+        if not waiting:
+            break
+        for s, _, payload, _ in waiting.values():
+            s.sendto(payload, (a.vip, a.port))
+        deadline = time.monotonic() + a.timeout
+        while waiting:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                break
+            ready, _, _ = select.select(list(waiting), [], [], left)
+            for s in ready:
+                f = waiting.pop(s)
+                data, peer = s.recvfrom(4096)
+                words = data.decode(errors="replace").split(" ", 1)
+                want = "%d %08x" % (len(f[2]), zlib.crc32(f[2]))
+                if peer != (a.vip, a.port):
+                    status = "badsrc=%s:%d" % peer
+                elif len(words) < 2 or words[1] != want:
+                    status = "corrupt"
+                else:
+                    status = "ok"
+                f[3] = "%s %s" % (words[0], status)
+    for s, me, _, res in flows:
+        s.close()
+        out(me, res or "- timeout")
 
 
 def tcp_one(a, src):
@@ -207,10 +251,13 @@ for m in ("udp", "tcp", "hold", "mtu"):
     if m == "udp":
         sp.add_argument("--sport", type=int, default=0)
         sp.add_argument("--size", type=int, default=16)
+        sp.add_argument("--parallel", action="store_true")
 sp = sub.add_parser("icmp")
 sp.add_argument("vip")
 sp.add_argument("client")
 sp.add_argument("cport", type=int)
 sp.add_argument("vport", type=int)
 args = p.parse_args()
-{"udp": udp, "tcp": tcp, "hold": hold, "mtu": mtu, "icmp": icmp}[args.mode](args)
+if args.mode == "udp" and args.parallel:
+    args.mode = "udp_parallel"
+{"udp": udp, "udp_parallel": udp_parallel, "tcp": tcp, "hold": hold, "mtu": mtu, "icmp": icmp}[args.mode](args)

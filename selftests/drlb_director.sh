@@ -105,8 +105,8 @@ check_eq "wrr 3:2:1 over 12 flows gives 6:4:2" \
 ctl service change udp "$VIP" sched sh
 for i in 1 2 3; do ctl server change udp "$VIP" "${RS_IP[i]}" weight 1; done
 srcs=$(cut -d, -f1-8 <<< "$CLIENT_IPS")
-out=$(client udp "$VIP" 53 --src "$srcs" --sport 23000 --count 3)
-again=$(client udp "$VIP" 53 --src "$srcs" --sport 23100 --count 3)
+out=$(client udp "$VIP" 53 --src "$srcs" --sport 23000 --count 3 --parallel)
+again=$(client udp "$VIP" 53 --src "$srcs" --sport 23100 --count 3 --parallel)
 per_src()	# "IP NAME" once per address if all its flows agree
 {
 	printf '%s\n' "$1" | awk '{ split($1, a, ":"); print a[1], $2 }' | sort -u
@@ -124,7 +124,7 @@ ctl service change udp "$VIP" sched mh
 mh_round()
 {
 	slowwait 30 conns_gone udp "$VIP" || return 1
-	client udp "$VIP" 53 --src "$CLIENT_IPS" --sport 24000 --count 8
+	client udp "$VIP" 53 --src "$CLIENT_IPS" --sport 24000 --count 8 --parallel
 }
 a=$(mh_round)
 ctl server del udp "$VIP" "${RS_IP[3]}"
