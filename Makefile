@@ -139,14 +139,16 @@ uninstall:
 	-rmdir $(DESTDIR)$(SYSCONFDIR)/drlb 2>/dev/null
 
 # drlb.ko for each kernel of KVER into /lib/modules/<rel>/updates, then
-# depmod (under DESTDIR when given, as packagers want).
+# depmod (under DESTDIR when given, as packagers want). The module is not
+# signed here (Debian's signing key is not in the headers); dkms signs with
+# its own MOK key, see README.md.
 modules_install: module
 	@set -e; for k in $(KRELS); do \
-		$(MAKE) -C $(if $(filter custom,$(KRELS)),$(KDIR),/lib/modules/$$k/build) \
-			M=$(BUILD)/$$k INSTALL_MOD_PATH=$(DESTDIR) INSTALL_MOD_DIR=updates \
-			DEPMOD=true modules_install; \
-		rel=$$(cat $(if $(filter custom,$(KRELS)),$(KDIR),/lib/modules/$$k/build)/include/config/kernel.release); \
-		if [ -n "$(DESTDIR)" ]; then depmod -b $(DESTDIR) $$rel; else depmod -a $$rel; fi; \
+		kdir=$(if $(filter custom,$(KRELS)),$(KDIR),/lib/modules/$$k/build); \
+		rel=$(if $(filter custom,$(KRELS)),$$($(MAKE) -s -C $(KDIR) kernelrelease),$$k); \
+		$(MAKE) -C $$kdir M=$(BUILD)/$$k INSTALL_MOD_PATH=$(DESTDIR) \
+			INSTALL_MOD_DIR=updates CONFIG_MODULE_SIG_ALL= modules_install; \
+		depmod $(if $(DESTDIR),-b $(DESTDIR)) $$rel; \
 	done
 
 # The module sources, exactly, for dkms: dkms add/build/install -m drlb -v VERSION.
