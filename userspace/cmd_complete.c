@@ -8,6 +8,8 @@
  * come from drlbctl_grammar below, the command table, config's own key
  * table, the module's scheduler list and the system's devices. A file
  * name argument prints the single line "@file" (the shell completes it).
+ * "drlbctl __complete --grammar" prints the grammar lines (for the tests
+ * that hold the man page and the command table to them).
  *
  * drlbctl_grammar holds one line per form of every command, in a small
  * notation (the man page's SYNOPSIS uses the same words):
@@ -32,7 +34,7 @@
 #include "drlbctl.h"
 #include "nl.h"
 
-const char *const drlbctl_grammar[] = {
+static const char *const drlbctl_grammar[] = {
 	"service add PROTO VIP[:PORT] [sched SCHED] [persistent SECS] [netmask MASK] [expire-nodest BOOL]",
 	"service change PROTO VIP[:PORT] [sched SCHED] [persistent SECS|off] [netmask MASK] [expire-nodest BOOL]",
 	"service del PROTO VIP[:PORT]",
@@ -42,7 +44,8 @@ const char *const drlbctl_grammar[] = {
 	"server del PROTO VIP[:PORT] RIP",
 	"server show PROTO VIP[:PORT]",
 	"conn show [PROTO VIP[:PORT]]",
-	"stats [zero [PROTO VIP[:PORT]]]",
+	"stats [show]",
+	"stats zero [PROTO VIP[:PORT]]",
 	"flush [all]",
 	"config show",
 	"config set KEY VALUE [KEY VALUE]...",
@@ -342,6 +345,11 @@ int cmd_complete(int argc, char **argv)
 	int nwords = argc - 3, cword, first;
 	const char *cur;
 
+	if (argc == 2 && !strcmp(argv[1], "--grammar")) {
+		for (int i = 0; drlbctl_grammar[i]; i++)
+			puts(drlbctl_grammar[i]);
+		return 0;
+	}
 	if (argc < 3 || (cword = atoi(argv[1])) < 1)
 		return 2;
 

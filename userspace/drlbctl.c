@@ -72,6 +72,7 @@ static void usage(FILE *out)
 		"  stats [zero [PROTO VIP[:PORT]]]\n"
 		"  flush [all]\n"
 		"  config show | config set KEY VALUE...\n"
+		"  save | restore [FILE|-]\n"
 		"\n"
 		"PROTO is tcp, udp or sctp; a VIP without port (or :*) covers every port.\n"
 		"See drlbctl(8) for the full grammar.\n");
