@@ -170,7 +170,7 @@ echo ">>> drlb $version, kernels: $(echo $krels)"
 
 build_debs()
 {
-	local src=$debdir/src/drlb-$version
+	local src=$debdir/drlb-$version
 
 	rm -rf "$debdir"
 	mkdir -p "$src"
