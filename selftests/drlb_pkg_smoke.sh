@@ -83,21 +83,23 @@ check_match "unit's ExecStart loads drlb and restores /etc/drlb/drlb.conf" \
 conf=/etc/drlb/drlb.conf
 check "the package's $conf exists" test -r "$conf"
 # (The VM's root is a throwaway overlay: the host's /etc is untouched.)
-cp "$conf" "$conf.orig"
-defer mv "$conf.orig" "$conf"
-{ cat "$conf.orig"; echo "config set conn-max 31337 timeout-udp 42"; } > "$conf"
+orig=$(mktemp)
+cp "$conf" "$orig"
+defer cp "$orig" "$conf"
+{ cat "$orig"; echo "config set conn-max 31337 timeout-udp 42"; } > "$conf"
 
 drlb_unload
 check "unit ExecStart lines succeed" run_unit ExecStart
 check "module loaded by the unit" drlb_loaded
 check_eq "the unit applied $conf" \
 	"$("$DRLBCTL" config show | grep -E '^(conn-max|timeout-udp) ')" \
-	$'conn-max 31337\ntimeout-udp 42'
+	$'timeout-udp 42\nconn-max 31337'
 
 # Stop with DRLB_SAVE_ON_STOP=yes: the running config goes back to the file.
 "$DRLBCTL" config set conn-max 27182
-cp /etc/default/drlb /etc/default/drlb.orig
-defer mv /etc/default/drlb.orig /etc/default/drlb
+orig_default=$(mktemp)
+cp /etc/default/drlb "$orig_default"
+defer cp "$orig_default" /etc/default/drlb
 sed -i 's/^DRLB_SAVE_ON_STOP=.*/DRLB_SAVE_ON_STOP=yes/' /etc/default/drlb
 check "unit ExecStop lines succeed (save on stop)" run_unit ExecStop
 check_match "ExecStop saved the running config to $conf" "$(cat "$conf")" \
@@ -105,12 +107,12 @@ check_match "ExecStop saved the running config to $conf" "$(cat "$conf")" \
 check_eq "no temporary file left in /etc/drlb" "$(ls /etc/drlb)" drlb.conf
 
 # Stop with DRLB_SAVE_ON_STOP=no: the file stays as it is.
-cp "$conf" "$conf.saved"
+saved=$(mktemp)
+cp "$conf" "$saved"
 "$DRLBCTL" config set conn-max 99
 sed -i 's/^DRLB_SAVE_ON_STOP=.*/DRLB_SAVE_ON_STOP=no/' /etc/default/drlb
 check "unit ExecStop lines succeed (no save)" run_unit ExecStop
-check "ExecStop left $conf alone" cmp -s "$conf" "$conf.saved"
-rm -f "$conf.saved"
+check "ExecStop left $conf alone" cmp -s "$conf" "$saved"
 
 # Start again from the saved file: the config comes back.
 drlb_unload
