@@ -16,7 +16,7 @@ pkgs=(
 	qemu-system-x86 busybox-static xz-utils zstd cpio
 	iproute2 iputils-ping procps util-linux socat netcat-openbsd tcpdump
 	ipvsadm arping ethtool
-	perl python3 strace
+	perl python3 jq nftables strace
 	dkms dh-dkms debhelper dpkg-dev fakeroot lintian
 	groff man-db bash-completion systemd
 )

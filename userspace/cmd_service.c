@@ -262,10 +262,13 @@ static void show_text(const struct svc_info *list, int n)
 					"expire-nodest no ");
 		if (len)
 			flags[len - 1] = '\0';
-		printf("%-5s %-21s %-6s %s\n", format_proto(s->key.proto),
-		       format_ipv4_port(vip, sizeof(vip), s->key.addr,
-					s->key.port),
-		       s->sched, flags);
+		format_ipv4_port(vip, sizeof(vip), s->key.addr, s->key.port);
+		if (flags[0])
+			printf("%-5s %-21s %-6s %s\n", format_proto(s->key.proto),
+			       vip, s->sched, flags);
+		else
+			printf("%-5s %-21s %s\n", format_proto(s->key.proto),
+			       vip, s->sched);
 		if (opts.stats)
 			print_stats_line(&s->stats);
 		for (int d = 0; d < s->n_dests; d++)
