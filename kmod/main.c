@@ -19,7 +19,16 @@ static int __net_init drlb_net_init(struct net *net)
 	dn->net = net;
 	mutex_init(&dn->lock);
 	drlb_config_init(&dn->cfg);
+	drlb_arp_net_init(dn);
 	return 0;
+}
+
+/* Unhook before the RCU grace period that precedes .exit and the free. */
+static void __net_exit drlb_net_pre_exit(struct net *net)
+{
+	struct drlb_net *dn = drlb_pernet(net);
+
+	drlb_arp_net_pre_exit(dn);
 }
 
 static void __net_exit drlb_net_exit(struct net *net)
@@ -31,6 +40,7 @@ static void __net_exit drlb_net_exit(struct net *net)
 
 static struct pernet_operations drlb_net_ops = {
 	.init = drlb_net_init,
+	.pre_exit = drlb_net_pre_exit,
 	.exit = drlb_net_exit,
 	.id = &drlb_net_id,
 	.size = sizeof(struct drlb_net),

@@ -184,6 +184,27 @@ static const struct genl_ops drlb_genl_ops[] = {
 		.maxattr = DRLB_A_MAX,
 		.flags = GENL_ADMIN_PERM,
 	},
+	/* ARP rules (real-server role): nl_arp.c */
+	{
+		.cmd = DRLB_CMD_NEW_ARP,
+		.doit = drlb_nl_new_arp,
+		.policy = drlb_arp_req_policy,
+		.maxattr = DRLB_A_MAX,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = DRLB_CMD_DEL_ARP,
+		.doit = drlb_nl_del_arp,
+		.policy = drlb_arp_req_policy,
+		.maxattr = DRLB_A_MAX,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = DRLB_CMD_GET_ARP,
+		.dumpit = drlb_nl_get_arp_dump,
+		.policy = drlb_arp_dump_policy,
+		.maxattr = DRLB_A_MAX,
+	},
 };
 
 struct genl_family drlb_genl_family __ro_after_init = {

@@ -70,6 +70,12 @@ while IFS= read -r g; do
 	if grep -qx "$first" <<< "$cmds"; then ok "'$first' is a drlbctl command"; else nok "'$first' is a drlbctl command"; fi
 done < <("$DRLBCTL" __complete --grammar)
 
+# Every command of the binary has a grammar line (so it completes).
+grammar_cmds=$("$DRLBCTL" __complete --grammar | awk '{ print $1 }' | sort -u)
+for c in $cmds; do
+	if grep -qx "$c" <<< "$grammar_cmds"; then ok "'$c' has a grammar line"; else nok "'$c' has a grammar line"; fi
+done
+
 # ---- completion, from the binary ------------------------------------------------
 comp() { "$DRLBCTL" __complete "$@" | paste -sd' '; }
 is "complete commands" "$(comp 1 drlbctl "")" "$(paste -sd' ' <<< "$cmds")"
@@ -100,7 +106,8 @@ is "-f completes files" "$(comp 2 drlbctl -f "")" "@file"
 is "nothing after a complete command" "$(comp 2 drlbctl version "")" ""
 is "unknown command: nothing" "$(comp 3 drlbctl frob x "")" ""
 if "$DRLBCTL" __complete 3 drlbctl arp add "" >/dev/null 2>&1 && grep -q '^arp' <<< "$cmds"; then
-	is "arp dev completes devices" "$(comp 4 drlbctl arp add 10.0.0.1 dev l)" "lo"
+	is "arp dev completes devices" "$(comp 5 drlbctl arp add 10.0.0.1 dev l)" "lo"
+	is "arp: dev or ifindex, not both" "$(comp 6 drlbctl arp add 10.0.0.1 dev lo "")" ""
 fi
 is "hidden __complete is not in help" "$("$DRLBCTL" help | grep -c __complete)" 0
 

@@ -47,6 +47,11 @@ static const char *const drlbctl_grammar[] = {
 	"stats [show]",
 	"stats zero [PROTO VIP[:PORT]]",
 	"flush [all]",
+	"arp add VIP [dev IFNAME | ifindex N]",
+	"arp del VIP [dev IFNAME | ifindex N]",
+	"arp show",
+	"vip announce VIP dev IFNAME [count N] [interval MS]",
+	"vip check VIP dev IFNAME [timeout MS] [owner MAC]",
 	"config show",
 	"config set KEY VALUE [KEY VALUE]...",
 	"save",
@@ -373,6 +378,13 @@ int cmd_complete(int argc, char **argv)
 	if (first == cword - 1 && cur[0] == '-') {
 		for (int i = 0; global_opts[i]; i++)
 			offer(&o, global_opts[i]);
+	} else if (first == cword - 1) {
+		/* The command: from the command table, hidden ones left out. */
+		const struct drlbctl_cmd *c;
+
+		for (size_t i = 0; (c = drlbctl_cmd_at(i)); i++)
+			if (c->summary)
+				offer(&o, c->name);
 	} else {
 		o.typed = words + first;
 		o.ntyped = cword - 1 - first;

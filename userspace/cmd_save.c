@@ -35,11 +35,9 @@
  */
 
 #include <errno.h>
-#include <net/if.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <arpa/inet.h>
 
 #include "drlbctl.h"
 #include "nl.h"
@@ -87,76 +85,6 @@ static int save_services(FILE *out)
 	return 0;
 }
 
-struct arp_key {
-	uint32_t vip;		/* network order */
-	uint32_t ifindex;	/* 0: every device */
-};
-
-struct arp_vec {
-	struct arp_key *v;
-	size_t n, cap;
-};
-
-static int arp_cb(struct nlattr **tb, void *arg)
-{
-	struct nlattr *at[DRLB_ARP_A_MAX + 1];
-	struct arp_vec *vec = arg;
-	struct arp_key *r;
-
-	if (drlb_nl_parse_nested(at, DRLB_ARP_A_MAX, tb[DRLB_A_ARP]))
-		return -EPROTO;
-	if (at[DRLB_ARP_A_AF] && nla_get_u16(at[DRLB_ARP_A_AF]) != AF_INET)
-		return 0;
-	if (!at[DRLB_ARP_A_ADDR] || nla_len(at[DRLB_ARP_A_ADDR]) != 4)
-		return -EPROTO;
-	if (vec->n == vec->cap) {
-		vec->cap = vec->cap ? 2 * vec->cap : 16;
-		vec->v = realloc(vec->v, vec->cap * sizeof(*vec->v));
-		if (!vec->v)
-			return -ENOMEM;
-	}
-	r = &vec->v[vec->n++];
-	memcpy(&r->vip, nla_data(at[DRLB_ARP_A_ADDR]), 4);
-	r->ifindex = at[DRLB_ARP_A_IFINDEX] ?
-		     nla_get_u32(at[DRLB_ARP_A_IFINDEX]) : 0;
-	return 0;
-}
-
-static int cmp_arp(const void *pa, const void *pb)
-{
-	const struct arp_key *a = pa, *b = pb;
-
-	if (a->vip != b->vip)
-		return ntohl(a->vip) < ntohl(b->vip) ? -1 : 1;
-	return a->ifindex < b->ifindex ? -1 : a->ifindex > b->ifindex;
-}
-
-static int save_arp(FILE *out)
-{
-	struct arp_vec vec = { 0 };
-	char vip[INET_ADDRSTRLEN], dev[IF_NAMESIZE];
-	int err;
-
-	err = drlb_nl_transact(drlb_nl_msg(DRLB_CMD_GET_ARP, 1), arp_cb, &vec);
-	if (err)
-		goto out;
-	if (vec.n)
-		qsort(vec.v, vec.n, sizeof(*vec.v), cmp_arp);
-	for (size_t i = 0; i < vec.n; i++) {
-		inet_ntop(AF_INET, &vec.v[i].vip, vip, sizeof(vip));
-		if (!vec.v[i].ifindex)
-			fprintf(out, "arp add %s\n", vip);
-		else if (if_indextoname(vec.v[i].ifindex, dev))
-			fprintf(out, "arp add %s dev %s\n", vip, dev);
-		else
-			fprintf(out, "arp add %s ifindex %u\n", vip,
-				vec.v[i].ifindex);
-	}
-out:
-	free(vec.v);
-	return err;
-}
-
 /* The whole configuration, in the order restore needs it. */
 static int save_all(FILE *out)
 {
@@ -171,7 +99,7 @@ static int save_all(FILE *out)
 	if (!err && (info.features & DRLB_F_DIRECTOR_IPV4))
 		err = save_services(out);
 	if (!err && (info.features & DRLB_F_ARP_SUPPRESS))
-		err = save_arp(out);
+		err = arp_save(out);
 	return err;
 }
 
@@ -322,6 +250,43 @@ static int run_lines(const struct lines *l, const char *ctx, size_t *bad_line)
 	return ret;
 }
 
+/*
+ * Without DRLB_CMD_FLUSH (a module older than its ARP rules' director
+ * half): delete what "save" lists, one "service del" / "arp del" each.
+ */
+static int flush_by_lines(void)
+{
+	struct lines cur = { 0 };
+	char *buf = NULL, *words[MAX_WORDS + 1];
+	size_t len = 0;
+	FILE *mem = open_memstream(&buf, &len);
+	int err;
+
+	if (!mem)
+		return -errno;
+	err = save_all(mem);
+	fclose(mem);
+	if (!err)
+		err = lines_from_buf(buf, len, &cur);
+	for (size_t i = 0; !err && i < cur.n; i++) {
+		int argc = split_words(cur.text[i], words);
+
+		/* "service add P V ..." -> "service del P V"; "arp add ..." */
+		if (argc >= 3 && !strcmp(words[1], "add") &&
+		    (!strcmp(words[0], "service") || !strcmp(words[0], "arp"))) {
+			words[1] = "del";
+			if (words[0][0] == 's') {
+				argc = 3;	/* del takes the key only */
+				words[3] = NULL;
+			}
+			err = drlbctl_run(argc, words) ? -EIO : 0;
+		}
+	}
+	lines_free(&cur);
+	free(buf);
+	return err;
+}
+
 /* Delete every service, server and ARP rule the module can hold. */
 static int flush_all(void)
 {
@@ -337,7 +302,10 @@ static int flush_all(void)
 	msg = drlb_nl_msg(DRLB_CMD_FLUSH, 0);
 	if (info.features & DRLB_F_ARP_SUPPRESS)
 		nla_put_flag(msg, DRLB_A_FLUSH_ARP);
-	return drlb_nl_transact(msg, NULL, NULL);
+	err = drlb_nl_transact(msg, NULL, NULL);
+	if (err == -EOPNOTSUPP)
+		err = flush_by_lines();
+	return err;
 }
 
 static int open_input(const char *name, FILE **f)

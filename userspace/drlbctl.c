@@ -22,6 +22,8 @@ static const struct drlbctl_cmd cmds[] = {
 	{ "stats", cmd_stats, "show or zero the director's counters" },
 	{ "flush", cmd_flush, "delete every service, server and flow" },
 	{ "config", cmd_config, "show or set namespace-wide settings" },
+	{ "arp", cmd_arp, "real server: keep quiet about a VIP on ARP" },
+	{ "vip", cmd_vip, "director: announce a VIP, detect ARP flux" },
 	{ "save", cmd_save, "print the whole configuration as drlbctl commands" },
 	{ "restore", cmd_restore, "replace the whole configuration with a saved one" },
 	{ "version", cmd_version, "show drlbctl and module versions" },
@@ -71,6 +73,10 @@ static void usage(FILE *out)
 		"  conn show [PROTO VIP[:PORT]]\n"
 		"  stats [zero [PROTO VIP[:PORT]]]\n"
 		"  flush [all]\n"
+		"  arp add|del VIP [dev IFNAME | ifindex N]\n"
+		"  arp show\n"
+		"  vip announce VIP dev IFNAME [count N] [interval MS]\n"
+		"  vip check VIP dev IFNAME [timeout MS] [owner MAC]\n"
 		"  config show | config set KEY VALUE...\n"
 		"  save | restore [FILE|-]\n"
 		"\n"

@@ -34,6 +34,8 @@ int cmd_conn(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
 int cmd_flush(int argc, char **argv);
 int cmd_config(int argc, char **argv);
+int cmd_arp(int argc, char **argv);
+int cmd_vip(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 int cmd_help(int argc, char **argv);
 int cmd_save(int argc, char **argv);
@@ -46,9 +48,13 @@ int drlbctl_run(int argc, char **argv);
 const struct drlbctl_cmd *drlbctl_find(const char *name);
 const struct drlbctl_cmd *drlbctl_cmd_at(size_t i);
 
-/* For save (cmd_save.c) and completion (cmd_complete.c), cmd_config.c. */
+/*
+ * For save (cmd_save.c) and completion (cmd_complete.c): each command
+ * file prints its own part of "drlbctl save" and names its own keywords.
+ */
 const char *config_key_name(size_t i);	/* i-th settable key, NULL at end */
-int config_save(FILE *out);		/* "config set KEY VALUE ..." line */
+int config_save(FILE *out);		/* cmd_config.c: "config set ..." */
+int arp_save(FILE *out);		/* cmd_arp.c: "arp add ..." lines */
 
 /* Print "drlbctl: MSG" to stderr and return 2 (usage error). */
 int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

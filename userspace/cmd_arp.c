@@ -1,0 +1,308 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * drlbctl arp add VIP [dev IFNAME | ifindex N]
+ * drlbctl arp del VIP [dev IFNAME | ifindex N]
+ * drlbctl [-s] [-j] arp show
+ *
+ * Real-server ARP rules (the drlb module's DRLB_CMD_*_ARP). On a real
+ * server that holds the VIP, a rule makes the host neither answer ARP
+ * requests for the VIP nor send ARP with the VIP as sender address, so the
+ * LAN keeps learning the VIP at the director's MAC. Without "dev" a rule
+ * applies on every device. Rules are per network namespace. "ifindex N"
+ * names a device by index, for a rule whose device has gone.
+ *
+ * "arp show" prints one rule per line, exactly what "arp add" reads back:
+ *     10.0.0.100
+ *     10.0.0.100 dev e0
+ *     10.0.0.100 ifindex 7            (the device has gone)
+ * With -s it prints a table with the counters instead:
+ *     VIP              DEV       REQ-DROPPED  SRC-REWRITTEN  SRC-DROPPED
+ * where DEV is "any" for an every-device rule.
+ *
+ * JSON (-j), stable keys; the counters are always present:
+ *   {"arp_rules": [
+ *     {"vip": "10.0.0.100",       VIP, dotted quad
+ *      "dev": "e0" | null,        device name; null for every device (and
+ *                                 for a device that has gone)
+ *      "ifindex": 2,              0 for every device
+ *      "requests_dropped": 0,     ARP requests for the VIP not answered
+ *      "sources_rewritten": 0,    own requests sent with another sender
+ *      "sources_dropped": 0}      own ARP with the VIP as sender dropped
+ *   ]}
+ *
+ * Exit status: 0 ok; 1 refused by the kernel (e.g. the rule exists / does
+ * not exist) or unknown device; 2 bad usage. Nothing changes on error.
+ */
+
+#include <errno.h>
+#include <inttypes.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <arpa/inet.h>
+
+#include "drlbctl.h"
+#include "json.h"
+#include "nl.h"
+#include "parse.h"
+
+struct arp_rule {
+	uint32_t vip;		/* network order */
+	uint32_t ifindex;
+	uint64_t req_dropped, src_rewritten, src_dropped;
+};
+
+struct arp_rules {
+	struct arp_rule *v;
+	size_t n, cap;
+};
+
+/* "VIP [dev IFNAME | ifindex N]" after the subcommand word. */
+static int parse_rule(const char *what, int argc, char **argv,
+		      uint32_t *vip, uint32_t *ifindex)
+{
+	if (argc < 2)
+		return usage_error("arp %s: expected VIP [dev IFNAME]", what);
+	if (parse_ipv4(argv[1], vip))
+		return usage_error("arp %s: '%s' is not an IPv4 address", what,
+				   argv[1]);
+	*ifindex = 0;
+	if (argc == 2)
+		return 0;
+	if (argc != 4)
+		return usage_error("arp %s: expected VIP [dev IFNAME], not '%s'",
+				   what, argv[argc > 4 ? 4 : argc - 1]);
+	if (!strcmp(argv[2], "dev")) {
+		if (strlen(argv[3]) >= IFNAMSIZ)
+			return usage_error("arp %s: device name '%s' is too long",
+					   what, argv[3]);
+		*ifindex = if_nametoindex(argv[3]);
+		if (!*ifindex) {
+			fprintf(stderr,
+				"drlbctl: arp %s: no device '%s' in this network namespace\n",
+				what, argv[3]);
+			return 1;
+		}
+		return 0;
+	}
+	if (!strcmp(argv[2], "ifindex")) {
+		if (parse_u32(argv[3], 1, INT32_MAX, ifindex))
+			return usage_error("arp %s: ifindex must be an integer from 1 to %d, not '%s'",
+					   what, INT32_MAX, argv[3]);
+		return 0;
+	}
+	return usage_error("arp %s: unknown word '%s' (dev, ifindex)", what,
+			   argv[2]);
+}
+
+static int need_feature(void)
+{
+	struct drlb_info info;
+
+	if (drlb_nl_open())
+		return 1;
+	if (drlb_nl_info(&info) == 0 && !(info.features & DRLB_F_ARP_SUPPRESS)) {
+		fprintf(stderr,
+			"drlbctl: the drlb module %s has no ARP rules: update the module\n",
+			info.version);
+		return 1;
+	}
+	return 0;
+}
+
+static int arp_change(int argc, char **argv, uint8_t cmd, const char *what)
+{
+	uint32_t vip, ifindex;
+	struct nlattr *nest;
+	struct nl_msg *msg;
+	char buf[INET_ADDRSTRLEN];
+	int err;
+
+	err = parse_rule(what, argc, argv, &vip, &ifindex);
+	if (err)
+		return err;
+	if (need_feature())
+		return 1;
+	msg = drlb_nl_msg(cmd, 0);
+	nest = nla_nest_start(msg, DRLB_A_ARP);
+	if (!nest || drlb_nl_put_addr4(msg, DRLB_ARP_A_AF, DRLB_ARP_A_ADDR, vip) ||
+	    (ifindex && nla_put_u32(msg, DRLB_ARP_A_IFINDEX, ifindex))) {
+		nlmsg_free(msg);
+		fprintf(stderr, "drlbctl: out of memory\n");
+		return 1;
+	}
+	nla_nest_end(msg, nest);
+	err = drlb_nl_transact(msg, NULL, NULL);
+	if (err)
+		return drlb_nl_perror(err, "arp %s %s%s%s%s%s", what,
+				      inet_ntop(AF_INET, &vip, buf, sizeof(buf)),
+				      argc > 2 ? " " : "", argc > 2 ? argv[2] : "",
+				      argc > 2 ? " " : "", argc > 2 ? argv[3] : "");
+	return 0;
+}
+
+static int show_cb(struct nlattr **tb, void *arg)
+{
+	struct nlattr *at[DRLB_ARP_A_MAX + 1];
+	struct nlattr *st[DRLB_ARP_STATS_A_MAX + 1];
+	struct arp_rules *rules = arg;
+	struct arp_rule *r;
+
+	if (drlb_nl_parse_nested(at, DRLB_ARP_A_MAX, tb[DRLB_A_ARP]) ||
+	    !at[DRLB_ARP_A_AF] || !at[DRLB_ARP_A_ADDR] ||
+	    nla_get_u16(at[DRLB_ARP_A_AF]) != AF_INET ||
+	    nla_len(at[DRLB_ARP_A_ADDR]) != 4)
+		return -EPROTO;
+	if (rules->n == rules->cap) {
+		size_t cap = rules->cap ? 2 * rules->cap : 16;
+		struct arp_rule *v = realloc(rules->v, cap * sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		rules->v = v;
+		rules->cap = cap;
+	}
+	r = &rules->v[rules->n++];
+	memset(r, 0, sizeof(*r));
+	memcpy(&r->vip, nla_data(at[DRLB_ARP_A_ADDR]), 4);
+	if (at[DRLB_ARP_A_IFINDEX])
+		r->ifindex = nla_get_u32(at[DRLB_ARP_A_IFINDEX]);
+	if (at[DRLB_ARP_A_STATS] &&
+	    !drlb_nl_parse_nested(st, DRLB_ARP_STATS_A_MAX, at[DRLB_ARP_A_STATS])) {
+		if (st[DRLB_ARP_STATS_A_REQ_DROPPED])
+			r->req_dropped = nla_get_u64(st[DRLB_ARP_STATS_A_REQ_DROPPED]);
+		if (st[DRLB_ARP_STATS_A_SRC_REWRITTEN])
+			r->src_rewritten = nla_get_u64(st[DRLB_ARP_STATS_A_SRC_REWRITTEN]);
+		if (st[DRLB_ARP_STATS_A_SRC_DROPPED])
+			r->src_dropped = nla_get_u64(st[DRLB_ARP_STATS_A_SRC_DROPPED]);
+	}
+	return 0;
+}
+
+/* "VIP", "VIP dev NAME" or "VIP ifindex N": the words "arp add" reads. */
+static void print_rule_words(FILE *out, const struct arp_rule *r)
+{
+	char vip[INET_ADDRSTRLEN], name[IF_NAMESIZE];
+
+	inet_ntop(AF_INET, &r->vip, vip, sizeof(vip));
+	if (!r->ifindex)
+		fprintf(out, "%s\n", vip);
+	else if (if_indextoname(r->ifindex, name))
+		fprintf(out, "%s dev %s\n", vip, name);
+	else
+		fprintf(out, "%s ifindex %u\n", vip, r->ifindex);
+}
+
+static void print_rules(const struct arp_rules *rules)
+{
+	char vip[INET_ADDRSTRLEN], name[IF_NAMESIZE], dev[IF_NAMESIZE + 16];
+	struct json j;
+	size_t i;
+
+	if (opts.json) {
+		json_init(&j, stdout);
+		json_obj_open(&j, NULL);
+		json_arr_open(&j, "arp_rules");
+	} else if (opts.stats) {
+		printf("%-16s %-16s %12s %14s %12s\n", "VIP", "DEV",
+		       "REQ-DROPPED", "SRC-REWRITTEN", "SRC-DROPPED");
+	}
+	for (i = 0; i < rules->n; i++) {
+		const struct arp_rule *r = &rules->v[i];
+		bool named = r->ifindex && if_indextoname(r->ifindex, name);
+
+		inet_ntop(AF_INET, &r->vip, vip, sizeof(vip));
+		if (opts.json) {
+			json_obj_open(&j, NULL);
+			json_str(&j, "vip", vip);
+			if (named)
+				json_str(&j, "dev", name);
+			else
+				json_null(&j, "dev");
+			json_u64(&j, "ifindex", r->ifindex);
+			json_u64(&j, "requests_dropped", r->req_dropped);
+			json_u64(&j, "sources_rewritten", r->src_rewritten);
+			json_u64(&j, "sources_dropped", r->src_dropped);
+			json_obj_close(&j);
+			continue;
+		}
+		if (opts.stats) {
+			if (!r->ifindex)
+				snprintf(dev, sizeof(dev), "any");
+			else if (named)
+				snprintf(dev, sizeof(dev), "%s", name);
+			else
+				snprintf(dev, sizeof(dev), "#%u", r->ifindex);
+			printf("%-16s %-16s %12" PRIu64 " %14" PRIu64 " %12" PRIu64 "\n",
+			       vip, dev, r->req_dropped, r->src_rewritten,
+			       r->src_dropped);
+		} else {
+			print_rule_words(stdout, r);
+		}
+	}
+	if (opts.json) {
+		json_arr_close(&j);
+		json_obj_close(&j);
+		json_end(&j);
+	}
+}
+
+static int arp_show(int argc, char **argv)
+{
+	struct arp_rules rules = { 0 };
+	int err;
+
+	if (argc > 1)
+		return usage_error("arp show: unexpected '%s'", argv[1]);
+	if (need_feature())
+		return 1;
+	err = drlb_nl_transact(drlb_nl_msg(DRLB_CMD_GET_ARP, 1), show_cb,
+			       &rules);
+	if (err) {
+		free(rules.v);
+		return drlb_nl_perror(err, "arp show");
+	}
+	print_rules(&rules);
+	free(rules.v);
+	return 0;
+}
+
+static int cmp_rule(const void *pa, const void *pb)
+{
+	const struct arp_rule *a = pa, *b = pb;
+
+	if (a->vip != b->vip)
+		return ntohl(a->vip) < ntohl(b->vip) ? -1 : 1;
+	return a->ifindex < b->ifindex ? -1 : a->ifindex > b->ifindex;
+}
+
+/* For "drlbctl save": one "arp add" line per rule, sorted by VIP, device. */
+int arp_save(FILE *out)
+{
+	struct arp_rules rules = { 0 };
+	int err;
+
+	err = drlb_nl_transact(drlb_nl_msg(DRLB_CMD_GET_ARP, 1), show_cb,
+			       &rules);
+	if (!err && rules.n)
+		qsort(rules.v, rules.n, sizeof(*rules.v), cmp_rule);
+	for (size_t i = 0; !err && i < rules.n; i++) {
+		fputs("arp add ", out);
+		print_rule_words(out, &rules.v[i]);
+	}
+	free(rules.v);
+	return err;
+}
+
+int cmd_arp(int argc, char **argv)
+{
+	if (argc < 2 || !strcmp(argv[1], "show"))
+		return arp_show(argc > 1 ? argc - 1 : 1, argv + (argc > 1));
+	if (!strcmp(argv[1], "add"))
+		return arp_change(argc - 1, argv + 1, DRLB_CMD_NEW_ARP, "add");
+	if (!strcmp(argv[1], "del"))
+		return arp_change(argc - 1, argv + 1, DRLB_CMD_DEL_ARP, "del");
+	return usage_error("arp: unknown subcommand '%s' (add, del, show)",
+			   argv[1]);
+}
