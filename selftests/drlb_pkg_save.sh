@@ -75,9 +75,14 @@ else
 fi
 
 # ---- round trip ---------------------------------------------------------------
-if [ $director = 1 ] || [ $arp = 1 ]; then
+if [ $director = 1 ]; then
 	check "flush all" d flush all
+else
+	# (no DRLB_CMD_FLUSH without the director: an empty file empties too)
+	check "flush (restore /dev/null)" d restore /dev/null
 fi
+check_eq "flushed: no service, server or ARP rule left" \
+	"$(d save | grep -cE '^(service|server|arp) ')" 0
 d config set conn-max 1 timeout-udp 1 mh-seed 1
 check "restore FILE" d restore "$tmp/saved"
 check_eq "save -> flush -> restore -> save is identical" "$(d save)" "$saved"

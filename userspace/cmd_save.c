@@ -215,6 +215,36 @@ static bool changes_config(int argc, char **argv)
 }
 
 /*
+ * Run one line's command with its messages caught and printed again as
+ * "drlbctl: CTX line N: MESSAGE", so that every error - whichever command
+ * file prints it, however - names the line.
+ */
+static int run_line(int argc, char **argv, const char *ctx, size_t no)
+{
+	FILE *real = stderr, *mem;
+	char *buf = NULL, *line, *save;
+	size_t len = 0;
+	int ret;
+
+	fflush(stderr);
+	mem = open_memstream(&buf, &len);
+	if (!mem)
+		return drlbctl_run(argc, argv);
+	stderr = mem;
+	ret = drlbctl_run(argc, argv);
+	stderr = real;
+	fclose(mem);
+	for (line = strtok_r(buf, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		if (!strncmp(line, "drlbctl: ", 9))
+			line += 9;
+		fprintf(stderr, "drlbctl: %sline %zu: %s\n", ctx, no, line);
+	}
+	free(buf);
+	return ret;
+}
+
+/*
  * Run every line. Returns 0, or the failing command's exit code with
  * *bad_line set to its line number (1-based).
  */
@@ -231,22 +261,23 @@ static int run_lines(const struct lines *l, const char *ctx, size_t *bad_line)
 			fprintf(stderr, "drlbctl: out of memory\n");
 			return 1;
 		}
-		snprintf(drlb_errctx, sizeof(drlb_errctx), "%sline %zu: ", ctx,
-			 i + 1);
 		argc = split_words(copy, words);
-		if (argc < 0)
-			ret = usage_error("more than %d words", MAX_WORDS);
-		else if (argc > 0 && !changes_config(argc, words))
-			ret = usage_error("'%s%s%s' does not change the configuration (a file holds config set, service, server, arp add|change|del and flush lines)",
-					  words[0], argc > 1 ? " " : "",
-					  argc > 1 ? words[1] : "");
-		else if (argc > 0)
-			ret = drlbctl_run(argc, words);
+		if (argc < 0) {
+			fprintf(stderr, "drlbctl: %sline %zu: more than %d words\n",
+				ctx, i + 1, MAX_WORDS);
+			ret = 2;
+		} else if (argc > 0 && !changes_config(argc, words)) {
+			fprintf(stderr, "drlbctl: %sline %zu: '%s%s%s' does not change the configuration (a file holds config set, service, server, arp add|change|del and flush lines)\n",
+				ctx, i + 1, words[0], argc > 1 ? " " : "",
+				argc > 1 ? words[1] : "");
+			ret = 2;
+		} else if (argc > 0) {
+			ret = run_line(argc, words, ctx, i + 1);
+		}
 		free(copy);
 		if (ret)
 			*bad_line = i + 1;
 	}
-	drlb_errctx[0] = '\0';
 	return ret;
 }
 

@@ -27,7 +27,6 @@
 #endif
 
 bool drlb_nl_dry_run;
-char drlb_errctx[64];
 
 static struct nl_sock *sock;
 static int family_id = -1;
@@ -244,7 +243,7 @@ int drlb_nl_perror(int err, const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "drlbctl: %s", drlb_errctx);
+	fputs("drlbctl: ", stderr);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);

@@ -26,12 +26,6 @@ typedef int (*drlb_reply_cb)(struct nlattr **tb, void *arg);
 extern bool drlb_nl_dry_run;
 
 /*
- * Put after "drlbctl: " in every error message (usage_error(),
- * drlb_nl_perror()), e.g. "restore: line 7: "; empty otherwise.
- */
-extern char drlb_errctx[64];
-
-/*
  * Connect and resolve the family (once). Returns 0, or -errno after
  * printing why (module not loaded: a modprobe hint; API mismatch: which
  * side to update).
