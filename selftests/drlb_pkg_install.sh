@@ -127,6 +127,19 @@ for k in $(selftests/vm/kver.sh "${KVER:-all}"); do
 	fi
 done
 
+# ---- dkms.conf's kernel range -------------------------------------------------------
+# dkms tests BUILD_EXCLUSIVE_KERNEL with bash's =~ against the release.
+re=$(sed -n 's/^BUILD_EXCLUSIVE_KERNEL="\(.*\)"$/\1/p' dkms.conf)
+for k in 6.1.0-56-amd64 6.12.117+deb12-amd64 6.5.0-1-amd64 6.12.0; do
+	if [[ $k =~ $re ]]; then ok "dkms builds for $k"; else nok "dkms builds for $k" "regex: $re"; fi
+done
+for k in 5.10.0-30-amd64 6.0.0-1-amd64 6.13.2-amd64 6.18.44-fc 7.1.0; do
+	if [[ $k =~ $re ]]; then nok "dkms skips $k" "regex: $re"; else ok "dkms skips $k"; fi
+done
+for k in $(selftests/vm/kver.sh all); do
+	if [[ $k =~ $re ]]; then ok "installed kernel $k is in dkms.conf's range"; else nok "installed kernel $k is in dkms.conf's range"; fi
+done
+
 # ---- dkms-install -----------------------------------------------------------------
 d=$tmp/dkms
 run "make dkms-install DESTDIR=..." make -s dkms-install DESTDIR="$d"
