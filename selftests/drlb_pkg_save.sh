@@ -75,8 +75,10 @@ else
 fi
 
 # ---- round trip ---------------------------------------------------------------
-if [ $director = 1 ]; then
+if [ $director = 1 ] && [ $arp = 1 ]; then
 	check "flush all" d flush all
+elif [ $director = 1 ]; then
+	check "flush" d flush
 else
 	# (no DRLB_CMD_FLUSH without the director: an empty file empties too)
 	check "flush (restore /dev/null)" d restore /dev/null
