@@ -11,6 +11,12 @@
 #   make C=2                as above, and run sparse over the module
 #   make check              everything the CI runs (see README.md)
 #   make demo               boot the test VM and show drlb working
+#   make install            drlbctl, man page, completion, systemd unit,
+#                           /etc/drlb files (DESTDIR, PREFIX, SBINDIR,
+#                           MANDIR, BASHCOMPDIR, SYSTEMDUNITDIR, ...)
+#   make modules_install    drlb.ko into /lib/modules/<rel>/updates, depmod
+#   make dkms-install       the module sources into /usr/src/drlb-VERSION
+#   make check-packages     dkms and Debian packages, installed and tested
 #
 # Each kernel gets its own out-of-tree build directory, build/<release>/,
 # holding a copy of the module sources, so builds never collide.
@@ -31,12 +37,31 @@ endif
 
 MODULE_SRCS := Kbuild dkms.conf $(wildcard kmod/*.[ch]) include/uapi/linux/drlb.h
 
+# Install locations. pkg-config answers for systemd and bash-completion
+# where they are installed; the defaults are Debian's.
+PKG_CONFIG ?= pkg-config
+DESTDIR ?=
+PREFIX ?= /usr
+SBINDIR ?= $(PREFIX)/sbin
+MANDIR ?= $(PREFIX)/share/man
+SYSCONFDIR ?= /etc
+BASHCOMPDIR ?= $(or $(shell $(PKG_CONFIG) --define-variable=datadir=$(PREFIX)/share \
+	--variable=completionsdir bash-completion 2>/dev/null),$(PREFIX)/share/bash-completion/completions)
+SYSTEMDUNITDIR ?= $(or $(shell $(PKG_CONFIG) --variable=systemdsystemunitdir \
+	systemd 2>/dev/null),/lib/systemd/system)
+MODULESLOADDIR ?= $(or $(shell $(PKG_CONFIG) --variable=modulesloaddir \
+	systemd 2>/dev/null),/usr/lib/modules-load.d)
+DKMSSRCDIR ?= /usr/src/drlb-$(VERSION)
+INSTALL_DIRS := DESTDIR="$(DESTDIR)" PREFIX="$(PREFIX)" SBINDIR="$(SBINDIR)" \
+	MANDIR="$(MANDIR)" BASHCOMPDIR="$(BASHCOMPDIR)"
+
 # Developer builds: W=1 and warnings are errors. dkms builds use Kbuild
 # directly and do not get -Werror, so a newer compiler cannot break users.
 KBUILD_FLAGS := W=1 KCFLAGS=-Werror $(if $(C),C=$(C))
 
 .PHONY: all module tools clean check unit sparse demo bench vm-shell install \
-	uninstall version print-krels
+	uninstall version print-krels modules_install dkms-install \
+	dkms-uninstall check-packages deb
 
 all: module tools
 
@@ -92,11 +117,66 @@ bench:
 vm-shell: module
 	selftests/vm/vmrun.sh -k $(firstword $(KRELS)) --shell
 
+# drlbctl with its man page and completion, the systemd unit (its paths
+# follow SBINDIR), the module autoload file, and the /etc files, which are
+# never overwritten (they are the admin's).
 install:
-	$(MAKE) -C userspace DRLB_VERSION=$(VERSION) install
+	$(MAKE) -C userspace DRLB_VERSION=$(VERSION) $(INSTALL_DIRS) install
+	install -d $(DESTDIR)$(SYSTEMDUNITDIR) $(DESTDIR)$(MODULESLOADDIR)
+	sed 's|@SBINDIR@|$(SBINDIR)|g; s|@SYSCONFDIR@|$(SYSCONFDIR)|g' \
+		systemd/drlb.service.in > $(DESTDIR)$(SYSTEMDUNITDIR)/drlb.service
+	chmod 0644 $(DESTDIR)$(SYSTEMDUNITDIR)/drlb.service
+	install -m 0644 systemd/modules-load.conf $(DESTDIR)$(MODULESLOADDIR)/drlb.conf
+	install -d $(DESTDIR)$(SYSCONFDIR)/drlb $(DESTDIR)$(SYSCONFDIR)/default
+	test -e $(DESTDIR)$(SYSCONFDIR)/drlb/drlb.conf || \
+		install -m 0644 systemd/drlb.conf $(DESTDIR)$(SYSCONFDIR)/drlb/drlb.conf
+	test -e $(DESTDIR)$(SYSCONFDIR)/default/drlb || \
+		install -m 0644 systemd/default $(DESTDIR)$(SYSCONFDIR)/default/drlb
 
+# Removes what install put there; the /etc files only while they are
+# unchanged.
 uninstall:
-	$(MAKE) -C userspace uninstall
+	$(MAKE) -C userspace $(INSTALL_DIRS) uninstall
+	rm -f $(DESTDIR)$(SYSTEMDUNITDIR)/drlb.service $(DESTDIR)$(MODULESLOADDIR)/drlb.conf
+	! cmp -s systemd/drlb.conf $(DESTDIR)$(SYSCONFDIR)/drlb/drlb.conf || \
+		rm -f $(DESTDIR)$(SYSCONFDIR)/drlb/drlb.conf
+	! cmp -s systemd/default $(DESTDIR)$(SYSCONFDIR)/default/drlb || \
+		rm -f $(DESTDIR)$(SYSCONFDIR)/default/drlb
+	-rmdir $(DESTDIR)$(SYSCONFDIR)/drlb 2>/dev/null
+
+# drlb.ko for each kernel of KVER into /lib/modules/<rel>/updates, then
+# depmod (under DESTDIR when given, as packagers want). The module is not
+# signed here (Debian's signing key is not in the headers); dkms signs with
+# its own MOK key, see README.md.
+modules_install: module
+	@set -e; for k in $(KRELS); do \
+		kdir=$(if $(filter custom,$(KRELS)),$(KDIR),/lib/modules/$$k/build); \
+		rel=$(if $(filter custom,$(KRELS)),$$($(MAKE) -s -C $(KDIR) kernelrelease),$$k); \
+		$(MAKE) -C $$kdir M=$(BUILD)/$$k INSTALL_MOD_PATH=$(DESTDIR) \
+			INSTALL_MOD_DIR=updates CONFIG_MODULE_SIG_ALL= modules_install; \
+		depmod $(if $(DESTDIR),-b $(DESTDIR)) $$rel; \
+	done
+
+# The module sources, exactly, for dkms: dkms add/build/install -m drlb -v VERSION.
+DKMS_FILES := Kbuild dkms.conf LICENSE $(wildcard kmod/*.[ch]) include/uapi/linux/drlb.h
+
+dkms-install:
+	@set -e; for f in $(DKMS_FILES); do \
+		install -D -m 0644 $$f $(DESTDIR)$(DKMSSRCDIR)/$$f; done
+	@echo "installed $(DESTDIR)$(DKMSSRCDIR); now: dkms install -m drlb -v $(VERSION)"
+
+dkms-uninstall:
+	rm -rf $(DESTDIR)$(DKMSSRCDIR)
+
+# dkms and the Debian packages, built, installed on this machine, tried in
+# the VM on every kernel and purged again (see selftests/check-packages.sh).
+check-packages:
+	selftests/install-deps.sh
+	selftests/check-packages.sh
+
+# drlb-dkms and drlbctl .debs in build/deb/.
+deb:
+	selftests/check-packages.sh --build-only
 
 clean:
 	rm -rf $(BUILD)

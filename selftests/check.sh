@@ -4,7 +4,9 @@
 # check.sh - what `make check` runs, summed up by prove:
 #   1. host unit tests (userspace/tests, pure logic);
 #   2. for every installed Debian kernel: the module built with W=1 and
-#      -Werror, and sparse over it;
+#      -Werror, and sparse over it; then make install / modules_install /
+#      dkms-install into a DESTDIR, the man page and the bash completion
+#      (drlb_pkg_install.sh, drlb_pkg_docs.sh);
 #   3. for every kernel: the selftests in the qemu VM, then its dmesg gate.
 # Every step writes TAP files under build/results/; prove reads them all, so
 # the last line is "Result: PASS" or "Result: FAIL" with the counts.
@@ -65,6 +67,11 @@ for k in $krels; do
 	step "sparse is clean for $k" make -s sparse KVER="$k"
 	tapdone
 done
+
+# Packaging on the host (needs the modules above for modules_install):
+# install layout, man page, completion.
+selftests/drlb_pkg_install.sh > "$res/pkg-install.tap" 2>&1
+selftests/drlb_pkg_docs.sh > "$res/pkg-docs.tap" 2>&1
 
 # 3. The VM suite, per kernel.
 for k in $krels; do

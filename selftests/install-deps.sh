@@ -16,7 +16,9 @@ pkgs=(
 	qemu-system-x86 busybox-static xz-utils zstd cpio
 	iproute2 iputils-ping procps util-linux socat netcat-openbsd tcpdump
 	ipvsadm arping ethtool nftables conntrack
-	perl python3 jq gnuplot-nox
+	perl python3 jq gnuplot-nox strace
+	dkms dh-dkms debhelper dpkg-dev fakeroot lintian
+	groff man-db bash-completion systemd
 )
 
 missing=()

@@ -180,6 +180,20 @@ static int show_cb(struct nlattr **tb, void *arg)
 	return 0;
 }
 
+/* "VIP", "VIP dev NAME" or "VIP ifindex N": the words "arp add" reads. */
+static void print_rule_words(FILE *out, const struct arp_rule *r)
+{
+	char vip[INET_ADDRSTRLEN], name[IF_NAMESIZE];
+
+	inet_ntop(AF_INET, &r->vip, vip, sizeof(vip));
+	if (!r->ifindex)
+		fprintf(out, "%s\n", vip);
+	else if (if_indextoname(r->ifindex, name))
+		fprintf(out, "%s dev %s\n", vip, name);
+	else
+		fprintf(out, "%s ifindex %u\n", vip, r->ifindex);
+}
+
 static void print_rules(const struct arp_rules *rules)
 {
 	char vip[INET_ADDRSTRLEN], name[IF_NAMESIZE], dev[IF_NAMESIZE + 16];
@@ -223,12 +237,8 @@ static void print_rules(const struct arp_rules *rules)
 			printf("%-16s %-16s %12" PRIu64 " %14" PRIu64 " %12" PRIu64 "\n",
 			       vip, dev, r->req_dropped, r->src_rewritten,
 			       r->src_dropped);
-		} else if (!r->ifindex) {
-			printf("%s\n", vip);
-		} else if (named) {
-			printf("%s dev %s\n", vip, name);
 		} else {
-			printf("%s ifindex %u\n", vip, r->ifindex);
+			print_rule_words(stdout, r);
 		}
 	}
 	if (opts.json) {
@@ -256,6 +266,33 @@ static int arp_show(int argc, char **argv)
 	print_rules(&rules);
 	free(rules.v);
 	return 0;
+}
+
+static int cmp_rule(const void *pa, const void *pb)
+{
+	const struct arp_rule *a = pa, *b = pb;
+
+	if (a->vip != b->vip)
+		return ntohl(a->vip) < ntohl(b->vip) ? -1 : 1;
+	return a->ifindex < b->ifindex ? -1 : a->ifindex > b->ifindex;
+}
+
+/* For "drlbctl save": one "arp add" line per rule, sorted by VIP, device. */
+int arp_save(FILE *out)
+{
+	struct arp_rules rules = { 0 };
+	int err;
+
+	err = drlb_nl_transact(drlb_nl_msg(DRLB_CMD_GET_ARP, 1), show_cb,
+			       &rules);
+	if (!err && rules.n)
+		qsort(rules.v, rules.n, sizeof(*rules.v), cmp_rule);
+	for (size_t i = 0; !err && i < rules.n; i++) {
+		fputs("arp add ", out);
+		print_rule_words(out, &rules.v[i]);
+	}
+	free(rules.v);
+	return err;
 }
 
 int cmd_arp(int argc, char **argv)

@@ -141,3 +141,36 @@ int cmd_config(int argc, char **argv)
 		return config_set(argc - 1, argv + 1);
 	return usage_error("config: unknown subcommand '%s' (show, set)", argv[1]);
 }
+
+/* ---- for save and completion ----------------------------------------------- */
+
+const char *config_key_name(size_t i)
+{
+	for (size_t k = 0; k < N_KEYS; k++)
+		if (!cfg_keys[k].ro && i-- == 0)
+			return cfg_keys[k].name;
+	return NULL;
+}
+
+static int save_cb(struct nlattr **tb, void *arg)
+{
+	struct nlattr *ct[DRLB_CFG_A_MAX + 1];
+	FILE *out = arg;
+
+	if (drlb_nl_parse_nested(ct, DRLB_CFG_A_MAX, tb[DRLB_A_CONFIG]))
+		return -EPROTO;
+	fputs("config set", out);
+	for (size_t i = 0; i < N_KEYS; i++)
+		if (!cfg_keys[i].ro && ct[cfg_keys[i].attr])
+			fprintf(out, " %s %u", cfg_keys[i].name,
+				nla_get_u32(ct[cfg_keys[i].attr]));
+	fputc('\n', out);
+	return 0;
+}
+
+/* Every settable key on one line, in the words "config set" reads. */
+int config_save(FILE *out)
+{
+	return drlb_nl_transact(drlb_nl_msg(DRLB_CMD_GET_CONFIG, 0), save_cb,
+				out);
+}

@@ -24,8 +24,11 @@ static const struct drlbctl_cmd cmds[] = {
 	{ "config", cmd_config, "show or set namespace-wide settings" },
 	{ "arp", cmd_arp, "real server: keep quiet about a VIP on ARP" },
 	{ "vip", cmd_vip, "director: announce a VIP, detect ARP flux" },
+	{ "save", cmd_save, "print the whole configuration as drlbctl commands" },
+	{ "restore", cmd_restore, "replace the whole configuration with a saved one" },
 	{ "version", cmd_version, "show drlbctl and module versions" },
 	{ "help", cmd_help, "show this help" },
+	{ "__complete", cmd_complete, NULL },	/* hidden: for bash completion */
 };
 
 int usage_error(const char *fmt, ...)
@@ -49,12 +52,15 @@ static void usage(FILE *out)
 		"  -j, --json      print JSON for programs\n"
 		"  -s, --stats     include counters in show output\n"
 		"  -n, --numeric   do not resolve names\n"
+		"  -f, --file FILE restore the configuration from FILE (drlbctl restore FILE)\n"
 		"  -V, --version   print the drlbctl version and exit\n"
 		"  -h, --help      print this help and exit\n"
 		"\n"
 		"Commands:\n");
 	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
-		fprintf(out, "  %-10s %s\n", cmds[i].name, cmds[i].summary);
+		if (cmds[i].summary)
+			fprintf(out, "  %-10s %s\n", cmds[i].name,
+				cmds[i].summary);
 	fprintf(out,
 		"\n"
 		"  service add|change PROTO VIP[:PORT] [sched NAME]\n"
@@ -67,7 +73,12 @@ static void usage(FILE *out)
 		"  conn show [PROTO VIP[:PORT]]\n"
 		"  stats [zero [PROTO VIP[:PORT]]]\n"
 		"  flush [all]\n"
+		"  arp add|del VIP [dev IFNAME | ifindex N]\n"
+		"  arp show\n"
+		"  vip announce VIP dev IFNAME [count N] [interval MS]\n"
+		"  vip check VIP dev IFNAME [timeout MS] [owner MAC]\n"
 		"  config show | config set KEY VALUE...\n"
+		"  save | restore [FILE|-]\n"
 		"\n"
 		"PROTO is tcp, udp or sctp; a VIP without port (or :*) covers every port.\n"
 		"See drlbctl(8) for the full grammar.\n");
@@ -81,6 +92,29 @@ int cmd_help(int argc, char **argv)
 	return 0;
 }
 
+/* The command table by name, for main(), restore and completion. */
+const struct drlbctl_cmd *drlbctl_find(const char *name)
+{
+	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
+		if (!strcmp(name, cmds[i].name))
+			return &cmds[i];
+	return NULL;
+}
+
+const struct drlbctl_cmd *drlbctl_cmd_at(size_t i)
+{
+	return i < sizeof(cmds) / sizeof(cmds[0]) ? &cmds[i] : NULL;
+}
+
+int drlbctl_run(int argc, char **argv)
+{
+	const struct drlbctl_cmd *cmd = drlbctl_find(argv[0]);
+
+	if (!cmd)
+		return usage_error("unknown command '%s'", argv[0]);
+	return cmd->run(argc, argv);
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -89,12 +123,14 @@ int main(int argc, char **argv)
 		{ "numeric", no_argument, NULL, 'n' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "file", required_argument, NULL, 'f' },
 		{ NULL, 0, NULL, 0 }
 	};
+	char *restore_argv[] = { "restore", NULL, NULL };
 	int c, ret;
 
 	/* '+': stop at the first non-option, the subcommand. */
-	while ((c = getopt_long(argc, argv, "+jsnVh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+jsnVhf:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
 			opts.json = true;
@@ -111,21 +147,27 @@ int main(int argc, char **argv)
 		case 'h':
 			usage(stdout);
 			return 0;
+		case 'f':
+			restore_argv[1] = optarg;
+			break;
 		default:
 			usage(stderr);
 			return 2;
 		}
 	}
+	if (restore_argv[1]) {
+		if (optind < argc)
+			return usage_error("-f FILE takes no command ('%s')",
+					   argv[optind]);
+		ret = cmd_restore(2, restore_argv);
+		drlb_nl_close();
+		return ret;
+	}
 	if (optind >= argc) {
 		usage(stderr);
 		return 2;
 	}
-	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
-		if (strcmp(argv[optind], cmds[i].name))
-			continue;
-		ret = cmds[i].run(argc - optind, argv + optind);
-		drlb_nl_close();
-		return ret;
-	}
-	return usage_error("unknown command '%s'", argv[optind]);
+	ret = drlbctl_run(argc - optind, argv + optind);
+	drlb_nl_close();
+	return ret;
 }

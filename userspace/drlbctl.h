@@ -6,6 +6,8 @@
 #define DRLBCTL_H
 
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
 
 /* Options given before the subcommand; see usage(). */
 struct drlbctl_opts {
@@ -36,6 +38,23 @@ int cmd_arp(int argc, char **argv);
 int cmd_vip(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 int cmd_help(int argc, char **argv);
+int cmd_save(int argc, char **argv);
+int cmd_restore(int argc, char **argv);
+int cmd_complete(int argc, char **argv);
+
+/* Run one command line, argv[0] being the command (main, restore). */
+int drlbctl_run(int argc, char **argv);
+/* The command table: by name (NULL if none), by index (NULL past the end). */
+const struct drlbctl_cmd *drlbctl_find(const char *name);
+const struct drlbctl_cmd *drlbctl_cmd_at(size_t i);
+
+/*
+ * For save (cmd_save.c) and completion (cmd_complete.c): each command
+ * file prints its own part of "drlbctl save" and names its own keywords.
+ */
+const char *config_key_name(size_t i);	/* i-th settable key, NULL at end */
+int config_save(FILE *out);		/* cmd_config.c: "config set ..." */
+int arp_save(FILE *out);		/* cmd_arp.c: "arp add ..." lines */
 
 /* Print "drlbctl: MSG" to stderr and return 2 (usage error). */
 int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -26,6 +26,8 @@
 #define SOL_NETLINK 270
 #endif
 
+bool drlb_nl_dry_run;
+
 static struct nl_sock *sock;
 static int family_id = -1;
 static char errmsg[256];
@@ -207,6 +209,11 @@ int drlb_nl_transact(struct nl_msg *msg, drlb_reply_cb cb, void *arg)
 	int ret;
 
 	errmsg[0] = '\0';
+	/* restore's first pass: the command parsed; that is all we wanted. */
+	if (drlb_nl_dry_run) {
+		nlmsg_free(msg);
+		return 0;
+	}
 	nlcb = nl_cb_alloc(NL_CB_DEFAULT);
 	if (!nlcb) {
 		nlmsg_free(msg);

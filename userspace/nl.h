@@ -5,6 +5,7 @@
 #ifndef DRLBCTL_NL_H
 #define DRLBCTL_NL_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <netlink/attr.h>
 #include <netlink/msg.h>
@@ -16,6 +17,13 @@
  * stop the transaction with that error.
  */
 typedef int (*drlb_reply_cb)(struct nlattr **tb, void *arg);
+
+/*
+ * restore's first pass: drlb_nl_transact() sends nothing and returns 0, so
+ * every line of a file goes through its command's parser before anything
+ * changes. drlb_nl_open() and drlb_nl_info() still ask the kernel.
+ */
+extern bool drlb_nl_dry_run;
 
 /*
  * Connect and resolve the family (once). Returns 0, or -errno after
