@@ -17,6 +17,8 @@ pkgs=(
 	iproute2 iputils-ping procps util-linux socat netcat-openbsd tcpdump
 	ipvsadm arping ethtool nftables conntrack
 	perl python3 gnuplot-nox
+	# the debug kernel (make check-debug, selftests/debug/build-kernel.sh)
+	linux-source-6.12 bison flex libelf-dev libssl-dev
 )
 
 missing=()

@@ -12,7 +12,7 @@ out=${1:?usage: run_tests.sh OUTDIR [TEST...]}
 shift
 mkdir -p "$out"
 
-timeout=$(sed -n 's/^timeout=//p' "$here/settings")
+timeout=${KSFT_TIMEOUT:-$(sed -n 's/^timeout=//p' "$here/settings")}
 tests=("$@")
 [ ${#tests[@]} -gt 0 ] || read -ra tests <<< "$(make -s -C "$here" list)"
 
