@@ -24,4 +24,12 @@
 #define drlb_dump_attrs(cb)	(genl_info_dump(cb)->attrs)
 #endif
 
+/*
+ * 6.4 moved skb_gso_segment() and friends to <net/gso.h>. (A version
+ * test: sparse does not know __has_include.)
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 4, 0)
+#include <net/gso.h>
+#endif
+
 #endif /* _DRLB_COMPAT_H */

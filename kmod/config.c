@@ -75,7 +75,11 @@ static int drlb_config_fill(struct sk_buff *msg, struct drlb_net *dn)
 	if (nla_put_u32(msg, DRLB_CFG_A_CONN_MAX, READ_ONCE(cfg->conn_max)) ||
 	    nla_put_u32(msg, DRLB_CFG_A_MH_TABLE_SIZE,
 			READ_ONCE(cfg->mh_table_size)) ||
-	    nla_put_u32(msg, DRLB_CFG_A_MH_SEED, READ_ONCE(cfg->mh_seed)))
+	    nla_put_u32(msg, DRLB_CFG_A_MH_SEED, READ_ONCE(cfg->mh_seed)) ||
+	    nla_put_u32(msg, DRLB_CFG_A_CONN_COUNT,
+			atomic_read(&dn->conn_count)) ||
+	    nla_put_u32(msg, DRLB_CFG_A_CONN_ENTRY_SIZE,
+			sizeof(struct drlb_conn)))
 		return -EMSGSIZE;
 	nla_nest_end(msg, nest);
 	return 0;
@@ -105,7 +109,7 @@ int drlb_nl_set_config(struct sk_buff *skb, struct genl_info *info)
 	struct drlb_net *dn = drlb_pernet(genl_info_net(info));
 	struct netlink_ext_ack *extack = info->extack;
 	struct nlattr *tb[DRLB_CFG_A_MAX + 1];
-	struct drlb_config *cfg = &dn->cfg;
+	struct drlb_config *cfg = &dn->cfg, new;
 	int err, i;
 
 	if (GENL_REQ_ATTR_CHECK(info, DRLB_A_CONFIG)) {
@@ -125,6 +129,22 @@ int drlb_nl_set_config(struct sk_buff *skb, struct genl_info *info)
 	}
 
 	mutex_lock(&dn->lock);
+	/* Maglev tables are rebuilt first: if that fails, nothing changes. */
+	new = *cfg;
+	if (tb[DRLB_CFG_A_MH_TABLE_SIZE])
+		new.mh_table_size = nla_get_u32(tb[DRLB_CFG_A_MH_TABLE_SIZE]);
+	if (tb[DRLB_CFG_A_MH_SEED])
+		new.mh_seed = nla_get_u32(tb[DRLB_CFG_A_MH_SEED]);
+	if (new.mh_table_size != cfg->mh_table_size ||
+	    new.mh_seed != cfg->mh_seed) {
+		err = drlb_svc_rebuild_mh(dn, &new);
+		if (err) {
+			mutex_unlock(&dn->lock);
+			NL_SET_ERR_MSG_MOD(extack,
+					   "cannot rebuild the Maglev tables");
+			return err;
+		}
+	}
 	for (i = 0; i < DRLB_TO_MAX; i++)
 		if (tb[drlb_timeout_attr[i]])
 			WRITE_ONCE(cfg->timeout[i],

@@ -5,12 +5,21 @@
 #ifndef _DRLB_H
 #define _DRLB_H
 
+#include <linux/atomic.h>
+#include <linux/list.h>
 #include <linux/mutex.h>
+#include <linux/netfilter.h>
+#include <linux/rcupdate.h>
+#include <linux/refcount.h>
 #include <linux/skbuff.h>
+#include <linux/spinlock.h>
 #include <linux/types.h>
+#include <linux/u64_stats_sync.h>
+#include <linux/workqueue.h>
 #include <net/genetlink.h>
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
+#include <uapi/linux/drlb.h>
 
 /* Per-state timeouts, indexes into drlb_config.timeout[]. */
 enum drlb_timeout {
@@ -41,24 +50,252 @@ struct drlb_config {
 	u32 mh_seed;
 };
 
+/* ---- counters ------------------------------------------------------------ */
+
+/* Counters kept per service, per dest and per namespace (DRLB_STATS_A_*). */
+enum drlb_stat {
+	DRLB_ST_CONNS,
+	DRLB_ST_PKTS,
+	DRLB_ST_BYTES,
+	DRLB_ST_DROP_NO_DEST,
+	DRLB_ST_DROP_NO_NEIGH,
+	DRLB_ST_DROP_MTU,
+	DRLB_ST_DROP_TABLE_FULL,
+	DRLB_ST_DROP_OTHER,
+	DRLB_ST_MAX
+};
+
+struct drlb_pcpu_stats {
+	u64_stats_t cnt[DRLB_ST_MAX];
+	struct u64_stats_sync syncp;
+};
+
+/*
+ * struct drlb_stats - per-CPU counters, written by the packet path on the
+ * local CPU only. ZERO never writes them (another CPU's counters cannot be
+ * reset without racing their owner): it records the current sums in @base,
+ * which reads subtract.
+ *
+ * @pcpu: the counters
+ * @base: sums at the last ZERO; written and read under drlb_net.lock
+ */
+struct drlb_stats {
+	struct drlb_pcpu_stats __percpu *pcpu;
+	u64 base[DRLB_ST_MAX];
+};
+
+/* ---- services and dests ---------------------------------------------------- */
+
+struct drlb_sched_ops;
+struct drlb_sched_state;
+struct drlb_dest_cache;
+
+/* drlb_dest.flags bits */
+enum {
+	DRLB_DEST_DEAD,		/* deleted: no new flows, hits reschedule */
+	DRLB_DEST_EXPIRE,	/* deleted with expire_nodest: flows go now */
+};
+
+/*
+ * struct drlb_dest - a real server of one service.
+ *
+ * Lifetime: @refcnt counts the service's dest list (one reference until
+ * the dest is deleted) and every connection entry pointing here. The last
+ * put frees the dest after an RCU grace period, so the packet path may use
+ * a dest it found under RCU (in the scheduler state or a connection) even
+ * while it is being deleted; it checks DRLB_DEST_DEAD before creating flows.
+ *
+ * @list:     in drlb_service.dests; under drlb_net.lock
+ * @svc:      owner; the dest holds a reference on it
+ * @addr:     the real server's address
+ * @weight:   0..65535; written under drlb_net.lock (WRITE_ONCE), read
+ *            locklessly (READ_ONCE). 0 = drain: no new flows.
+ * @flags:    DRLB_DEST_* bits, atomic bitops
+ * @refcnt:   see above
+ * @active:   connection entries in TCP EST state
+ * @inactive: other connection entries (templates not counted)
+ * @cache_lock: serialises replacing @cache (packet path and notifiers)
+ * @cache:    egress device and neighbour of the real server, see xmit.c;
+ *            RCU-protected, replaced under @cache_lock
+ * @stats:    counters
+ * @rcu:      deferred free
+ */
+struct drlb_dest {
+	struct list_head list;
+	struct drlb_service *svc;
+	__be32 addr;
+	u32 weight;
+	unsigned long flags;
+	refcount_t refcnt;
+	atomic_t active;
+	atomic_t inactive;
+	spinlock_t cache_lock;
+	struct drlb_dest_cache __rcu *cache;
+	struct drlb_stats stats;
+	struct rcu_head rcu;
+};
+
+/*
+ * struct drlb_service - a virtual service (proto, VIP, port).
+ *
+ * Lifetime: @refcnt counts the service table's reference and one per
+ * dest (alive or deleted but still referenced by flows); the last put
+ * frees it after an RCU grace period.
+ *
+ * @hnode:    in drlb_net.svc_hash; RCU readers, changed under drlb_net.lock
+ * @dests:    every dest; under drlb_net.lock
+ * @num_dests: length of @dests; under drlb_net.lock
+ * @sched:    the scheduler and its view of the usable dests, replaced as a
+ *            whole (rcu_assign_pointer) under drlb_net.lock whenever the
+ *            dests, their weights, the scheduler or the Maglev settings
+ *            change; the packet path reads it under RCU
+ * @sched_ops: the scheduler in use; under drlb_net.lock
+ * @addr, @port, @proto: the key (port 0 = every port); immutable
+ * @expire_nodest: expire (1) or reschedule (0) a deleted dest's flows
+ * @persist_plen: persistence netmask as a prefix length
+ * @persist_mask: the same as a mask
+ * @persist_timeout: seconds, 0 = not persistent
+ *            (the persist and expire fields are written under
+ *            drlb_net.lock with WRITE_ONCE and read with READ_ONCE)
+ * @refcnt:   see above
+ * @stats:    counters
+ * @rcu:      deferred free
+ */
+struct drlb_service {
+	struct hlist_node hnode;
+	struct list_head dests;
+	unsigned int num_dests;
+	struct drlb_sched_state __rcu *sched;
+	const struct drlb_sched_ops *sched_ops;
+	__be32 addr;
+	__be16 port;
+	u8 proto;
+	u8 expire_nodest;
+	u8 persist_plen;
+	__be32 persist_mask;
+	u32 persist_timeout;
+	refcount_t refcnt;
+	struct drlb_stats stats;
+	struct rcu_head rcu;
+};
+
+/* A packet's flow key, client to virtual service. */
+struct drlb_flow {
+	__be32 caddr;
+	__be32 vaddr;
+	__be16 cport;
+	__be16 vport;
+	u8 proto;
+};
+
+/* ---- connection table ------------------------------------------------------ */
+
+/* drlb_conn.flags */
+#define DRLB_CONN_F_TEMPLATE	0x01	/* persistence template */
+
+/* drlb_conn.state: enum drlb_conn_state, or this once unlinked. */
+#define DRLB_CONN_S_DEAD	0xff
+
+/*
+ * struct drlb_conn - one flow (or persistence template), 64 bytes.
+ *
+ * Found by RCU lookups with no lock. Inserted and unlinked under the lock
+ * of its bucket; freed after a grace period. The key fields and @dest are
+ * immutable; @state changes by cmpxchg (so exactly one CPU accounts each
+ * transition in the dest's active/inactive counts, and none after
+ * unlinking); @expires is written with WRITE_ONCE by any CPU hitting the
+ * entry and read by the GC with READ_ONCE.
+ *
+ * @node:    in its bucket's chain
+ * @expires: jiffies after which the GC removes the entry
+ * @dest:    the real server; the entry holds a reference
+ * @caddr, @cport, @vaddr, @vport, @proto: the key (a template: client
+ *           network, port 0, VIP, service port)
+ * @flags:   DRLB_CONN_F_*
+ * @state:   enum drlb_conn_state, DRLB_CONN_S_DEAD once unlinked
+ * @rcu:     deferred free
+ */
+struct drlb_conn {
+	struct hlist_node node;
+	unsigned long expires;
+	struct drlb_dest *dest;
+	__be32 caddr;
+	__be32 vaddr;
+	__be16 cport;
+	__be16 vport;
+	u8 proto;
+	u8 flags;
+	u8 state;
+	struct rcu_head rcu;
+};
+
+/*
+ * struct drlb_conn_tab - the buckets, allocated when the namespace gets its
+ * first service and kept until the namespace goes away.
+ *
+ * @buckets: 1 << @bits chains; RCU readers, writers hold the bucket's lock
+ * @locks:   DRLB_CONN_LOCKS spinlocks striped over the buckets (bucket b
+ *           uses locks[b % DRLB_CONN_LOCKS]); taken with BH disabled by
+ *           inserts (packet path), unlinks (packet path, GC, purges)
+ * @bits:    log2 of the bucket count
+ * @seed:    hash seed (random: clients choose the keys)
+ */
+struct drlb_conn_tab {
+	struct hlist_head *buckets;
+	spinlock_t *locks;
+	unsigned int bits;
+	u32 seed;
+};
+
+#define DRLB_CONN_LOCKS		1024
+/* Most dests per service (Maglev tables index them with a u16). */
+#define DRLB_DEST_MAX		0xfffe
+#define DRLB_SVC_HASH_BITS	8
+
 /*
  * struct drlb_net - everything drlb keeps for one network namespace.
  *
  * @net:  the namespace (not referenced: it owns us).
  * @lock: serialises every configuration change in this namespace
- *        (services, dests, ARP rules, settings, hook registration).
- *        Netlink handlers take it; the packet path never does, it reads
- *        the RCU-protected pointers below.
+ *        (services, dests, ARP rules, settings, hook registration, stats
+ *        baselines). Netlink handlers and notifiers take it; the packet
+ *        path never does, it reads the RCU-protected pointers below.
  * @cfg:  settings, see struct drlb_config.
+ * @svc_hash: services by (proto, addr, port); RCU readers, writers under
+ *        @lock
+ * @num_services: services in @svc_hash; under @lock
+ * @gen:  bumped under @lock on every service/dest change, so dumps can
+ *        flag themselves inconsistent (NLM_F_DUMP_INTR)
+ * @hooked: the netfilter hook (and defrag) is registered; under @lock,
+ *        read locklessly by the GC
+ * @hook_ops: the hook, registered while @num_services > 0
+ * @conn: the connection table; @conn.buckets is set once under @lock
+ *        (smp_store_release) and read with smp_load_acquire by dumps
+ * @conn_count: entries in @conn (flows and templates), bounded by
+ *        cfg.conn_max
+ * @gc_work: the connection GC, every second while entries or services
+ *        exist
+ * @gc_pos: next bucket the GC scans; GC work only
+ * @stats: namespace-wide counters
  */
 struct drlb_net {
 	struct net *net;
 	struct mutex lock;
 	struct drlb_config cfg;
+	struct hlist_head svc_hash[1 << DRLB_SVC_HASH_BITS];
+	unsigned int num_services;
+	unsigned int gen;
+	bool hooked;
+	struct nf_hook_ops hook_ops;
+	struct drlb_conn_tab conn;
+	atomic_t conn_count;
+	struct delayed_work gc_work;
+	unsigned int gc_pos;
+	struct drlb_stats stats;
 };
 
 /* DRLB_F_* bits this build supports (reported by DRLB_CMD_GET_INFO). */
-#define DRLB_FEATURES		0ULL
+#define DRLB_FEATURES		DRLB_F_DIRECTOR_IPV4
 
 extern unsigned int drlb_net_id;
 
@@ -71,6 +308,123 @@ static inline struct drlb_net *drlb_pernet(const struct net *net)
 void drlb_config_init(struct drlb_config *cfg);
 int drlb_nl_get_config(struct sk_buff *skb, struct genl_info *info);
 int drlb_nl_set_config(struct sk_buff *skb, struct genl_info *info);
+
+/* stats.c */
+int drlb_stats_init(struct drlb_stats *st);
+void drlb_stats_free(struct drlb_stats *st);
+void drlb_stats_read(const struct drlb_stats *st, u64 *out);
+void drlb_stats_zero(struct drlb_stats *st);
+int drlb_stats_put(struct sk_buff *msg, int attr, const struct drlb_stats *st);
+
+static inline void drlb_stats_add(struct drlb_stats *st, enum drlb_stat i,
+				  u64 val)
+{
+	struct drlb_pcpu_stats *s = this_cpu_ptr(st->pcpu);
+
+	u64_stats_update_begin(&s->syncp);
+	u64_stats_add(&s->cnt[i], val);
+	u64_stats_update_end(&s->syncp);
+}
+
+/* One forwarded packet (or GSO super-packet of @segs segments). */
+static inline void drlb_stats_fwd(struct drlb_stats *st, unsigned int segs,
+				  unsigned int bytes)
+{
+	struct drlb_pcpu_stats *s = this_cpu_ptr(st->pcpu);
+
+	u64_stats_update_begin(&s->syncp);
+	u64_stats_add(&s->cnt[DRLB_ST_PKTS], segs);
+	u64_stats_add(&s->cnt[DRLB_ST_BYTES], bytes);
+	u64_stats_update_end(&s->syncp);
+}
+
+/* service.c */
+int drlb_service_net_init(struct drlb_net *dn);
+void drlb_service_net_exit(struct drlb_net *dn);
+struct drlb_service *drlb_svc_find(struct drlb_net *dn, u8 proto,
+				   __be32 addr, __be16 port);
+int drlb_svc_add(struct drlb_net *dn, struct drlb_service *svc);
+void drlb_svc_del(struct drlb_net *dn, struct drlb_service *svc);
+void drlb_svc_flush(struct drlb_net *dn);
+struct drlb_service *drlb_svc_alloc(void);
+void drlb_svc_put(struct drlb_service *svc);
+struct drlb_dest *drlb_dest_find(struct drlb_service *svc, __be32 addr);
+struct drlb_dest *drlb_dest_alloc(struct drlb_service *svc, __be32 addr,
+				  u32 weight);
+void drlb_dest_free_unused(struct drlb_dest *dest);
+void drlb_dest_del(struct drlb_net *dn, struct drlb_dest *dest);
+void drlb_dest_put(struct drlb_dest *dest);
+bool drlb_dest_get(struct drlb_dest *dest);
+void drlb_svc_set_sched(struct drlb_net *dn, struct drlb_service *svc,
+			struct drlb_sched_state *st);
+int drlb_svc_rebuild_mh(struct drlb_net *dn, const struct drlb_config *cfg);
+struct drlb_dest *drlb_schedule(struct drlb_service *svc,
+				const struct drlb_flow *f);
+
+static inline bool drlb_dest_usable(const struct drlb_dest *dest)
+{
+	return !test_bit(DRLB_DEST_DEAD, &dest->flags) &&
+	       READ_ONCE(dest->weight);
+}
+
+/* hook.c */
+int drlb_hook_register(struct drlb_net *dn);
+void drlb_hook_unregister(struct drlb_net *dn);
+
+/* conn.c */
+int __init drlb_conn_module_init(void);
+void drlb_conn_module_exit(void);
+void drlb_conn_net_init(struct drlb_net *dn);
+int drlb_conn_tab_alloc(struct drlb_net *dn);
+void drlb_conn_net_exit(struct drlb_net *dn);
+void drlb_conn_gc_start(struct drlb_net *dn);
+struct drlb_conn *drlb_conn_lookup(struct drlb_net *dn,
+				   const struct drlb_flow *f, u8 flags);
+struct drlb_conn *drlb_conn_insert(struct drlb_net *dn,
+				   const struct drlb_flow *f, u8 flags,
+				   u8 state, struct drlb_dest *dest,
+				   unsigned long timeout, bool *created);
+void drlb_conn_unlink(struct drlb_net *dn, struct drlb_conn *c);
+void drlb_conn_set_state(struct drlb_net *dn, struct drlb_conn *c,
+			 u8 state);
+void drlb_conn_touch(struct drlb_conn *c, unsigned long timeout);
+void drlb_conn_purge(struct drlb_net *dn, bool all);
+unsigned long drlb_conn_timeout(struct drlb_net *dn, u8 proto, u8 state);
+u8 drlb_tcp_next_state(u8 state, bool syn, bool ack, bool fin, bool rst);
+
+static inline struct drlb_conn_tab *drlb_conn_tab(struct drlb_net *dn)
+{
+	/* Pairs with smp_store_release() in drlb_conn_tab_alloc(). */
+	return smp_load_acquire(&dn->conn.buckets) ? &dn->conn : NULL;
+}
+
+/* xmit.c */
+int __init drlb_xmit_module_init(void);
+void drlb_xmit_module_exit(void);
+unsigned int drlb_xmit(struct drlb_net *dn, struct drlb_service *svc,
+		       struct drlb_dest *dest, struct sk_buff *skb);
+void drlb_dest_cache_release(struct drlb_dest *dest);
+int drlb_dest_cache_fill(struct sk_buff *msg, struct drlb_dest *dest);
+
+/* nl_service.c, nl_conn.c */
+int drlb_nl_new_service(struct sk_buff *skb, struct genl_info *info);
+int drlb_nl_set_service(struct sk_buff *skb, struct genl_info *info);
+int drlb_nl_del_service(struct sk_buff *skb, struct genl_info *info);
+int drlb_nl_get_service(struct sk_buff *skb, struct genl_info *info);
+int drlb_nl_dump_service(struct sk_buff *skb, struct netlink_callback *cb);
+int drlb_nl_new_dest(struct sk_buff *skb, struct genl_info *info);
+int drlb_nl_set_dest(struct sk_buff *skb, struct genl_info *info);
+int drlb_nl_del_dest(struct sk_buff *skb, struct genl_info *info);
+int drlb_nl_get_dest(struct sk_buff *skb, struct genl_info *info);
+int drlb_nl_dump_dest_start(struct netlink_callback *cb);
+int drlb_nl_dump_dest(struct sk_buff *skb, struct netlink_callback *cb);
+int drlb_nl_dump_dest_done(struct netlink_callback *cb);
+int drlb_nl_flush(struct sk_buff *skb, struct genl_info *info);
+int drlb_nl_get_stats(struct sk_buff *skb, struct genl_info *info);
+int drlb_nl_zero(struct sk_buff *skb, struct genl_info *info);
+int drlb_nl_dump_conn_start(struct netlink_callback *cb);
+int drlb_nl_dump_conn(struct sk_buff *skb, struct netlink_callback *cb);
+int drlb_nl_dump_conn_done(struct netlink_callback *cb);
 
 int drlb_genl_init(void);
 void drlb_genl_exit(void);

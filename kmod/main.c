@@ -15,17 +15,31 @@ unsigned int drlb_net_id __read_mostly;
 static int __net_init drlb_net_init(struct net *net)
 {
 	struct drlb_net *dn = drlb_pernet(net);
+	int err;
 
 	dn->net = net;
 	mutex_init(&dn->lock);
 	drlb_config_init(&dn->cfg);
+	err = drlb_stats_init(&dn->stats);
+	if (err)
+		return err;
+	drlb_service_net_init(dn);
+	drlb_conn_net_init(dn);
 	return 0;
 }
 
+/*
+ * Services first (that unregisters the hook and waits for packets in
+ * flight), then the connection table. What remains are RCU callbacks
+ * that touch only the objects they free, never @dn.
+ */
 static void __net_exit drlb_net_exit(struct net *net)
 {
 	struct drlb_net *dn = drlb_pernet(net);
 
+	drlb_service_net_exit(dn);
+	drlb_conn_net_exit(dn);
+	drlb_stats_free(&dn->stats);
 	mutex_destroy(&dn->lock);
 }
 
@@ -40,9 +54,18 @@ static int __init drlb_init(void)
 {
 	int err;
 
+	err = drlb_conn_module_init();
+	if (err)
+		goto err_conn;
+
 	err = register_pernet_subsys(&drlb_net_ops);
 	if (err)
 		goto err_pernet;
+
+	/* After pernet: the notifier looks up our per-namespace state. */
+	err = drlb_xmit_module_init();
+	if (err)
+		goto err_xmit;
 
 	err = drlb_genl_init();
 	if (err)
@@ -52,8 +75,13 @@ static int __init drlb_init(void)
 	return 0;
 
 err_genl:
+	drlb_xmit_module_exit();
+err_xmit:
 	unregister_pernet_subsys(&drlb_net_ops);
 err_pernet:
+	rcu_barrier();
+	drlb_conn_module_exit();
+err_conn:
 	return err;
 }
 
@@ -61,7 +89,18 @@ static void __exit drlb_exit(void)
 {
 	/* Netlink first: no request can reach a namespace being torn down. */
 	drlb_genl_exit();
+	/* The notifier before pernet: its replay reads per-namespace state. */
+	drlb_xmit_module_exit();
 	unregister_pernet_subsys(&drlb_net_ops);
+	/*
+	 * Frees are chained through RCU callbacks: connection -> dest ->
+	 * service (each drops the last reference of the next). One barrier
+	 * per link, so none still runs when the code and cache go.
+	 */
+	rcu_barrier();
+	rcu_barrier();
+	rcu_barrier();
+	drlb_conn_module_exit();
 }
 
 module_init(drlb_init);

@@ -18,6 +18,7 @@
 
 #include "drlb.h"
 #include "netlink.h"
+#include "sched.h"
 
 /* ---- attribute policies ------------------------------------------------ */
 
@@ -88,7 +89,7 @@ const struct nla_policy drlb_arp_policy[DRLB_ARP_A_MAX + 1] = {
 	[DRLB_ARP_A_STATS]		= { .type = NLA_REJECT },
 };
 
-/* GET_INFO and GET_CONFIG take no attributes: this policy rejects any. */
+/* GET_INFO, GET_CONFIG and GET_STATS take no attributes: this rejects any. */
 static const struct nla_policy drlb_info_policy[DRLB_A_MAX + 1] = {
 	[DRLB_A_VERSION]		= { .type = NLA_REJECT },
 };
@@ -146,7 +147,8 @@ static int drlb_nl_get_info(struct sk_buff *skb, struct genl_info *info)
 	if (nla_put_string(msg, DRLB_A_VERSION, DRLB_VERSION) ||
 	    nla_put_u32(msg, DRLB_A_API_VERSION, DRLB_API_VERSION) ||
 	    nla_put_u64_64bit(msg, DRLB_A_FEATURES, DRLB_FEATURES,
-			      DRLB_A_PAD))
+			      DRLB_A_PAD) ||
+	    drlb_sched_put_names(msg, DRLB_A_SCHEDULERS))
 		goto err_size;
 
 	genlmsg_end(msg, hdr);
@@ -162,6 +164,21 @@ err_size:
 /* Per-command top-level policies: each accepts only what its command reads. */
 static const struct nla_policy drlb_config_set_policy[DRLB_A_MAX + 1] = {
 	[DRLB_A_CONFIG]		= NLA_POLICY_NESTED(drlb_cfg_policy),
+};
+
+/* Service commands, ZERO and GET_CONN (its filter): one service. */
+static const struct nla_policy drlb_svc_req_policy[DRLB_A_MAX + 1] = {
+	[DRLB_A_SERVICE]	= NLA_POLICY_NESTED(drlb_svc_policy),
+};
+
+/* Dest commands: a service and one of its dests. */
+static const struct nla_policy drlb_dest_req_policy[DRLB_A_MAX + 1] = {
+	[DRLB_A_SERVICE]	= NLA_POLICY_NESTED(drlb_svc_policy),
+	[DRLB_A_DEST]		= NLA_POLICY_NESTED(drlb_dest_policy),
+};
+
+static const struct nla_policy drlb_flush_policy[DRLB_A_MAX + 1] = {
+	[DRLB_A_FLUSH_ARP]	= { .type = NLA_FLAG },
 };
 
 static const struct genl_ops drlb_genl_ops[] = {
@@ -181,6 +198,96 @@ static const struct genl_ops drlb_genl_ops[] = {
 		.cmd = DRLB_CMD_SET_CONFIG,
 		.doit = drlb_nl_set_config,
 		.policy = drlb_config_set_policy,
+		.maxattr = DRLB_A_MAX,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = DRLB_CMD_NEW_SERVICE,
+		.doit = drlb_nl_new_service,
+		.policy = drlb_svc_req_policy,
+		.maxattr = DRLB_A_MAX,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = DRLB_CMD_SET_SERVICE,
+		.doit = drlb_nl_set_service,
+		.policy = drlb_svc_req_policy,
+		.maxattr = DRLB_A_MAX,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = DRLB_CMD_DEL_SERVICE,
+		.doit = drlb_nl_del_service,
+		.policy = drlb_svc_req_policy,
+		.maxattr = DRLB_A_MAX,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		/* do: the service named; dump: every service (no filter). */
+		.cmd = DRLB_CMD_GET_SERVICE,
+		.doit = drlb_nl_get_service,
+		.dumpit = drlb_nl_dump_service,
+		.policy = drlb_svc_req_policy,
+		.maxattr = DRLB_A_MAX,
+	},
+	{
+		.cmd = DRLB_CMD_NEW_DEST,
+		.doit = drlb_nl_new_dest,
+		.policy = drlb_dest_req_policy,
+		.maxattr = DRLB_A_MAX,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = DRLB_CMD_SET_DEST,
+		.doit = drlb_nl_set_dest,
+		.policy = drlb_dest_req_policy,
+		.maxattr = DRLB_A_MAX,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = DRLB_CMD_DEL_DEST,
+		.doit = drlb_nl_del_dest,
+		.policy = drlb_dest_req_policy,
+		.maxattr = DRLB_A_MAX,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		/* do: one dest; dump: the dests of the service named. */
+		.cmd = DRLB_CMD_GET_DEST,
+		.doit = drlb_nl_get_dest,
+		.start = drlb_nl_dump_dest_start,
+		.dumpit = drlb_nl_dump_dest,
+		.done = drlb_nl_dump_dest_done,
+		.policy = drlb_dest_req_policy,
+		.maxattr = DRLB_A_MAX,
+	},
+	{
+		.cmd = DRLB_CMD_FLUSH,
+		.doit = drlb_nl_flush,
+		.policy = drlb_flush_policy,
+		.maxattr = DRLB_A_MAX,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		/* Client addresses are sensitive: admin only. */
+		.cmd = DRLB_CMD_GET_CONN,
+		.start = drlb_nl_dump_conn_start,
+		.dumpit = drlb_nl_dump_conn,
+		.done = drlb_nl_dump_conn_done,
+		.policy = drlb_svc_req_policy,
+		.maxattr = DRLB_A_MAX,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = DRLB_CMD_GET_STATS,
+		.doit = drlb_nl_get_stats,
+		.policy = drlb_info_policy,
+		.maxattr = DRLB_A_MAX,
+	},
+	{
+		.cmd = DRLB_CMD_ZERO,
+		.doit = drlb_nl_zero,
+		.policy = drlb_svc_req_policy,
 		.maxattr = DRLB_A_MAX,
 		.flags = GENL_ADMIN_PERM,
 	},

@@ -29,6 +29,28 @@ int drlb_nl_get_addr4(struct nlattr *nest, struct nlattr **tb,
 		      int af_type, int addr_type, __be32 *addr,
 		      struct netlink_ext_ack *extack);
 
+/* A service's key, as parsed from DRLB_A_SERVICE. */
+struct drlb_svc_key {
+	__be32 addr;
+	__be16 port;
+	u8 proto;
+};
+
+struct drlb_net;
+struct drlb_service;
+
+/*
+ * Parse DRLB_A_SERVICE of @attrs (a request's or a dump's) into @tb
+ * (DRLB_SVC_A_MAX + 1 slots) and its key into @k; errors via @extack.
+ */
+int drlb_nl_svc_key(struct nlattr **attrs, struct nlattr **tb,
+		    struct drlb_svc_key *k, struct netlink_ext_ack *extack);
+/* The service with key @k; if none, says so via @extack (blaming @nest). */
+struct drlb_service *drlb_nl_svc_find(struct drlb_net *dn,
+				      const struct drlb_svc_key *k,
+				      struct nlattr *nest,
+				      struct netlink_ext_ack *extack);
+
 void *drlb_nl_put_hdr(struct sk_buff *skb, u32 portid, u32 seq, int flags,
 		      u8 cmd);
 

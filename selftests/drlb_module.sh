@@ -11,6 +11,7 @@ want_version=$(sed -n 's/^PACKAGE_VERSION="\([^"]*\)"$/\1/p' "$TOP/dkms.conf")
 
 # -- load/unload x20
 drlb_unload
+drlb_deps
 fails=0
 for i in $(seq 20); do
 	insmod "$DRLB_KO" || fails=$((fails + 1))

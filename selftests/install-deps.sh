@@ -16,7 +16,7 @@ pkgs=(
 	qemu-system-x86 busybox-static xz-utils zstd cpio
 	iproute2 iputils-ping procps util-linux socat netcat-openbsd tcpdump
 	ipvsadm arping ethtool nftables conntrack
-	perl python3 gnuplot-nox
+	perl python3 jq gnuplot-nox
 	# the debug kernel (make check-debug, selftests/debug/build-kernel.sh)
 	linux-source-6.12 bison flex libelf-dev libssl-dev
 )

@@ -174,7 +174,7 @@ tap_exit()
 		exit $ksft_skip
 	fi
 	# A script that died before its checks ran must not pass.
-	[ $rc -eq 0 ] || [ $rc -eq $ksft_fail ] || {
+	[ $rc -eq 0 ] || {
 		echo "# script ended with status $rc"
 		exit $ksft_fail
 	}
@@ -266,6 +266,17 @@ drlb_loaded()
 	[ -d /sys/module/drlb ]
 }
 
+# drlb_deps: load the modules drlb.ko needs (nf_defrag_ipv4); insmod,
+# unlike modprobe, does not.
+drlb_deps()
+{
+	local dep
+
+	for dep in $(modinfo -F depends "$DRLB_KO" | tr ',' ' '); do
+		modprobe -q "$dep" || return 1
+	done
+}
+
 # drlb_load: insert the module built for the running kernel (idempotent).
 drlb_load()
 {
@@ -274,7 +285,7 @@ drlb_load()
 		echo "# $DRLB_KO missing: run 'make module KVER=$KREL'" >&2
 		return 1
 	fi
-	insmod "$DRLB_KO"
+	drlb_deps && insmod "$DRLB_KO"
 }
 
 drlb_unload()

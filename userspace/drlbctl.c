@@ -16,6 +16,11 @@
 struct drlbctl_opts opts;
 
 static const struct drlbctl_cmd cmds[] = {
+	{ "service", cmd_service, "add, change, delete or show virtual services" },
+	{ "server", cmd_server, "add, change, delete or show a service's real servers" },
+	{ "conn", cmd_conn, "show the director's flow table" },
+	{ "stats", cmd_stats, "show or zero the director's counters" },
+	{ "flush", cmd_flush, "delete every service, server and flow" },
 	{ "config", cmd_config, "show or set namespace-wide settings" },
 	{ "version", cmd_version, "show drlbctl and module versions" },
 	{ "help", cmd_help, "show this help" },
@@ -48,7 +53,22 @@ static void usage(FILE *out)
 		"Commands:\n");
 	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
 		fprintf(out, "  %-10s %s\n", cmds[i].name, cmds[i].summary);
-	fprintf(out, "\nSee drlbctl(8) for the full grammar.\n");
+	fprintf(out,
+		"\n"
+		"  service add|change PROTO VIP[:PORT] [sched NAME]\n"
+		"          [persistent SECS|off [netmask MASK]] [expire-nodest yes|no]\n"
+		"  service del PROTO VIP[:PORT]\n"
+		"  service show [PROTO VIP[:PORT]]\n"
+		"  server add|change PROTO VIP[:PORT] RIP [weight N]\n"
+		"  server del PROTO VIP[:PORT] RIP\n"
+		"  server show PROTO VIP[:PORT]\n"
+		"  conn show [PROTO VIP[:PORT]]\n"
+		"  stats [zero [PROTO VIP[:PORT]]]\n"
+		"  flush [all]\n"
+		"  config show | config set KEY VALUE...\n"
+		"\n"
+		"PROTO is tcp, udp or sctp; a VIP without port (or :*) covers every port.\n"
+		"See drlbctl(8) for the full grammar.\n");
 }
 
 int cmd_help(int argc, char **argv)

@@ -26,6 +26,11 @@ struct drlbctl_cmd {
 	const char *summary;
 };
 
+int cmd_service(int argc, char **argv);
+int cmd_server(int argc, char **argv);
+int cmd_conn(int argc, char **argv);
+int cmd_stats(int argc, char **argv);
+int cmd_flush(int argc, char **argv);
 int cmd_config(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 int cmd_help(int argc, char **argv);

@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <linux/drlb.h>
+
 #include "parse.h"
 
 int parse_proto(const char *s, uint8_t *proto)
@@ -74,16 +76,15 @@ int parse_ipv4_port(const char *s, uint32_t *addr_be, uint16_t *port)
 	uint32_t p = 0, a;
 
 	if (strlen(s) >= sizeof(buf))
-		return -EINVAL;
+		return colon && colon - s < INET_ADDRSTRLEN ? -ERANGE : -EINVAL;
 	strcpy(buf, s);
-	if (colon) {
+	if (colon)
 		buf[colon - s] = '\0';
-		if (strcmp(colon + 1, "*") &&
-		    parse_u32(colon + 1, 0, 65535, &p))
-			return -EINVAL;
-	}
 	if (parse_ipv4(buf, &a))
 		return -EINVAL;
+	if (colon && strcmp(colon + 1, "*") &&
+	    parse_u32(colon + 1, 0, 65535, &p))
+		return -ERANGE;
 	*addr_be = a;
 	*port = (uint16_t)p;
 	return 0;
@@ -141,5 +142,52 @@ char *format_mac(char *buf, const uint8_t *mac)
 {
 	snprintf(buf, 18, "%02x:%02x:%02x:%02x:%02x:%02x",
 		 mac[0], mac[1], mac[2], mac[3], mac[4], mac[5]);
+	return buf;
+}
+
+int parse_persist(const char *s, uint32_t *secs)
+{
+	if (!strcmp(s, "off") || !strcmp(s, "no")) {
+		*secs = 0;
+		return 0;
+	}
+	return parse_u32(s, 1, DRLB_PERSIST_MAX, secs);
+}
+
+int parse_sched_name(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (!n || n >= DRLB_SCHED_NAME_MAX)
+		return -EINVAL;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') ||
+		      *s == '_' || *s == '-'))
+			return -EINVAL;
+	return 0;
+}
+
+const char *format_conn_state(uint8_t state)
+{
+	static const char *const names[] = {
+		[DRLB_CONN_S_NONE] = "none",
+		[DRLB_CONN_S_SYN] = "syn",
+		[DRLB_CONN_S_EST] = "established",
+		[DRLB_CONN_S_FIN] = "fin",
+		[DRLB_CONN_S_CLOSE] = "close",
+	};
+
+	return state < __DRLB_CONN_S_MAX ? names[state] : "unknown";
+}
+
+char *format_expires(char *buf, size_t len, uint32_t ms)
+{
+	uint32_t s = (ms + 999) / 1000;
+
+	if (s >= 3600)
+		snprintf(buf, len, "%u:%02u:%02u", s / 3600, s / 60 % 60,
+			 s % 60);
+	else
+		snprintf(buf, len, "%02u:%02u", s / 60, s % 60);
 	return buf;
 }

@@ -19,7 +19,11 @@ const char *format_proto(uint8_t proto);
 /* Dotted-quad IPv4 address, strictly (no shorthand like "10.1"). */
 int parse_ipv4(const char *s, uint32_t *addr_be);
 
-/* "VIP" or "VIP:PORT"; a missing port is 0 (every port of the VIP). */
+/*
+ * "VIP", "VIP:PORT" or "VIP:*"; a missing port or "*" is 0 (every port of
+ * the VIP). Returns -EINVAL for a bad address, -ERANGE for a bad port, so
+ * the caller can name the bad part.
+ */
 int parse_ipv4_port(const char *s, uint32_t *addr_be, uint16_t *port);
 
 /* "10.0.0.1:80" or "10.0.0.1:*" for port 0, into @buf. */
@@ -34,6 +38,22 @@ int parse_bool(const char *s, bool *out);
 
 /* Netmask as dotted quad (contiguous) or prefix length "24" / "/24". */
 int parse_netmask(const char *s, uint8_t *prefix_len);
+
+/* Persistence timeout: "off"/"no" (0) or seconds 1..DRLB_PERSIST_MAX. */
+#define DRLB_PERSIST_MAX 2000000
+int parse_persist(const char *s, uint32_t *secs);
+
+/*
+ * A plausible scheduler name: 1..DRLB_SCHED_NAME_MAX-1 characters of
+ * [a-z0-9_-]. Whether the module has it is asked of the module.
+ */
+int parse_sched_name(const char *s);
+
+/* enum drlb_conn_state -> "none", "syn", "established", "fin", "close". */
+const char *format_conn_state(uint8_t state);
+
+/* Milliseconds left -> "mm:ss" (or "h:mm:ss"), rounded up, into @buf. */
+char *format_expires(char *buf, size_t len, uint32_t ms);
 
 /* 6-byte MAC -> "aa:bb:cc:dd:ee:ff" into @buf (>= 18 bytes). */
 char *format_mac(char *buf, const uint8_t *mac);

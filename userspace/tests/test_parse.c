@@ -5,6 +5,8 @@
  */
 
 #include <arpa/inet.h>
+#include <errno.h>
+#include <linux/drlb.h>
 #include <netinet/in.h>
 #include <string.h>
 
@@ -50,6 +52,14 @@ static void test_ipv4(void)
 	   parse_ipv4_port("192.0.2.1:80x", &a, &port) &&
 	   parse_ipv4_port("host:80", &a, &port) &&
 	   parse_ipv4_port("192.0.2.1:+80", &a, &port), "bad ports and hosts rejected");
+	ok(parse_ipv4_port("10.0.0.1:99999", &a, &port) == -ERANGE &&
+	   parse_ipv4_port("10.0.0.1:", &a, &port) == -ERANGE &&
+	   parse_ipv4_port("10.0.0.1:123456789012345678901234", &a, &port) == -ERANGE,
+	   "a bad port is told apart (-ERANGE)");
+	ok(parse_ipv4_port("10.0.0.256:80", &a, &port) == -EINVAL &&
+	   parse_ipv4_port("10.0.0:80", &a, &port) == -EINVAL &&
+	   parse_ipv4_port("1234567890123456789012345678", &a, &port) == -EINVAL,
+	   "a bad address is told apart (-EINVAL)");
 	ok(!strcmp(format_ipv4_port(buf, sizeof(buf), htonl(0xc0000201), 443),
 		   "192.0.2.1:443"), "format vip:port");
 	ok(!strcmp(format_ipv4_port(buf, sizeof(buf), htonl(0xc0000201), 0),
@@ -87,10 +97,40 @@ static void test_numbers(void)
 	ok(!strcmp(format_mac(mac, m), "02:00:ab:cd:ef:01"), "format mac");
 }
 
+static void test_service_words(void)
+{
+	uint32_t s = 7;
+	char buf[32];
+
+	ok(!parse_persist("1", &s) && s == 1, "persistent 1");
+	ok(!parse_persist("2000000", &s) && s == 2000000, "persistent max");
+	ok(!parse_persist("off", &s) && s == 0, "persistent off");
+	s = 7;
+	ok(parse_persist("0", &s) && parse_persist("2000001", &s) &&
+	   parse_persist("-1", &s) && parse_persist("5m", &s) && s == 7,
+	   "persistent rejects 0, too large and junk");
+
+	ok(!parse_sched_name("rr") && !parse_sched_name("wlc") &&
+	   !parse_sched_name("mh"), "scheduler names");
+	ok(parse_sched_name("") && parse_sched_name("RR") &&
+	   parse_sched_name("r r") && parse_sched_name("0123456789abcdef"),
+	   "scheduler names: empty, upper case, space, too long rejected");
+
+	ok(!strcmp(format_conn_state(DRLB_CONN_S_EST), "established") &&
+	   !strcmp(format_conn_state(DRLB_CONN_S_NONE), "none") &&
+	   !strcmp(format_conn_state(200), "unknown"), "conn states");
+	ok(!strcmp(format_expires(buf, sizeof(buf), 0), "00:00") &&
+	   !strcmp(format_expires(buf, sizeof(buf), 1), "00:01") &&
+	   !strcmp(format_expires(buf, sizeof(buf), 900000), "15:00") &&
+	   !strcmp(format_expires(buf, sizeof(buf), 3600000 + 61000), "1:01:01"),
+	   "expiry times");
+}
+
 int main(void)
 {
 	test_proto();
 	test_ipv4();
 	test_numbers();
+	test_service_words();
 	return tap_done();
 }

@@ -1,0 +1,302 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * drlb: the netfilter hook - where packets for virtual services come in.
+ *
+ * One NF_INET_PRE_ROUTING hook per namespace, registered only while the
+ * namespace has at least one service (the first service added registers
+ * it, the last deleted unregisters it), so a namespace without services
+ * pays nothing. Its priority is NF_IP_PRI_CONNTRACK_DEFRAG + 1:
+ *   - just after nf_defrag_ipv4 (-400), which drlb enables for the
+ *     namespace while hooked: fragments arrive reassembled, so all
+ *     fragments of a datagram reach the same real server and the ports
+ *     are always there to look at;
+ *   - before raw (-300) and conntrack (-200): what we forward is stolen
+ *     here, so the director's conntrack never sees VIP traffic (no
+ *     entries, no table to fill, nothing for NAT or state rules to break);
+ *   - before routing: the VIP need not be a local address of the director.
+ * Anything else (not for a service, looped back, broadcast) goes on with
+ * NF_ACCEPT after at most two service hash lookups.
+ *
+ * The hook runs under rcu_read_lock() in softirq context (or with BHs
+ * disabled); ip_rcv() has validated the IPv4 header and skb->data points
+ * at it.
+ */
+
+#include <linux/icmp.h>
+#include <linux/ip.h>
+#include <linux/netfilter_ipv4.h>
+#include <linux/tcp.h>
+#include <net/ip.h>
+#include <net/netfilter/ipv4/nf_defrag_ipv4.h>
+#include <uapi/linux/drlb.h>
+
+#include "drlb.h"
+
+static void drlb_drop_count(struct drlb_net *dn, struct drlb_service *svc,
+			    enum drlb_stat why)
+{
+	drlb_stats_add(&svc->stats, why, 1);
+	drlb_stats_add(&dn->stats, why, 1);
+}
+
+/*
+ * The dest for a new flow: the client's persistence template if the
+ * service is persistent and the template is alive and its dest usable,
+ * else the scheduler's choice (recorded in a new template). Drained
+ * (weight 0) dests get no new flows, even from a template (unlike IPVS).
+ */
+static struct drlb_dest *drlb_pick(struct drlb_net *dn,
+				   struct drlb_service *svc,
+				   const struct drlb_flow *f)
+{
+	u32 ptmo = READ_ONCE(svc->persist_timeout);
+	struct drlb_dest *dest;
+	struct drlb_flow tf;
+	struct drlb_conn *t;
+	bool created;
+
+	if (!ptmo)
+		return drlb_schedule(svc, f);
+
+	tf = (struct drlb_flow){
+		.caddr = f->caddr & READ_ONCE(svc->persist_mask),
+		.vaddr = f->vaddr,
+		.vport = svc->port,
+		.proto = f->proto,
+	};
+	t = drlb_conn_lookup(dn, &tf, DRLB_CONN_F_TEMPLATE);
+	if (t) {
+		if (drlb_dest_usable(t->dest) &&
+		    time_before(jiffies, READ_ONCE(t->expires))) {
+			drlb_conn_touch(t, (unsigned long)ptmo * HZ);
+			return t->dest;
+		}
+		drlb_conn_unlink(dn, t);
+	}
+	dest = drlb_schedule(svc, f);
+	if (!dest)
+		return NULL;
+	t = drlb_conn_insert(dn, &tf, DRLB_CONN_F_TEMPLATE, DRLB_CONN_S_NONE,
+			     dest, (unsigned long)ptmo * HZ, &created);
+	/* Lost a race to another CPU's template: follow it. */
+	if (!IS_ERR(t) && !created && drlb_dest_usable(t->dest))
+		return t->dest;
+	return dest;
+}
+
+/* A packet for @svc: find or create its flow, then send it on. */
+static unsigned int drlb_in(struct drlb_net *dn, struct drlb_service *svc,
+			    struct sk_buff *skb, const struct drlb_flow *f,
+			    const struct tcphdr *th)
+{
+	struct drlb_dest *dest;
+	struct drlb_conn *c;
+	bool created;
+	u8 state;
+
+	c = drlb_conn_lookup(dn, f, 0);
+	if (c && unlikely(test_bit(DRLB_DEST_DEAD, &c->dest->flags))) {
+		/* Its dest was deleted (expire_nodest 0): reschedule. */
+		drlb_conn_unlink(dn, c);
+		c = NULL;
+	}
+	if (c) {
+		state = READ_ONCE(c->state);
+		if (th) {
+			u8 next = drlb_tcp_next_state(state, th->syn, th->ack,
+						      th->fin, th->rst);
+
+			if (next != state) {
+				drlb_conn_set_state(dn, c, next);
+				state = next;
+			}
+		}
+		drlb_conn_touch(c, drlb_conn_timeout(dn, f->proto, state));
+		return drlb_xmit(dn, svc, c->dest, skb);
+	}
+
+	state = th ? drlb_tcp_next_state(DRLB_CONN_S_NONE, th->syn, th->ack,
+					 th->fin, th->rst) : DRLB_CONN_S_NONE;
+	dest = drlb_pick(dn, svc, f);
+	if (!dest) {
+		drlb_drop_count(dn, svc, DRLB_ST_DROP_NO_DEST);
+		return NF_DROP;
+	}
+	c = drlb_conn_insert(dn, f, 0, state, dest,
+			     drlb_conn_timeout(dn, f->proto, state), &created);
+	if (IS_ERR(c)) {
+		switch (PTR_ERR(c)) {
+		case -ENOSPC:
+			drlb_drop_count(dn, svc, DRLB_ST_DROP_TABLE_FULL);
+			break;
+		case -ENOENT:
+			drlb_drop_count(dn, svc, DRLB_ST_DROP_NO_DEST);
+			break;
+		default:
+			drlb_drop_count(dn, svc, DRLB_ST_DROP_OTHER);
+			break;
+		}
+		return NF_DROP;
+	}
+	if (created) {
+		drlb_stats_add(&svc->stats, DRLB_ST_CONNS, 1);
+		drlb_stats_add(&c->dest->stats, DRLB_ST_CONNS, 1);
+		drlb_stats_add(&dn->stats, DRLB_ST_CONNS, 1);
+	}
+	return drlb_xmit(dn, svc, c->dest, skb);
+}
+
+static struct drlb_service *drlb_svc_match(struct drlb_net *dn, u8 proto,
+					   __be32 addr, __be16 port)
+{
+	struct drlb_service *svc = drlb_svc_find(dn, proto, addr, port);
+
+	return svc ?: drlb_svc_find(dn, proto, addr, 0);
+}
+
+static bool drlb_proto_ok(u8 proto)
+{
+	return proto == IPPROTO_TCP || proto == IPPROTO_UDP ||
+	       proto == IPPROTO_SCTP;
+}
+
+/*
+ * An ICMP error about a tracked flow goes to that flow's real server
+ * (e.g. "fragmentation needed" from a router on the client's path, for
+ * the server's replies). Its inner header is a packet the real server sent
+ * as the VIP: from (VIP, vport) to (client, cport). Anything else is left
+ * to the director's own stack.
+ */
+static unsigned int drlb_icmp_in(struct drlb_net *dn, struct sk_buff *skb,
+				 const struct iphdr *iph)
+{
+	unsigned int off = iph->ihl * 4;
+	const struct icmphdr *ih;
+	const struct iphdr *ciph;
+	struct drlb_service *svc;
+	struct icmphdr _ih;
+	struct iphdr _ciph;
+	const __be16 *ports;
+	struct drlb_flow f;
+	struct drlb_conn *c;
+	__be16 _ports[2];
+
+	ih = skb_header_pointer(skb, off, sizeof(_ih), &_ih);
+	if (!ih || (ih->type != ICMP_DEST_UNREACH &&
+		    ih->type != ICMP_SOURCE_QUENCH &&
+		    ih->type != ICMP_TIME_EXCEEDED &&
+		    ih->type != ICMP_PARAMETERPROB))
+		return NF_ACCEPT;
+	off += sizeof(_ih);
+	ciph = skb_header_pointer(skb, off, sizeof(_ciph), &_ciph);
+	if (!ciph || ciph->ihl < 5 || !drlb_proto_ok(ciph->protocol) ||
+	    ciph->frag_off & htons(IP_OFFSET))
+		return NF_ACCEPT;
+	ports = skb_header_pointer(skb, off + ciph->ihl * 4, sizeof(_ports),
+				   _ports);
+	if (!ports)
+		return NF_ACCEPT;
+	svc = drlb_svc_match(dn, ciph->protocol, ciph->saddr, ports[0]);
+	if (!svc)
+		return NF_ACCEPT;
+	f = (struct drlb_flow){
+		.caddr = ciph->daddr, .cport = ports[1],
+		.vaddr = ciph->saddr, .vport = ports[0],
+		.proto = ciph->protocol,
+	};
+	c = drlb_conn_lookup(dn, &f, 0);
+	if (!c || test_bit(DRLB_DEST_DEAD, &c->dest->flags))
+		return NF_ACCEPT;
+	return drlb_xmit(dn, svc, c->dest, skb);
+}
+
+static unsigned int drlb_hook_in(void *priv, struct sk_buff *skb,
+				 const struct nf_hook_state *state)
+{
+	struct drlb_net *dn = priv;
+	const struct iphdr *iph = ip_hdr(skb);
+	struct drlb_service *svc;
+	const struct tcphdr *th = NULL;
+	struct tcphdr _th;
+	const __be16 *ports;
+	struct drlb_flow f;
+	__be16 _ports[2];
+
+	/* Only unicast to us from outside; our own traffic takes its course. */
+	if (skb->pkt_type != PACKET_HOST || (state->in->flags & IFF_LOOPBACK))
+		return NF_ACCEPT;
+	/* Defrag ran before us; a fragment here failed it, leave it be. */
+	if (unlikely(ip_is_fragment(iph)))
+		return NF_ACCEPT;
+	if (!drlb_proto_ok(iph->protocol))
+		return iph->protocol == IPPROTO_ICMP ?
+		       drlb_icmp_in(dn, skb, iph) : NF_ACCEPT;
+
+	ports = skb_header_pointer(skb, iph->ihl * 4, sizeof(_ports), _ports);
+	if (!ports)
+		return NF_ACCEPT;
+	svc = drlb_svc_match(dn, iph->protocol, iph->daddr, ports[1]);
+	if (!svc)
+		return NF_ACCEPT;
+
+	if (iph->protocol == IPPROTO_TCP) {
+		th = skb_header_pointer(skb, iph->ihl * 4, sizeof(_th), &_th);
+		if (!th) {
+			drlb_drop_count(dn, svc, DRLB_ST_DROP_OTHER);
+			return NF_DROP;
+		}
+	}
+	f = (struct drlb_flow){
+		.caddr = iph->saddr, .cport = ports[0],
+		.vaddr = iph->daddr, .vport = ports[1],
+		.proto = iph->protocol,
+	};
+	return drlb_in(dn, svc, skb, &f, th);
+}
+
+/* Under drlb_net.lock, when the namespace gets its first service. */
+int drlb_hook_register(struct drlb_net *dn)
+{
+	int err;
+
+	lockdep_assert_held(&dn->lock);
+	if (dn->hooked)
+		return 0;
+	err = drlb_conn_tab_alloc(dn);
+	if (err)
+		return err;
+	err = nf_defrag_ipv4_enable(dn->net);
+	if (err)
+		return err;
+	dn->hook_ops = (struct nf_hook_ops){
+		.hook		= drlb_hook_in,
+		.priv		= dn,
+		.pf		= NFPROTO_IPV4,
+		.hooknum	= NF_INET_PRE_ROUTING,
+		.priority	= NF_IP_PRI_CONNTRACK_DEFRAG + 1,
+	};
+	err = nf_register_net_hook(dn->net, &dn->hook_ops);
+	if (err) {
+		nf_defrag_ipv4_disable(dn->net);
+		return err;
+	}
+	WRITE_ONCE(dn->hooked, true);
+	drlb_conn_gc_start(dn);
+	return 0;
+}
+
+/* Under drlb_net.lock, when the namespace's last service goes. */
+void drlb_hook_unregister(struct drlb_net *dn)
+{
+	lockdep_assert_held(&dn->lock);
+	if (!dn->hooked)
+		return;
+	nf_unregister_net_hook(dn->net, &dn->hook_ops);
+	/*
+	 * Wait for packets still in drlb_hook_in(): afterwards nothing adds
+	 * flows, so the GC can stop once the table is empty.
+	 */
+	synchronize_net();
+	nf_defrag_ipv4_disable(dn->net);
+	WRITE_ONCE(dn->hooked, false);
+}

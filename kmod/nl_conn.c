@@ -1,0 +1,126 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * drlb: DRLB_CMD_GET_CONN - dump of the connection table, optionally only
+ * the flows (and templates) of one service.
+ *
+ * The dump walks the buckets under RCU, one skb at a time, and resumes at
+ * (cb->args[0] bucket, cb->args[1] entries of it already passed); a
+ * table that changes between two skbs may show an entry twice or miss
+ * one, like any netlink dump. Client addresses are sensitive: the command
+ * needs CAP_NET_ADMIN (netlink.c).
+ */
+
+#include <linux/jiffies.h>
+#include <net/sock.h>
+#include <net/genetlink.h>
+#include <uapi/linux/drlb.h>
+
+#include "drlb.h"
+#include "netlink.h"
+
+/* cb->args[2]: the service filtered on (held), or 0. */
+int drlb_nl_dump_conn_start(struct netlink_callback *cb)
+{
+	struct drlb_net *dn = drlb_pernet(sock_net(cb->skb->sk));
+	struct nlattr **attrs = drlb_dump_attrs(cb);
+	struct nlattr *tb[DRLB_SVC_A_MAX + 1];
+	struct drlb_service *svc;
+	struct drlb_svc_key k;
+	int err;
+
+	if (!attrs[DRLB_A_SERVICE])
+		return 0;
+	err = drlb_nl_svc_key(attrs, tb, &k, cb->extack);
+	if (err)
+		return err;
+	mutex_lock(&dn->lock);
+	svc = drlb_nl_svc_find(dn, &k, attrs[DRLB_A_SERVICE], cb->extack);
+	if (svc)
+		refcount_inc(&svc->refcnt);
+	mutex_unlock(&dn->lock);
+	if (!svc)
+		return -ENOENT;
+	cb->args[2] = (unsigned long)svc;
+	return 0;
+}
+
+int drlb_nl_dump_conn_done(struct netlink_callback *cb)
+{
+	struct drlb_service *svc = (struct drlb_service *)cb->args[2];
+
+	if (svc)
+		drlb_svc_put(svc);
+	return 0;
+}
+
+static int drlb_nl_put_conn(struct sk_buff *skb, struct netlink_callback *cb,
+			    const struct drlb_conn *c)
+{
+	long left = (long)(READ_ONCE(c->expires) - jiffies);
+	bool tmpl = c->flags & DRLB_CONN_F_TEMPLATE;
+	u8 state = READ_ONCE(c->state);
+	struct nlattr *nest;
+	void *hdr;
+
+	hdr = drlb_nl_put_hdr(skb, NETLINK_CB(cb->skb).portid,
+			      cb->nlh->nlmsg_seq, NLM_F_MULTI,
+			      DRLB_CMD_GET_CONN);
+	if (!hdr)
+		return -EMSGSIZE;
+	nest = nla_nest_start(skb, DRLB_A_CONN);
+	if (!nest ||
+	    nla_put_u16(skb, DRLB_CONN_A_AF, AF_INET) ||
+	    nla_put_u8(skb, DRLB_CONN_A_PROTOCOL, c->proto) ||
+	    nla_put_in_addr(skb, DRLB_CONN_A_CADDR, c->caddr) ||
+	    nla_put_u16(skb, DRLB_CONN_A_CPORT, ntohs(c->cport)) ||
+	    nla_put_in_addr(skb, DRLB_CONN_A_VADDR, c->vaddr) ||
+	    nla_put_u16(skb, DRLB_CONN_A_VPORT, ntohs(c->vport)) ||
+	    nla_put_in_addr(skb, DRLB_CONN_A_DADDR, c->dest->addr) ||
+	    nla_put_u8(skb, DRLB_CONN_A_STATE,
+		       state < __DRLB_CONN_S_MAX ? state : DRLB_CONN_S_CLOSE) ||
+	    nla_put_u32(skb, DRLB_CONN_A_EXPIRES_MS,
+			left > 0 ? jiffies_to_msecs(left) : 0) ||
+	    (tmpl && nla_put_flag(skb, DRLB_CONN_A_PERSIST))) {
+		genlmsg_cancel(skb, hdr);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	genlmsg_end(skb, hdr);
+	return 0;
+}
+
+int drlb_nl_dump_conn(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct drlb_net *dn = drlb_pernet(sock_net(skb->sk));
+	struct drlb_service *svc = (struct drlb_service *)cb->args[2];
+	struct drlb_conn_tab *t = drlb_conn_tab(dn);
+	unsigned long b = cb->args[0], skip = cb->args[1];
+	unsigned long size;
+	struct drlb_conn *c;
+
+	if (!t)
+		return 0;
+	size = 1UL << t->bits;
+	rcu_read_lock();
+	for (; b < size; b++, skip = 0) {
+		unsigned long i = 0;
+
+		hlist_for_each_entry_rcu(c, &t->buckets[b], node) {
+			if (i++ < skip)
+				continue;
+			if (READ_ONCE(c->state) == DRLB_CONN_S_DEAD ||
+			    (svc && c->dest->svc != svc))
+				continue;
+			if (drlb_nl_put_conn(skb, cb, c)) {
+				cb->args[0] = b;
+				cb->args[1] = i - 1;
+				goto out;
+			}
+		}
+	}
+	cb->args[0] = b;
+	cb->args[1] = 0;
+out:
+	rcu_read_unlock();
+	return skb->len;
+}

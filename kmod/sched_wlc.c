@@ -1,0 +1,33 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * drlb: wlc - weighted least connections (the default): the usable dest
+ * with the lowest overhead / weight, compared as overhead_a * weight_b <
+ * overhead_b * weight_a in 64 bits. O(dests) per new flow; counts read
+ * without synchronisation (see sched_lc.c).
+ */
+
+#include "sched.h"
+
+static struct drlb_dest *drlb_wlc_schedule(struct drlb_sched_state *st,
+					   const struct drlb_flow *f)
+{
+	const struct drlb_sched_dest *best = &st->d[0];
+	u64 best_oh = drlb_dest_overhead(best->dest);
+	u32 i;
+
+	for (i = 1; i < st->n; i++) {
+		const struct drlb_sched_dest *sd = &st->d[i];
+		u64 oh = drlb_dest_overhead(sd->dest);
+
+		if (oh * best->weight < best_oh * sd->weight) {
+			best = sd;
+			best_oh = oh;
+		}
+	}
+	return best->dest;
+}
+
+const struct drlb_sched_ops drlb_sched_wlc = {
+	.name = "wlc",
+	.schedule = drlb_wlc_schedule,
+};

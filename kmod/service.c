@@ -1,0 +1,311 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * drlb: the service table - virtual services and their real servers
+ * ("dests") in one namespace.
+ *
+ * Writers (netlink handlers, notifiers, namespace exit) hold drlb_net.lock.
+ * The packet path finds services in drlb_net.svc_hash under RCU and reads
+ * a service's scheduler state (svc->sched), which lists its usable dests;
+ * it never walks svc->dests. Services and dests are refcounted (see
+ * struct drlb_service / struct drlb_dest) and freed after a grace period,
+ * so the packet path may keep using what it found under RCU.
+ */
+
+#include <linux/jhash.h>
+#include <linux/slab.h>
+
+#include "drlb.h"
+#include "sched.h"
+
+static u32 drlb_svc_hash(u8 proto, __be32 addr, __be16 port)
+{
+	return jhash_3words((__force u32)addr, (__force u32)port, proto, 0) &
+	       ((1U << DRLB_SVC_HASH_BITS) - 1);
+}
+
+/* Under RCU (packet path) or drlb_net.lock. */
+struct drlb_service *drlb_svc_find(struct drlb_net *dn, u8 proto,
+				   __be32 addr, __be16 port)
+{
+	struct hlist_head *head = &dn->svc_hash[drlb_svc_hash(proto, addr, port)];
+	struct drlb_service *svc;
+
+	hlist_for_each_entry_rcu(svc, head, hnode, lockdep_is_held(&dn->lock))
+		if (svc->addr == addr && svc->port == port &&
+		    svc->proto == proto)
+			return svc;
+	return NULL;
+}
+
+struct drlb_service *drlb_svc_alloc(void)
+{
+	struct drlb_service *svc = kzalloc(sizeof(*svc), GFP_KERNEL_ACCOUNT);
+
+	if (!svc)
+		return NULL;
+	if (drlb_stats_init(&svc->stats)) {
+		kfree(svc);
+		return NULL;
+	}
+	INIT_LIST_HEAD(&svc->dests);
+	refcount_set(&svc->refcnt, 1);
+	return svc;
+}
+
+static void drlb_svc_free_rcu(struct rcu_head *rcu)
+{
+	struct drlb_service *svc = container_of(rcu, struct drlb_service, rcu);
+
+	drlb_stats_free(&svc->stats);
+	kfree(svc);
+}
+
+void drlb_svc_put(struct drlb_service *svc)
+{
+	if (refcount_dec_and_test(&svc->refcnt))
+		call_rcu(&svc->rcu, drlb_svc_free_rcu);
+}
+
+/* Publish @st as @svc's scheduler state; the old one goes after a GP. */
+void drlb_svc_set_sched(struct drlb_net *dn, struct drlb_service *svc,
+			struct drlb_sched_state *st)
+{
+	struct drlb_sched_state *old;
+
+	old = rcu_replace_pointer(svc->sched, st, lockdep_is_held(&dn->lock));
+	drlb_sched_state_free_rcu(old);
+}
+
+/* Add a new service (its state already set); the first one hooks. */
+int drlb_svc_add(struct drlb_net *dn, struct drlb_service *svc)
+{
+	int err;
+
+	lockdep_assert_held(&dn->lock);
+	if (!dn->num_services) {
+		err = drlb_hook_register(dn);
+		if (err)
+			return err;
+	}
+	hlist_add_head_rcu(&svc->hnode,
+			   &dn->svc_hash[drlb_svc_hash(svc->proto, svc->addr,
+						       svc->port)]);
+	dn->num_services++;
+	dn->gen++;
+	return 0;
+}
+
+/* ---- dests ------------------------------------------------------------- */
+
+struct drlb_dest *drlb_dest_find(struct drlb_service *svc, __be32 addr)
+{
+	struct drlb_dest *dest;
+
+	list_for_each_entry(dest, &svc->dests, list)
+		if (dest->addr == addr)
+			return dest;
+	return NULL;
+}
+
+/* A new dest of @svc, not yet on its list. */
+struct drlb_dest *drlb_dest_alloc(struct drlb_service *svc, __be32 addr,
+				  u32 weight)
+{
+	struct drlb_dest *dest = kzalloc(sizeof(*dest), GFP_KERNEL_ACCOUNT);
+
+	if (!dest)
+		return NULL;
+	if (drlb_stats_init(&dest->stats)) {
+		kfree(dest);
+		return NULL;
+	}
+	dest->addr = addr;
+	dest->weight = weight;
+	refcount_set(&dest->refcnt, 1);
+	spin_lock_init(&dest->cache_lock);
+	refcount_inc(&svc->refcnt);
+	dest->svc = svc;
+	return dest;
+}
+
+static void drlb_dest_free(struct drlb_dest *dest)
+{
+	/* drlb_dest_del() released the cache; nothing can refill it. */
+	WARN_ON_ONCE(rcu_access_pointer(dest->cache));
+	drlb_stats_free(&dest->stats);
+	drlb_svc_put(dest->svc);
+	kfree(dest);
+}
+
+/* A dest from drlb_dest_alloc() that was never published. */
+void drlb_dest_free_unused(struct drlb_dest *dest)
+{
+	drlb_dest_free(dest);
+}
+
+static void drlb_dest_free_rcu(struct rcu_head *rcu)
+{
+	drlb_dest_free(container_of(rcu, struct drlb_dest, rcu));
+}
+
+bool drlb_dest_get(struct drlb_dest *dest)
+{
+	return refcount_inc_not_zero(&dest->refcnt);
+}
+
+void drlb_dest_put(struct drlb_dest *dest)
+{
+	if (refcount_dec_and_test(&dest->refcnt))
+		call_rcu(&dest->rcu, drlb_dest_free_rcu);
+}
+
+/*
+ * Take @dest off its service (whose scheduler state no longer lists it).
+ * Its flows are expired by the caller's drlb_conn_purge() if @expire, else
+ * rescheduled when their next packet finds the dest dead.
+ */
+static void drlb_dest_kill(struct drlb_net *dn, struct drlb_dest *dest,
+			   bool expire)
+{
+	lockdep_assert_held(&dn->lock);
+	list_del(&dest->list);
+	dest->svc->num_dests--;
+	if (expire)
+		set_bit(DRLB_DEST_EXPIRE, &dest->flags);
+	set_bit(DRLB_DEST_DEAD, &dest->flags);
+	drlb_dest_cache_release(dest);
+	drlb_dest_put(dest);
+}
+
+void drlb_dest_del(struct drlb_net *dn, struct drlb_dest *dest)
+{
+	bool expire = dest->svc->expire_nodest;
+
+	drlb_dest_kill(dn, dest, expire);
+	dn->gen++;
+	if (expire)
+		drlb_conn_purge(dn, false);
+}
+
+/* ---- deleting services ------------------------------------------------- */
+
+/* Unhash @svc and kill its dests; the caller purges flows and puts it. */
+static void __drlb_svc_del(struct drlb_net *dn, struct drlb_service *svc)
+{
+	struct drlb_dest *dest, *tmp;
+
+	lockdep_assert_held(&dn->lock);
+	hlist_del_init_rcu(&svc->hnode);
+	drlb_svc_set_sched(dn, svc, NULL);
+	list_for_each_entry_safe(dest, tmp, &svc->dests, list)
+		drlb_dest_kill(dn, dest, true);
+	dn->num_services--;
+	dn->gen++;
+	if (!dn->num_services)
+		drlb_hook_unregister(dn);
+}
+
+void drlb_svc_del(struct drlb_net *dn, struct drlb_service *svc)
+{
+	__drlb_svc_del(dn, svc);
+	drlb_conn_purge(dn, false);
+	drlb_svc_put(svc);
+}
+
+/* Delete every service, dest and flow. */
+void drlb_svc_flush(struct drlb_net *dn)
+{
+	struct drlb_service *svc;
+	struct hlist_node *tmp;
+	unsigned int b;
+
+	lockdep_assert_held(&dn->lock);
+	for (b = 0; b < ARRAY_SIZE(dn->svc_hash); b++) {
+		hlist_for_each_entry_safe(svc, tmp, &dn->svc_hash[b], hnode) {
+			__drlb_svc_del(dn, svc);
+			drlb_svc_put(svc);
+		}
+	}
+	drlb_conn_purge(dn, true);
+}
+
+/* ---- scheduling ------------------------------------------------------ */
+
+/* Pick a usable dest for a new flow of @svc; RCU read side. */
+struct drlb_dest *drlb_schedule(struct drlb_service *svc,
+				const struct drlb_flow *f)
+{
+	struct drlb_sched_state *st = rcu_dereference(svc->sched);
+	struct drlb_dest *dest;
+
+	if (!st || !st->n)
+		return NULL;
+	dest = st->ops->schedule(st, f);
+	/* A state being replaced may still list a dest just deleted. */
+	return drlb_dest_usable(dest) ? dest : NULL;
+}
+
+/*
+ * The Maglev settings changed to @cfg: rebuild the state of every service
+ * whose scheduler uses them. All or nothing: on failure nothing changed.
+ */
+int drlb_svc_rebuild_mh(struct drlb_net *dn, const struct drlb_config *cfg)
+{
+	struct drlb_sched_state **st;
+	struct drlb_service *svc;
+	unsigned int b, n = 0, i;
+	int err = 0;
+
+	lockdep_assert_held(&dn->lock);
+	if (!dn->num_services)
+		return 0;
+	st = kvcalloc(dn->num_services, sizeof(*st), GFP_KERNEL);
+	if (!st)
+		return -ENOMEM;
+	for (b = 0; b < ARRAY_SIZE(dn->svc_hash) && !err; b++) {
+		hlist_for_each_entry(svc, &dn->svc_hash[b], hnode) {
+			if (!svc->sched_ops->uses_mh)
+				continue;
+			st[n] = drlb_sched_build(svc, svc->sched_ops, cfg,
+						 NULL, 0);
+			if (IS_ERR(st[n])) {
+				err = PTR_ERR(st[n]);
+				st[n] = NULL;
+				break;
+			}
+			n++;
+		}
+	}
+	for (i = 0, b = 0; b < ARRAY_SIZE(dn->svc_hash); b++) {
+		hlist_for_each_entry(svc, &dn->svc_hash[b], hnode) {
+			if (!svc->sched_ops->uses_mh || i >= n)
+				continue;
+			if (err)
+				drlb_sched_state_free(st[i]);
+			else
+				drlb_svc_set_sched(dn, svc, st[i]);
+			i++;
+		}
+	}
+	kvfree(st);
+	return err;
+}
+
+/* ---- namespace lifetime ------------------------------------------------ */
+
+int drlb_service_net_init(struct drlb_net *dn)
+{
+	unsigned int b;
+
+	for (b = 0; b < ARRAY_SIZE(dn->svc_hash); b++)
+		INIT_HLIST_HEAD(&dn->svc_hash[b]);
+	dn->gen = 1;
+	return 0;
+}
+
+void drlb_service_net_exit(struct drlb_net *dn)
+{
+	mutex_lock(&dn->lock);
+	drlb_svc_flush(dn);
+	mutex_unlock(&dn->lock);
+}

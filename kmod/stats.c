@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * drlb: per-CPU counters for services, dests and the namespace, and their
+ * netlink form (nested DRLB_STATS_A_*).
+ *
+ * The packet path adds to the local CPU's counters inside a u64_stats
+ * section (drlb.h); readers sum every CPU with the fetch/retry loop.
+ * ZERO records the sums as a baseline instead of writing other CPUs'
+ * counters; the baseline lives under drlb_net.lock.
+ */
+
+#include <linux/percpu.h>
+#include <net/netlink.h>
+#include <uapi/linux/drlb.h>
+
+#include "drlb.h"
+
+/* Attribute carrying each counter, in enum drlb_stat order. */
+static const int drlb_stat_attr[DRLB_ST_MAX] = {
+	[DRLB_ST_CONNS]			= DRLB_STATS_A_CONNS,
+	[DRLB_ST_PKTS]			= DRLB_STATS_A_PKTS,
+	[DRLB_ST_BYTES]			= DRLB_STATS_A_BYTES,
+	[DRLB_ST_DROP_NO_DEST]		= DRLB_STATS_A_DROP_NO_DEST,
+	[DRLB_ST_DROP_NO_NEIGH]		= DRLB_STATS_A_DROP_NO_NEIGH,
+	[DRLB_ST_DROP_MTU]		= DRLB_STATS_A_DROP_MTU,
+	[DRLB_ST_DROP_TABLE_FULL]	= DRLB_STATS_A_DROP_TABLE_FULL,
+	[DRLB_ST_DROP_OTHER]		= DRLB_STATS_A_DROP_OTHER,
+};
+
+int drlb_stats_init(struct drlb_stats *st)
+{
+	memset(st->base, 0, sizeof(st->base));
+	st->pcpu = netdev_alloc_pcpu_stats(struct drlb_pcpu_stats);
+	return st->pcpu ? 0 : -ENOMEM;
+}
+
+void drlb_stats_free(struct drlb_stats *st)
+{
+	free_percpu(st->pcpu);
+	st->pcpu = NULL;
+}
+
+/* Sums over every CPU, before the baseline is subtracted. */
+static void drlb_stats_sum(const struct drlb_stats *st, u64 *out)
+{
+	int cpu, i;
+
+	memset(out, 0, DRLB_ST_MAX * sizeof(*out));
+	for_each_possible_cpu(cpu) {
+		const struct drlb_pcpu_stats *s = per_cpu_ptr(st->pcpu, cpu);
+		u64 v[DRLB_ST_MAX];
+		unsigned int seq;
+
+		do {
+			seq = u64_stats_fetch_begin(&s->syncp);
+			for (i = 0; i < DRLB_ST_MAX; i++)
+				v[i] = u64_stats_read(&s->cnt[i]);
+		} while (u64_stats_fetch_retry(&s->syncp, seq));
+		for (i = 0; i < DRLB_ST_MAX; i++)
+			out[i] += v[i];
+	}
+}
+
+/* Counters since the last ZERO; caller holds drlb_net.lock. */
+void drlb_stats_read(const struct drlb_stats *st, u64 *out)
+{
+	int i;
+
+	drlb_stats_sum(st, out);
+	for (i = 0; i < DRLB_ST_MAX; i++)
+		out[i] -= st->base[i];
+}
+
+/* Caller holds drlb_net.lock. */
+void drlb_stats_zero(struct drlb_stats *st)
+{
+	drlb_stats_sum(st, st->base);
+}
+
+int drlb_stats_put(struct sk_buff *msg, int attr, const struct drlb_stats *st)
+{
+	u64 v[DRLB_ST_MAX];
+	struct nlattr *nest;
+	int i;
+
+	drlb_stats_read(st, v);
+	nest = nla_nest_start(msg, attr);
+	if (!nest)
+		return -EMSGSIZE;
+	for (i = 0; i < DRLB_ST_MAX; i++)
+		if (nla_put_u64_64bit(msg, drlb_stat_attr[i], v[i],
+				      DRLB_STATS_A_PAD))
+			return -EMSGSIZE;
+	nla_nest_end(msg, nest);
+	return 0;
+}

@@ -1,0 +1,450 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * drlb: sending a packet to its real server by rewriting the Ethernet
+ * header (direct routing).
+ *
+ * Calling rules: drlb_xmit() is called from the NF_INET_PRE_ROUTING hook
+ * (hook.c), in softirq context or with BHs disabled, under
+ * rcu_read_lock(). skb->data points at the IPv4 header (validated by
+ * ip_rcv()), skb->dev is the ingress device and the skb has no dst; it is
+ * not shared (ip_rcv() unshared it) but may be cloned, nonlinear, a GRO
+ * super-packet or a reassembled datagram (frag_list). drlb_xmit() always
+ * takes the skb: it returns NF_STOLEN when it sent (or freed) it and
+ * NF_DROP when netfilter is to free it; counters are updated here.
+ *
+ * The IP packet is not changed at all, not even its TTL: in direct routing
+ * the director is an L2 hop for the flow (as with IPVS's DR method), and
+ * the real server, which has the VIP on a loopback, sees the client's
+ * packet as the last router sent it. Only the Ethernet header is replaced:
+ * destination = the real server's MAC, source = the egress device's MAC.
+ *
+ * Each dest caches its egress device and neighbour entry, both referenced
+ * (struct drlb_dest_cache), found by a route lookup to the real server and
+ * a neighbour lookup (or creation) on that device. The cache is replaced
+ * when routes may have changed (the namespace's IPv4 route generation
+ * moved), when the neighbour entry left the table (n->dead), and dropped
+ * when the device goes down or away (netdevice notifier: no references
+ * are kept on a device being unregistered) or the dest is deleted. The
+ * MAC is read per packet under the neighbour's seqlock
+ * (neigh_ha_snapshot()), so ARP updates apply at once. An unresolved
+ * neighbour (not NUD_VALID) gets resolution started (neigh_event_send())
+ * and the packet is dropped as drop_no_neigh: nothing is ever sent with a
+ * zero or unresolved MAC. STALE entries are used and reconfirmed, as the
+ * kernel's own output path does.
+ *
+ * A real server must be on a directly connected Ethernet network. When the
+ * route to it has a gateway, is not unicast or leaves through a
+ * non-Ethernet device, packets are dropped as drop_no_neigh (GET_DEST shows
+ * IFINDEX 0): the dest is not refused when configured, since its network
+ * may come up later.
+ *
+ * MTU (the egress device's): a packet larger than it with DF set gets an
+ * ICMP "fragmentation needed" to the client and is dropped (drop_mtu);
+ * without DF, or reassembled from fragments that each fit, it is
+ * fragmented again (ip_do_fragment(), which honours
+ * IPCB(skb)->frag_max_size). GRO super-packets are checked per segment
+ * (skb_gso_validate_network_len()).
+ */
+
+#include <linux/etherdevice.h>
+#include <linux/if_arp.h>
+#include <linux/netdevice.h>
+#include <linux/percpu.h>
+#include <linux/slab.h>
+#include <net/arp.h>
+#include <net/icmp.h>
+#include <net/ip.h>
+#include <net/neighbour.h>
+#include <net/route.h>
+#include <uapi/linux/drlb.h>
+
+#include "drlb.h"
+
+/*
+ * struct drlb_dest_cache - where a dest's packets go.
+ * @dev:   egress device, referenced (@dev_tracker)
+ * @neigh: the real server's neighbour entry on @dev, referenced
+ * @genid: rt_genid_ipv4() when the route was looked up
+ * @rcu:   references dropped after a grace period
+ */
+struct drlb_dest_cache {
+	struct net_device *dev;
+	netdevice_tracker dev_tracker;
+	struct neighbour *neigh;
+	int genid;
+	struct rcu_head rcu;
+};
+
+static void drlb_dest_cache_free(struct drlb_dest_cache *c)
+{
+	neigh_release(c->neigh);
+	netdev_put(c->dev, &c->dev_tracker);
+	kfree(c);
+}
+
+static void drlb_dest_cache_free_rcu(struct rcu_head *rcu)
+{
+	drlb_dest_cache_free(container_of(rcu, struct drlb_dest_cache, rcu));
+}
+
+/* Replace @dest's cache by @c (may be NULL); caller holds cache_lock. */
+static void drlb_dest_cache_set(struct drlb_dest *dest,
+				struct drlb_dest_cache *c)
+{
+	struct drlb_dest_cache *old;
+
+	old = rcu_replace_pointer(dest->cache, c,
+				  lockdep_is_held(&dest->cache_lock));
+	if (old)
+		call_rcu(&old->rcu, drlb_dest_cache_free_rcu);
+}
+
+/* The dest is DEAD: drop the cache for good (nothing refills it). */
+void drlb_dest_cache_release(struct drlb_dest *dest)
+{
+	spin_lock_bh(&dest->cache_lock);
+	drlb_dest_cache_set(dest, NULL);
+	spin_unlock_bh(&dest->cache_lock);
+}
+
+static bool drlb_dest_cache_fresh(struct net *net,
+				  const struct drlb_dest_cache *c)
+{
+	return c && c->genid == rt_genid_ipv4(net) && !READ_ONCE(c->neigh->dead);
+}
+
+/* Route and neighbour lookup for @dest; NULL if it is not reachable. */
+static struct drlb_dest_cache *drlb_dest_cache_lookup(struct net *net,
+						      struct drlb_dest *dest)
+{
+	struct flowi4 fl4 = { .daddr = dest->addr };
+	struct drlb_dest_cache *c;
+	struct net_device *dev;
+	struct neighbour *n;
+	struct rtable *rt;
+	int genid;
+
+	/* Read before the lookup: a change during it forces another. */
+	genid = rt_genid_ipv4(net);
+	rt = ip_route_output_key(net, &fl4);
+	if (IS_ERR(rt))
+		return NULL;
+	dev = rt->dst.dev;
+	if (rt->rt_type != RTN_UNICAST || rt->rt_gw_family ||
+	    dev->type != ARPHRD_ETHER || dev->addr_len != ETH_ALEN ||
+	    (dev->flags & IFF_LOOPBACK)) {
+		ip_rt_put(rt);
+		return NULL;
+	}
+	c = kzalloc(sizeof(*c), GFP_ATOMIC);
+	n = c ? __neigh_lookup(&arp_tbl, &dest->addr, dev, 1) : NULL;
+	if (!n) {
+		kfree(c);
+		ip_rt_put(rt);
+		return NULL;
+	}
+	c->dev = dev;
+	netdev_hold(dev, &c->dev_tracker, GFP_ATOMIC);
+	c->neigh = n;
+	c->genid = genid;
+	ip_rt_put(rt);
+	return c;
+}
+
+static noinline struct drlb_dest_cache *
+drlb_dest_cache_refresh(struct net *net, struct drlb_dest *dest)
+{
+	struct drlb_dest_cache *c, *cur;
+
+	c = drlb_dest_cache_lookup(net, dest);
+	spin_lock_bh(&dest->cache_lock);
+	cur = rcu_dereference_protected(dest->cache,
+					lockdep_is_held(&dest->cache_lock));
+	if (drlb_dest_cache_fresh(net, cur)) {
+		/* Another CPU refreshed it meanwhile. */
+		spin_unlock_bh(&dest->cache_lock);
+		if (c)
+			drlb_dest_cache_free(c);
+		return cur;
+	}
+	/*
+	 * Never install a device that is going away: the notifier's
+	 * NETDEV_UNREGISTER pass runs after reg_state changed and after a
+	 * grace period, so it sees (and drops) whatever we install here.
+	 */
+	if (test_bit(DRLB_DEST_DEAD, &dest->flags) ||
+	    (c && (READ_ONCE(c->dev->reg_state) != NETREG_REGISTERED ||
+		   !netif_running(c->dev)))) {
+		spin_unlock_bh(&dest->cache_lock);
+		if (c)
+			drlb_dest_cache_free(c);
+		return NULL;
+	}
+	drlb_dest_cache_set(dest, c);
+	spin_unlock_bh(&dest->cache_lock);
+	return c;
+}
+
+static struct drlb_dest_cache *drlb_dest_cache_get(struct net *net,
+						   struct drlb_dest *dest)
+{
+	struct drlb_dest_cache *c = rcu_dereference(dest->cache);
+
+	if (likely(drlb_dest_cache_fresh(net, c)))
+		return c;
+	return drlb_dest_cache_refresh(net, dest);
+}
+
+/* GET_DEST: egress ifindex (0 if unresolved) and the MAC if resolved. */
+int drlb_dest_cache_fill(struct sk_buff *msg, struct drlb_dest *dest)
+{
+	char ha[MAX_ADDR_LEN];
+	struct drlb_dest_cache *c;
+	bool mac = false;
+	u32 ifindex = 0;
+
+	rcu_read_lock();
+	c = rcu_dereference(dest->cache);
+	if (c) {
+		ifindex = c->dev->ifindex;
+		if (READ_ONCE(c->neigh->nud_state) & NUD_VALID) {
+			neigh_ha_snapshot(ha, c->neigh, c->dev);
+			mac = true;
+		}
+	}
+	rcu_read_unlock();
+	if (nla_put_u32(msg, DRLB_DEST_A_IFINDEX, ifindex) ||
+	    (mac && nla_put(msg, DRLB_DEST_A_LLADDR, ETH_ALEN, ha)))
+		return -EMSGSIZE;
+	return 0;
+}
+
+/* ---- the device going down or away -------------------------------------- */
+
+static int drlb_netdev_event(struct notifier_block *nb, unsigned long event,
+			     void *ptr)
+{
+	struct net_device *dev = netdev_notifier_info_to_dev(ptr);
+	struct drlb_net *dn;
+	struct drlb_service *svc;
+	struct drlb_dest *dest;
+	unsigned int b;
+
+	if (event != NETDEV_DOWN && event != NETDEV_UNREGISTER)
+		return NOTIFY_DONE;
+	dn = drlb_pernet(dev_net(dev));
+	mutex_lock(&dn->lock);
+	for (b = 0; dn->num_services && b < ARRAY_SIZE(dn->svc_hash); b++) {
+		hlist_for_each_entry(svc, &dn->svc_hash[b], hnode) {
+			list_for_each_entry(dest, &svc->dests, list) {
+				struct drlb_dest_cache *c;
+
+				spin_lock_bh(&dest->cache_lock);
+				c = rcu_dereference_protected(dest->cache,
+					lockdep_is_held(&dest->cache_lock));
+				if (c && c->dev == dev)
+					drlb_dest_cache_set(dest, NULL);
+				spin_unlock_bh(&dest->cache_lock);
+			}
+		}
+	}
+	mutex_unlock(&dn->lock);
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block drlb_netdev_notifier = {
+	.notifier_call = drlb_netdev_event,
+};
+
+/* ---- sending -------------------------------------------------------- */
+
+/* Replace the link header: to @ha on @dev. Frees @skb on failure. */
+static int drlb_push_eth(struct sk_buff *skb, struct net_device *dev,
+			 const u8 *ha)
+{
+	struct ethhdr *eth;
+
+	if (skb_cow_head(skb, LL_RESERVED_SPACE(dev))) {
+		kfree_skb(skb);
+		return -ENOMEM;
+	}
+	skb_dst_drop(skb);
+	/* As ip_forward(): a receive checksum means nothing on the way out. */
+	skb_forward_csum(skb);
+	skb_clear_tstamp(skb);
+	eth = skb_push(skb, ETH_HLEN);
+	skb_reset_mac_header(skb);
+	memcpy(eth->h_dest, ha, ETH_ALEN);
+	memcpy(eth->h_source, dev->dev_addr, ETH_ALEN);
+	eth->h_proto = htons(ETH_P_IP);
+	skb->protocol = htons(ETH_P_IP);
+	skb->dev = dev;
+	return 0;
+}
+
+/*
+ * ip_do_fragment() calls its output function once per fragment, on this
+ * CPU before it returns; the fragment carries no room for our context, so
+ * it is passed per CPU. BHs are disabled throughout; a nested drlb_xmit()
+ * on the same CPU (from inside dev_queue_xmit()) saves and restores it.
+ */
+struct drlb_frag_ctx {
+	struct net_device *dev;
+	u8 ha[ETH_ALEN];
+};
+
+static DEFINE_PER_CPU(const struct drlb_frag_ctx *, drlb_frag_ctx);
+
+static int drlb_frag_output(struct net *net, struct sock *sk,
+			    struct sk_buff *skb)
+{
+	const struct drlb_frag_ctx *ctx = this_cpu_read(drlb_frag_ctx);
+
+	if (drlb_push_eth(skb, ctx->dev, ctx->ha))
+		return -ENOMEM;
+	return dev_queue_xmit(skb);
+}
+
+/* Fragment @skb (not GSO) for @dev and send the fragments to @ha. */
+static void drlb_fragment(struct drlb_dest *dest, struct sk_buff *skb,
+			  struct net_device *dev, const u8 *ha)
+{
+	struct flowi4 fl4 = { .daddr = dest->addr,
+			      .flowi4_oif = dev->ifindex };
+	const struct drlb_frag_ctx *prev;
+	struct drlb_frag_ctx ctx;
+	struct rtable *rt;
+
+	/* ip_do_fragment() takes the MTU and headroom from a route. */
+	rt = ip_route_output_key(dev_net(dev), &fl4);
+	if (IS_ERR(rt)) {
+		kfree_skb(skb);
+		return;
+	}
+	skb_dst_drop(skb);
+	skb_dst_set(skb, &rt->dst);
+	ctx.dev = dev;
+	memcpy(ctx.ha, ha, ETH_ALEN);
+	prev = this_cpu_read(drlb_frag_ctx);
+	this_cpu_write(drlb_frag_ctx, &ctx);
+	ip_do_fragment(dev_net(dev), NULL, skb, drlb_frag_output);
+	this_cpu_write(drlb_frag_ctx, prev);
+}
+
+static void drlb_count(struct drlb_net *dn, struct drlb_service *svc,
+		       struct drlb_dest *dest, enum drlb_stat why)
+{
+	drlb_stats_add(&dest->stats, why, 1);
+	drlb_stats_add(&svc->stats, why, 1);
+	drlb_stats_add(&dn->stats, why, 1);
+}
+
+/* Count @skb as forwarded: packets (GRO segments) and IP bytes. */
+static void drlb_count_fwd(struct drlb_net *dn, struct drlb_service *svc,
+			   struct drlb_dest *dest, const struct sk_buff *skb)
+{
+	unsigned int segs = skb_is_gso(skb) ? skb_shinfo(skb)->gso_segs : 1;
+	unsigned int len = skb->len;
+
+	drlb_stats_fwd(&dest->stats, segs, len);
+	drlb_stats_fwd(&svc->stats, segs, len);
+	drlb_stats_fwd(&dn->stats, segs, len);
+}
+
+/* "Fragmentation needed" to the client: icmp_send() needs a route. */
+static void drlb_frag_needed(struct sk_buff *skb, unsigned int mtu)
+{
+	struct flowi4 fl4 = { .daddr = ip_hdr(skb)->saddr };
+	struct rtable *rt;
+
+	rt = ip_route_output_key(dev_net(skb->dev), &fl4);
+	if (IS_ERR(rt))
+		return;
+	skb_dst_set(skb, &rt->dst);
+	icmp_send(skb, ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED, htonl(mtu));
+}
+
+/* @skb is larger than @mtu. */
+static unsigned int drlb_xmit_big(struct drlb_net *dn,
+				  struct drlb_service *svc,
+				  struct drlb_dest *dest, struct sk_buff *skb,
+				  struct net_device *dev, const u8 *ha,
+				  unsigned int mtu)
+{
+	const struct iphdr *iph = ip_hdr(skb);
+	u16 fmax = IPCB(skb)->frag_max_size;
+	struct sk_buff *segs, *seg, *next;
+
+	if (iph->frag_off & htons(IP_DF) && !(fmax && fmax <= mtu)) {
+		drlb_frag_needed(skb, mtu);
+		drlb_count(dn, svc, dest, DRLB_ST_DROP_MTU);
+		return NF_DROP;
+	}
+	drlb_count_fwd(dn, svc, dest, skb);
+	if (!skb_is_gso(skb)) {
+		drlb_fragment(dest, skb, dev, ha);
+		return NF_STOLEN;
+	}
+	/* A GRO packet without DF: segment, then fragment what is too big. */
+	segs = skb_gso_segment(skb, 0);
+	if (IS_ERR_OR_NULL(segs)) {
+		drlb_count(dn, svc, dest, DRLB_ST_DROP_OTHER);
+		return NF_DROP;
+	}
+	consume_skb(skb);
+	skb_list_walk_safe(segs, seg, next) {
+		skb_mark_not_on_list(seg);
+		if (seg->len > mtu) {
+			drlb_fragment(dest, seg, dev, ha);
+		} else if (!drlb_push_eth(seg, dev, ha)) {
+			dev_queue_xmit(seg);
+		}
+	}
+	return NF_STOLEN;
+}
+
+unsigned int drlb_xmit(struct drlb_net *dn, struct drlb_service *svc,
+		       struct drlb_dest *dest, struct sk_buff *skb)
+{
+	struct drlb_dest_cache *c;
+	struct net_device *dev;
+	char ha[MAX_ADDR_LEN];
+	unsigned int mtu;
+
+	c = drlb_dest_cache_get(dn->net, dest);
+	if (unlikely(!c))
+		goto no_neigh;
+	dev = c->dev;
+	/* Starts resolution if needed; non-zero: not resolved yet. */
+	if (unlikely(!(READ_ONCE(dev->flags) & IFF_UP) ||
+		     neigh_event_send(c->neigh, NULL)))
+		goto no_neigh;
+	neigh_ha_snapshot(ha, c->neigh, dev);
+	if (unlikely(is_zero_ether_addr(ha)))
+		goto no_neigh;
+
+	mtu = READ_ONCE(dev->mtu);
+	if (unlikely(skb_is_gso(skb) ?
+		     !skb_gso_validate_network_len(skb, mtu) : skb->len > mtu))
+		return drlb_xmit_big(dn, svc, dest, skb, dev, ha, mtu);
+
+	drlb_count_fwd(dn, svc, dest, skb);
+	/* No memory for a writable header: freed, and as good as sent. */
+	if (!drlb_push_eth(skb, dev, ha))
+		dev_queue_xmit(skb);
+	return NF_STOLEN;
+
+no_neigh:
+	drlb_count(dn, svc, dest, DRLB_ST_DROP_NO_NEIGH);
+	return NF_DROP;
+}
+
+int __init drlb_xmit_module_init(void)
+{
+	return register_netdevice_notifier(&drlb_netdev_notifier);
+}
+
+void drlb_xmit_module_exit(void)
+{
+	unregister_netdevice_notifier(&drlb_netdev_notifier);
+}

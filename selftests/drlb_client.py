@@ -1,0 +1,216 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0
+#
+# drlb_client.py MODE ... - the selftests' client: many flows from one
+# process (process start-up is slow under TCG). One output line per flow.
+#
+#   udp VIP PORT [--src IP,...] [--sport BASE] [--count N] [--size BYTES]
+#       For each source address, N datagrams one after the other, each from
+#       its own socket (source port BASE+i, or ephemeral). Prints
+#       "SRC:SPORT NAME STATUS": STATUS "ok" (the reply came from VIP:PORT
+#       and the server saw our length and CRC), "corrupt", "badsrc=IP:PORT";
+#       "SRC:SPORT - timeout" when no reply came; after 3 such flows in a
+#       row the rest are not tried (a broken service fails fast).
+#   tcp VIP PORT [--src IP,...] [--count N]
+#       N connections one after the other per source; prints
+#       "SRC:SPORT NAME" (the server's greeting) or "SRC:SPORT - ERROR".
+#   hold VIP PORT [--count N]
+#       Opens N connections and prints "I NAME" for each, then sends every
+#       line read from stdin on every connection and prints "I REPLY", or
+#       "I error ERRNO" / "I timeout". Ends at EOF on stdin.
+#   mtu VIP PORT SIZE
+#       One SIZE-byte datagram with DF set on a connected socket; prints
+#       "emsgsize mtu=N" when an ICMP frag-needed came back, "reply NAME"
+#       or "timeout".
+#   icmp VIP CLIENT CPORT VPORT
+#       Sends VIP an ICMP port-unreachable about the UDP packet
+#       VIP:VPORT -> CLIENT:CPORT (as if a reply of that flow bounced).
+
+import argparse
+import errno
+import os
+import socket
+import struct
+import sys
+import zlib
+
+# <linux/in.h>; Python's socket module lacks them.
+IP_MTU_DISCOVER, IP_PMTUDISC_DO, IP_MTU = 10, 2, 14
+
+
+def out(*words):
+    print(*words, flush=True)
+
+
+# After this many flows in a row got no answer, the rest are not tried (a
+# broken service must fail fast, not time out every flow under TCG).
+GIVE_UP = 3
+
+
+def udp(a):
+    srcs = a.src.split(",") if a.src else ["0.0.0.0"]
+    failed = 0
+    for src in srcs:
+        for i in range(a.count):
+            sport = a.sport + i if a.sport else 0
+            if failed >= GIVE_UP:
+                out("%s:%d - timeout" % (src, sport))
+                continue
+            payload = os.urandom(a.size)
+            want = "%d %08x" % (len(payload), zlib.crc32(payload))
+            s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            s.bind((src, sport))
+            s.settimeout(a.timeout)
+            me = "%s:%d" % s.getsockname()
+            line = me + " - timeout"
+            for _ in range(a.tries):
+                s.sendto(payload, (a.vip, a.port))
+                try:
+                    data, peer = s.recvfrom(4096)
+                except socket.timeout:
+                    continue
+                words = data.decode(errors="replace").split(" ", 1)
+                if peer != (a.vip, a.port):
+                    status = "badsrc=%s:%d" % peer
+                elif len(words) < 2 or words[1] != want:
+                    status = "corrupt"
+                else:
+                    status = "ok"
+                line = "%s %s %s" % (me, words[0], status)
+                break
+            s.close()
+            failed = failed + 1 if line.endswith(" - timeout") else 0
+            out(line)
+
+
+def tcp_one(a, src):
+    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    s.bind((src, 0))
+    me = "%s:%d" % s.getsockname()
+    s.settimeout(a.timeout)
+    try:
+        s.connect((a.vip, a.port))
+        me = "%s:%d" % s.getsockname()
+        buf = b""
+        while b"\n" not in buf:
+            data = s.recv(4096)
+            if not data:
+                raise OSError(errno.ECONNRESET, "closed")
+            buf += data
+        return s, me, buf.split(b"\n", 1)[0].decode()
+    except OSError as e:
+        s.close()
+        return None, me, "- " + (errno.errorcode.get(e.errno, str(e.errno))
+                                 if e.errno else "timeout")
+
+
+def tcp(a):
+    srcs = a.src.split(",") if a.src else ["0.0.0.0"]
+    failed = 0
+    for src in srcs:
+        for _ in range(a.count):
+            if failed >= GIVE_UP:
+                out(src + ":0", "- skipped")
+                continue
+            s, me, name = tcp_one(a, src)
+            if s:
+                s.close()
+            failed = 0 if s else failed + 1
+            out(me, name)
+
+
+def hold(a):
+    conns = []
+    for i in range(a.count):
+        s, me, name = tcp_one(a, "0.0.0.0")
+        conns.append(s)
+        out(i, name, me)
+    for line in sys.stdin:
+        for i, s in enumerate(conns):
+            if not s:
+                out(i, "error", "closed")
+                continue
+            try:
+                s.sendall(line.encode())
+                data = s.recv(4096)
+                if not data:
+                    raise OSError(errno.ECONNRESET, "closed")
+                out(i, data.decode().strip())
+            except socket.timeout:
+                out(i, "timeout")
+            except OSError as e:
+                out(i, "error", errno.errorcode.get(e.errno, str(e.errno)))
+                s.close()
+                conns[i] = None
+
+
+def mtu(a):
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.setsockopt(socket.IPPROTO_IP, IP_MTU_DISCOVER, IP_PMTUDISC_DO)
+    s.connect((a.vip, a.port))
+    s.settimeout(a.timeout)
+    for _ in range(a.tries):
+        try:
+            s.send(b"x" * a.size)
+            data = s.recv(4096)
+            out("reply", data.decode().split()[0])
+            return
+        except socket.timeout:
+            continue
+        except OSError as e:
+            if e.errno == errno.EMSGSIZE:
+                out("emsgsize mtu=%d" % s.getsockopt(socket.IPPROTO_IP,
+                                                     IP_MTU))
+                return
+            raise
+    out("timeout")
+
+
+def csum(data):
+    if len(data) % 2:
+        data += b"\0"
+    total = sum(struct.unpack("!%dH" % (len(data) // 2), data))
+    while total >> 16:
+        total = (total & 0xffff) + (total >> 16)
+    return ~total & 0xffff
+
+
+def icmp(a):
+    vip = socket.inet_aton(a.vip)
+    client = socket.inet_aton(a.client)
+    udp_hdr = struct.pack("!HHHH", a.vport, a.cport, 8 + 32, 0)
+    ip_hdr = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + 8 + 32, 0, 0x4000,
+                         64, socket.IPPROTO_UDP, 0, vip, client)
+    ip_hdr = ip_hdr[:10] + struct.pack("!H", csum(ip_hdr)) + ip_hdr[12:]
+    body = struct.pack("!BBHI", 3, 3, 0, 0) + ip_hdr + udp_hdr
+    body = body[:2] + struct.pack("!H", csum(body)) + body[4:]
+    s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_ICMP)
+    s.sendto(body, (a.vip, 0))
+    out("sent")
+
+
+p = argparse.ArgumentParser()
+sub = p.add_subparsers(dest="mode", required=True)
+for m in ("udp", "tcp", "hold", "mtu"):
+    sp = sub.add_parser(m)
+    sp.add_argument("vip")
+    sp.add_argument("port", type=int)
+    sp.add_argument("--timeout", type=float, default=2.0)
+    sp.add_argument("--tries", type=int, default=2)
+    if m == "mtu":
+        sp.add_argument("size", type=int)
+        continue
+    sp.add_argument("--count", type=int, default=1)
+    if m != "hold":
+        sp.add_argument("--src")
+    if m == "udp":
+        sp.add_argument("--sport", type=int, default=0)
+        sp.add_argument("--size", type=int, default=16)
+sp = sub.add_parser("icmp")
+sp.add_argument("vip")
+sp.add_argument("client")
+sp.add_argument("cport", type=int)
+sp.add_argument("vport", type=int)
+args = p.parse_args()
+{"udp": udp, "tcp": tcp, "hold": hold, "mtu": mtu, "icmp": icmp}[args.mode](args)

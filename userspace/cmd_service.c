@@ -1,0 +1,359 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * drlbctl service add|change PROTO VIP[:PORT] [sched NAME]
+ *                  [persistent SECS|off [netmask MASK]] [expire-nodest yes|no]
+ * drlbctl service del PROTO VIP[:PORT]
+ * drlbctl service show [PROTO VIP[:PORT]]
+ *
+ * A service is a protocol and a VIP with a port (":*", ":0" or no port:
+ * every port of the VIP). "add" creates it (scheduler "wlc" unless told,
+ * not persistent, expire-nodest yes); "change" alters only what it is
+ * given; "del" removes it with its servers and flows. "sched" is checked
+ * against the module's own scheduler list. "persistent SECS" (1..2000000)
+ * keeps a client on one server across connections for SECS after its last
+ * one; "netmask" (dotted or prefix length, default 32) groups clients for
+ * that; "persistent off" (change) turns it off. "expire-nodest no" makes
+ * flows of a deleted server move to another server instead of expiring.
+ *
+ * "show" prints one line per service (protocol, VIP:port, scheduler and
+ * its non-default settings in the words "add" takes) and one indented
+ * line per server (address, weight, active and inactive connections, and
+ * the MAC and device the director sends to, once resolved). -s adds a
+ * line of counters under each.
+ *
+ * JSON (-j service show); stable keys:
+ *   {"services": [{
+ *      "protocol": "tcp"|"udp"|"sctp",
+ *      "vip": "10.0.0.100",
+ *      "port": 80,                 0 = every port
+ *      "scheduler": "rr",
+ *      "persistent": 0,            seconds, 0 = off
+ *      "netmask": 32,              persistence prefix length
+ *      "expire_nodest": true,
+ *      "num_servers": 3,
+ *      "servers": [{
+ *         "address": "10.0.0.11",
+ *         "weight": 1,
+ *         "active_conns": 0,
+ *         "inactive_conns": 0,
+ *         "mac": "02:00:0a:00:00:11" | null,   null while unresolved
+ *         "dev": "eth0" | null,
+ *         "ifindex": 2,            0 while unresolved
+ *         "stats": {...}           with -s, as below
+ *      }],
+ *      "stats": {"conns": N, "pkts": N, "bytes": N}    with -s
+ *   }]}
+ * "stats" counts flows scheduled, packets and bytes (IP length) forwarded;
+ * if the module also reports drops there, "drops" holds them as in
+ * "drlbctl -j stats".
+ */
+
+#include <errno.h>
+#include <inttypes.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "drlbctl.h"
+#include "json.h"
+#include "nl.h"
+#include "parse.h"
+#include "svc.h"
+
+/* What "add" and "change" were told, beyond the keys. */
+struct svc_opts {
+	const char *sched;
+	bool has_persist, has_netmask, has_expire;
+	uint32_t persist;
+	uint8_t netmask;
+	bool expire_nodest;
+};
+
+static int parse_opts(const char *ctx, int argc, char **argv,
+		      struct svc_opts *o)
+{
+	for (int i = 0; i < argc; i += 2) {
+		const char *w = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+		bool dup;
+
+		if (strcmp(w, "sched") && strcmp(w, "scheduler") &&
+		    strcmp(w, "persistent") && strcmp(w, "netmask") &&
+		    strcmp(w, "expire-nodest"))
+			return usage_error("%s: unknown option '%s' (sched, persistent, netmask, expire-nodest)",
+					   ctx, w);
+		if (!v)
+			return usage_error("%s: missing value after '%s'", ctx,
+					   w);
+		if (w[0] == 's') {
+			dup = o->sched;
+			if (!dup && parse_sched_name(v))
+				return usage_error("%s: bad scheduler name '%s'",
+						   ctx, v);
+			o->sched = v;
+		} else if (w[0] == 'p') {
+			dup = o->has_persist;
+			if (!dup && parse_persist(v, &o->persist))
+				return usage_error("%s: bad persistent timeout '%s' (seconds 1..%u, or off)",
+						   ctx, v, DRLB_PERSIST_MAX);
+			o->has_persist = true;
+		} else if (w[0] == 'n') {
+			dup = o->has_netmask;
+			if (!dup && parse_netmask(v, &o->netmask))
+				return usage_error("%s: bad netmask '%s' (e.g. 255.255.255.0 or 24)",
+						   ctx, v);
+			o->has_netmask = true;
+		} else {
+			dup = o->has_expire;
+			if (!dup && parse_bool(v, &o->expire_nodest))
+				return usage_error("%s: bad expire-nodest '%s' (yes or no)",
+						   ctx, v);
+			o->has_expire = true;
+		}
+		if (dup)
+			return usage_error("%s: '%s' given twice", ctx, w);
+	}
+	return 0;
+}
+
+/* service add|change: NEW_SERVICE / SET_SERVICE. */
+static int service_set(bool add, int argc, char **argv)
+{
+	const char *ctx = add ? "service add" : "service change";
+	struct svc_opts o = { 0 };
+	struct svc_key k;
+	struct nlattr *nest;
+	struct nl_msg *msg;
+	int ret;
+
+	ret = svc_parse_key(ctx, argc - 1, argv + 1, &k);
+	if (ret)
+		return ret;
+	ret = parse_opts(ctx, argc - 3, argv + 3, &o);
+	if (ret)
+		return ret;
+	if (add && o.has_netmask && (!o.has_persist || !o.persist))
+		return usage_error("%s: 'netmask' needs 'persistent SECS'", ctx);
+	if (add && o.has_persist && !o.persist)
+		return usage_error("%s: 'persistent off' is the default; leave it out",
+				   ctx);
+	if (!add && !o.sched && !o.has_persist && !o.has_netmask &&
+	    !o.has_expire)
+		return usage_error("%s: nothing to change (sched, persistent, netmask, expire-nodest)",
+				   ctx);
+
+	if (drlb_nl_open())
+		return 1;
+	if (o.sched) {
+		ret = svc_check_sched(ctx, o.sched);
+		if (ret)
+			return ret;
+	}
+	msg = drlb_nl_msg(add ? DRLB_CMD_NEW_SERVICE : DRLB_CMD_SET_SERVICE, 0);
+	nest = nla_nest_start(msg, DRLB_A_SERVICE);
+	svc_put_key_attrs(msg, &k);
+	if (o.sched)
+		nla_put_string(msg, DRLB_SVC_A_SCHED_NAME, o.sched);
+	if (o.has_persist)
+		nla_put_u32(msg, DRLB_SVC_A_PERSIST_TIMEOUT, o.persist);
+	if (o.has_netmask)
+		nla_put_u8(msg, DRLB_SVC_A_PERSIST_NETMASK, o.netmask);
+	if (o.has_expire)
+		nla_put_u8(msg, DRLB_SVC_A_EXPIRE_NODEST, o.expire_nodest);
+	nla_nest_end(msg, nest);
+	ret = drlb_nl_transact(msg, NULL, NULL);
+	return ret ? drlb_nl_perror(ret, "%s %s", ctx, svc_key_str(&k)) : 0;
+}
+
+static int service_del(int argc, char **argv)
+{
+	struct svc_key k;
+	struct nl_msg *msg;
+	int ret;
+
+	ret = svc_parse_key("service del", argc - 1, argv + 1, &k);
+	if (ret)
+		return ret;
+	if (argc > 3)
+		return usage_error("service del: unexpected '%s'", argv[3]);
+	if (drlb_nl_open())
+		return 1;
+	msg = drlb_nl_msg(DRLB_CMD_DEL_SERVICE, 0);
+	svc_put_key(msg, &k);
+	ret = drlb_nl_transact(msg, NULL, NULL);
+	return ret ? drlb_nl_perror(ret, "service del %s", svc_key_str(&k)) : 0;
+}
+
+/* ---- show ----------------------------------------------------------------- */
+
+static void print_stats_line(const struct drlb_stats *st)
+{
+	printf("       conns %" PRIu64 "  pkts %" PRIu64 "  bytes %" PRIu64 "\n",
+	       st->v[DRLB_STATS_A_CONNS], st->v[DRLB_STATS_A_PKTS],
+	       st->v[DRLB_STATS_A_BYTES]);
+}
+
+void show_servers_header(void)
+{
+	printf("  -> %-15s %6s %7s %8s  %-17s  %s\n", "SERVER", "WEIGHT",
+	       "ACTIVE", "INACTIVE", "MAC", "DEV");
+}
+
+void show_server_text(const struct dest_info *d)
+{
+	char a[32], mac[18], dev[IF_NAMESIZE] = "-";
+
+	format_ipv4_port(a, sizeof(a), d->addr, 0);
+	a[strlen(a) - 2] = '\0';	/* drop ":*" */
+	if (d->ifindex && !if_indextoname(d->ifindex, dev))
+		snprintf(dev, sizeof(dev), "if%u", d->ifindex);
+	printf("  -> %-15s %6u %7u %8u  %-17s  %s\n", a, d->weight, d->active,
+	       d->inactive, d->has_mac ? format_mac(mac, d->mac) : "unresolved",
+	       dev);
+	if (opts.stats)
+		print_stats_line(&d->stats);
+}
+
+void show_server_json(struct json *j, const struct dest_info *d)
+{
+	char a[32], mac[18], dev[IF_NAMESIZE];
+
+	format_ipv4_port(a, sizeof(a), d->addr, 0);
+	a[strlen(a) - 2] = '\0';
+	json_obj_open(j, NULL);
+	json_str(j, "address", a);
+	json_u64(j, "weight", d->weight);
+	json_u64(j, "active_conns", d->active);
+	json_u64(j, "inactive_conns", d->inactive);
+	if (d->has_mac)
+		json_str(j, "mac", format_mac(mac, d->mac));
+	else
+		json_null(j, "mac");
+	if (d->ifindex && if_indextoname(d->ifindex, dev))
+		json_str(j, "dev", dev);
+	else
+		json_null(j, "dev");
+	json_u64(j, "ifindex", d->ifindex);
+	if (opts.stats)
+		stats_json(j, "stats", &d->stats);
+	json_obj_close(j);
+}
+
+static void show_text(const struct svc_info *list, int n)
+{
+	char vip[32], flags[128];
+
+	if (!n)
+		return;
+	printf("%-5s %-21s %-6s %s\n", "PROTO", "VIP:PORT", "SCHED", "FLAGS");
+	show_servers_header();
+	for (int i = 0; i < n; i++) {
+		const struct svc_info *s = &list[i];
+		int len = 0;
+
+		flags[0] = '\0';
+		if (s->persist)
+			len += snprintf(flags + len, sizeof(flags) - len,
+					"persistent %u ", s->persist);
+		if (s->persist && s->netmask != 32)
+			len += snprintf(flags + len, sizeof(flags) - len,
+					"netmask %u ", s->netmask);
+		if (!s->expire_nodest)
+			len += snprintf(flags + len, sizeof(flags) - len,
+					"expire-nodest no ");
+		if (len)
+			flags[len - 1] = '\0';
+		format_ipv4_port(vip, sizeof(vip), s->key.addr, s->key.port);
+		if (flags[0])
+			printf("%-5s %-21s %-6s %s\n", format_proto(s->key.proto),
+			       vip, s->sched, flags);
+		else
+			printf("%-5s %-21s %s\n", format_proto(s->key.proto),
+			       vip, s->sched);
+		if (opts.stats)
+			print_stats_line(&s->stats);
+		for (int d = 0; d < s->n_dests; d++)
+			show_server_text(&s->dests[d]);
+	}
+}
+
+static void show_json(const struct svc_info *list, int n)
+{
+	struct json j;
+	char a[32];
+
+	json_init(&j, stdout);
+	json_obj_open(&j, NULL);
+	json_arr_open(&j, "services");
+	for (int i = 0; i < n; i++) {
+		const struct svc_info *s = &list[i];
+
+		format_ipv4_port(a, sizeof(a), s->key.addr, 0);
+		a[strlen(a) - 2] = '\0';
+		json_obj_open(&j, NULL);
+		json_str(&j, "protocol", format_proto(s->key.proto));
+		json_str(&j, "vip", a);
+		json_u64(&j, "port", s->key.port);
+		json_str(&j, "scheduler", s->sched);
+		json_u64(&j, "persistent", s->persist);
+		json_u64(&j, "netmask", s->netmask);
+		json_bool(&j, "expire_nodest", s->expire_nodest);
+		json_u64(&j, "num_servers", s->num_dests);
+		json_arr_open(&j, "servers");
+		for (int d = 0; d < s->n_dests; d++)
+			show_server_json(&j, &s->dests[d]);
+		json_arr_close(&j);
+		if (opts.stats)
+			stats_json(&j, "stats", &s->stats);
+		json_obj_close(&j);
+	}
+	json_arr_close(&j);
+	json_obj_close(&j);
+	json_end(&j);
+}
+
+static int service_show(int argc, char **argv)
+{
+	struct svc_info *list;
+	struct svc_key k;
+	int n, ret;
+
+	if (argc > 1) {
+		ret = svc_parse_key("service show", argc - 1, argv + 1, &k);
+		if (ret)
+			return ret;
+		if (argc > 3)
+			return usage_error("service show: unexpected '%s'",
+					   argv[3]);
+	}
+	if (drlb_nl_open())
+		return 1;
+	ret = svc_list_get(argc > 1 ? &k : NULL, &list, &n);
+	if (ret) {
+		if (argc > 1)
+			return drlb_nl_perror(ret, "service show %s",
+					      svc_key_str(&k));
+		return drlb_nl_perror(ret, "service show");
+	}
+	if (opts.json)
+		show_json(list, n);
+	else
+		show_text(list, n);
+	svc_list_free(list, n);
+	return 0;
+}
+
+int cmd_service(int argc, char **argv)
+{
+	const char *sub = argc > 1 ? argv[1] : "show";
+
+	if (!strcmp(sub, "add"))
+		return service_set(true, argc - 1, argv + 1);
+	if (!strcmp(sub, "change") || !strcmp(sub, "set"))
+		return service_set(false, argc - 1, argv + 1);
+	if (!strcmp(sub, "del") || !strcmp(sub, "delete"))
+		return service_del(argc - 1, argv + 1);
+	if (!strcmp(sub, "show") || !strcmp(sub, "list"))
+		return service_show(argc > 1 ? argc - 1 : 1, argv + (argc > 1));
+	return usage_error("service: unknown subcommand '%s' (add, change, del, show)",
+			   sub);
+}

@@ -1,0 +1,115 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * drlbctl stats [show]
+ * drlbctl stats zero [PROTO VIP[:PORT]]
+ *
+ * "stats" prints the namespace's totals - flows scheduled, packets and
+ * bytes (IP length) forwarded to real servers - and the packets dropped,
+ * by reason, one "KEY VALUE" line each:
+ *   conns, pkts, bytes,
+ *   drop-no-dest      no usable real server (none, or all weight 0)
+ *   drop-no-neigh     the real server's MAC could not be resolved
+ *   drop-mtu          DF set and too big for the egress MTU (ICMP sent)
+ *   drop-table-full   the connection table is full (see config conn-max)
+ *   drop-other        malformed, out of memory, ...
+ * Per-service and per-server counters: "drlbctl -s service show".
+ *
+ * "stats zero" zeroes every counter (services, servers, totals), or only
+ * those of the service given.
+ *
+ * JSON (-j stats); stable keys:
+ *   {"conns": N, "pkts": N, "bytes": N,
+ *    "drops": {"no_dest": N, "no_neigh": N, "mtu": N, "table_full": N,
+ *              "other": N}}
+ */
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "drlbctl.h"
+#include "json.h"
+#include "nl.h"
+#include "svc.h"
+
+static const struct {
+	int attr;
+	const char *name;
+} stat_names[] = {
+	{ DRLB_STATS_A_CONNS, "conns" },
+	{ DRLB_STATS_A_PKTS, "pkts" },
+	{ DRLB_STATS_A_BYTES, "bytes" },
+	{ DRLB_STATS_A_DROP_NO_DEST, "drop-no-dest" },
+	{ DRLB_STATS_A_DROP_NO_NEIGH, "drop-no-neigh" },
+	{ DRLB_STATS_A_DROP_MTU, "drop-mtu" },
+	{ DRLB_STATS_A_DROP_TABLE_FULL, "drop-table-full" },
+	{ DRLB_STATS_A_DROP_OTHER, "drop-other" },
+};
+
+static int stats_cb(struct nlattr **tb, void *arg)
+{
+	struct drlb_stats st;
+	struct json j;
+
+	(void)arg;
+	stats_parse(tb[DRLB_A_STATS], &st);
+	if (opts.json) {
+		/* The netns totals always carry the drop counters. */
+		st.has_drops = true;
+		json_init(&j, stdout);
+		stats_json(&j, NULL, &st);
+		json_end(&j);
+		return 0;
+	}
+	for (size_t i = 0; i < sizeof(stat_names) / sizeof(stat_names[0]); i++)
+		printf("%-16s %" PRIu64 "\n", stat_names[i].name,
+		       st.v[stat_names[i].attr]);
+	return 0;
+}
+
+static int stats_show(int argc, char **argv)
+{
+	int ret;
+
+	if (argc > 1)
+		return usage_error("stats: unexpected '%s'", argv[1]);
+	if (drlb_nl_open())
+		return 1;
+	ret = drlb_nl_transact(drlb_nl_msg(DRLB_CMD_GET_STATS, 0), stats_cb,
+			       NULL);
+	return ret ? drlb_nl_perror(ret, "stats") : 0;
+}
+
+static int stats_zero(int argc, char **argv)
+{
+	struct svc_key k;
+	struct nl_msg *msg;
+	int ret;
+
+	if (argc > 1) {
+		ret = svc_parse_key("stats zero", argc - 1, argv + 1, &k);
+		if (ret)
+			return ret;
+		if (argc > 3)
+			return usage_error("stats zero: unexpected '%s'", argv[3]);
+	}
+	if (drlb_nl_open())
+		return 1;
+	msg = drlb_nl_msg(DRLB_CMD_ZERO, 0);
+	if (argc > 1)
+		svc_put_key(msg, &k);
+	ret = drlb_nl_transact(msg, NULL, NULL);
+	if (ret && argc > 1)
+		return drlb_nl_perror(ret, "stats zero %s", svc_key_str(&k));
+	return ret ? drlb_nl_perror(ret, "stats zero") : 0;
+}
+
+int cmd_stats(int argc, char **argv)
+{
+	if (argc < 2 || !strcmp(argv[1], "show"))
+		return stats_show(argc > 1 ? argc - 1 : 1, argv + (argc > 1));
+	if (!strcmp(argv[1], "zero"))
+		return stats_zero(argc - 1, argv + 1);
+	return usage_error("stats: unknown subcommand '%s' (show, zero)",
+			   argv[1]);
+}

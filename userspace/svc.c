@@ -1,0 +1,337 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * drlbctl: service keys, scheduler validation and reading services and
+ * servers back from the kernel (shared by the service, server, conn and
+ * stats commands).
+ */
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <arpa/inet.h>
+#include <sys/socket.h>
+
+#include "drlbctl.h"
+#include "nl.h"
+#include "parse.h"
+#include "svc.h"
+
+int svc_parse_key(const char *ctx, int argc, char **argv, struct svc_key *k)
+{
+	int err;
+
+	if (argc < 1)
+		return usage_error("%s: missing PROTO (tcp, udp or sctp)", ctx);
+	if (parse_proto(argv[0], &k->proto))
+		return usage_error("%s: bad protocol '%s' (tcp, udp or sctp)",
+				   ctx, argv[0]);
+	if (argc < 2)
+		return usage_error("%s: missing VIP[:PORT] after '%s'", ctx,
+				   argv[0]);
+	err = parse_ipv4_port(argv[1], &k->addr, &k->port);
+	if (err == -ERANGE) {
+		const char *colon = strchr(argv[1], ':');
+
+		return usage_error("%s: bad port '%s' in '%s'", ctx,
+				   colon + 1, argv[1]);
+	}
+	if (err) {
+		char addr[64];
+		const char *colon = strchr(argv[1], ':');
+		int len = colon ? (int)(colon - argv[1]) : (int)strlen(argv[1]);
+
+		snprintf(addr, sizeof(addr), "%.*s", len, argv[1]);
+		if (colon)
+			return usage_error("%s: bad address '%s' in '%s'", ctx,
+					   addr, argv[1]);
+		return usage_error("%s: bad address '%s'", ctx, argv[1]);
+	}
+	return 0;
+}
+
+const char *svc_key_str(const struct svc_key *k)
+{
+	static char buf[64];
+	char a[32];
+
+	snprintf(buf, sizeof(buf), "%s %s", format_proto(k->proto),
+		 format_ipv4_port(a, sizeof(a), k->addr, k->port));
+	return buf;
+}
+
+int svc_put_key_attrs(struct nl_msg *msg, const struct svc_key *k)
+{
+	if (drlb_nl_put_addr4(msg, DRLB_SVC_A_AF, DRLB_SVC_A_ADDR, k->addr) ||
+	    nla_put_u8(msg, DRLB_SVC_A_PROTOCOL, k->proto) ||
+	    nla_put_u16(msg, DRLB_SVC_A_PORT, k->port))
+		return -EMSGSIZE;
+	return 0;
+}
+
+int svc_put_key(struct nl_msg *msg, const struct svc_key *k)
+{
+	struct nlattr *nest = nla_nest_start(msg, DRLB_A_SERVICE);
+
+	if (!nest || svc_put_key_attrs(msg, k))
+		return -EMSGSIZE;
+	nla_nest_end(msg, nest);
+	return 0;
+}
+
+int svc_check_sched(const char *ctx, const char *name)
+{
+	struct drlb_info info;
+	char list[16 * (DRLB_SCHED_NAME_MAX + 1)] = "";
+	int err;
+
+	if (parse_sched_name(name))
+		return usage_error("%s: bad scheduler name '%s'", ctx, name);
+	err = drlb_nl_info(&info);
+	if (err)
+		return drlb_nl_perror(err, "%s: ask the module for its schedulers",
+				      ctx);
+	for (int i = 0; i < info.n_scheds; i++) {
+		if (!strcmp(info.scheds[i], name))
+			return 0;
+		if (i)
+			strcat(list, ", ");
+		strcat(list, info.scheds[i]);
+	}
+	/* A module that lists none decides for itself. */
+	if (!info.n_scheds)
+		return 0;
+	return usage_error("%s: unknown scheduler '%s' (the module has: %s)",
+			   ctx, name, list);
+}
+
+void stats_parse(struct nlattr *nest, struct drlb_stats *st)
+{
+	struct nlattr *tb[DRLB_STATS_A_MAX + 1];
+
+	memset(st, 0, sizeof(*st));
+	if (!nest || drlb_nl_parse_nested(tb, DRLB_STATS_A_MAX, nest))
+		return;
+	for (int a = DRLB_STATS_A_CONNS; a <= DRLB_STATS_A_MAX; a++) {
+		if (!tb[a])
+			continue;
+		st->v[a] = nla_get_u64(tb[a]);
+		if (a >= DRLB_STATS_A_DROP_NO_DEST)
+			st->has_drops = true;
+	}
+}
+
+/* JSON keys of the drop counters, in DRLB_STATS_A_DROP_* order. */
+static const struct {
+	int attr;
+	const char *key;
+} drop_keys[] = {
+	{ DRLB_STATS_A_DROP_NO_DEST, "no_dest" },
+	{ DRLB_STATS_A_DROP_NO_NEIGH, "no_neigh" },
+	{ DRLB_STATS_A_DROP_MTU, "mtu" },
+	{ DRLB_STATS_A_DROP_TABLE_FULL, "table_full" },
+	{ DRLB_STATS_A_DROP_OTHER, "other" },
+};
+
+void stats_json(struct json *j, const char *key, const struct drlb_stats *st)
+{
+	json_obj_open(j, key);
+	json_u64(j, "conns", st->v[DRLB_STATS_A_CONNS]);
+	json_u64(j, "pkts", st->v[DRLB_STATS_A_PKTS]);
+	json_u64(j, "bytes", st->v[DRLB_STATS_A_BYTES]);
+	if (st->has_drops) {
+		json_obj_open(j, "drops");
+		for (size_t i = 0; i < sizeof(drop_keys) / sizeof(drop_keys[0]); i++)
+			json_u64(j, drop_keys[i].key, st->v[drop_keys[i].attr]);
+		json_obj_close(j);
+	}
+	json_obj_close(j);
+}
+
+/* ---- reading services and servers -------------------------------------- */
+
+struct svc_vec {
+	struct svc_info *v;
+	int n, cap;
+};
+
+static void *grow(void *v, int n, int *cap, size_t size)
+{
+	if (n < *cap)
+		return v;
+	*cap = *cap ? *cap * 2 : 8;
+	v = realloc(v, *cap * size);
+	if (!v) {
+		fprintf(stderr, "drlbctl: out of memory\n");
+		exit(1);
+	}
+	return v;
+}
+
+static int get_addr4(struct nlattr *a, uint32_t *addr)
+{
+	if (!a || nla_len(a) != 4)
+		return -EPROTO;
+	memcpy(addr, nla_data(a), 4);
+	return 0;
+}
+
+static int svc_cb(struct nlattr **tb, void *arg)
+{
+	struct nlattr *st[DRLB_SVC_A_MAX + 1];
+	struct svc_vec *vec = arg;
+	struct svc_info *s;
+
+	if (drlb_nl_parse_nested(st, DRLB_SVC_A_MAX, tb[DRLB_A_SERVICE]))
+		return -EPROTO;
+	/* IPv4 only today; skip what this drlbctl cannot show. */
+	if (st[DRLB_SVC_A_AF] && nla_get_u16(st[DRLB_SVC_A_AF]) != AF_INET)
+		return 0;
+	vec->v = grow(vec->v, vec->n, &vec->cap, sizeof(*vec->v));
+	s = &vec->v[vec->n];
+	memset(s, 0, sizeof(*s));
+	if (get_addr4(st[DRLB_SVC_A_ADDR], &s->key.addr) ||
+	    !st[DRLB_SVC_A_PROTOCOL] || !st[DRLB_SVC_A_PORT])
+		return -EPROTO;
+	s->key.proto = nla_get_u8(st[DRLB_SVC_A_PROTOCOL]);
+	s->key.port = nla_get_u16(st[DRLB_SVC_A_PORT]);
+	if (st[DRLB_SVC_A_SCHED_NAME])
+		snprintf(s->sched, sizeof(s->sched), "%s",
+			 nla_get_string(st[DRLB_SVC_A_SCHED_NAME]));
+	if (st[DRLB_SVC_A_PERSIST_TIMEOUT])
+		s->persist = nla_get_u32(st[DRLB_SVC_A_PERSIST_TIMEOUT]);
+	s->netmask = st[DRLB_SVC_A_PERSIST_NETMASK] ?
+		     nla_get_u8(st[DRLB_SVC_A_PERSIST_NETMASK]) : 32;
+	s->expire_nodest = st[DRLB_SVC_A_EXPIRE_NODEST] ?
+			   nla_get_u8(st[DRLB_SVC_A_EXPIRE_NODEST]) : true;
+	if (st[DRLB_SVC_A_NUM_DESTS])
+		s->num_dests = nla_get_u32(st[DRLB_SVC_A_NUM_DESTS]);
+	stats_parse(st[DRLB_SVC_A_STATS], &s->stats);
+	vec->n++;
+	return 0;
+}
+
+struct dest_vec {
+	struct dest_info *v;
+	int n, cap;
+};
+
+static int dest_cb(struct nlattr **tb, void *arg)
+{
+	struct nlattr *dt[DRLB_DEST_A_MAX + 1];
+	struct dest_vec *vec = arg;
+	struct dest_info *d;
+
+	if (drlb_nl_parse_nested(dt, DRLB_DEST_A_MAX, tb[DRLB_A_DEST]))
+		return -EPROTO;
+	if (dt[DRLB_DEST_A_AF] && nla_get_u16(dt[DRLB_DEST_A_AF]) != AF_INET)
+		return 0;
+	vec->v = grow(vec->v, vec->n, &vec->cap, sizeof(*vec->v));
+	d = &vec->v[vec->n];
+	memset(d, 0, sizeof(*d));
+	if (get_addr4(dt[DRLB_DEST_A_ADDR], &d->addr))
+		return -EPROTO;
+	if (dt[DRLB_DEST_A_WEIGHT])
+		d->weight = nla_get_u32(dt[DRLB_DEST_A_WEIGHT]);
+	if (dt[DRLB_DEST_A_ACTIVE_CONNS])
+		d->active = nla_get_u32(dt[DRLB_DEST_A_ACTIVE_CONNS]);
+	if (dt[DRLB_DEST_A_INACTIVE_CONNS])
+		d->inactive = nla_get_u32(dt[DRLB_DEST_A_INACTIVE_CONNS]);
+	if (dt[DRLB_DEST_A_IFINDEX])
+		d->ifindex = nla_get_u32(dt[DRLB_DEST_A_IFINDEX]);
+	if (dt[DRLB_DEST_A_LLADDR] && nla_len(dt[DRLB_DEST_A_LLADDR]) == 6) {
+		memcpy(d->mac, nla_data(dt[DRLB_DEST_A_LLADDR]), 6);
+		d->has_mac = true;
+	}
+	stats_parse(dt[DRLB_DEST_A_STATS], &d->stats);
+	vec->n++;
+	return 0;
+}
+
+static int cmp_u32_be(uint32_t a, uint32_t b)
+{
+	a = ntohl(a);
+	b = ntohl(b);
+	return a < b ? -1 : a > b;
+}
+
+static int cmp_svc(const void *pa, const void *pb)
+{
+	const struct svc_key *a = &((const struct svc_info *)pa)->key;
+	const struct svc_key *b = &((const struct svc_info *)pb)->key;
+
+	if (a->addr != b->addr)
+		return cmp_u32_be(a->addr, b->addr);
+	if (a->port != b->port)
+		return a->port < b->port ? -1 : 1;
+	return (int)a->proto - (int)b->proto;
+}
+
+static int cmp_dest(const void *pa, const void *pb)
+{
+	return cmp_u32_be(((const struct dest_info *)pa)->addr,
+			  ((const struct dest_info *)pb)->addr);
+}
+
+static int get_dests(struct svc_info *s)
+{
+	struct dest_vec vec = { 0 };
+	struct nl_msg *msg;
+	int err;
+
+	msg = drlb_nl_msg(DRLB_CMD_GET_DEST, 1);
+	if (svc_put_key(msg, &s->key)) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	err = drlb_nl_transact(msg, dest_cb, &vec);
+	if (err) {
+		free(vec.v);
+		return err;
+	}
+	if (vec.n)
+		qsort(vec.v, vec.n, sizeof(*vec.v), cmp_dest);
+	s->dests = vec.v;
+	s->n_dests = vec.n;
+	return 0;
+}
+
+int svc_list_get(const struct svc_key *only, struct svc_info **out, int *n)
+{
+	struct svc_vec vec = { 0 };
+	struct nl_msg *msg;
+	int err;
+
+	msg = drlb_nl_msg(DRLB_CMD_GET_SERVICE, !only);
+	if (only && svc_put_key(msg, only)) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	err = drlb_nl_transact(msg, svc_cb, &vec);
+	if (err)
+		goto fail;
+	if (vec.n)
+		qsort(vec.v, vec.n, sizeof(*vec.v), cmp_svc);
+	/* A dest dump names its service, so one dump per service. */
+	for (int i = 0; i < vec.n; i++) {
+		err = get_dests(&vec.v[i]);
+		/* A service deleted meanwhile just has no servers. */
+		if (err == -ENOENT)
+			err = 0;
+		if (err)
+			goto fail;
+	}
+	*out = vec.v;
+	*n = vec.n;
+	return 0;
+fail:
+	svc_list_free(vec.v, vec.n);
+	return err;
+}
+
+void svc_list_free(struct svc_info *list, int n)
+{
+	for (int i = 0; i < n; i++)
+		free(list[i].dests);
+	free(list);
+}

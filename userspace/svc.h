@@ -1,0 +1,92 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * drlbctl: what the service, server, conn and stats commands share -
+ * naming a service on the command line and on the wire, and reading
+ * services, servers and counters back from the kernel.
+ */
+#ifndef DRLBCTL_SVC_H
+#define DRLBCTL_SVC_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <netlink/msg.h>
+#include <linux/drlb.h>
+
+#include "json.h"
+
+/* A service's identity: DRLB_SVC_A_PROTOCOL, _ADDR, _PORT (AF_INET). */
+struct svc_key {
+	uint8_t proto;
+	uint32_t addr;		/* network order */
+	uint16_t port;		/* 0: every port */
+};
+
+/* Counters of a service, a server or the netns (DRLB_STATS_A_*). */
+struct drlb_stats {
+	uint64_t v[DRLB_STATS_A_MAX + 1];
+	bool has_drops;		/* any DRLB_STATS_A_DROP_* was present */
+};
+
+struct dest_info {
+	uint32_t addr;
+	uint32_t weight;
+	uint32_t active, inactive;
+	uint32_t ifindex;	/* 0: unresolved */
+	bool has_mac;
+	uint8_t mac[6];
+	struct drlb_stats stats;
+};
+
+struct svc_info {
+	struct svc_key key;
+	char sched[DRLB_SCHED_NAME_MAX];
+	uint32_t persist;	/* seconds, 0 = off */
+	uint8_t netmask;	/* prefix length */
+	bool expire_nodest;
+	uint32_t num_dests;
+	struct drlb_stats stats;
+	struct dest_info *dests;
+	int n_dests;
+};
+
+/*
+ * Parse "PROTO VIP[:PORT]" from argv[0], argv[1]. On bad or missing words
+ * prints a one-line usage error naming the word, prefixed with @ctx
+ * ("service add"), and returns 2; 0 on success.
+ */
+int svc_parse_key(const char *ctx, int argc, char **argv, struct svc_key *k);
+
+/* "tcp 10.0.0.100:80" (static buffer): for messages. */
+const char *svc_key_str(const struct svc_key *k);
+
+/* Put the four key attributes into an open DRLB_A_SERVICE nest. */
+int svc_put_key_attrs(struct nl_msg *msg, const struct svc_key *k);
+/* Put a DRLB_A_SERVICE nest holding just the keys. */
+int svc_put_key(struct nl_msg *msg, const struct svc_key *k);
+
+/*
+ * Check @name against the module's scheduler list (GET_INFO), so the
+ * CLI never drifts from the module. Prints the error and returns 2 if
+ * unknown, 1 if the module cannot be asked, 0 if fine.
+ */
+int svc_check_sched(const char *ctx, const char *name);
+
+/* Parse a nested DRLB_STATS_A_* attribute (absent: all zero). */
+void stats_parse(struct nlattr *nest, struct drlb_stats *st);
+/* {"conns":..,"pkts":..,"bytes":..[,"drops":{...}]} under @key. */
+void stats_json(struct json *j, const char *key, const struct drlb_stats *st);
+
+/*
+ * Read services (all, or just @only) with their servers, sorted by
+ * address, port, protocol and servers by address. Returns 0 or -errno
+ * (message already in drlb_nl_errmsg()). Free with svc_list_free().
+ */
+int svc_list_get(const struct svc_key *only, struct svc_info **out, int *n);
+void svc_list_free(struct svc_info *list, int n);
+
+/* Server lines of "service show" (cmd_service.c), shared with "server show". */
+void show_servers_header(void);
+void show_server_text(const struct dest_info *d);
+void show_server_json(struct json *j, const struct dest_info *d);
+
+#endif /* DRLBCTL_SVC_H */
