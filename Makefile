@@ -12,6 +12,7 @@
 #   make KVER=debug         module for the debug kernel (make debug-kernel)
 #   make C=2                as above, and run sparse over the module
 #   make check              everything the CI runs (see README.md)
+#   make fuzz               libFuzzer targets for drlbctl, FUZZ_TIME s each
 #   make check-debug        the VM suite on the debug kernel (KASAN, lockdep,
 #                           kmemleak...), then a leak scan; the CI runs it too
 #   make demo               boot the test VM and show drlb working
@@ -45,7 +46,7 @@ MODULE_SRCS := Kbuild dkms.conf $(wildcard kmod/*.[ch]) include/uapi/linux/drlb.
 KBUILD_FLAGS := W=1 KCFLAGS=-Werror $(if $(C),C=$(C))
 
 .PHONY: all module tools clean check unit sparse demo bench vm-shell install \
-	uninstall version print-krels debug-kernel check-debug
+	uninstall version print-krels debug-kernel check-debug fuzz
 
 all: module tools
 
@@ -86,6 +87,13 @@ sparse:
 check:
 	selftests/install-deps.sh
 	selftests/check.sh
+
+# drlbctl's parsers, JSON writer and reply handling under libFuzzer
+# (userspace/fuzz/Makefile); FUZZ_TIME seconds per target, default 60.
+FUZZ_TIME ?= 60
+fuzz:
+	selftests/install-deps.sh
+	$(MAKE) -C userspace/fuzz run FUZZ_TIME=$(FUZZ_TIME)
 
 # The debug kernel from Debian's linux-source-6.12 (cached, see
 # selftests/debug/build-kernel.sh), and the whole suite on it.

@@ -19,6 +19,8 @@ pkgs=(
 	perl python3 jq gnuplot-nox
 	# the debug kernel (make check-debug, selftests/debug/build-kernel.sh)
 	linux-source-6.12 bison flex libelf-dev libssl-dev
+	# libFuzzer targets (make fuzz)
+	clang libclang-rt-14-dev
 )
 
 missing=()
