@@ -153,7 +153,13 @@ hold_start()
 	client hold "$VIP" "$2" --count "$3" < "$fifo" > "$WORK/$name.out" 2>&1 &
 	printf -v "HOLD_PID_$name" '%s' $!
 	defer kill $!
-	slowwait 60 test "$(wc -l < "$WORK/$name.out")" -ge "$3"
+	slowwait 60 lines_at_least "$WORK/$name.out" "$3"
+}
+
+# lines_at_least FILE N: FILE has N lines or more.
+lines_at_least()
+{
+	[ "$(wc -l < "$1")" -ge "$2" ]
 }
 
 # hold_send NAME LINE: send LINE on NAME's connections.

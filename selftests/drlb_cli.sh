@@ -73,6 +73,9 @@ bad 1 "service show udp $VIP:54: " service show udp "$VIP:54"
 bad 1 "stats zero udp $VIP:54: " stats zero udp "$VIP:54"
 check_eq "-j service show identical after all the bad input" \
 	"$(ctl -j service show)" "$before"
+# If the unreachable server got in anyway, take it out: the rest tests
+# other things.
+ctl server del udp "$VIP:53" 192.0.2.1 2>/dev/null
 
 # ---- show --------------------------------------------------------------------------
 
@@ -92,9 +95,9 @@ check_eq "-j: the documented keys of a service" \
 check_eq "-j: the documented keys of a server" \
 	"$(ctl -j service show | jq -c '.services[0].servers[0] | keys')" \
 	'["active_conns","address","dev","ifindex","inactive_conns","mac","weight"]'
-check_eq "-j -s adds stats" \
-	"$(ctl -j -s service show | jq -c '[.services[0].stats, .services[0].servers[0].stats | keys]')" \
-	'[["bytes","conns","pkts"],["bytes","conns","pkts"]]'
+check_eq "-j -s adds conns, pkts and bytes to services and servers" \
+	"$(ctl -j -s service show | jq -c '[.services[0].stats, .services[0].servers[0].stats | has("conns") and has("pkts") and has("bytes")]')" \
+	'[true,true]'
 check_eq "server show lists one service's servers" \
 	"$(jq_ctl '[.servers[].address] | join(",")' server show udp "$VIP:53")" \
 	"${RS_IP[1]},${RS_IP[2]}"
