@@ -7,9 +7,14 @@
 #                           no headers) and drlbctl
 #   make KVER=6.12          module for one kernel (alias or full release)
 #   make KVER=all           module for every installed kernel
-#   make KDIR=/path/to/tree module against a kernel build tree
+#   make KDIR=/path/to/tree module against a kernel build tree (into
+#                           build/<its release>/, where the tests look)
+#   make KVER=debug         module for the debug kernel (make debug-kernel)
 #   make C=2                as above, and run sparse over the module
 #   make check              everything the CI runs (see README.md)
+#   make fuzz               libFuzzer targets for drlbctl, FUZZ_TIME s each
+#   make check-debug        the VM suite on the debug kernel (KASAN, lockdep,
+#                           kmemleak...), then a leak scan; the CI runs it too
 #   make demo               boot the test VM and show drlb working
 #   make install            drlbctl, man page, completion, systemd unit,
 #                           /etc/drlb files (DESTDIR, PREFIX, SBINDIR,
@@ -26,8 +31,13 @@ TOP := $(CURDIR)
 BUILD := $(TOP)/build
 KVER_SH := $(TOP)/selftests/vm/kver.sh
 
+DEBUG_KDIR := $(BUILD)/debug-kernel/linux-source-6.12
+ifeq ($(KVER),debug)
+KDIR := $(DEBUG_KDIR)
+endif
+
 ifneq ($(KDIR),)
-KRELS := custom
+KRELS := $(or $(shell cat $(KDIR)/include/config/kernel.release 2>/dev/null),custom)
 else
 ifeq ($(KVER),)
 KVER := $(if $(wildcard /lib/modules/$(shell uname -r)/build),$(shell uname -r),all)
@@ -61,7 +71,7 @@ KBUILD_FLAGS := W=1 KCFLAGS=-Werror $(if $(C),C=$(C))
 
 .PHONY: all module tools clean check unit sparse demo bench vm-shell install \
 	uninstall version print-krels modules_install dkms-install \
-	dkms-uninstall check-packages deb
+	dkms-uninstall check-packages deb debug-kernel check-debug fuzz
 
 all: module tools
 
@@ -79,7 +89,7 @@ module-%: $(MODULE_SRCS)
 	@cp -p -u Kbuild dkms.conf $(BUILD)/$*/
 	@cp -p -u kmod/*.[ch] $(BUILD)/$*/kmod/
 	@cp -p -u include/uapi/linux/drlb.h $(BUILD)/$*/include/uapi/linux/
-	$(MAKE) -C $(if $(filter custom,$*),$(KDIR),/lib/modules/$*/build) \
+	$(MAKE) -C $(if $(KDIR),$(KDIR),/lib/modules/$*/build) \
 		M=$(BUILD)/$* $(KBUILD_FLAGS) modules
 
 tools:
@@ -103,6 +113,22 @@ check:
 	selftests/install-deps.sh
 	selftests/check.sh
 
+# drlbctl's parsers, JSON writer and reply handling under libFuzzer
+# (userspace/fuzz/Makefile); FUZZ_TIME seconds per target, default 60.
+FUZZ_TIME ?= 60
+fuzz:
+	selftests/install-deps.sh
+	$(MAKE) -C userspace/fuzz run FUZZ_TIME=$(FUZZ_TIME)
+
+# The debug kernel from Debian's linux-source-6.12 (cached, see
+# selftests/debug/build-kernel.sh), and the whole suite on it.
+debug-kernel:
+	selftests/debug/build-kernel.sh
+
+check-debug:
+	selftests/install-deps.sh
+	selftests/debug/check-debug.sh
+
 demo:
 	selftests/install-deps.sh
 	selftests/demo.sh
@@ -115,7 +141,7 @@ bench:
 
 # A root shell in the test VM: make vm-shell KVER=6.12
 vm-shell: module
-	selftests/vm/vmrun.sh -k $(firstword $(KRELS)) --shell
+	selftests/vm/vmrun.sh -k $(if $(filter debug,$(KVER)),debug,$(firstword $(KRELS))) --shell
 
 # drlbctl with its man page and completion, the systemd unit (its paths
 # follow SBINDIR), the module autoload file, and the /etc files, which are

@@ -19,6 +19,10 @@ pkgs=(
 	perl python3 jq gnuplot-nox strace
 	dkms dh-dkms debhelper dpkg-dev fakeroot lintian
 	groff man-db bash-completion systemd
+	# the debug kernel (make check-debug, selftests/debug/build-kernel.sh)
+	linux-source-6.12 bison flex libelf-dev libssl-dev
+	# libFuzzer targets (make fuzz)
+	clang libclang-rt-14-dev
 )
 
 missing=()

@@ -3,8 +3,8 @@
 #
 # run_tests.sh OUTDIR [TEST...] - run the selftests (default: TEST_PROGS of
 # the Makefile) one after the other, inside the test VM. Each test's TAP
-# goes to the console and to OUTDIR/TEST.tap. A test that exceeds the
-# timeout from ./settings is killed and fails. Exit 0 if all passed.
+# goes to the console and to OUTDIR/TEST.tap. A test that exceeds its
+# timeout (see test_timeout) is killed and fails. Exit 0 if all passed.
 
 set -u
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -12,7 +12,16 @@ out=${1:?usage: run_tests.sh OUTDIR [TEST...]}
 shift
 mkdir -p "$out"
 
-timeout=$(sed -n 's/^timeout=//p' "$here/settings")
+# The timeout: KSFT_TIMEOUT, else a "# timeout=SECS" line in the test,
+# else ./settings; times KSFT_TIMEOUT_MULT (the debug kernel is slower).
+default_timeout=$(sed -n 's/^timeout=//p' "$here/settings")
+test_timeout()
+{
+	local t
+
+	t=${KSFT_TIMEOUT:-$(sed -n '1,30s/^# timeout=\([0-9]*\)$/\1/p' "$1")}
+	echo $(( ${t:-$default_timeout} * ${KSFT_TIMEOUT_MULT:-1} ))
+}
 tests=("$@")
 [ ${#tests[@]} -gt 0 ] || read -ra tests <<< "$(make -s -C "$here" list)"
 
@@ -21,6 +30,7 @@ for t in "${tests[@]}"; do
 	t=${t##*/}
 	echo "# === $t ($(uname -r))"
 	start=$SECONDS
+	timeout=$(test_timeout "$here/$t")
 	timeout -k 10 "$timeout" "$here/$t" 2>&1 | tee "$out/${t%.sh}.tap"
 	trc=${PIPESTATUS[0]}
 	echo "# === $t: exit $trc in $((SECONDS - start)) s"

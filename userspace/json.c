@@ -5,6 +5,7 @@
  */
 
 #include <inttypes.h>
+#include <stdlib.h>
 
 #include "json.h"
 
@@ -67,12 +68,21 @@ static void member(struct json *j, const char *key)
 	}
 }
 
+/*
+ * Deeper nesting than first[] can track is a bug in the caller: stop
+ * rather than write a broken document (it used to index first[-1] on the
+ * way back out; found by fuzz/fuzz_json).
+ */
 static void open_(struct json *j, const char *key, char c)
 {
+	if (j->depth >= JSON_MAX_DEPTH) {
+		fputs("drlbctl: json: nesting deeper than JSON_MAX_DEPTH\n",
+		      stderr);
+		abort();
+	}
 	member(j, key);
 	fputc(c, j->out);
-	if (j->depth < 31)
-		j->depth++;
+	j->depth++;
 	j->first[j->depth] = true;
 }
 

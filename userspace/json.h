@@ -10,10 +10,13 @@
 #include <stdint.h>
 #include <stdio.h>
 
+/* Objects and arrays nest at most this deep (deeper aborts). */
+#define JSON_MAX_DEPTH	31
+
 struct json {
 	FILE *out;
 	int depth;
-	bool first[32];		/* no member written yet at this depth */
+	bool first[JSON_MAX_DEPTH + 1];	/* no member written yet at this depth */
 };
 
 void json_init(struct json *j, FILE *out);

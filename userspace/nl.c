@@ -44,6 +44,10 @@ const char *drlb_nl_errmsg(void)
 	return errmsg;
 }
 
+static struct nla_policy extack_policy[NLMSGERR_ATTR_MAX + 1] = {
+	[NLMSGERR_ATTR_MSG] = { .type = NLA_STRING },
+};
+
 /* Pull NLMSGERR_ATTR_MSG out of an error message's TLVs, if present. */
 static void keep_extack(struct nlmsghdr *nlh, struct nlmsgerr *e)
 {
@@ -61,7 +65,7 @@ static void keep_extack(struct nlmsghdr *nlh, struct nlmsgerr *e)
 	if (len <= 0)
 		return;
 	attrs = (struct nlattr *)((char *)e + NLMSG_ALIGN(off));
-	if (nla_parse(tb, NLMSGERR_ATTR_MAX, attrs, len, NULL) < 0)
+	if (nla_parse(tb, NLMSGERR_ATTR_MAX, attrs, len, extack_policy) < 0)
 		return;
 	if (tb[NLMSGERR_ATTR_MSG]) {
 		const char *m = nla_get_string(tb[NLMSGERR_ATTR_MSG]);
@@ -100,7 +104,7 @@ static int on_valid(struct nl_msg *msg, void *arg)
 	struct transact *t = arg;
 	int err;
 
-	err = genlmsg_parse(nlmsg_hdr(msg), 0, tb, DRLB_A_MAX, NULL);
+	err = drlb_nl_parse_reply(nlmsg_hdr(msg), tb);
 	if (err < 0) {
 		t->err = -EPROTO;
 		return NL_STOP;
@@ -272,10 +276,13 @@ static int info_cb(struct nlattr **tb, void *arg)
 		info->features = nla_get_u64(tb[DRLB_A_FEATURES]);
 	if (tb[DRLB_A_SCHEDULERS]) {
 		nla_for_each_nested(a, tb[DRLB_A_SCHEDULERS], rem) {
-			if (nla_type(a) != DRLB_A_SCHED_NAME || info->n_scheds >= 16)
+			const char *name = drlb_nl_string(a);
+
+			if (nla_type(a) != DRLB_A_SCHED_NAME || !name ||
+			    info->n_scheds >= 16)
 				continue;
 			snprintf(info->scheds[info->n_scheds++],
-				 DRLB_SCHED_NAME_MAX, "%s", nla_get_string(a));
+				 DRLB_SCHED_NAME_MAX, "%s", name);
 		}
 	}
 	return 0;
@@ -304,18 +311,4 @@ int drlb_nl_info(struct drlb_info *info)
 	return 0;
 }
 
-int drlb_nl_parse_nested(struct nlattr **tb, int maxtype, struct nlattr *nest)
-{
-	if (!nest || nla_parse_nested(tb, maxtype, nest, NULL) < 0)
-		return -EINVAL;
-	return 0;
-}
 
-int drlb_nl_put_addr4(struct nl_msg *msg, int af_type, int addr_type,
-		      uint32_t addr_be)
-{
-	if (nla_put_u16(msg, af_type, AF_INET) ||
-	    nla_put(msg, addr_type, 4, &addr_be))
-		return -EMSGSIZE;
-	return 0;
-}

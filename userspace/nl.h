@@ -68,8 +68,17 @@ struct drlb_info {
 /* Fetch module information (cached after the first call). */
 int drlb_nl_info(struct drlb_info *info);
 
-/* Parse a nested attribute into @tb (maxtype + 1 slots); 0 or -EINVAL. */
+/*
+ * nl_attr.c: parse a reply's top-level attributes into @tb (DRLB_A_MAX + 1
+ * slots), or a nested attribute into @tb (maxtype + 1 slots), checking
+ * each attribute drlbctl reads against its type (length, NUL of strings);
+ * 0 or -EINVAL.
+ */
+int drlb_nl_parse_reply(struct nlmsghdr *nlh, struct nlattr **tb);
 int drlb_nl_parse_nested(struct nlattr **tb, int maxtype, struct nlattr *nest);
+
+/* The string in @a, or NULL if it is not NUL-terminated. */
+const char *drlb_nl_string(const struct nlattr *a);
 
 /* Put an nested IPv4 (AF, ADDR) pair. */
 int drlb_nl_put_addr4(struct nl_msg *msg, int af_type, int addr_type,

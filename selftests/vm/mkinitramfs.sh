@@ -1,7 +1,10 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# mkinitramfs.sh KVER OUTFILE - build the vmrun initramfs for kernel KVER.
+# mkinitramfs.sh KVER OUTFILE [MODROOT] - build the vmrun initramfs for
+# kernel KVER, whose modules are in /lib/modules/KVER, or in
+# MODROOT/lib/modules/KVER for a kernel we built (the debug kernel has
+# everything the VM needs built in: then the archive holds no module).
 #
 # The archive holds a static busybox, ./init as /init, and the modules needed
 # to mount the host root over virtio-9p with an overlay (plus dependencies,
@@ -26,18 +29,19 @@ die()
 	exit 1
 }
 
-[ $# -eq 2 ] || die "usage: mkinitramfs.sh KVER OUTFILE"
+[ $# -eq 2 ] || [ $# -eq 3 ] || die "usage: mkinitramfs.sh KVER OUTFILE [MODROOT]"
 kver=$1
 out=$2
+modroot=${3:-}
 
 [ -x $busybox ] || die "$busybox not found (install busybox-static)"
 ! ldd $busybox >/dev/null 2>&1 || die "$busybox is not static (install busybox-static)"
-[ -e "/lib/modules/$kver/modules.dep" ] ||
-	die "/lib/modules/$kver/modules.dep not found (install linux-image-$kver)"
+[ -e "$modroot/lib/modules/$kver/modules.dep" ] ||
+	die "$modroot/lib/modules/$kver/modules.dep not found (install linux-image-$kver)"
 command -v modprobe >/dev/null || die "modprobe not found (install kmod)"
 
-# Module files in load order, without duplicates.
-mods=$(modprobe -S "$kver" --show-depends -a "${MODULES[@]}" |
+# Module files in load order, without duplicates ("builtin" lines skipped).
+mods=$(modprobe ${modroot:+-d "$modroot"} -S "$kver" --show-depends -a "${MODULES[@]}" |
        awk '$1 == "insmod" && !seen[$2]++ { print $2 }')
 
 stamp=$({

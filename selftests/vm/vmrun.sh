@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # vmrun.sh - run a command as root in a throwaway qemu VM that boots an
-# installed Debian kernel, so that tests can load modules into it.
+# installed Debian kernel (or a kernel we built, such as the debug kernel of
+# selftests/debug/build-kernel.sh), so that tests can load modules into it.
 #
 # Design:
 #  - qemu (TCG, no network) boots /boot/vmlinuz-KVER with a tiny busybox
@@ -12,6 +13,10 @@
 #    write anywhere, and every write is thrown away.  The source tree, and
 #    OUTDIR if it is outside the tree, are read-write 9p shares mounted at
 #    their host paths.
+#  - A kernel we built (-K IMAGE -M MODROOT, or -k debug) is not in the
+#    host's /lib/modules: its MODROOT/lib/modules/REL (from `make
+#    modules_install INSTALL_MOD_PATH=MODROOT`) is a read-only share mounted
+#    on the guest's /lib/modules/REL, so modprobe of built-ins works there.
 #  - ./guest.sh, run from the tree as PID 1, runs the command on the first
 #    serial port (stdio here, saved in OUTDIR/console.log) and copies its
 #    output to OUTDIR/output.log.  The kernel console is the second serial
@@ -27,6 +32,8 @@
 set -euo pipefail
 
 # Fixed strings (grep -F) that fail a run when they show up in the guest dmesg.
+# Most matter only on the debug kernel (KASAN, UBSAN, KFENCE, lockdep, debug
+# objects, kmemleak, ref_tracker), which prints them without a WARNING.
 DMESG_GATE_PATTERNS='
 WARNING:
 BUG:
@@ -51,6 +58,17 @@ blocked for more than
 kernel BUG
 list_add corruption
 list_del corruption
+KFENCE
+ODEBUG:
+suspected memory leak
+unregister_netdevice: waiting
+Kernel panic
+'
+
+# Lines that contain a gate pattern but report no problem (the debug
+# kernel's boot banners); they are removed before the gate looks.
+DMESG_GATE_IGNORE='
+rcu: RCU lockdep checking is enabled.
 '
 
 export PATH=$PATH:/usr/sbin:/sbin
@@ -62,12 +80,18 @@ usage()
 	cat >&2 <<EOF
 usage: vmrun.sh -k KVER [-o OUTDIR] [-t TIMEOUT_SECS] [-m MEM_MB] [--shell]
                 [--no-dmesg-gate] [-- COMMAND STRING...]
+       vmrun.sh -K IMAGE -M MODROOT [options...] [-- COMMAND STRING...]
 
-  -k KVER          installed Debian kernel release, or 6.1 / 6.12 (newest match)
+  -k KVER          installed Debian kernel release, or 6.1 / 6.12 (newest match),
+                   or "debug": the kernel of selftests/debug/build-kernel.sh
+  -K IMAGE         boot this kernel image (an ELF vmlinux with CONFIG_PVH, or a
+                   bzImage) instead of /boot/vmlinuz-KVER ...
+  -M MODROOT       ... whose modules_install output is MODROOT/lib/modules/REL
   -o OUTDIR        where console.log, kernel.log, output.log, dmesg and
                    exitcode go (default: $tree/build/vm-out/KVER)
   -t SECS          kill the guest after SECS seconds (default 900)
-  -m MB            guest memory (default 1024)
+  -m MB            guest memory (default 1024; 2048 for -k debug: KASAN
+                   takes 1/8 for its shadow, kmemleak and lockdep more)
   --shell          interactive root shell on the console instead of COMMAND
   --no-dmesg-gate  do not fail on kernel warnings in dmesg (debugging only)
 
@@ -86,17 +110,21 @@ die()
 }
 
 kver=
+image=
+modroot=
 outdir=
 timeout=900
-mem=1024
+mem=
 shell=0
 gate=1
 while [ $# -gt 0 ]; do
 	case "$1" in
-	-k|-o|-t|-m)
+	-k|-o|-t|-m|-K|-M)
 		[ $# -ge 2 ] || usage
 		case "$1" in
 		-k) kver=$2 ;;
+		-K) image=$2 ;;
+		-M) modroot=$2 ;;
 		-o) outdir=$2 ;;
 		-t) timeout=$2 ;;
 		-m) mem=$2 ;;
@@ -111,31 +139,56 @@ while [ $# -gt 0 ]; do
 done
 cmd="$*"
 
-[ -n "$kver" ] || usage
 [ $shell = 1 ] || [ -n "$cmd" ] || usage
+[ -n "$mem" ] || { [ "$kver" = debug ] && mem=2048 || mem=1024; }
 [[ $timeout =~ ^[0-9]+$ && $mem =~ ^[0-9]+$ ]] || usage
 
-kver=$("$here/kver.sh" "$kver") || exit 2
-vmlinuz=/boot/vmlinuz-$kver
-[ -r "$vmlinuz" ] || die "cannot read $vmlinuz (run as root?)"
-[ -d "/lib/modules/$kver/kernel" ] ||
-	die "/lib/modules/$kver missing (install linux-image-$kver)"
+if [ "$kver" = debug ]; then
+	[ -z "$image$modroot" ] || usage
+	dk=$tree/build/debug-kernel
+	image=$dk/linux-source-6.12/vmlinux
+	modroot=$dk/mods
+	[ -e "$dk/stamp" ] && [ -e "$image" ] ||
+		die "no debug kernel in $dk: run selftests/debug/build-kernel.sh"
+	kver=
+fi
+if [ -n "$image$modroot" ]; then
+	# A kernel we built: its release is the one directory in MODROOT.
+	[ -n "$image" ] && [ -n "$modroot" ] && [ -z "$kver" ] || usage
+	[ -r "$image" ] || die "cannot read $image"
+	modroot=$(cd "$modroot" && pwd -P) || die "no directory $modroot"
+	rels=("$modroot"/lib/modules/*/modules.builtin)
+	[ ${#rels[@]} = 1 ] && [ -e "${rels[0]}" ] ||
+		die "$modroot must hold exactly one lib/modules/REL with modules.builtin"
+	kver=$(basename "$(dirname "${rels[0]}")")
+	moddir=$modroot/lib/modules/$kver
+else
+	[ -n "$kver" ] || usage
+	kver=$("$here/kver.sh" "$kver") || exit 2
+	image=/boot/vmlinuz-$kver
+	[ -r "$image" ] || die "cannot read $image (run as root?)"
+	[ -d "/lib/modules/$kver/kernel" ] ||
+		die "/lib/modules/$kver missing (install linux-image-$kver)"
+	moddir=
+fi
 command -v qemu-system-x86_64 >/dev/null ||
 	die "qemu-system-x86_64 not found (install qemu-system-x86)"
 
 outdir=${outdir:-$tree/build/vm-out/$kver}
 mkdir -p "$outdir"
 outdir=$(cd "$outdir" && pwd -P)
-for p in "$tree" "$outdir"; do
+for p in "$tree" "$outdir" $moddir; do
 	[[ $p =~ ^[-A-Za-z0-9_./+@%=:]+$ ]] ||
 		die "unsupported character in path '$p' (no spaces or commas)"
 done
 
 cache=$tree/build/vm/$kver
 initrd=$cache/initramfs.cpio
-"$here/mkinitramfs.sh" "$kver" "$initrd" || exit 2
-kernel=$vmlinuz
-"$here/mkvmlinux.sh" "$kver" "$cache/vmlinux" && kernel=$cache/vmlinux
+"$here/mkinitramfs.sh" "$kver" "$initrd" ${modroot:+"$modroot"} || exit 2
+kernel=$image
+if [ -z "$moddir" ]; then
+	"$here/mkvmlinux.sh" "$kver" "$cache/vmlinux" && kernel=$cache/vmlinux
+fi
 
 rm -f "$outdir"/{console.log,kernel.log,output.log,dmesg,exitcode,boottime}
 printf '%s\n' "$cmd" > "$outdir/command"
@@ -146,6 +199,10 @@ qemu=(qemu-system-x86_64 -accel tcg -smp 2 -m "$mem"
 	-kernel "$kernel" -initrd "$initrd"
 	-virtfs "local,path=/,mount_tag=vmrun_root,security_model=none,readonly=on,multidevs=remap"
 	-virtfs "local,path=$tree,mount_tag=vmrun_tree,security_model=none,multidevs=remap")
+if [ -n "$moddir" ]; then
+	qemu+=(-virtfs "local,path=$moddir,mount_tag=vmrun_mods,security_model=none,readonly=on,multidevs=remap")
+	append+=" vmrun.mods=1"
+fi
 case "$outdir/" in
 "$tree"/*) ;;
 *)
@@ -190,7 +247,8 @@ fi
 rc=$(cat "$outdir/exitcode")
 
 if [ $gate = 1 ] &&
-   hits=$(grep -n -F -C 5 -f <(grep -v '^$' <<< "$DMESG_GATE_PATTERNS") "$outdir/dmesg"); then
+   hits=$(grep -v -F -f <(grep -v '^$' <<< "$DMESG_GATE_IGNORE") "$outdir/dmesg" |
+	  grep -n -F -C 5 -f <(grep -v '^$' <<< "$DMESG_GATE_PATTERNS")); then
 	echo "vmrun: dmesg gate FAILED ($outdir/dmesg):" >&2
 	echo "$hits" >&2
 	[ "$rc" != 0 ] || rc=3

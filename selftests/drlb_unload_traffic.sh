@@ -1,0 +1,117 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Module unload under load: pktgen floods UDP through the VIP (1000 flows,
+# paced), drlbctl loops over "conn show" and "service show -s", and
+# drlb_slowdump.py keeps a connection dump open (reading it slowly) while
+# drlb is loaded, configured, forwarding - and unloaded, N times in a row.
+#
+# What must hold each round: drlb forwarded the flood before the unload
+# (its counters moved), rmmod succeeds (it is refused with EBUSY only while
+# a dump holds the module; then it is retried), and afterwards the module
+# is gone. Over the whole run: the real servers saw the traffic, the dmesg
+# gate stays clean (kmem_cache_destroy complains about a leaked entry, the
+# debug kernel about any use after free, leak or lock misuse).
+#
+# STRESS_ITERS sets the rounds (default 50, 10 on the debug kernel).
+# timeout=1800
+
+source "$(dirname "$0")/lib.sh"
+source "$TOP/selftests/topo.sh"
+source "$TOP/selftests/stress_lib.sh"
+
+iters=$(stress_iters 50 10)
+stress_setup 2
+drlb_unload
+drlb_deps || { tap_fail "drlb's dependencies load"; exit "$ksft_fail"; }
+
+# 1000 flows from one client address at 1 kpps: enough to keep packets in
+# flight through every unload, little enough that TCG keeps up (pktgen
+# sleeps between packets instead of spinning).
+pg_setup 9 "$CLIENT_IP" "$CLIENT_IP" 10000 10999 1000000 ||
+	skip_all "pktgen not available"
+pg_start
+rx0=$(topo_if_counter "${NS_RS[1]}" e0 rx packets)
+
+dumper()
+{
+	local n=0
+
+	while [ ! -e "$WORK/dump.stop" ]; do
+		ctl conn show >/dev/null 2>&1 && n=$((n + 1))
+		ctl -s service show >/dev/null 2>&1 && n=$((n + 1))
+		sleep 0.1
+	done
+	echo "$n" > "$WORK/dumps"
+}
+
+fwd_fail=0 rmmod_fail=0 ebusy=0 busy_rounds=0 maxconns=0 fwd_total=0
+t0=$SECONDS
+for i in $(seq "$iters"); do
+	ts=$SECONDS
+	insmod "$DRLB_KO" || { rmmod_fail=$((rmmod_fail + 1)); continue; }
+	ctl service add udp "$VIP:9" sched rr &&
+		ctl server add udp "$VIP:9" "${RS_IP[1]}" &&
+		ctl server add udp "$VIP:9" "${RS_IP[2]}" ||
+		diag "round $i: configuration failed"
+	rm -f "$WORK/dump.stop" "$WORK/dumps"
+	dumper &
+	dpid=$!
+	rm -f "$WORK/in-dump"
+	nsx "$NS_DIR" "$PY" "$TOP/selftests/drlb_slowdump.py" --stop "$WORK/dump.stop" \
+		--pause 2 --mark "$WORK/in-dump" >> "$WORK/slowdump.log" 2>&1 &
+	spid=$!
+	# Forwarding has started once a few hundred packets went through.
+	if ! slowwait 60 sh -c "[ \$(ip netns exec $NS_DIR $DRLBCTL -j stats | jq .pkts) -ge 100 ]"; then
+		fwd_fail=$((fwd_fail + 1))
+		diag "round $i: no forwarding seen: $(ctl -j stats | tr -d '\n ')"
+	fi
+	tf=$SECONDS
+	pk=$(dir_stat pkts)
+	fwd_total=$((fwd_total + pk))
+	c=$(conn_count)
+	[ "${c:-0}" -gt "$maxconns" ] && maxconns=$c
+	# Unload with the flood running, drlbctl dumping and a slow dump
+	# open; a dump in progress holds the module (EBUSY): retry until it
+	# lets go.
+	slowwait 30 test -e "$WORK/in-dump" || diag "round $i: no dump open at unload time"
+	tu=$SECONDS
+	ok=0
+	b0=$ebusy
+	for _ in $(seq 600); do
+		if out=$(rmmod drlb 2>&1); then
+			ok=1
+			break
+		fi
+		case "$out" in
+		*"in use"*|*busy*|*Busy*)	ebusy=$((ebusy + 1)) ;;
+		*)	diag "round $i: rmmod: $out" ;;
+		esac
+		sleep 0.05
+	done
+	[ "$ebusy" = "$b0" ] || busy_rounds=$((busy_rounds + 1))
+	[ $ok = 1 ] || { rmmod_fail=$((rmmod_fail + 1)); diag "round $i: rmmod never succeeded"; }
+	touch "$WORK/dump.stop"
+	wait "$dpid" "$spid"
+	[ "$iters" -ge 10 ] || diag "round $i: set up and forwarding after $((tf - ts)) s, unload after $((tu - tf)) s, unloaded after $((SECONDS - tu)) s"
+	[ $((i % 10)) = 0 ] || [ "$iters" -lt 10 ] &&
+		diag "round $i/$iters: $pk packets forwarded, $c flows, $((SECONDS - t0)) s"
+done
+sent=$(pg_sent)
+pg_stop
+rx=$(($(topo_if_counter "${NS_RS[1]}" e0 rx packets) - rx0))
+
+slow=$(awk '{ d += $2; p += $4 } END { printf "%d dumps in %d parts", d, p }' "$WORK/slowdump.log")
+diag "$iters rounds in $((SECONDS - t0)) s; pktgen sent $sent packets," \
+	"drlb forwarded $fwd_total before the unloads, up to $maxconns flows;" \
+	"rmmod refused $ebusy times while a dump held the module; slow dumper: $slow"
+check_eq "drlb forwarded the flood before each of $iters unloads" "$fwd_fail" 0
+check_eq "rmmod succeeded in every round (with traffic and dumps running)" "$rmmod_fail" 0
+check "the module is gone at the end" test ! -d /sys/module/drlb
+# The slow dump is open when rmmod starts, but a slow VM may let it end
+# first; most rounds must see it.
+check "rmmod met a dump in progress and waited for it ($busy_rounds of $iters rounds)" \
+	test "$busy_rounds" -ge $(( (iters + 1) / 2 ))
+check "real server 1 received the traffic ($rx packets)" test "$rx" -gt 0
+check "the flow table was in use at unload time (up to $maxconns flows)" \
+	test "$maxconns" -gt 100

@@ -1,0 +1,220 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Helpers for the fault and stress tests (sourced after lib.sh and
+# topo.sh): the DR topology with the VIP on the real servers' lo, traffic
+# generators that need no process per packet (pktgen in the client's
+# namespace, drlb_seq.py for counted flows), and the director's counters.
+#
+# Iteration counts: each test names a default for Debian's kernels and
+# one for the debug kernel (KASAN and lockdep under TCG are ~10x slower);
+# STRESS_ITERS overrides both.
+
+PY=${PYTHON:-/usr/bin/python3}
+SEQ_PY=$TOP/selftests/drlb_seq.py
+
+# stress_iters DEFAULT DEBUG_DEFAULT: the iteration count to use.
+stress_iters()
+{
+	if [ -n "${STRESS_ITERS:-}" ]; then
+		echo "$STRESS_ITERS"
+	elif [ "${DRLB_DEBUG_KERNEL:-0}" = 1 ]; then
+		echo "$2"
+	else
+		echo "$1"
+	fi
+}
+
+# stress_setup [N_RS]: the topology with N real servers (default 2) holding
+# the VIP on lo behind the usual ARP sysctls, the VIP on the director's
+# d0, no IPv6 chatter, no reverse-path filter on the router (pktgen sends
+# from addresses it has no route to). Sets WORK. Does not load drlb.
+stress_setup()
+{
+	local n=${1:-2} i ns
+
+	require_root
+	[ -x "$PY" ] || skip_all "needs $PY"
+	topo_setup "$n" || { tap_fail "topology set up"; exit "$ksft_fail"; }
+	topo_vip_on_director
+	for i in $(seq "$n"); do
+		topo_rs_arp_sysctls "$i"
+		topo_vip_on_rs "$i"
+	done
+	for ns in "$NS_DIR" "$NS_CLIENT" "$NS_ROUTER" "$NS_SW" "${NS_RS[@]}"; do
+		nsx "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1
+		nsx "$ns" sysctl -qw net.ipv6.conf.default.disable_ipv6=1
+	done
+	for i in all default r0 r1; do
+		nsx "$NS_ROUTER" sysctl -qw "net.ipv4.conf.$i.rp_filter=0"
+	done
+	WORK=$(mktemp -d)
+	defer rm -rf "$WORK"
+}
+
+# ctl ARGS...: drlbctl in the director's namespace.
+ctl()
+{
+	dctl "$NS_DIR" "$@"
+}
+
+# dir_stat KEY: a netns-wide counter from drlbctl -j stats (packets,
+# conns, bytes, or a drop reason such as table_full), 0 when unreadable.
+dir_stat()
+{
+	local v
+
+	v=$(ctl -j stats 2>/dev/null | jq -r --arg k "$1" '
+		.[$k] // .drops[$k] // .totals[$k] // empty' 2>/dev/null)
+	echo "${v:-0}"
+}
+
+# conn_count: entries in the director's connection table.
+conn_count()
+{
+	ctl -j config show 2>/dev/null | jq -r '.conn_count // 0'
+}
+
+# ---- pktgen (from the client, through the router, to the VIP) ------------
+
+pg()
+{
+	nsx "$NS_CLIENT" sh -c "echo '$2' > /proc/net/pktgen/$1" ||
+		diag "pktgen: '$2' to $1 failed"
+}
+
+# pg_setup PORT SRC_MIN SRC_MAX SPORT_MIN SPORT_MAX [DELAY_NS [COUNT]]:
+# 64-byte UDP to VIP:PORT from the given address and port ranges (random
+# within them when they are ranges), DELAY_NS between packets (default
+# 50000: about 20 kpps at most), COUNT packets (default 0: until stopped).
+pg_setup()
+{
+	local rmac
+
+	modprobe -q pktgen || return 1
+	rmac=$(ip -n "$NS_ROUTER" link show r0 | sed -n 's/.*ether \([^ ]*\).*/\1/p')
+	pg kpktgend_0 rem_device_all
+	pg kpktgend_0 "add_device c0"
+	pg c0 "count ${7:-0}"
+	pg c0 "clone_skb 0"
+	pg c0 "pkt_size 64"
+	pg c0 "delay ${6:-50000}"
+	pg c0 "dst $VIP"
+	pg c0 "dst_mac $rmac"
+	pg c0 "udp_dst_min $1"
+	pg c0 "udp_dst_max $1"
+	pg c0 "src_min $2"
+	pg c0 "src_max $3"
+	pg c0 "udp_src_min $4"
+	pg c0 "udp_src_max $5"
+	[ "$2" = "$3" ] || pg c0 "flag IPSRC_RND"
+	[ "$4" = "$5" ] || pg c0 "flag UDPSRC_RND"
+	# Runs until stopped, also when the test dies.
+	defer pg_stop
+}
+
+pg_start()
+{
+	nsx "$NS_CLIENT" sh -c 'echo start > /proc/net/pktgen/pgctrl' &
+	PG_PID=$!
+}
+
+pg_stop()
+{
+	nsx "$NS_CLIENT" sh -c 'echo stop > /proc/net/pktgen/pgctrl' 2>/dev/null
+	[ -z "${PG_PID:-}" ] || wait "$PG_PID" 2>/dev/null
+	PG_PID=
+}
+
+pg_sent()
+{
+	nsx "$NS_CLIENT" sed -n 's/.*pkts-sofar: \([0-9]*\).*/\1/p' /proc/net/pktgen/c0
+}
+
+# ---- counted UDP flows (drlb_seq.py) --------------------------------------
+
+# seq_recv_start I PORT: a receiver on real server I for VIP:PORT.
+seq_recv_start()
+{
+	nsx "${NS_RS[$1]}" "$PY" "$SEQ_PY" recv "$VIP" "$2" \
+		--out "$WORK/seq-rs$1.out" > "$WORK/seq-rs$1.log" 2>&1 &
+	eval "SEQ_RECV_PID_$1=$!"
+	defer kill $!
+	slowwait 60 grep -qx ready "$WORK/seq-rs$1.log"
+}
+
+# seq_send_start PORT FLOWS RATE: the sender in the client's namespace.
+seq_send_start()
+{
+	rm -f "$WORK/seq.stop"
+	nsx "$NS_CLIENT" "$PY" "$SEQ_PY" send "$VIP" "$1" --flows "$2" \
+		--rate "$3" --stop "$WORK/seq.stop" > "$WORK/seq-send.out" 2>&1 &
+	SEQ_SEND_PID=$!
+	defer touch "$WORK/seq.stop"
+}
+
+# seq_stop I...: stop the sender, give the last datagrams time to arrive,
+# stop the receivers on real servers I... and wait for their counts.
+seq_stop()
+{
+	local i pid
+
+	touch "$WORK/seq.stop"
+	wait "$SEQ_SEND_PID"
+	sleep 1
+	for i in "$@"; do
+		pid=SEQ_RECV_PID_$i
+		kill "${!pid}"
+	done
+	for i in "$@"; do
+		slowwait 30 test -e "$WORK/seq-rs$i.out"
+	done
+}
+
+seq_sent()
+{
+	awk '$1 == "sent" { print $2 }' "$WORK/seq-send.out"
+}
+
+# seq_received I...: distinct datagrams the receivers on I... saw.
+seq_received()
+{
+	local i n=0 r
+
+	for i in "$@"; do
+		r=$(awk '$1 == "received" { print $2 }' "$WORK/seq-rs$i.out" 2>/dev/null)
+		n=$((n + ${r:-0}))
+	done
+	echo "$n"
+}
+
+# udp_rcvbuf_errors NS: receive-buffer drops of UDP sockets in NS (loss
+# that is the receiver's, not the director's).
+udp_rcvbuf_errors()
+{
+	nsx "$1" awk '$1 == "Udp:" && !h { for (i = 2; i <= NF; i++) c[$i] = i; h = 1; next }
+		      $1 == "Udp:" && h { print $c["RcvbufErrors"]; exit }' /proc/net/snmp
+}
+
+# ---- memory ---------------------------------------------------------------
+
+# meminfo_kb FIELD: a /proc/meminfo value in kB (Slab, SUnreclaim, ...).
+meminfo_kb()
+{
+	awk -v f="$1:" '$1 == f { print $2 }' /proc/meminfo
+}
+
+# slab_objs CACHE: active objects of a slab cache, or "merged" when SLUB
+# merged it with others (then only drlb's own count is meaningful).
+slab_objs()
+{
+	local d=/sys/kernel/slab/$1
+
+	if [ -L "$d" ] && [ "$(basename "$(readlink "$d")")" != "$1" ]; then
+		echo merged
+	elif [ -r "$d/objects" ]; then
+		cut -d' ' -f1 < "$d/objects"
+	else
+		awk -v c="$1" '$1 == c { print $2 }' /proc/slabinfo
+	fi
+}
