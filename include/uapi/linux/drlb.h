@@ -59,7 +59,10 @@
  * DRLB_CMD_NEW_DEST / DRLB_CMD_SET_DEST: do, admin
  *   -> DRLB_A_SERVICE (keys), DRLB_A_DEST: nested
  *        DRLB_DEST_A_AF, DRLB_DEST_A_ADDR: required keys (the real server
- *          IP, which must be on a directly connected network)
+ *          IP). It must be on a directly connected Ethernet network to be
+ *          reached; a dest that is not (yet) is accepted, its packets are
+ *          dropped as DROP_NO_NEIGH and GET_DEST shows IFINDEX 0 until a
+ *          route on such a network exists (its network may come up later)
  *        DRLB_DEST_A_WEIGHT: u32 0..65535, default 1; 0 drains the dest
  *          (no new flows, existing flows continue)
  *
