@@ -79,7 +79,7 @@ for k in $krels; do
 	mkdir -p "$out"
 	tapfile "$res/vm-$k.tap"
 	echo ">>> VM suite on $k"
-	selftests/vm/vmrun.sh -k "$k" -o "$out" -t "${VM_TIMEOUT:-1500}" -- \
+	selftests/vm/vmrun.sh -k "$k" -o "$out" -t "${VM_TIMEOUT:-3600}" -- \
 		"selftests/run_tests.sh $out/tap ${TESTS:-}"
 	rc=$?
 	tap_n=1
