@@ -344,18 +344,18 @@ check_eq "director back: it answers" "$(router_arp_macs)" "$DIR_MAC"
 diag "5. per-device rules, rule removal, module unload (at ${SECONDS}s)"
 
 ns=${NS_RS[1]}
-ip -n "$ns" link add dum0 type dummy
+check "rs1: a second device, x0" ip -n "$ns" link add x0 type veth peer name x1
 check "rs1: arp del $VIP (the every-device rule)" dctl "$ns" arp del "$VIP"
-check "rs1: arp add $VIP dev dum0" dctl "$ns" arp add "$VIP" dev dum0
+check "rs1: arp add $VIP dev x0" dctl "$ns" arp add "$VIP" dev x0
 check_eq "a rule for another device does not cover e0: rs1 answers" \
 	"$(router_arp_macs)" "$DIR_MAC ${RS_MAC[1]}"
 check "rs1: arp add $VIP dev e0" dctl "$ns" arp add "$VIP" dev e0
 check_eq "a rule for e0 does" "$(router_arp_macs)" "$DIR_MAC"
 check_eq "arp show: one line per rule, as arp add reads them" \
-	"$(dctl "$ns" arp show)" "$VIP dev dum0
+	"$(dctl "$ns" arp show)" "$VIP dev x0
 $VIP dev e0"
-idx=$(ip -n "$ns" -o link show dum0 | cut -d: -f1)
-ip -n "$ns" link del dum0
+idx=$(ip -n "$ns" -o link show x0 | cut -d: -f1)
+ip -n "$ns" link del x0
 check_eq "the rule of a deleted device stays, shown by index" \
 	"$(dctl "$ns" arp show)" "$VIP ifindex $idx
 $VIP dev e0"
@@ -368,10 +368,12 @@ check "rs1: arp add $VIP (every device again)" dctl "$ns" arp add "$VIP"
 # Can nft list the ARP hooks of a namespace? (6.1's nfnetlink_hook cannot:
 # probe with a chain of nft's own.)
 have_nft_hooks=0
+modprobe -q nf_tables
+modprobe -q nfnetlink_hook
 if command -v nft > /dev/null && setup_ns NS_PROBE &&
    nsx "$NS_PROBE" nft add table arp t 2> /dev/null &&
    nsx "$NS_PROBE" nft add chain arp t c '{ type filter hook input priority 0; }' &&
-   nsx "$NS_PROBE" nft list hooks arp 2> /dev/null | grep -q nft_do_chain; then
+   nsx "$NS_PROBE" nft list hooks arp 2> /dev/null | grep -q 'chain arp t c'; then
 	have_nft_hooks=1
 fi
 if [ $have_nft_hooks = 1 ]; then
