@@ -12,6 +12,7 @@
 #   make KVER=debug         module for the debug kernel (make debug-kernel)
 #   make C=2                as above, and run sparse over the module
 #   make check              everything the CI runs (see README.md)
+#   make check-stress       fault and stress tests in the VM, every kernel
 #   make fuzz               libFuzzer targets for drlbctl, FUZZ_TIME s each
 #   make check-debug        the VM suite on the debug kernel (KASAN, lockdep,
 #                           kmemleak...), then a leak scan; the CI runs it too
@@ -71,7 +72,8 @@ KBUILD_FLAGS := W=1 KCFLAGS=-Werror $(if $(C),C=$(C))
 
 .PHONY: all module tools clean check unit sparse demo bench vm-shell install \
 	uninstall version print-krels modules_install dkms-install \
-	dkms-uninstall check-packages deb debug-kernel check-debug fuzz
+	dkms-uninstall check-packages deb debug-kernel check-debug fuzz \
+	check-stress
 
 all: module tools
 
@@ -112,6 +114,12 @@ sparse:
 check:
 	selftests/install-deps.sh
 	selftests/check.sh
+
+# The fault and stress tests (selftests/Makefile STRESS_PROGS) on every
+# kernel: unload and netns deletion under traffic, churn, floods.
+check-stress:
+	selftests/install-deps.sh
+	SUITE=stress selftests/check.sh
 
 # drlbctl's parsers, JSON writer and reply handling under libFuzzer
 # (userspace/fuzz/Makefile); FUZZ_TIME seconds per target, default 60.

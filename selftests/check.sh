@@ -13,11 +13,20 @@
 #
 #   KVER=6.12 selftests/check.sh          one kernel only
 #   TESTS="drlb_module.sh" selftests/check.sh   a subset of the VM tests
+#   SUITE=stress selftests/check.sh       `make check-stress`: the builds,
+#         then the fault and stress tests (STRESS_PROGS) in the VM, per
+#         kernel, into build/results-stress/
 
 set -u
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$top" || exit 1
-res=$top/build/results
+suite=${SUITE:-check}
+case $suite in
+check)	res=$top/build/results ;;
+stress)	res=$top/build/results-stress
+	TESTS=${TESTS:-$(make -s -C selftests list-stress)} ;;
+*)	echo "check.sh: SUITE is check or stress, not '$suite'" >&2; exit 2 ;;
+esac
 rm -rf "$res"
 mkdir -p "$res"
 krels=$(selftests/vm/kver.sh "${KVER:-all}") || exit 1
@@ -54,8 +63,9 @@ step "selftest helpers build" make -s -C selftests
 step "dkms.conf version is the one version" \
 	sh -c 'v=$(make -s version); [ -n "$v" ] && ./userspace/drlbctl -V | grep -qx "drlbctl $v"'
 tapdone
-make -s -C userspace tests >/dev/null 2>&1
+[ "$suite" = check ] && make -s -C userspace tests >/dev/null 2>&1
 for t in userspace/tests/test_*; do
+	[ "$suite" = check ] || break
 	[ -x "$t" ] || continue
 	"$t" > "$res/unit-${t##*/}.tap" 2>&1
 done
@@ -64,21 +74,23 @@ done
 for k in $krels; do
 	tapfile "$res/build-$k.tap"
 	step "drlb.ko builds for $k (W=1, -Werror)" make -s module KVER="$k"
-	step "sparse is clean for $k" make -s sparse KVER="$k"
+	[ "$suite" = check ] && step "sparse is clean for $k" make -s sparse KVER="$k"
 	tapdone
 done
 
 # Packaging on the host (needs the modules above for modules_install):
 # install layout, man page, completion.
-selftests/drlb_pkg_install.sh > "$res/pkg-install.tap" 2>&1
-selftests/drlb_pkg_docs.sh > "$res/pkg-docs.tap" 2>&1
+if [ "$suite" = check ]; then
+	selftests/drlb_pkg_install.sh > "$res/pkg-install.tap" 2>&1
+	selftests/drlb_pkg_docs.sh > "$res/pkg-docs.tap" 2>&1
+fi
 
 # 3. The VM suite, per kernel.
 for k in $krels; do
 	out=$res/vm-$k
 	mkdir -p "$out"
 	tapfile "$res/vm-$k.tap"
-	echo ">>> VM suite on $k"
+	echo ">>> VM suite ($suite) on $k"
 	selftests/vm/vmrun.sh -k "$k" -o "$out" -t "${VM_TIMEOUT:-3600}" -- \
 		"selftests/run_tests.sh $out/tap ${TESTS:-}"
 	rc=$?
@@ -96,6 +108,7 @@ for k in $krels; do
 	[ -f "$out/boottime" ] && echo ">>> $k booted in $(cat "$out/boottime") s (guest uptime at test start)"
 done
 
-echo ">>> make check ran in $((SECONDS - start)) s; summary:"
+[ "$suite" = check ] && name="make check" || name="make check-$suite"
+echo ">>> $name ran in $((SECONDS - start)) s; summary:"
 cd "$res" || exit 1
 exec prove --exec cat $(find . -name '*.tap' | sort)

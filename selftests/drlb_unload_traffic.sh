@@ -59,7 +59,7 @@ for i in $(seq "$iters"); do
 	dpid=$!
 	rm -f "$WORK/in-dump"
 	nsx "$NS_DIR" "$PY" "$TOP/selftests/drlb_slowdump.py" --stop "$WORK/dump.stop" \
-		--pause 2 --mark "$WORK/in-dump" >> "$WORK/slowdump.log" 2>&1 &
+		--pause 0.5 --mark "$WORK/in-dump" >> "$WORK/slowdump.log" 2>&1 &
 	spid=$!
 	# Forwarding has started once a few hundred packets went through.
 	if ! slowwait 60 sh -c "[ \$(ip netns exec $NS_DIR $DRLBCTL -j stats | jq .pkts) -ge 100 ]"; then

@@ -50,6 +50,28 @@ stress_setup()
 	done
 	WORK=$(mktemp -d)
 	defer rm -rf "$WORK"
+	stress_pin_nf_keys
+}
+
+# stress_pin_nf_keys: an empty netfilter chain on IPv4 prerouting and
+# output in the VM's initial namespace for the rest of the test, so that
+# drlb's hook (and nf_defrag's) coming and going never turns the kernel's
+# nf_hooks_needed static keys off and on. Turning a key flips NF_HOOK()
+# call sites with int3-based code patching while pktgen's softirq runs
+# through them, and qemu TCG's cross-vCPU code invalidation loses that race
+# now and then ("Oops: int3" at ip_rcv+0x42 during an unload round, seen on
+# 6.12 after 16 rounds; the hook lists themselves are RCU and fine). Real
+# CPUs do not have this problem; what we test is drlb's teardown, not
+# qemu's handling of self-modifying code.
+stress_pin_nf_keys()
+{
+	nft -f - <<-EOF || diag "could not pin the netfilter static keys"
+	table ip drlb_stress_pin {
+		chain pre { type filter hook prerouting priority 0; }
+		chain out { type filter hook output priority 0; }
+	}
+	EOF
+	defer nft delete table ip drlb_stress_pin
 }
 
 # ctl ARGS...: drlbctl in the director's namespace.
@@ -131,12 +153,26 @@ pg_sent()
 	nsx "$NS_CLIENT" sed -n 's/.*pkts-sofar: \([0-9]*\).*/\1/p' /proc/net/pktgen/c0
 }
 
+# warm_neigh I...: resolve the real servers' MACs on the director and the
+# VIP's on the router, so that no first packet waits for ARP (drlb drops
+# a packet whose real server's MAC is unresolved, as drop-no-neigh).
+warm_neigh()
+{
+	local i
+
+	nsx "$NS_CLIENT" ping -q -c 1 -W 5 "$VIP" >/dev/null
+	for i in "$@"; do
+		nsx "$NS_DIR" ping -q -c 1 -W 5 "${RS_IP[i]}" >/dev/null
+	done
+}
+
 # ---- counted UDP flows (drlb_seq.py) --------------------------------------
 
 # seq_recv_start I PORT: a receiver on real server I for VIP:PORT.
 seq_recv_start()
 {
-	nsx "${NS_RS[$1]}" "$PY" "$SEQ_PY" recv "$VIP" "$2" \
+	# Not through nsx: $! must be the receiver itself, not a subshell.
+	ip netns exec "${NS_RS[$1]}" "$PY" "$SEQ_PY" recv "$VIP" "$2" \
 		--out "$WORK/seq-rs$1.out" > "$WORK/seq-rs$1.log" 2>&1 &
 	eval "SEQ_RECV_PID_$1=$!"
 	defer kill $!
@@ -147,7 +183,7 @@ seq_recv_start()
 seq_send_start()
 {
 	rm -f "$WORK/seq.stop"
-	nsx "$NS_CLIENT" "$PY" "$SEQ_PY" send "$VIP" "$1" --flows "$2" \
+	ip netns exec "$NS_CLIENT" "$PY" "$SEQ_PY" send "$VIP" "$1" --flows "$2" \
 		--rate "$3" --stop "$WORK/seq.stop" > "$WORK/seq-send.out" 2>&1 &
 	SEQ_SEND_PID=$!
 	defer touch "$WORK/seq.stop"

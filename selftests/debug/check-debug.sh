@@ -6,7 +6,8 @@
 #   1. the debug kernel (build-kernel.sh: KASAN, KFENCE, UBSAN, lockdep,
 #      debug objects, kmemleak, ref trackers; cached), drlb.ko against it,
 #      drlbctl and the selftest helpers;
-#   2. the whole VM suite (run_tests.sh, every TEST_PROGS) on that kernel,
+#   2. the whole VM suite (run_tests.sh, every TEST_PROGS and STRESS_PROGS)
+#      on that kernel,
 #      the fuzzer with FUZZ_COUNT=100000; then drlb unloaded and a
 #      kmemleak scan that must find nothing (guest.sh);
 #   3. the dmesg gate of vmrun.sh over the whole run.
@@ -64,11 +65,14 @@ tapdone
 out=$res/vm
 mkdir -p "$out"
 tapfile "$res/vm-debug.tap"
-echo ">>> VM suite on the debug kernel"
+# Every test: the suite and the stress tests (lighter on this kernel,
+# see DRLB_DEBUG_KERNEL in them).
+tests=${TESTS:-$(make -s -C selftests list) $(make -s -C selftests list-stress)}
+echo ">>> VM suite on the debug kernel: $tests"
 t0=$SECONDS
 selftests/vm/vmrun.sh -k debug -m "${DEBUG_VM_MEM:-3072}" -o "$out" \
 	-t "${DEBUG_VM_TIMEOUT:-3600}" -- \
-	"FUZZ_COUNT=${FUZZ_COUNT:-100000} selftests/debug/guest.sh $out ${TESTS:-}"
+	"FUZZ_COUNT=${FUZZ_COUNT:-100000} selftests/debug/guest.sh $out $tests"
 rc=$?
 tap_n=1
 case $rc in

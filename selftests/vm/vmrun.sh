@@ -68,7 +68,7 @@ Kernel panic
 # Lines that contain a gate pattern but report no problem (the debug
 # kernel's boot banners); they are removed before the gate looks.
 DMESG_GATE_IGNORE='
-rcu: RCU lockdep checking is enabled.
+RCU lockdep checking is enabled.
 '
 
 export PATH=$PATH:/usr/sbin:/sbin
