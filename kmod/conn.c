@@ -36,10 +36,19 @@
 
 #include "drlb.h"
 
-static unsigned int conn_hash_bits = 16;
+/*
+ * The hash is sized once per namespace, when its first service is added:
+ * one bucket per two entries of cfg.conn_max at that moment (so a full
+ * table has chains of two on average, and the heads cost 4 bytes per
+ * entry), between 2^8 and 2^22 buckets; conn_hash_bits fixes it instead.
+ */
+static unsigned int conn_hash_bits;
 module_param(conn_hash_bits, uint, 0444);
 MODULE_PARM_DESC(conn_hash_bits,
-		 "log2 of the connection hash buckets per namespace (8..22, default 16)");
+		 "log2 of the connection hash buckets per namespace (8..22); 0 (default): from conn-max, one bucket per two entries");
+
+#define DRLB_CONN_HASH_MIN_BITS	8
+#define DRLB_CONN_HASH_MAX_BITS	22
 
 static struct kmem_cache *drlb_conn_cachep __read_mostly;
 
@@ -51,7 +60,9 @@ int __init drlb_conn_module_init(void)
 	/* The entry must stay one cache line (see struct drlb_conn). */
 	BUILD_BUG_ON(sizeof(struct drlb_conn) > 64);
 
-	conn_hash_bits = clamp(conn_hash_bits, 8U, 22U);
+	if (conn_hash_bits)
+		conn_hash_bits = clamp(conn_hash_bits, DRLB_CONN_HASH_MIN_BITS,
+				       DRLB_CONN_HASH_MAX_BITS);
 	drlb_conn_cachep = kmem_cache_create("drlb_conn",
 					     sizeof(struct drlb_conn), 0,
 					     SLAB_HWCACHE_ALIGN, NULL);
@@ -372,15 +383,22 @@ void drlb_conn_net_init(struct drlb_net *dn)
 int drlb_conn_tab_alloc(struct drlb_net *dn)
 {
 	struct hlist_head *buckets;
+	unsigned int i, bits;
 	spinlock_t *locks;
-	unsigned int i;
 
 	lockdep_assert_held(&dn->lock);
 	if (dn->conn.buckets)
 		return 0;
+	bits = conn_hash_bits;
+	if (!bits) {
+		/* log2 of conn_max rounded up, less one: two entries a bucket */
+		int order = fls(max(READ_ONCE(dn->cfg.conn_max), 2U) - 1);
+
+		bits = clamp(order - 1, DRLB_CONN_HASH_MIN_BITS,
+			     DRLB_CONN_HASH_MAX_BITS);
+	}
 	/* Zeroed hlist_heads are empty lists. */
-	buckets = kvcalloc(1U << conn_hash_bits, sizeof(*buckets),
-			   GFP_KERNEL_ACCOUNT);
+	buckets = kvcalloc(1U << bits, sizeof(*buckets), GFP_KERNEL_ACCOUNT);
 	locks = kvmalloc_array(DRLB_CONN_LOCKS, sizeof(*locks), GFP_KERNEL);
 	if (!buckets || !locks) {
 		kvfree(buckets);
@@ -390,7 +408,7 @@ int drlb_conn_tab_alloc(struct drlb_net *dn)
 	for (i = 0; i < DRLB_CONN_LOCKS; i++)
 		spin_lock_init(&locks[i]);
 	dn->conn.locks = locks;
-	dn->conn.bits = conn_hash_bits;
+	dn->conn.bits = bits;
 	dn->conn.seed = get_random_u32();
 	smp_store_release(&dn->conn.buckets, buckets);
 	return 0;

@@ -251,7 +251,12 @@ struct drlb_conn_tab {
 #define DRLB_CONN_LOCKS		1024
 /* Most dests per service (Maglev tables index them with a u16). */
 #define DRLB_DEST_MAX		0xfffe
-#define DRLB_SVC_HASH_BITS	8
+/*
+ * Service hash buckets per namespace: 4096 (32 KiB, allocated with the
+ * namespace), so that 10 000 services make chains of two or three.
+ */
+#define DRLB_SVC_HASH_BITS	12
+#define DRLB_SVC_HASH_SIZE	(1U << DRLB_SVC_HASH_BITS)
 
 /*
  * struct drlb_arp_net - the namespace's ARP rules (real-server role,
@@ -286,7 +291,8 @@ struct drlb_arp_net {
  *        baselines). Netlink handlers and notifiers take it; the packet
  *        path never does, it reads the RCU-protected pointers below.
  * @cfg:  settings, see struct drlb_config.
- * @svc_hash: services by (proto, addr, port); RCU readers, writers under
+ * @svc_hash: DRLB_SVC_HASH_SIZE buckets of services by (proto, addr,
+ *        port), allocated with the namespace; RCU readers, writers under
  *        @lock
  * @num_services: services in @svc_hash; under @lock
  * @gen:  bumped under @lock on every service/dest change, so dumps can
@@ -308,7 +314,7 @@ struct drlb_net {
 	struct net *net;
 	struct mutex lock;
 	struct drlb_config cfg;
-	struct hlist_head svc_hash[1 << DRLB_SVC_HASH_BITS];
+	struct hlist_head *svc_hash;
 	unsigned int num_services;
 	unsigned int gen;
 	bool hooked;

@@ -23,10 +23,16 @@ static int __net_init drlb_net_init(struct net *net)
 	err = drlb_stats_init(&dn->stats);
 	if (err)
 		return err;
-	drlb_service_net_init(dn);
+	err = drlb_service_net_init(dn);
+	if (err)
+		goto err_svc;
 	drlb_conn_net_init(dn);
 	drlb_arp_net_init(dn);
 	return 0;
+
+err_svc:
+	drlb_stats_free(&dn->stats);
+	return err;
 }
 
 /* Unhook the ARP rules before the RCU grace period that precedes .exit. */

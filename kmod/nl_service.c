@@ -378,7 +378,7 @@ int drlb_nl_dump_service(struct sk_buff *skb, struct netlink_callback *cb)
 
 	mutex_lock(&dn->lock);
 	cb->seq = dn->gen;
-	for (; b < ARRAY_SIZE(dn->svc_hash); b++, skip = 0) {
+	for (; b < DRLB_SVC_HASH_SIZE; b++, skip = 0) {
 		unsigned long i = 0;
 
 		hlist_for_each_entry(svc, &dn->svc_hash[b], hnode) {
@@ -748,7 +748,7 @@ int drlb_nl_zero(struct sk_buff *skb, struct genl_info *info)
 		return svc ? 0 : -ENOENT;
 	}
 	mutex_lock(&dn->lock);
-	for (b = 0; b < ARRAY_SIZE(dn->svc_hash); b++)
+	for (b = 0; b < DRLB_SVC_HASH_SIZE; b++)
 		hlist_for_each_entry(svc, &dn->svc_hash[b], hnode)
 			drlb_svc_zero(svc);
 	drlb_stats_zero(&dn->stats);

@@ -220,7 +220,7 @@ void drlb_svc_flush(struct drlb_net *dn)
 	unsigned int b;
 
 	lockdep_assert_held(&dn->lock);
-	for (b = 0; b < ARRAY_SIZE(dn->svc_hash); b++) {
+	for (b = 0; b < DRLB_SVC_HASH_SIZE; b++) {
 		hlist_for_each_entry_safe(svc, tmp, &dn->svc_hash[b], hnode) {
 			__drlb_svc_del(dn, svc);
 			drlb_svc_put(svc);
@@ -262,7 +262,7 @@ int drlb_svc_rebuild_mh(struct drlb_net *dn, const struct drlb_config *cfg)
 	st = kvcalloc(dn->num_services, sizeof(*st), GFP_KERNEL);
 	if (!st)
 		return -ENOMEM;
-	for (b = 0; b < ARRAY_SIZE(dn->svc_hash) && !err; b++) {
+	for (b = 0; b < DRLB_SVC_HASH_SIZE && !err; b++) {
 		hlist_for_each_entry(svc, &dn->svc_hash[b], hnode) {
 			if (!svc->sched_ops->uses_mh)
 				continue;
@@ -276,7 +276,7 @@ int drlb_svc_rebuild_mh(struct drlb_net *dn, const struct drlb_config *cfg)
 			n++;
 		}
 	}
-	for (i = 0, b = 0; b < ARRAY_SIZE(dn->svc_hash); b++) {
+	for (i = 0, b = 0; b < DRLB_SVC_HASH_SIZE; b++) {
 		hlist_for_each_entry(svc, &dn->svc_hash[b], hnode) {
 			if (!svc->sched_ops->uses_mh || i >= n)
 				continue;
@@ -295,10 +295,11 @@ int drlb_svc_rebuild_mh(struct drlb_net *dn, const struct drlb_config *cfg)
 
 int drlb_service_net_init(struct drlb_net *dn)
 {
-	unsigned int b;
-
-	for (b = 0; b < ARRAY_SIZE(dn->svc_hash); b++)
-		INIT_HLIST_HEAD(&dn->svc_hash[b]);
+	/* Zeroed hlist_heads are empty lists. */
+	dn->svc_hash = kvcalloc(DRLB_SVC_HASH_SIZE, sizeof(*dn->svc_hash),
+				GFP_KERNEL_ACCOUNT);
+	if (!dn->svc_hash)
+		return -ENOMEM;
 	dn->gen = 1;
 	return 0;
 }
@@ -308,4 +309,7 @@ void drlb_service_net_exit(struct drlb_net *dn)
 	mutex_lock(&dn->lock);
 	drlb_svc_flush(dn);
 	mutex_unlock(&dn->lock);
+	/* The flush unregistered the hook and waited for packets in flight. */
+	kvfree(dn->svc_hash);
+	dn->svc_hash = NULL;
 }
