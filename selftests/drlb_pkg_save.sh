@@ -140,7 +140,7 @@ n=$(wc -l < "$tmp/refused")
 out=$(d restore "$tmp/refused" 2>&1) && rc=0 || rc=$?
 check_eq "kernel refusal: exit 1" "$rc" 1
 check_match "kernel refusal names the line and the reason" "$out" \
-	"^drlbctl: restore: line $n: config set: .*prime"
+	"^drlbctl: restore: line $n: config set.*prime"
 check_match "kernel refusal: says the old configuration is back" "$out" "back in place"
 check_eq "kernel refusal: the previous configuration is back" "$(d save)" "$saved"
 if [ $director = 1 ]; then
@@ -152,6 +152,24 @@ if [ $director = 1 ]; then
 		"^drlbctl: restore: line $(wc -l < "$tmp/dup"): service add"
 	check_eq "duplicate service: previous configuration back" "$(d save)" "$saved"
 fi
+
+# Requests go to the kernel in batches (up to 256 per system call): a
+# refusal in the middle of a long file, with lines before and after it in
+# the same batch and in others, names its own line and undoes them all.
+{
+	cat "$tmp/small"
+	for i in $(seq 300); do echo "config set conn-max $((2000 + i))"; done
+	echo "config set mh-table-size 65536"
+	for i in $(seq 300); do echo "config set conn-max $((3000 + i))"; done
+} > "$tmp/refused-mid"
+n=$(( $(wc -l < "$tmp/small") + 301 ))
+out=$(d restore "$tmp/refused-mid" 2>&1) && rc=0 || rc=$?
+check_eq "refusal mid-batch: exit 1" "$rc" 1
+check_match "refusal mid-batch names its own line ($n)" "$out" \
+	"^drlbctl: restore: line $n: config set mh-table-size 65536: .*prime"
+check_eq "refusal mid-batch: one error only" \
+	"$(grep -c '^drlbctl: restore: line' <<< "$out")" 1
+check_eq "refusal mid-batch: the previous configuration is back" "$(d save)" "$saved"
 
 # ---- many lines: one process, one socket -----------------------------------------
 # Relative to one drlbctl process per line, so a loaded host does not
@@ -174,4 +192,10 @@ if command -v strace >/dev/null; then
 	socks=$(nsenter --net="/run/netns/$ns" strace -f -e trace=socket "$DRLBCTL" restore "$tmp/short" 2>&1 |
 		grep -c 'socket(AF_NETLINK' || true)
 	check_eq "restore of 20 lines opens one netlink socket" "$socks" 1
+	# 1000 lines in batches of at most 256: four sends, plus the few
+	# requests around them (module info, the snapshot's dumps, flush).
+	sends=$(nsenter --net="/run/netns/$ns" strace -f -e trace=sendto,sendmsg "$DRLBCTL" restore "$tmp/long" 2>&1 |
+		grep -cE '^(\[pid +[0-9]+\] )?send(to|msg)\(' || true)
+	check "restore of $nl lines sends them in batches ($sends sends)" \
+		test "$sends" -le 20
 fi

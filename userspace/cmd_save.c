@@ -24,8 +24,10 @@
  *           and nothing has changed;
  *   pass 2  the running configuration is saved to memory (the snapshot),
  *           services, servers and ARP rules are flushed, and the lines
- *           are applied in order. If the kernel refuses one, the snapshot
- *           goes back in (flush, apply) and the line is reported.
+ *           are applied in order, sent in batches of up to
+ *           DRLB_NL_BATCH_MAX requests per system call (see nl.h). If the
+ *           kernel refuses one, the snapshot goes back in (flush, apply)
+ *           and the line is reported.
  *
  * Settings the file does not name keep their values (a saved file names
  * them all). One netlink socket serves the whole run.
@@ -217,42 +219,70 @@ static bool changes_config(int argc, char **argv)
 /*
  * Run one line's command with its messages caught and printed again as
  * "drlbctl: CTX line N: MESSAGE", so that every error - whichever command
- * file prints it, however - names the line.
+ * file prints it, however - names the line. One memory stream serves all
+ * the lines of a run (@mem; opening one per line was most of the cost of
+ * a long restore): what a line wrote is what follows *@off.
  */
-static int run_line(int argc, char **argv, const char *ctx, size_t no)
+static int run_line(int argc, char **argv, const char *ctx, size_t no,
+		    FILE *mem, char **buf, size_t *len, size_t *off)
 {
-	FILE *real = stderr, *mem;
-	char *buf = NULL, *line, *save;
-	size_t len = 0;
+	FILE *real = stderr;
+	char *line, *save;
 	int ret;
 
-	fflush(stderr);
-	mem = open_memstream(&buf, &len);
 	if (!mem)
 		return drlbctl_run(argc, argv);
+	fflush(stderr);
 	stderr = mem;
 	ret = drlbctl_run(argc, argv);
 	stderr = real;
-	fclose(mem);
-	for (line = strtok_r(buf, "\n", &save); line;
+	fflush(mem);
+	if (*len == *off)
+		return ret;
+	for (line = strtok_r(*buf + *off, "\n", &save); line;
 	     line = strtok_r(NULL, "\n", &save)) {
 		if (!strncmp(line, "drlbctl: ", 9))
 			line += 9;
 		fprintf(stderr, "drlbctl: %sline %zu: %s\n", ctx, no, line);
 	}
-	free(buf);
+	*off = *len;
 	return ret;
 }
 
 /*
- * Run every line. Returns 0, or the failing command's exit code with
- * *bad_line set to its line number (1-based).
+ * A request of a batch (see run_lines()) was refused: name its line, as
+ * run_line() does for the errors a command prints itself.
  */
-static int run_lines(const struct lines *l, const char *ctx, size_t *bad_line)
+static int batch_refused(const struct lines *l, const char *ctx, int err,
+			 size_t tag, size_t *bad_line)
 {
-	char *words[MAX_WORDS + 1];
-	int ret = 0;
+	const char *msg = drlb_nl_errmsg();
 
+	fprintf(stderr, "drlbctl: %sline %zu: %s: %s\n", ctx, tag,
+		tag && tag <= l->n ? l->text[tag - 1] : "?",
+		msg[0] ? msg : strerror(-err));
+	*bad_line = tag;
+	return 1;
+}
+
+/*
+ * Run every line. Returns 0, or the failing command's exit code with
+ * *bad_line set to its line number (1-based). With @batched, the requests
+ * go to the kernel in batches (drlb_nl_batch_start()): a refusal comes
+ * back a few lines later, and is reported under its own line.
+ */
+static int run_lines(const struct lines *l, const char *ctx, size_t *bad_line,
+		     bool batched)
+{
+	char *words[MAX_WORDS + 1], *buf = NULL;
+	size_t tag, len = 0, off = 0;
+	int ret = 0, err;
+	FILE *mem;
+
+	fflush(stderr);
+	mem = open_memstream(&buf, &len);
+	if (batched)
+		drlb_nl_batch_start();
 	for (size_t i = 0; i < l->n && !ret; i++) {
 		char *copy = strdup(l->text[i]);
 		int argc;
@@ -272,12 +302,25 @@ static int run_lines(const struct lines *l, const char *ctx, size_t *bad_line)
 				argc > 1 ? words[1] : "");
 			ret = 2;
 		} else if (argc > 0) {
-			ret = run_line(argc, words, ctx, i + 1);
+			drlb_nl_tag = i + 1;
+			ret = run_line(argc, words, ctx, i + 1, mem, &buf,
+				       &len, &off);
 		}
 		free(copy);
 		if (ret)
 			*bad_line = i + 1;
+		err = batched && !ret ? drlb_nl_batch_error(&tag) : 0;
+		if (err)
+			ret = batch_refused(l, ctx, err, tag, bad_line);
 	}
+	if (batched) {
+		err = drlb_nl_batch_stop();
+		if (!ret && err && drlb_nl_batch_error(&tag))
+			ret = batch_refused(l, ctx, err, tag, bad_line);
+	}
+	if (mem)
+		fclose(mem);
+	free(buf);
 	return ret;
 }
 
@@ -386,7 +429,7 @@ int cmd_restore(int argc, char **argv)
 
 	/* Pass 1: every line through its parser, nothing sent. */
 	drlb_nl_dry_run = true;
-	ret = run_lines(&file, "restore: ", &bad);
+	ret = run_lines(&file, "restore: ", &bad, false);
 	drlb_nl_dry_run = false;
 	if (ret) {
 		fprintf(stderr, "drlbctl: restore: %s: line %zu is wrong; nothing changed\n",
@@ -415,13 +458,13 @@ int cmd_restore(int argc, char **argv)
 		ret = drlb_nl_perror(err, "restore: flush");
 		goto out;
 	}
-	ret = run_lines(&file, "restore: ", &bad);
+	ret = run_lines(&file, "restore: ", &bad, true);
 	if (!ret)
 		goto out;
 
 	err = flush_all();
 	if (!err && !run_lines(&snap, "restore: putting the previous configuration back: ",
-			       &bad_snap)) {
+			       &bad_snap, true)) {
 		fprintf(stderr, "drlbctl: restore: %s: line %zu was refused; the previous configuration is back in place\n",
 			name, bad);
 	} else {

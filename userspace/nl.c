@@ -195,7 +195,12 @@ int drlb_nl_family(void)
 
 struct nl_msg *drlb_nl_msg(uint8_t cmd, int dump)
 {
-	struct nl_msg *msg = nlmsg_alloc();
+	/*
+	 * Requests are small (the largest, "config set" with every key, is
+	 * well under 256 bytes); libnl's default is a zeroed page, which
+	 * is most of what a restored line costs.
+	 */
+	struct nl_msg *msg = nlmsg_alloc_size(1024);
 
 	if (!msg || !genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, family_id, 0,
 				 dump ? NLM_F_DUMP : 0, cmd,
@@ -204,6 +209,170 @@ struct nl_msg *drlb_nl_msg(uint8_t cmd, int dump)
 		exit(1);
 	}
 	return msg;
+}
+
+/* ---- batching (see nl.h) ---- */
+
+size_t drlb_nl_tag;
+
+static struct {
+	bool on;
+	char *buf;		/* the queued messages, back to back */
+	size_t len, cap;
+	unsigned int n;
+	uint32_t seq[DRLB_NL_BATCH_MAX];	/* each queued message's */
+	size_t tag[DRLB_NL_BATCH_MAX];		/* and its drlb_nl_tag */
+	uint32_t next_seq;
+	int err;		/* first refusal, -errno */
+	size_t err_tag;
+	char err_msg[sizeof(errmsg)];
+} batch = { .next_seq = 0x80000000 };
+
+void drlb_nl_batch_start(void)
+{
+	int size = 4 << 20;
+
+	batch.on = true;
+	batch.len = batch.n = 0;
+	batch.err = 0;
+	/*
+	 * Refusals are the only replies; make room for a whole batch of them
+	 * (root may go past rmem_max; if neither works, the default will do
+	 * for all but a batch refused almost entirely, see batch_recv()).
+	 */
+	if (setsockopt(nl_socket_get_fd(sock), SOL_SOCKET, SO_RCVBUFFORCE,
+		       &size, sizeof(size)))
+		setsockopt(nl_socket_get_fd(sock), SOL_SOCKET, SO_RCVBUF,
+			   &size, sizeof(size));
+}
+
+int drlb_nl_batch_error(size_t *tag)
+{
+	if (batch.err) {
+		if (tag)
+			*tag = batch.err_tag;
+		snprintf(errmsg, sizeof(errmsg), "%s", batch.err_msg);
+	}
+	return batch.err;
+}
+
+static void batch_refused(int err, size_t tag)
+{
+	if (batch.err)
+		return;
+	batch.err = err;
+	batch.err_tag = tag;
+	snprintf(batch.err_msg, sizeof(batch.err_msg), "%s", errmsg);
+}
+
+/*
+ * Collect the replies to the batch just sent. The kernel has handled every
+ * message before sendmsg() returned, so everything it had to say is queued
+ * on the socket already: read until there is nothing left.
+ */
+static void batch_recv(void)
+{
+	static char rbuf[65536];
+	struct nlmsghdr *nlh;
+	ssize_t len;
+
+	for (;;) {
+		len = recv(nl_socket_get_fd(sock), rbuf, sizeof(rbuf),
+			   MSG_DONTWAIT);
+		if (len < 0 && errno == EINTR)
+			continue;
+		if (len < 0 && errno == ENOBUFS) {
+			/* Replies were lost: refusals we cannot place. */
+			snprintf(errmsg, sizeof(errmsg),
+				 "the kernel refused a request of this batch; its reply was lost (receive buffer full)");
+			batch_refused(-ENOBUFS, batch.tag[0]);
+			continue;
+		}
+		if (len <= 0)
+			return;
+		for (nlh = (struct nlmsghdr *)rbuf; NLMSG_OK(nlh, (size_t)len);
+		     nlh = NLMSG_NEXT(nlh, len)) {
+			struct nlmsgerr *e = NLMSG_DATA(nlh);
+			size_t tag = batch.tag[0];
+
+			if (nlh->nlmsg_type != NLMSG_ERROR || !e->error)
+				continue;
+			for (unsigned int i = 0; i < batch.n; i++)
+				if (batch.seq[i] == nlh->nlmsg_seq)
+					tag = batch.tag[i];
+			keep_extack(nlh, e);
+			batch_refused(e->error, tag);
+		}
+	}
+}
+
+int drlb_nl_batch_flush(void)
+{
+	ssize_t ret;
+
+	if (!batch.n)
+		return batch.err;
+	do {
+		ret = send(nl_socket_get_fd(sock), batch.buf, batch.len, 0);
+	} while (ret < 0 && errno == EINTR);
+	if (ret < 0) {
+		snprintf(errmsg, sizeof(errmsg), "sending a batch: %s",
+			 strerror(errno));
+		batch_refused(-errno, batch.tag[0]);
+	} else {
+		batch_recv();
+	}
+	batch.len = batch.n = 0;
+	return batch.err;
+}
+
+int drlb_nl_batch_stop(void)
+{
+	int err = drlb_nl_batch_flush();
+
+	batch.on = false;
+	return err;
+}
+
+/* Queue @msg (consumed) for the next batch. */
+static int batch_add(struct nl_msg *msg)
+{
+	struct nlmsghdr *nlh = nlmsg_hdr(msg);
+	size_t len = NLMSG_ALIGN(nlh->nlmsg_len);
+
+	if (batch.n == DRLB_NL_BATCH_MAX || batch.len + len > 65536)
+		drlb_nl_batch_flush();
+	if (batch.len + len > batch.cap) {
+		size_t cap = batch.cap ? 2 * batch.cap : 65536;
+		char *buf;
+
+		while (cap < batch.len + len)
+			cap *= 2;
+		buf = realloc(batch.buf, cap);
+		if (!buf) {
+			nlmsg_free(msg);
+			return -ENOMEM;
+		}
+		batch.buf = buf;
+		batch.cap = cap;
+	}
+	/*
+	 * Sequence numbers of our own, far from libnl's: it expects the
+	 * replies to its own requests to follow one another, and never sees
+	 * these (batch_recv() reads them).
+	 */
+	nlh->nlmsg_pid = 0;
+	nlh->nlmsg_seq = batch.next_seq++;
+	nlh->nlmsg_flags |= NLM_F_REQUEST;
+	nlh->nlmsg_flags &= ~NLM_F_ACK;
+	memcpy(batch.buf + batch.len, nlh, nlh->nlmsg_len);
+	memset(batch.buf + batch.len + nlh->nlmsg_len, 0,
+	       len - nlh->nlmsg_len);
+	batch.seq[batch.n] = nlh->nlmsg_seq;
+	batch.tag[batch.n++] = drlb_nl_tag;
+	batch.len += len;
+	nlmsg_free(msg);
+	return 0;
 }
 
 int drlb_nl_transact(struct nl_msg *msg, drlb_reply_cb cb, void *arg)
@@ -217,6 +386,12 @@ int drlb_nl_transact(struct nl_msg *msg, drlb_reply_cb cb, void *arg)
 	if (drlb_nl_dry_run) {
 		nlmsg_free(msg);
 		return 0;
+	}
+	if (batch.on) {
+		if (!cb && !(nlmsg_hdr(msg)->nlmsg_flags & NLM_F_DUMP))
+			return batch_add(msg);
+		/* A request that wants a reply: what came before goes first. */
+		drlb_nl_batch_flush();
 	}
 	nlcb = nl_cb_alloc(NL_CB_DEFAULT);
 	if (!nlcb) {

@@ -26,6 +26,33 @@ typedef int (*drlb_reply_cb)(struct nlattr **tb, void *arg);
 extern bool drlb_nl_dry_run;
 
 /*
+ * restore's second pass: batching. Between drlb_nl_batch_start() and
+ * drlb_nl_batch_stop(), a request that wants no reply (no callback, not a
+ * dump) is not sent at once: it is queued, without NLM_F_ACK, and sent
+ * with up to DRLB_NL_BATCH_MAX others in one sendmsg() when the queue is
+ * full, before any request that wants a reply, or by drlb_nl_batch_flush().
+ * The kernel handles a batch's messages in order inside that sendmsg()
+ * and answers only the ones it refuses, so one system call applies many
+ * lines. drlb_nl_transact() returns 0 for a queued request; the first
+ * refusal is kept with the tag (drlb_nl_tag, set by the caller: restore's
+ * line number) the request was queued under, and reported by
+ * drlb_nl_batch_error(). Later messages of the batch are still applied
+ * (restore rolls the whole file back on any refusal).
+ */
+#define DRLB_NL_BATCH_MAX 256
+extern size_t drlb_nl_tag;
+void drlb_nl_batch_start(void);
+/* Send what is queued; returns drlb_nl_batch_error(NULL). */
+int drlb_nl_batch_flush(void);
+/* Flush, stop batching; returns drlb_nl_batch_error(NULL). */
+int drlb_nl_batch_stop(void);
+/*
+ * 0, or the first refusal's -errno since drlb_nl_batch_start(), with its
+ * tag in *@tag (if not NULL); drlb_nl_errmsg() has the kernel's message.
+ */
+int drlb_nl_batch_error(size_t *tag);
+
+/*
  * Connect and resolve the family (once). Returns 0, or -errno after
  * printing why (module not loaded: a modprobe hint; API mismatch: which
  * side to update).
