@@ -26,3 +26,13 @@ for c in $cases; do
 done
 check_match "report has a drlb row with its ratio to ipvs" \
 	"$(cat "$out/table.md" 2>/dev/null)" '\| drlb \| rr \| [0-9]+ \| [0-9]+-[0-9]+ \| [0-9.]+ \|'
+for tool in drlb ipvs; do
+	ms=$(awk -F, -v t="$tool" '$1 == t && $2 == "load" { print $6 }' "$out/control.csv" 2>/dev/null)
+	if [ -n "$ms" ] && [ "$ms" -ge 0 ]; then
+		tap_ok "control plane: $tool loaded 20 x 3 in $ms ms"
+	else
+		tap_fail "control plane: $tool load timed" "ms='$ms'"
+	fi
+done
+check_match "report has the control-plane table" \
+	"$(cat "$out/table.md" 2>/dev/null)" '\| load: .* \| 20 x 3 \| [0-9]+ '

@@ -363,6 +363,80 @@ ipvs_snapshot()
 	echo "$1,ipvs,$2,conns=$conns,slab=$(slab_line ip_vs_conn | tr ' ' 'x')" >> "$out/memory.csv"
 }
 
+# ---- control plane -------------------------------------------------------
+
+# ms CMD...: run CMD, print how long it took in milliseconds (0 exit only).
+ms()
+{
+	local t0 t1
+
+	t0=$(date +%s%N)
+	"$@" > /dev/null || { log "failed: $*"; echo -1; return 1; }
+	t1=$(date +%s%N)
+	echo $(( (t1 - t0) / 1000000 ))
+}
+
+# control_plane NSVC NRS: load NSVC services x NRS real servers with
+# `drlbctl restore` and with `ipvsadm -R` (the same services, the same
+# servers, the same order), then list them back (`drlbctl service show`,
+# `drlbctl save`; `ipvsadm -Ln`, `ipvsadm -Sn`) and clear them
+# (`drlbctl flush`, `ipvsadm -C`). Interleaved, REPS times; milliseconds
+# into OUTDIR/control.csv.
+control_plane()
+{
+	local nsvc=$1 nrs=$2 rep i j n v r t tool csvc=$out/control.csv
+
+	echo "tool,op,services,servers,rep,ms" > "$csvc"
+	for ((i = 0; i < nsvc; i++)); do
+		v=10.4.$((i / 250)).$((i % 250 + 1)):80
+		echo "service add udp $v sched rr" >&3
+		echo "-A -u $v -s rr" >&4
+		for ((j = 0; j < nrs; j++)); do
+			r=10.5.$((j / 250)).$((j % 250 + 1))
+			echo "server add udp $v $r weight 1" >&3
+			echo "-a -u $v -r $r:80 -g -w 1" >&4
+		done
+	done 3> "$out/.cp-drlb.conf" 4> "$out/.cp-ipvs.rules"
+	drlb_load
+	modprobe -q ip_vs
+	modprobe -q ip_vs_rr
+	for ((rep = 1; rep <= REPS; rep++)); do
+		for tool in ipvs drlb; do
+			case $tool in
+			ipvs)
+				t=$(ms nsx "$NS_DIR" ipvsadm -R < "$out/.cp-ipvs.rules")
+				echo "ipvs,load,$nsvc,$nrs,$rep,$t" >> "$csvc"
+				n=$(nsx "$NS_DIR" ipvsadm -Sn | grep -c '^-a')
+				[ "$n" = $((nsvc * nrs)) ] ||
+					log "ipvs: $n servers loaded, want $((nsvc * nrs))"
+				t=$(ms nsx "$NS_DIR" ipvsadm -Ln)
+				echo "ipvs,list,$nsvc,$nrs,$rep,$t" >> "$csvc"
+				t=$(ms nsx "$NS_DIR" ipvsadm -Sn)
+				echo "ipvs,save,$nsvc,$nrs,$rep,$t" >> "$csvc"
+				t=$(ms nsx "$NS_DIR" ipvsadm -C)
+				echo "ipvs,clear,$nsvc,$nrs,$rep,$t" >> "$csvc"
+				;;
+			drlb)
+				t=$(ms nsx "$NS_DIR" "$DRLBCTL" restore "$out/.cp-drlb.conf")
+				echo "drlb,load,$nsvc,$nrs,$rep,$t" >> "$csvc"
+				n=$(nsx "$NS_DIR" "$DRLBCTL" save | grep -c '^server add')
+				[ "$n" = $((nsvc * nrs)) ] ||
+					log "drlb: $n servers loaded, want $((nsvc * nrs))"
+				t=$(ms nsx "$NS_DIR" "$DRLBCTL" service show)
+				echo "drlb,list,$nsvc,$nrs,$rep,$t" >> "$csvc"
+				t=$(ms nsx "$NS_DIR" "$DRLBCTL" save)
+				echo "drlb,save,$nsvc,$nrs,$rep,$t" >> "$csvc"
+				t=$(ms nsx "$NS_DIR" "$DRLBCTL" flush)
+				echo "drlb,clear,$nsvc,$nrs,$rep,$t" >> "$csvc"
+				;;
+			esac
+			log "control plane rep $rep: $tool done"
+		done
+	done
+	drlb_unload
+	rm -f "$out/.cp-drlb.conf" "$out/.cp-ipvs.rules"
+}
+
 # ---- the plan ------------------------------------------------------------
 
 # run_group GROUP "CASE/SCHED ..." PROFILE SERVERS SERVICES: interleaved reps.
@@ -386,7 +460,11 @@ trap defer_run EXIT
 base_setup 3 || { log "topology setup failed"; exit 1; }
 [ $smoke = 1 ] || extra_servers 997
 
-if [ $smoke = 1 ]; then
+if [ -n "${BENCH_ONLY:-}" ]; then
+	# One part alone, e.g. BENCH_ONLY="control_plane 10000 10".
+	$BENCH_ONLY
+elif [ $smoke = 1 ]; then
+	control_plane 20 3
 	run_group est "${BENCH_SMOKE_CASES:-nolb/- l2fwd/- ipvs/rr drlb/rr}" est 3 1
 else
 	run_group est "nolb/- l2fwd/- ipvs/rr ipvs-ct/rr drlb/rr drlb/mh drlb-ct/rr" est 3 1
@@ -400,6 +478,7 @@ else
 	done
 	run_group services "ipvs/rr drlb/rr" est 3 1
 	run_group services "ipvs/rr drlb/rr" est 3 10000
+	control_plane 10000 10
 fi
 
 python3 "$here/report.py" "$out" > "$out/table.md"

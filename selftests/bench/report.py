@@ -73,3 +73,122 @@ with open(f"{out}/plot-flows.dat", "w") as f:
         for n, m in sorted(pts):
             f.write(f"{n} {m:.0f}\n")
         f.write("\n\n")
+
+# Control plane: milliseconds per operation, and how many times faster
+# drlb is than ipvsadm (ipvs ms / drlb ms).
+try:
+    crow = list(csv.DictReader(open(f"{out}/control.csv")))
+except FileNotFoundError:
+    crow = []
+if crow:
+    ops = OrderedDict()
+    for r in crow:
+        key = (r["op"], int(r["services"]), int(r["servers"]))
+        ops.setdefault(key, {}).setdefault(r["tool"], []).append(int(r["ms"]))
+    what = {"load": ("drlbctl restore", "ipvsadm -R"),
+            "list": ("drlbctl service show", "ipvsadm -Ln"),
+            "save": ("drlbctl save", "ipvsadm -Sn"),
+            "clear": ("drlbctl flush", "ipvsadm -C")}
+    print()
+    print("| control plane | services x servers | drlb ms (median, min-max) "
+          "| ipvs ms (median, min-max) | ipvs/drlb |")
+    print("|---|---|---:|---:|---:|")
+    for (op, nsvc, nrs), tools in ops.items():
+        d = tools.get("drlb", [])
+        i = tools.get("ipvs", [])
+        names = what.get(op, (op, op))
+        print(f"| {op}: `{names[0]}` vs `{names[1]}` | {nsvc} x {nrs} "
+              f"| {med(d):.0f} ({min(d, default=0)}-{max(d, default=0)}) "
+              f"| {med(i):.0f} ({min(i, default=0)}-{max(i, default=0)}) "
+              f"| {ratio(med(i), med(d))} |")
+
+# The targets of the benchmark issue, each checked against this run.
+def pps(group, case, sched, profile=None, servers=None, services=None):
+    for (g, p, sv, sc), cases in groups.items():
+        if g != group or (profile and p != profile):
+            continue
+        if (servers and sv != servers) or (services and sc != services):
+            continue
+        v = cases.get((case, sched))
+        if v:
+            return med(v)
+    return 0
+
+
+targets = []
+
+
+def target(what, a, b, want):
+    if a and b:
+        r = a / b
+        targets.append((what, f"{r:.2f}", f">= {want}",
+                        "met" if r >= want else "MISSED"))
+    else:
+        targets.append((what, "-", f">= {want}", "not measured"))
+
+
+target("established: drlb/ipvs", pps("est", "drlb", "rr"),
+       pps("est", "ipvs", "rr"), 1.3)
+target("established: drlb/l2fwd", pps("est", "drlb", "rr"),
+       pps("est", "l2fwd", "-"), 0.95)
+target("new-flow storm: drlb/ipvs", pps("storm", "drlb", "rr"),
+       pps("storm", "ipvs", "rr"), 2.0)
+target("drlb 1M flows / 1k flows", pps("flows", "drlb", "rr", "flows=1000000"),
+       pps("flows", "drlb", "rr", "flows=1000"), 0.8)
+for s in ("rr", "wrr", "mh"):
+    target(f"drlb {s}: 1000 servers / 3 servers",
+           pps(f"servers-{s}", "drlb", s, servers=1000),
+           pps(f"servers-{s}", "drlb", s, servers=3), 0.9)
+target("drlb-ct/drlb", pps("est", "drlb-ct", "rr"), pps("est", "drlb", "rr"),
+       0.95)
+if crow:
+    d = [int(r["ms"]) for r in crow if r["tool"] == "drlb" and r["op"] == "load"]
+    i = [int(r["ms"]) for r in crow if r["tool"] == "ipvs" and r["op"] == "load"]
+    target("control plane load: ipvsadm -R time / drlbctl restore time",
+           med(i), med(d), 10)
+try:
+    sizes = set()
+    for line in open(f"{out}/memory.csv"):
+        for f in line.strip().split(","):
+            if f.startswith("entry_size=") and f[11:].isdigit():
+                sizes.add(int(f[11:]))
+    if sizes:
+        size = max(sizes)
+        targets.append(("bytes per connection entry (drlb)", str(size), "<= 64",
+                        "met" if size <= 64 else "MISSED"))
+except FileNotFoundError:
+    pass
+
+print()
+print("| target | this run | wanted | |")
+print("|---|---:|---:|---|")
+for what, got, want, verdict in targets:
+    print(f"| {what} | {got} | {want} | {verdict} |")
+
+# Memory at the largest flow count: objects and object size of each
+# tool's connection slab cache (the VM boots with slab_nomerge).
+try:
+    mem = [l.strip().split(",") for l in open(f"{out}/memory.csv")]
+except FileNotFoundError:
+    mem = []
+best = {}
+for m in mem:
+    if len(m) < 3 or not m[2].startswith("flows="):
+        continue
+    n = int(m[2][6:])
+    slab = [f for f in m if f.startswith("slab=")]
+    if not slab:
+        continue
+    if m[1] not in best or n >= best[m[1]][0]:
+        best[m[1]] = (n, slab[0][5:].strip())
+if best:
+    print()
+    print("| memory | flows offered | connection slab (objects x bytes) | bytes per entry |")
+    print("|---|---:|---|---:|")
+    for tool, (n, slab) in best.items():
+        per = "-"
+        for part in slab.split():
+            obj = part.split(":")[-1]
+            if "x" in obj:
+                per = obj.split("x")[1]
+        print(f"| {tool} | {n} | {slab} | {per} |")
