@@ -380,8 +380,9 @@ ms()
 # `drlbctl restore` and with `ipvsadm -R` (the same services, the same
 # servers, the same order), then list them back (`drlbctl service show`,
 # `drlbctl save`; `ipvsadm -Ln`, `ipvsadm -Sn`) and clear them
-# (`drlbctl flush`, `ipvsadm -C`). Interleaved, REPS times; milliseconds
-# into OUTDIR/control.csv.
+# (`drlbctl flush`, `ipvsadm -C`). Interleaved, CP_REPS times (default 1:
+# ipvsadm -R takes minutes for 10 000 x 10 under TCG); milliseconds into
+# OUTDIR/control.csv.
 control_plane()
 {
 	local nsvc=$1 nrs=$2 rep i j n v r t tool csvc=$out/control.csv
@@ -400,7 +401,7 @@ control_plane()
 	drlb_load
 	modprobe -q ip_vs
 	modprobe -q ip_vs_rr
-	for ((rep = 1; rep <= REPS; rep++)); do
+	for ((rep = 1; rep <= ${BENCH_CP_REPS:-1}; rep++)); do
 		for tool in ipvs drlb; do
 			case $tool in
 			ipvs)
