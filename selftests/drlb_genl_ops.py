@@ -6,9 +6,10 @@
                                  registered: "CMD FLAGS" (decimal, FLAGS
                                  as CTRL_ATTR_OP_FLAGS: 0x1 admin-perm,
                                  0x2 do, 0x4 dump, ...)
-  drlb_genl_ops.py send CMD      send an empty DRLB request CMD (a "do",
-                                 NLM_F_ACK) and print the kernel's answer as
-                                 an errno name ("OK" for success)
+  drlb_genl_ops.py send CMD...   send an empty DRLB request CMD (a "do",
+                                 NLM_F_ACK) for each CMD and print the
+                                 kernel's answers as errno names ("OK" for
+                                 success), one line "CMD ANSWER" each
 
 Used by drlb_perm.sh: every state-changing operation must be admin-only,
 and an empty request from a caller without CAP_NET_ADMIN must be refused
@@ -86,9 +87,10 @@ def main():
     if sys.argv[1:] == ["list"]:
         for cmd, flags in ops:
             print(cmd, flags)
-    elif len(sys.argv) == 3 and sys.argv[1] == "send":
-        err, _ = request(sock, fid, int(sys.argv[2]))
-        print("OK" if not err else errno.errorcode.get(-err, str(err)))
+    elif len(sys.argv) >= 3 and sys.argv[1] == "send":
+        for cmd in sys.argv[2:]:
+            err, _ = request(sock, fid, int(cmd))
+            print(cmd, "OK" if not err else errno.errorcode.get(-err, str(err)))
     else:
         sys.exit(__doc__)
 

@@ -7,19 +7,22 @@
 #
 #   KVER=6.1|6.12|all (default 6.12)   BENCH_REPS=3 BENCH_DUR=5 BENCH_WARM=2
 #   BENCH_CP_REPS=1 (control plane: 10 000 services x 10 servers)
+#   BENCH_GROUPS="est storm flows servers services control" (default all)
+#   BENCH_KEEP=1 (add to the last run's results instead of starting over)
 set -eu
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 cd "$top"
 
 for krel in $(selftests/vm/kver.sh "${KVER:-6.12}"); do
 	out=$top/build/bench/$krel
-	rm -rf "$out"
+	# BENCH_KEEP=1: add to the last run (see bench.sh, BENCH_GROUPS).
+	[ -n "${BENCH_KEEP:-}" ] || rm -rf "$out"
 	mkdir -p "$out"
 	make -s module KVER="$krel" tools
 	start=$SECONDS
 	VMRUN_APPEND="slab_nomerge" selftests/vm/vmrun.sh -k "$krel" -m 3072 \
 		-t "${BENCH_TIMEOUT:-7200}" -o "$out/vm" -- \
-		"BENCH_CP_REPS=${BENCH_CP_REPS:-1} BENCH_REPS=${BENCH_REPS:-3} BENCH_DUR=${BENCH_DUR:-5} BENCH_WARM=${BENCH_WARM:-2} selftests/bench/bench.sh $out"
+		"BENCH_KEEP=${BENCH_KEEP:-} BENCH_GROUPS='${BENCH_GROUPS:-}' BENCH_CP_REPS=${BENCH_CP_REPS:-1} BENCH_REPS=${BENCH_REPS:-3} BENCH_DUR=${BENCH_DUR:-5} BENCH_WARM=${BENCH_WARM:-2} selftests/bench/bench.sh $out"
 
 	if command -v gnuplot >/dev/null; then
 		gnuplot <<-EOF
