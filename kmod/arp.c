@@ -60,8 +60,11 @@
  *     from the VIP): dropped. Rewriting the sender of a reply would answer
  *     for another address.
  *
- * Lock order: drlb_net.lock, then RTNL, then netfilter's hook mutex. The
- * netdevice notifier runs under RTNL and never takes drlb_net.lock.
+ * Lock order: RTNL, then drlb_net.lock, then netfilter's hook mutex. The
+ * netdevice notifiers (this file's and xmit.c's) run under RTNL and take
+ * drlb_net.lock, so whatever adds or removes ARP hooks takes RTNL first
+ * (the debug kernel's lockdep caught the reverse order, which a rule
+ * added while a device of the namespace went away could deadlock on).
  */
 
 #include <linux/etherdevice.h>
@@ -81,7 +84,7 @@
 
 /*
  * struct drlb_arp_egress - our egress hook on one device.
- * @list: in drlb_arp_net.egress, under RTNL.
+ * @list: in drlb_arp_net.egress, under RTNL and drlb_net.lock.
  * @dev:  the device; not referenced: the entry goes at NETDEV_UNREGISTER.
  * @ops:  the registration (netfilter keeps a pointer to it: RCU-freed).
  */
@@ -313,60 +316,79 @@ static void drlb_arp_egress_detach(struct drlb_net *dn, struct net_device *dev)
 }
 
 /*
- * Registered with the hooks: attaches the egress hook to every Ethernet
- * device of the namespace (registration replays NETDEV_REGISTER for the
- * existing ones) and detaches it when a device goes (unregistration
- * replays NETDEV_UNREGISTER for all of them). RTNL held.
+ * Devices coming and going while a namespace has ARP rules: one notifier
+ * for all namespaces, registered with the module (a notifier per
+ * namespace would have to be registered with drlb_net.lock held, and its
+ * registration takes RTNL: the reverse of the order here). RTNL held.
  */
 static int drlb_arp_netdev_event(struct notifier_block *nb,
 				 unsigned long event, void *ptr)
 {
-	struct drlb_net *dn = container_of(nb, struct drlb_net, arp.nb);
 	struct net_device *dev = netdev_notifier_info_to_dev(ptr);
+	struct drlb_net *dn;
 
-	if (!net_eq(dev_net(dev), dn->net))
+	if (event != NETDEV_REGISTER && event != NETDEV_UNREGISTER)
 		return NOTIFY_DONE;
-	switch (event) {
-	case NETDEV_REGISTER:
-		drlb_arp_egress_attach(dn, dev);
-		break;
-	case NETDEV_UNREGISTER:
-		drlb_arp_egress_detach(dn, dev);
-		break;
+	dn = drlb_pernet(dev_net(dev));
+	mutex_lock(&dn->lock);
+	if (dn->arp.hooks) {
+		if (event == NETDEV_REGISTER)
+			drlb_arp_egress_attach(dn, dev);
+		else
+			drlb_arp_egress_detach(dn, dev);
 	}
+	mutex_unlock(&dn->lock);
 	return NOTIFY_DONE;
 }
 
-/* ---- hook registration; drlb_net.lock held ------------------------------ */
+static struct notifier_block drlb_arp_netdev_notifier = {
+	.notifier_call = drlb_arp_netdev_event,
+};
+
+int __init drlb_arp_module_init(void)
+{
+	return register_netdevice_notifier(&drlb_arp_netdev_notifier);
+}
+
+void drlb_arp_module_exit(void)
+{
+	unregister_netdevice_notifier(&drlb_arp_netdev_notifier);
+}
+
+/*
+ * ---- hook registration; RTNL, then drlb_net.lock held --------------------
+ *
+ * Lock order, everywhere in drlb: RTNL before drlb_net.lock (netdevice
+ * notifiers run under RTNL and take drlb_net.lock), never the reverse.
+ */
 
 static int drlb_arp_hooks_register(struct drlb_net *dn)
 {
+	struct net_device *dev;
 	int err;
 
+	ASSERT_RTNL();
 	lockdep_assert_held(&dn->lock);
 	err = nf_register_net_hooks(dn->net, drlb_arp_ops,
 				    ARRAY_SIZE(drlb_arp_ops));
 	if (err)
 		return err;
-	dn->arp.nb.notifier_call = drlb_arp_netdev_event;
-	err = register_netdevice_notifier_net(dn->net, &dn->arp.nb);
-	if (err) {
-		nf_unregister_net_hooks(dn->net, drlb_arp_ops,
-					ARRAY_SIZE(drlb_arp_ops));
-		return err;
-	}
+	for_each_netdev(dn->net, dev)
+		drlb_arp_egress_attach(dn, dev);
 	dn->arp.hooks = true;
 	return 0;
 }
 
 static void drlb_arp_hooks_unregister(struct drlb_net *dn)
 {
+	struct drlb_arp_egress *e, *tmp;
+
+	ASSERT_RTNL();
 	lockdep_assert_held(&dn->lock);
 	if (!dn->arp.hooks)
 		return;
-	/* Replays NETDEV_UNREGISTER: every egress hook is detached. */
-	unregister_netdevice_notifier_net(dn->net, &dn->arp.nb);
-	WARN_ON_ONCE(!list_empty(&dn->arp.egress));
+	list_for_each_entry_safe(e, tmp, &dn->arp.egress, list)
+		drlb_arp_egress_detach(dn, e->dev);
 	nf_unregister_net_hooks(dn->net, drlb_arp_ops,
 				ARRAY_SIZE(drlb_arp_ops));
 	dn->arp.hooks = false;
@@ -464,7 +486,9 @@ void drlb_arp_net_init(struct drlb_net *dn)
  */
 void drlb_arp_net_pre_exit(struct drlb_net *dn)
 {
+	rtnl_lock();
 	mutex_lock(&dn->lock);
 	drlb_arp_flush(dn);
 	mutex_unlock(&dn->lock);
+	rtnl_unlock();
 }

@@ -265,21 +265,21 @@ struct drlb_conn_tab {
  * @rules:   struct drlb_arp_rule list. Changed with list_*_rcu() under
  *           drlb_net.lock; the ARP hooks walk it under RCU.
  * @n_rules: length of @rules; under drlb_net.lock.
- * @hooks:   the NFPROTO_ARP hooks and @nb are registered, which is the
- *           case exactly while @n_rules > 0; under drlb_net.lock.
+ * @hooks:   the NFPROTO_ARP hooks are registered and every Ethernet
+ *           device of the namespace carries our egress hook, which is the
+ *           case exactly while @n_rules > 0; under RTNL and drlb_net.lock.
  * @egress:  struct drlb_arp_egress list, one per Ethernet device carrying
- *           our netdev egress hook; under RTNL (@nb adds and removes them).
- * @nb:      netdevice notifier of this namespace, registered with the
- *           hooks; it attaches and detaches the egress hooks.
+ *           our netdev egress hook; under RTNL and drlb_net.lock (the
+ *           module's netdevice notifier adds and removes them as devices
+ *           come and go).
  *
- * Lock order: drlb_net.lock, then RTNL (registering @nb takes RTNL).
+ * Lock order: RTNL, then drlb_net.lock.
  */
 struct drlb_arp_net {
 	struct list_head rules;
 	unsigned int n_rules;
 	bool hooks;
 	struct list_head egress;
-	struct notifier_block nb;
 };
 
 /*
@@ -460,9 +460,12 @@ int drlb_nl_dump_conn(struct sk_buff *skb, struct netlink_callback *cb);
 int drlb_nl_dump_conn_done(struct netlink_callback *cb);
 
 /* arp.c, nl_arp.c: real-server ARP rules */
+int __init drlb_arp_module_init(void);
+void drlb_arp_module_exit(void);
 void drlb_arp_net_init(struct drlb_net *dn);
 void drlb_arp_net_pre_exit(struct drlb_net *dn);
-/* Delete every ARP rule (DRLB_CMD_FLUSH with DRLB_A_FLUSH_ARP); lock held. */
+/* Delete every ARP rule (DRLB_CMD_FLUSH with DRLB_A_FLUSH_ARP); RTNL and
+ * drlb_net.lock held. */
 void drlb_arp_flush(struct drlb_net *dn);
 extern const struct nla_policy drlb_arp_req_policy[DRLB_A_MAX + 1];
 extern const struct nla_policy drlb_arp_dump_policy[DRLB_A_MAX + 1];

@@ -83,6 +83,10 @@ static int __init drlb_init(void)
 	if (err)
 		goto err_xmit;
 
+	err = drlb_arp_module_init();
+	if (err)
+		goto err_arp;
+
 	err = drlb_genl_init();
 	if (err)
 		goto err_genl;
@@ -91,6 +95,8 @@ static int __init drlb_init(void)
 	return 0;
 
 err_genl:
+	drlb_arp_module_exit();
+err_arp:
 	drlb_xmit_module_exit();
 err_xmit:
 	unregister_pernet_subsys(&drlb_net_ops);
@@ -105,7 +111,8 @@ static void __exit drlb_exit(void)
 {
 	/* Netlink first: no request can reach a namespace being torn down. */
 	drlb_genl_exit();
-	/* The notifier before pernet: its replay reads per-namespace state. */
+	/* The notifiers before pernet: their replays read per-namespace state. */
+	drlb_arp_module_exit();
 	drlb_xmit_module_exit();
 	unregister_pernet_subsys(&drlb_net_ops);
 	/*

@@ -10,6 +10,7 @@
 
 #include <linux/inetdevice.h>
 #include <linux/netdevice.h>
+#include <linux/rtnetlink.h>
 #include <net/genetlink.h>
 #include <net/sock.h>
 #include <uapi/linux/drlb.h>
@@ -93,9 +94,12 @@ int drlb_nl_new_arp(struct sk_buff *skb, struct genl_info *info)
 	err = drlb_arp_parse_req(info, true, &vip, &ifindex);
 	if (err)
 		return err;
+	/* RTNL first: see the lock order in arp.c. */
+	rtnl_lock();
 	mutex_lock(&dn->lock);
 	err = drlb_arp_rule_add(dn, vip, ifindex, info->extack);
 	mutex_unlock(&dn->lock);
+	rtnl_unlock();
 	return err;
 }
 
@@ -108,9 +112,11 @@ int drlb_nl_del_arp(struct sk_buff *skb, struct genl_info *info)
 	err = drlb_arp_parse_req(info, false, &vip, &ifindex);
 	if (err)
 		return err;
+	rtnl_lock();
 	mutex_lock(&dn->lock);
 	err = drlb_arp_rule_del(dn, vip, ifindex, info->extack);
 	mutex_unlock(&dn->lock);
+	rtnl_unlock();
 	return err;
 }
 

@@ -12,6 +12,7 @@
  */
 
 #include <linux/inetdevice.h>
+#include <linux/rtnetlink.h>
 #include <net/sock.h>
 #include <net/genetlink.h>
 #include <uapi/linux/drlb.h>
@@ -684,13 +685,19 @@ int drlb_nl_dump_dest(struct sk_buff *skb, struct netlink_callback *cb)
 int drlb_nl_flush(struct sk_buff *skb, struct genl_info *info)
 {
 	struct drlb_net *dn = drlb_pernet(genl_info_net(info));
+	bool arp = info->attrs[DRLB_A_FLUSH_ARP];
 
+	/* Unhooking the ARP rules needs RTNL, taken first (see arp.c). */
+	if (arp)
+		rtnl_lock();
 	mutex_lock(&dn->lock);
 	drlb_svc_flush(dn);
 	/* The real-server role's ARP rules only when asked for. */
-	if (info->attrs[DRLB_A_FLUSH_ARP])
+	if (arp)
 		drlb_arp_flush(dn);
 	mutex_unlock(&dn->lock);
+	if (arp)
+		rtnl_unlock();
 	return 0;
 }
 
