@@ -321,6 +321,26 @@ static void drlb_conn_scan_bucket(struct drlb_net *dn, u32 b, bool all)
 
 	if (hlist_empty(head))
 		return;
+	/*
+	 * Look without the lock first: most buckets have nothing to remove,
+	 * and taking a lock per bucket made the GC of a million entries a
+	 * noticeable share of a CPU.
+	 */
+	if (!all) {
+		bool stale = false;
+
+		rcu_read_lock();
+		hlist_for_each_entry_rcu(c, head, node) {
+			if (time_after_eq(jiffies, READ_ONCE(c->expires)) ||
+			    test_bit(DRLB_DEST_EXPIRE, &c->dest->flags)) {
+				stale = true;
+				break;
+			}
+		}
+		rcu_read_unlock();
+		if (!stale)
+			return;
+	}
 	spin_lock_bh(lock);
 	hlist_for_each_entry_safe(c, tmp, head, node)
 		if (all || time_after_eq(jiffies, READ_ONCE(c->expires)) ||
