@@ -319,7 +319,7 @@ measure()
 	pg_stop
 	echo "$group,$case,$sched,$profile,$flows,$servers,$services,$rep,$pps" >> "$csv"
 	log "$group: $case/$sched $profile servers=$servers services=$services rep=$rep: $pps pps"
-	teardown_case "$case"
+	teardown_case "$case" "$sched"
 	return 0
 }
 
@@ -335,6 +335,11 @@ teardown_case()
 		;;
 	ipvs*)
 		nsx "$NS_DIR" ipvsadm -C
+		# IPVS keeps its connections (and their timers) after the
+		# services go; only unloading it frees them, so that they do not
+		# weigh on the cases after this one.
+		modprobe -r "ip_vs_$2" ip_vs 2>/dev/null ||
+			log "ip_vs did not unload"
 		;;
 	drlb*)
 		nsx "$NS_DIR" "$DRLBCTL" flush
