@@ -7,7 +7,8 @@
                                  as CTRL_ATTR_OP_FLAGS: 0x1 admin-perm,
                                  0x2 do, 0x4 dump, ...)
   drlb_genl_ops.py send CMD...   send an empty DRLB request CMD (a "do",
-                                 NLM_F_ACK) for each CMD and print the
+                                 NLM_F_ACK; a dump for a dump-only
+                                 operation) for each CMD and print the
                                  kernel's answers as errno names ("OK" for
                                  success), one line "CMD ANSWER" each
 
@@ -34,6 +35,9 @@ CTRL_ATTR_OP_FLAGS = 2
 NLM_F_REQUEST = 1
 NLM_F_ACK = 4
 NLMSG_ERROR = 2
+NLMSG_DONE = 3
+NLM_F_DUMP = 0x300
+GENL_CMD_CAP_DO = 0x2
 
 
 def attrs(buf):
@@ -57,6 +61,8 @@ def request(sock, family, cmd, payload=b"", flags=NLM_F_REQUEST | NLM_F_ACK):
             msg, data = data[16:mlen], data[(mlen + 3) & ~3:]
             if mtype == NLMSG_ERROR:
                 return struct.unpack_from("i", msg)[0], replies
+            if mtype == NLMSG_DONE:
+                return 0, replies
             replies.append(msg[4:])
 
 
@@ -88,8 +94,14 @@ def main():
         for cmd, flags in ops:
             print(cmd, flags)
     elif len(sys.argv) >= 3 and sys.argv[1] == "send":
+        caps = dict(ops)
         for cmd in sys.argv[2:]:
-            err, _ = request(sock, fid, int(cmd))
+            # A dump-only operation is asked for a dump (a "do" would be
+            # refused as unsupported before permissions are looked at).
+            flags = NLM_F_REQUEST | NLM_F_ACK
+            if not caps.get(int(cmd), 0) & GENL_CMD_CAP_DO:
+                flags |= NLM_F_DUMP
+            err, _ = request(sock, fid, int(cmd), flags=flags)
             print(cmd, "OK" if not err else errno.errorcode.get(-err, str(err)))
     else:
         sys.exit(__doc__)
