@@ -33,21 +33,8 @@
 #include <netlink/genl/genl.h>
 
 #include "../userspace/nl.h"
+#include "rng.h"
 
-static unsigned long long rng_state = 88172645463325252ULL;
-
-static uint32_t rnd(void)
-{
-	rng_state ^= rng_state >> 12;
-	rng_state ^= rng_state << 25;
-	rng_state ^= rng_state >> 27;
-	return (uint32_t)((rng_state * 2685821657736338717ULL) >> 32);
-}
-
-static uint32_t pick(uint32_t n)
-{
-	return n ? rnd() % n : 0;
-}
 
 static const char *const scheds[] = {
 	"rr", "wrr", "lc", "wlc", "sh", "mh", "nq", "sed",
@@ -272,7 +259,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "drlb_churn: -k service inside the churned range\n");
 		return 2;
 	}
-	rng_state ^= seed * 0x9e3779b97f4a7c15ULL;
+	rng_seed(88172645463325252ULL ^ (seed * 0x9e3779b97f4a7c15ULL));
 	if (!rng_state)
 		rng_state = 1;
 	printf("# seed %llu\n", seed);

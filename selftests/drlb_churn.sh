@@ -27,12 +27,7 @@ stress_setup 3
 drlb_load || { tap_fail "load drlb.ko"; exit "$ksft_fail"; }
 [ -x "$TOP/selftests/drlb_churn" ] || skip_all "drlb_churn not built (make -C selftests)"
 
-ctl service add udp "$VIP:5000" sched rr &&
-	ctl server add udp "$VIP:5000" "${RS_IP[1]}" &&
-	ctl server add udp "$VIP:5000" "${RS_IP[2]}" ||
-	{ tap_fail "the watched service is set up"; exit "$ksft_fail"; }
-seq_recv_start 1 5000 && seq_recv_start 2 5000 ||
-	{ tap_fail "receivers on rs1 and rs2 started"; exit "$ksft_fail"; }
+watched_service 5000
 rcvbuf0=$(( $(udp_rcvbuf_errors "${NS_RS[1]}") + $(udp_rcvbuf_errors "${NS_RS[2]}") ))
 
 # Traffic into the churned range: every new flow meets whatever service

@@ -29,16 +29,14 @@ rate=${FLOOD_RATE:-2000}
 stress_setup 2
 drlb_load || { tap_fail "load drlb.ko"; exit "$ksft_fail"; }
 
-ctl config set conn-max "$conn_max" timeout-udp 900 &&
-	ctl service add udp "$VIP:5000" sched rr &&
-	ctl service add udp "$VIP:9" sched mh &&
-	for s in 5000 9; do
-		ctl server add udp "$VIP:$s" "${RS_IP[1]}" &&
-		ctl server add udp "$VIP:$s" "${RS_IP[2]}" || exit 1
-	done || { tap_fail "services set up"; exit "$ksft_fail"; }
+ctl config set conn-max "$conn_max" timeout-udp 900 ||
+	{ tap_fail "conn-max set"; exit "$ksft_fail"; }
+watched_service 5000
+ctl service add udp "$VIP:9" sched mh &&
+	ctl server add udp "$VIP:9" "${RS_IP[1]}" &&
+	ctl server add udp "$VIP:9" "${RS_IP[2]}" ||
+	{ tap_fail "the flood's service is set up"; exit "$ksft_fail"; }
 entry=$(ctl -j config show | jq .conn_entry_size)
-seq_recv_start 1 5000 && seq_recv_start 2 5000 ||
-	{ tap_fail "receivers on rs1 and rs2 started"; exit "$ksft_fail"; }
 warm_neigh 1 2
 seq_send_start 5000 8 100
 slowwait 60 sh -c "[ \$(ip netns exec $NS_DIR $DRLBCTL -j config show | jq .conn_count) -ge 8 ]"

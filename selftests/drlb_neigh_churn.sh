@@ -38,12 +38,7 @@ command -v arping >/dev/null || skip_all "arping missing"
 nsx "$NS_DIR" sysctl -qw net.ipv4.neigh.d0.base_reachable_time_ms=2000
 nsx "$NS_DIR" sysctl -qw net.ipv4.neigh.d0.delay_first_probe_time=1
 
-ctl service add udp "$VIP:5000" sched rr &&
-	ctl server add udp "$VIP:5000" "${RS_IP[1]}" &&
-	ctl server add udp "$VIP:5000" "${RS_IP[2]}" ||
-	{ tap_fail "service set up"; exit "$ksft_fail"; }
-seq_recv_start 1 5000 && seq_recv_start 2 5000 ||
-	{ tap_fail "receivers on rs1 and rs2 started"; exit "$ksft_fail"; }
+watched_service 5000
 warm_neigh 1 2
 seq_send_start 5000 8 100
 slowwait 60 sh -c "[ \$(ip netns exec $NS_DIR $DRLBCTL -j config show | jq .conn_count) -ge 8 ]"

@@ -38,22 +38,8 @@
 
 #include "../userspace/nl.h"
 #include "../userspace/tests/tap.h"
+#include "rng.h"
 
-static unsigned long long rng_state;
-
-static uint32_t rnd(void)
-{
-	/* xorshift64*: fast, seedable, good enough for a fuzzer. */
-	rng_state ^= rng_state >> 12;
-	rng_state ^= rng_state << 25;
-	rng_state ^= rng_state >> 27;
-	return (uint32_t)((rng_state * 2685821657736338717ULL) >> 32);
-}
-
-static uint32_t pick(uint32_t n)
-{
-	return n ? rnd() % n : 0;
-}
 
 /* ---- noise ---------------------------------------------------------- */
 
@@ -470,7 +456,7 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
-	rng_state = seed ? seed : 1;
+	rng_seed(seed);
 	printf("# seed %llu, %ld requests%s\n", seed, count,
 	       concurrent ? ", concurrent dumper" : "");
 	if (drlb_nl_open()) {

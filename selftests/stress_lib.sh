@@ -179,6 +179,19 @@ seq_recv_start()
 	slowwait 60 grep -qx ready "$WORK/seq-rs$1.log"
 }
 
+# watched_service PORT: udp VIP:PORT (rr) on rs1 and rs2 with a counting
+# receiver on each - the flows a stress test must not hurt. Ends the test
+# when it cannot be set up.
+watched_service()
+{
+	ctl service add udp "$VIP:$1" sched rr &&
+		ctl server add udp "$VIP:$1" "${RS_IP[1]}" &&
+		ctl server add udp "$VIP:$1" "${RS_IP[2]}" ||
+		{ tap_fail "the watched service udp VIP:$1 is set up"; exit "$ksft_fail"; }
+	seq_recv_start 1 "$1" && seq_recv_start 2 "$1" ||
+		{ tap_fail "receivers on rs1 and rs2 started"; exit "$ksft_fail"; }
+}
+
 # seq_send_start PORT FLOWS RATE: the sender in the client's namespace.
 seq_send_start()
 {

@@ -274,10 +274,10 @@ static void batch_recv(void)
 {
 	static char rbuf[65536];
 	struct nlmsghdr *nlh;
-	ssize_t len;
+	int len;
 
 	for (;;) {
-		len = recv(nl_socket_get_fd(sock), rbuf, sizeof(rbuf),
+		len = (int)recv(nl_socket_get_fd(sock), rbuf, sizeof(rbuf),
 			   MSG_DONTWAIT);
 		if (len < 0 && errno == EINTR)
 			continue;
@@ -290,7 +290,7 @@ static void batch_recv(void)
 		}
 		if (len <= 0)
 			return;
-		for (nlh = (struct nlmsghdr *)rbuf; NLMSG_OK(nlh, (size_t)len);
+		for (nlh = (struct nlmsghdr *)rbuf; NLMSG_OK(nlh, len);
 		     nlh = NLMSG_NEXT(nlh, len)) {
 			struct nlmsgerr *e = NLMSG_DATA(nlh);
 			size_t tag = batch.tag[0];
