@@ -40,6 +40,12 @@ if [ "${1:-}" = --smoke ]; then
 	shift
 fi
 out=${1:?usage: bench.sh [--smoke] OUTDIR}
+# BENCH_GROUPS (see the plan at the end): checked before anything is written.
+bench_groups="est storm flows servers services control"
+for g in ${BENCH_GROUPS:-}; do
+	[[ " $bench_groups " == *" $g "* ]] ||
+		{ echo "bench: BENCH_GROUPS: unknown group '$g' (groups: $bench_groups)" >&2; exit 2; }
+done
 mkdir -p "$out"
 
 if [ $smoke = 1 ]; then
@@ -55,7 +61,7 @@ csv=$out/results.csv
 # group NAME: is NAME among BENCH_GROUPS (default: all of them)?
 group()
 {
-	[[ " ${BENCH_GROUPS:-est storm flows servers services control} " == *" $1 "* ]]
+	[[ " ${BENCH_GROUPS:-$bench_groups} " == *" $1 "* ]]
 }
 
 log() { echo "bench: $*" >&2; }
