@@ -7,7 +7,9 @@
 #      -Werror, and sparse over it; then make install / modules_install /
 #      dkms-install into a DESTDIR, the man page and the bash completion
 #      (drlb_pkg_install.sh, drlb_pkg_docs.sh);
-#   3. for every kernel: the selftests in the qemu VM, then its dmesg gate.
+#   3. for every kernel: the selftests in the qemu VM, then its dmesg gate;
+#      the kernels' VMs run side by side, one per host CPU (VM_JOBS=N
+#      changes how many at once).
 # Every step writes TAP files under build/results/; prove reads them all, so
 # the last line is "Result: PASS" or "Result: FAIL" with the counts.
 #
@@ -85,15 +87,45 @@ if [ "$suite" = check ]; then
 	selftests/drlb_pkg_docs.sh > "$res/pkg-docs.tap" 2>&1
 fi
 
-# 3. The VM suite, per kernel.
+# 3. The VM suite, per kernel: the kernels' VMs side by side when the host
+# has a CPU for each (VM_JOBS overrides), each pinned to its own CPU; a
+# VM's console goes to vm-KREL.log next to its TAP.
+ncpu=$(nproc)
+nk=$(echo $krels | wc -w)
+jobs=${VM_JOBS:-$((ncpu < nk ? ncpu : nk))}
+[[ $jobs =~ ^[1-9][0-9]*$ ]] || { echo "check.sh: VM_JOBS must be a positive integer, not '$jobs'" >&2; exit 2; }
+vm_suite()
+{
+	local k=$1 cpu=$2 out=$res/vm-$1 pin=() t=$SECONDS rc
+
+	[ "$jobs" -gt 1 ] && command -v taskset >/dev/null && pin=(taskset -c "$cpu")
+	mkdir -p "$out"
+	echo ">>> VM suite ($suite) on $k started${pin:+ on CPU $cpu}"
+	"${pin[@]}" selftests/vm/vmrun.sh -k "$k" -o "$out" -t "${VM_TIMEOUT:-3600}" -- \
+		"selftests/run_tests.sh $out/tap ${TESTS:-}" > "$res/vm-$k.log" 2>&1
+	rc=$?
+	echo "$rc" > "$out/rc"
+	echo ">>> VM suite ($suite) on $k: exit $rc after $((SECONDS - t)) s" \
+		"(booted in $(cat "$out/boottime" 2>/dev/null || echo '?') s guest uptime)"
+	grep -h '^# === .*: exit' "$res/vm-$k.log" | sed 's/^#/>>>  /'
+}
+i=0
+pids=()
+for k in $krels; do
+	vm_suite "$k" $((i % ncpu)) &
+	pids+=($!)
+	i=$((i + 1))
+	# At most $jobs at a time.
+	if [ ${#pids[@]} -ge "$jobs" ]; then
+		wait "${pids[0]}"
+		pids=("${pids[@]:1}")
+	fi
+done
+wait
 for k in $krels; do
 	out=$res/vm-$k
-	mkdir -p "$out"
 	tapfile "$res/vm-$k.tap"
-	echo ">>> VM suite ($suite) on $k"
-	selftests/vm/vmrun.sh -k "$k" -o "$out" -t "${VM_TIMEOUT:-3600}" -- \
-		"selftests/run_tests.sh $out/tap ${TESTS:-}"
-	rc=$?
+	rc=$(cat "$out/rc" 2>/dev/null || echo 125)
 	tap_n=1
 	case $rc in
 	0)	echo "ok 1 - VM suite on $k ran, every test passed, dmesg clean" ;;
@@ -101,11 +133,11 @@ for k in $krels; do
 		grep -A3 -E 'WARNING:|BUG:|Oops|refcount_t|stall|lockdep|general protection|Call Trace' \
 			"$out/dmesg" | head -40 | sed 's/^/#   /' ;;
 	124)	echo "not ok 1 - VM suite on $k: guest timed out" ;;
-	125)	echo "not ok 1 - VM suite on $k: guest died without a verdict" ;;
+	125)	echo "not ok 1 - VM suite on $k: guest died without a verdict"
+		tail -n 30 "$res/vm-$k.log" | sed 's/^/#   /' ;;
 	*)	echo "not ok 1 - VM suite on $k: a test failed (exit $rc)" ;;
 	esac >> "$tap_file"
 	tapdone
-	[ -f "$out/boottime" ] && echo ">>> $k booted in $(cat "$out/boottime") s (guest uptime at test start)"
 done
 
 [ "$suite" = check ] && name="make check" || name="make check-$suite"

@@ -9,18 +9,19 @@ require_root
 
 want_version=$(sed -n 's/^PACKAGE_VERSION="\([^"]*\)"$/\1/p' "$TOP/dkms.conf")
 
-# -- load/unload x20
+# -- load/unload x20 (x5 on the debug kernel)
+n=$(rounds 20 5)
 drlb_unload
 drlb_deps
 fails=0
-for i in $(seq 20); do
+for i in $(seq "$n"); do
 	insmod "$DRLB_KO" || fails=$((fails + 1))
 	drlb_loaded || fails=$((fails + 1))
 	"$DRLBCTL" config show >/dev/null || fails=$((fails + 1))
 	rmmod drlb || fails=$((fails + 1))
 	! drlb_loaded || fails=$((fails + 1))
 done
-check_eq "module loads, answers and unloads 20 times" "$fails" 0
+check_eq "module loads, answers and unloads $n times" "$fails" 0
 
 # -- versions
 drlb_load
@@ -70,18 +71,18 @@ check_match "the kernel asked modprobe for the family alias" \
 echo "$old_modprobe" > /proc/sys/kernel/modprobe
 drlb_unload
 
-# -- per-netns state across netns create/delete x20, module stays loaded
+# -- per-netns state across netns create/delete x20 (x5 debug), module stays loaded
 drlb_load
 "$DRLBCTL" config set conn-max 4242
 bad=0
-for i in $(seq 20); do
+for i in $(seq "$n"); do
 	setup_ns ns
 	dctl "$ns" config set conn-max "$((1000 + i))" mh-seed "$i" || bad=$((bad + 1))
 	got=$(dctl "$ns" config show | sed -n 's/^conn-max //p')
 	[ "$got" = $((1000 + i)) ] || bad=$((bad + 1))
 	ip netns del "$ns" || bad=$((bad + 1))
 done
-check_eq "20 namespaces with their own settings created and deleted" "$bad" 0
+check_eq "$n namespaces with their own settings created and deleted" "$bad" 0
 check_eq "init namespace's settings untouched by other namespaces" \
 	"$("$DRLBCTL" config show | sed -n 's/^conn-max //p')" 4242
 setup_ns fresh

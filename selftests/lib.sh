@@ -229,6 +229,18 @@ dctl()
 	fi
 }
 
+# rounds FULL DEBUG: how many times a test repeats something - FULL on
+# Debian's kernels, DEBUG on the debug kernel (DRLB_DEBUG_KERNEL=1, set by
+# its guest.sh: KASAN, lockdep and kmemleak under TCG are 4-6x slower).
+rounds()
+{
+	if [ "${DRLB_DEBUG_KERNEL:-0}" = 1 ]; then
+		echo "$2"
+	else
+		echo "$1"
+	fi
+}
+
 # ---- polling -------------------------------------------------------------
 
 # busywait TIMEOUT_MS CMD...: retry CMD until it succeeds or time is up.

@@ -5,6 +5,11 @@
 # the Makefile) one after the other, inside the test VM. Each test's TAP
 # goes to the console and to OUTDIR/TEST.tap. A test that exceeds its
 # timeout (see test_timeout) is killed and fails. Exit 0 if all passed.
+#
+# RUN_QUEUE=DIR: several VMs share one list (check-debug.sh runs two debug
+# VMs side by side). A test runs in the VM that first creates DIR/TEST
+# (mkdir is atomic on the host's file system behind the 9p share), so
+# every test runs once, in whichever VM gets to it first.
 
 set -u
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -25,9 +30,16 @@ test_timeout()
 tests=("$@")
 [ ${#tests[@]} -gt 0 ] || read -ra tests <<< "$(make -s -C "$here" list)"
 
+queue=${RUN_QUEUE:-}
+[ -z "$queue" ] || mkdir -p "$queue" || exit 1
+
 rc=0
 for t in "${tests[@]}"; do
 	t=${t##*/}
+	if [ -n "$queue" ]; then
+		mkdir "$queue/$t" 2>/dev/null || continue
+		echo "$out" > "$queue/$t/by"
+	fi
 	echo "# === $t ($(uname -r))"
 	start=$SECONDS
 	timeout=$(test_timeout "$here/$t")

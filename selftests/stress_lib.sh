@@ -13,15 +13,14 @@
 PY=${PYTHON:-/usr/bin/python3}
 SEQ_PY=$TOP/selftests/drlb_seq.py
 
-# stress_iters DEFAULT DEBUG_DEFAULT: the iteration count to use.
+# stress_iters DEFAULT DEBUG_DEFAULT: the iteration count to use
+# (lib.sh's rounds), unless STRESS_ITERS says otherwise.
 stress_iters()
 {
 	if [ -n "${STRESS_ITERS:-}" ]; then
 		echo "$STRESS_ITERS"
-	elif [ "${DRLB_DEBUG_KERNEL:-0}" = 1 ]; then
-		echo "$2"
 	else
-		echo "$1"
+		rounds "$1" "$2"
 	fi
 }
 

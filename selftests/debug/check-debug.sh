@@ -6,14 +6,16 @@
 #   1. the debug kernel (build-kernel.sh: KASAN, KFENCE, UBSAN, lockdep,
 #      debug objects, kmemleak, ref trackers; cached), drlb.ko against it,
 #      drlbctl and the selftest helpers;
-#   2. the whole VM suite (run_tests.sh, every TEST_PROGS and STRESS_PROGS)
-#      on that kernel,
-#      the fuzzer with FUZZ_COUNT=100000; then drlb unloaded and a
-#      kmemleak scan that must find nothing (guest.sh);
-#   3. the dmesg gate of vmrun.sh over the whole run.
+#   2. the whole VM suite (every TEST_PROGS and STRESS_PROGS, the
+#      fuzzer with FUZZ_COUNT=100000) on that kernel, in two VMs side by
+#      side (one per host CPU) that take the tests from one queue; each
+#      VM then unloads drlb and runs a kmemleak scan that must find
+#      nothing (guest.sh);
+#   3. the dmesg gate of vmrun.sh over each VM's whole run.
 #
 #   TESTS="drlb_module.sh" selftests/debug/check-debug.sh   a subset
-#   FUZZ_COUNT=N, DEBUG_VM_MEM=MB, DEBUG_VM_TIMEOUT=S override the defaults.
+#   DEBUG_VMS=N (VMs side by side), FUZZ_COUNT=N, DEBUG_VM_MEM=MB,
+#   DEBUG_VM_TIMEOUT=S override the defaults.
 
 set -u
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -44,6 +46,25 @@ step()
 	return 1
 }
 
+# debug_order TEST...: the tests, longest first (seconds each took on the
+# debug kernel under TCG, one host CPU per VM; unknown ones go last), so
+# that VMs sharing the list end at about the same time.
+debug_order()
+{
+	local t
+
+	for t; do
+		case $t in
+		drlb_unload_traffic.sh|drlb_netns_traffic.sh)	echo "900 $t" ;;
+		drlb_arp.sh|drlb_module.sh|drlb_perm.sh)	echo "700 $t" ;;
+		drlb_neigh_churn.sh|drlb_director*.sh)		echo "500 $t" ;;
+		drlb_arp_api.sh|drlb_cli.sh|drlb_fuzz.sh)	echo "400 $t" ;;
+		drlb_churn.sh|drlb_conn_flood.sh|drlb_bench_smoke.sh) echo "300 $t" ;;
+		*)						echo "0 $t" ;;
+		esac
+	done | sort -s -k1,1nr | awk '{ print $2 }' | tr '\n' ' '
+}
+
 finish()
 {
 	echo ">>> make check-debug ran in $((SECONDS - start)) s; summary:"
@@ -61,29 +82,66 @@ step "drlb.ko builds for the debug kernel (W=1, -Werror)" make -s module KVER=de
 step "drlbctl and selftest helpers build" sh -c 'make -s tools && make -s -C selftests'
 tapdone
 
-# 2. + 3. The suite in the debug VM, then the leak scan.
-out=$res/vm
-mkdir -p "$out"
-tapfile "$res/vm-debug.tap"
-# Every test: the suite and the stress tests (lighter on this kernel,
-# see DRLB_DEBUG_KERNEL in them).
-tests=${TESTS:-$(make -s -C selftests list) $(make -s -C selftests list-stress)}
-echo ">>> VM suite on the debug kernel: $tests"
+# 2. + 3. The suite in debug VMs, then the leak scans. With more than one
+# host CPU, DEBUG_VMS VMs (default: one per CPU, at most 2) share the list
+# through run_tests.sh's RUN_QUEUE, each pinned to its own CPU; the longest
+# tests are listed first so the two finish close together. Each VM
+# unloads drlb and scans for leaks at its end (guest.sh).
+ncpu=$(nproc)
+nvm=${DEBUG_VMS:-$((ncpu < 2 ? 1 : 2))}
+[[ $nvm =~ ^[1-9][0-9]*$ ]] || { echo "check-debug.sh: DEBUG_VMS must be a positive integer, not '$nvm'" >&2; exit 2; }
+# Every test: the stress tests (lighter on this kernel, see
+# DRLB_DEBUG_KERNEL in them) and the suite.
+tests=${TESTS:-$(make -s -C selftests list-stress) $(make -s -C selftests list)}
+tests=$(debug_order $tests)
+echo ">>> VM suite on the debug kernel, $nvm VM(s): $tests"
+queue=$res/queue
+rm -rf "$queue"
 t0=$SECONDS
-selftests/vm/vmrun.sh -k debug -m "${DEBUG_VM_MEM:-3072}" -o "$out" \
-	-t "${DEBUG_VM_TIMEOUT:-3600}" -- \
-	"FUZZ_COUNT=${FUZZ_COUNT:-100000} selftests/debug/guest.sh $out $tests"
-rc=$?
-tap_n=1
-case $rc in
-0)	echo "ok 1 - VM suite on the debug kernel ran, every test passed, no leak, dmesg clean" ;;
-3)	echo "not ok 1 - VM suite on the debug kernel: dmesg gate failed"
-	grep -A3 -E 'WARNING:|BUG:|Oops|refcount_t|stall|lockdep|general protection|Call Trace|KASAN|UBSAN|KFENCE|ODEBUG|leak' \
-		"$out/dmesg" | head -60 | sed 's/^/#   /' ;;
-124)	echo "not ok 1 - VM suite on the debug kernel: guest timed out" ;;
-125)	echo "not ok 1 - VM suite on the debug kernel: guest died without a verdict" ;;
-*)	echo "not ok 1 - VM suite on the debug kernel: a test or the leak scan failed (exit $rc)" ;;
-esac >> "$tap_file"
+pids=()
+for i in $(seq "$nvm"); do
+	out=$res/vm$i
+	mkdir -p "$out"
+	pin=()
+	[ "$nvm" -gt 1 ] && command -v taskset >/dev/null &&
+		pin=(taskset -c $(((i - 1) % ncpu)))
+	"${pin[@]}" selftests/vm/vmrun.sh -k debug -m "${DEBUG_VM_MEM:-3072}" -o "$out" \
+		-t "${DEBUG_VM_TIMEOUT:-3600}" -- \
+		"RUN_QUEUE=$queue FUZZ_COUNT=${FUZZ_COUNT:-100000} selftests/debug/guest.sh $out $tests" \
+		> "$res/vm$i.log" 2>&1 &
+	pids+=($!)
+	# The first VM builds the cached initramfs; the rest wait on its lock.
+done
+tapfile "$res/vm-debug.tap"
+for i in $(seq "$nvm"); do
+	wait "${pids[i - 1]}"
+	rc=$?
+	out=$res/vm$i
+	ran=$(grep -l -x "$out" "$queue"/*/by 2>/dev/null | sed 's|.*/\([^/]*\)/by$|\1|' | tr '\n' ' ')
+	echo ">>> debug VM $i: exit $rc after $((SECONDS - t0)) s, boot $(cat "$out/boottime" 2>/dev/null || echo '?') s guest uptime; ran: $ran"
+	tap_n=$i
+	case $rc in
+	0)	echo "ok $i - debug VM $i ran its tests (${ran% }), all passed, no leak, dmesg clean" ;;
+	3)	echo "not ok $i - debug VM $i: dmesg gate failed"
+		grep -A3 -E 'WARNING:|BUG:|Oops|refcount_t|stall|lockdep|general protection|Call Trace|KASAN|UBSAN|KFENCE|ODEBUG|leak' \
+			"$out/dmesg" | head -60 | sed 's/^/#   /' ;;
+	124)	echo "not ok $i - debug VM $i: guest timed out" ;;
+	125)	echo "not ok $i - debug VM $i: guest died without a verdict"
+		tail -n 30 "$res/vm$i.log" | sed 's/^/#   /' ;;
+	*)	echo "not ok $i - debug VM $i: a test or the leak scan failed (exit $rc)" ;;
+	esac >> "$tap_file"
+done
+# Every test ran somewhere.
+missing=
+for t in $tests; do
+	[ -e "$queue/$t/by" ] || missing+=" $t"
+done
+tap_n=$((nvm + 1))
+if [ -z "$missing" ]; then
+	echo "ok $tap_n - every test ran in one of the debug VMs"
+else
+	echo "not ok $tap_n - tests never started:$missing"
+fi >> "$tap_file"
 tapdone
-echo ">>> debug VM ran $((SECONDS - t0)) s (boot $(cat "$out/boottime" 2>/dev/null || echo '?') s guest uptime)"
+echo ">>> debug VMs ran $((SECONDS - t0)) s"
 finish

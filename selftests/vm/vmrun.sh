@@ -184,11 +184,17 @@ done
 
 cache=$tree/build/vm/$kver
 initrd=$cache/initramfs.cpio
+mkdir -p "$cache" || exit 2
+# VMs of one kernel may start side by side (check.sh, check-debug.sh): one
+# at a time (re)builds the cached initramfs and vmlinux, the others wait.
+exec 9> "$cache/.lock"
+flock 9
 "$here/mkinitramfs.sh" "$kver" "$initrd" ${modroot:+"$modroot"} || exit 2
 kernel=$image
 if [ -z "$moddir" ]; then
 	"$here/mkvmlinux.sh" "$kver" "$cache/vmlinux" && kernel=$cache/vmlinux
 fi
+exec 9>&-
 
 rm -f "$outdir"/{console.log,kernel.log,output.log,dmesg,exitcode,boottime}
 printf '%s\n' "$cmd" > "$outdir/command"
