@@ -58,28 +58,9 @@ if [ $build_only = 0 ] && [ "$(id -u)" != 0 ]; then
 	exit 2
 fi
 
-# ---- TAP, as in check.sh --------------------------------------------------
+# ---- TAP, as in check.sh (tapfile, step, tapdone) -------------------------
 
-tap_file=
-tap_n=0
-tapfile() { tap_file=$1; tap_n=0; : > "$tap_file"; }
-tapdone() { echo "1..$tap_n" >> "$tap_file"; }
-step()
-{
-	local desc=$1 log t0=$SECONDS
-
-	shift
-	tap_n=$((tap_n + 1))
-	log=$res/step-$(echo "$desc" | tr -c 'a-zA-Z0-9.\n-' _ | cut -c1-80).log
-	echo ">>> $desc"
-	if "$@" > "$log" 2>&1; then
-		echo "ok $tap_n - $desc ($((SECONDS - t0)) s)" >> "$tap_file"
-		return 0
-	fi
-	echo "not ok $tap_n - $desc ($((SECONDS - t0)) s)" >> "$tap_file"
-	tail -n 40 "$log" | sed 's/^/#   /' | tee -a "$tap_file"
-	return 1
-}
+source "$top/selftests/tap.sh"
 
 # ---- helpers --------------------------------------------------------------
 

@@ -34,27 +34,7 @@ mkdir -p "$res"
 krels=$(selftests/vm/kver.sh "${KVER:-all}") || exit 1
 start=$SECONDS
 
-# tapfile FILE then: step DESC CMD... appends one TAP line per step.
-tap_file=
-tap_n=0
-tapfile() { tap_file=$1; tap_n=0; : > "$tap_file"; }
-tapdone() { echo "1..$tap_n" >> "$tap_file"; }
-step()
-{
-	local desc=$1 log
-
-	shift
-	tap_n=$((tap_n + 1))
-	log=$res/step-$(echo "$desc" | tr -c 'a-zA-Z0-9.\n-' _).log
-	echo ">>> $desc"
-	if "$@" > "$log" 2>&1; then
-		echo "ok $tap_n - $desc" >> "$tap_file"
-		return 0
-	fi
-	echo "not ok $tap_n - $desc" >> "$tap_file"
-	tail -n 40 "$log" | sed 's/^/#   /' | tee -a "$tap_file"
-	return 1
-}
+source selftests/tap.sh
 
 echo ">>> kernels: $(echo $krels)"
 
@@ -125,18 +105,8 @@ wait
 for k in $krels; do
 	out=$res/vm-$k
 	tapfile "$res/vm-$k.tap"
-	rc=$(cat "$out/rc" 2>/dev/null || echo 125)
-	tap_n=1
-	case $rc in
-	0)	echo "ok 1 - VM suite on $k ran, every test passed, dmesg clean" ;;
-	3)	echo "not ok 1 - VM suite on $k: dmesg gate failed"
-		grep -A3 -E 'WARNING:|BUG:|Oops|refcount_t|stall|lockdep|general protection|Call Trace' \
-			"$out/dmesg" | head -40 | sed 's/^/#   /' ;;
-	124)	echo "not ok 1 - VM suite on $k: guest timed out" ;;
-	125)	echo "not ok 1 - VM suite on $k: guest died without a verdict"
-		tail -n 30 "$res/vm-$k.log" | sed 's/^/#   /' ;;
-	*)	echo "not ok 1 - VM suite on $k: a test failed (exit $rc)" ;;
-	esac >> "$tap_file"
+	vm_verdict "VM suite on $k" "$(cat "$out/rc" 2>/dev/null || echo 125)" \
+		"$out" "$res/vm-$k.log"
 	tapdone
 done
 

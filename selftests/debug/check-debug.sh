@@ -25,26 +25,7 @@ rm -rf "$res"
 mkdir -p "$res"
 start=$SECONDS
 
-tap_file=
-tap_n=0
-tapfile() { tap_file=$1; tap_n=0; : > "$tap_file"; }
-tapdone() { echo "1..$tap_n" >> "$tap_file"; }
-step()
-{
-	local desc=$1 log
-
-	shift
-	tap_n=$((tap_n + 1))
-	log=$res/step-$(echo "$desc" | tr -c 'a-zA-Z0-9.\n-' _).log
-	echo ">>> $desc"
-	if "$@" > "$log" 2>&1; then
-		echo "ok $tap_n - $desc" >> "$tap_file"
-		return 0
-	fi
-	echo "not ok $tap_n - $desc" >> "$tap_file"
-	tail -n 40 "$log" | sed 's/^/#   /' | tee -a "$tap_file"
-	return 1
-}
+source selftests/tap.sh
 
 # debug_order TEST...: the tests, longest first (seconds each took on the
 # debug kernel under TCG, one host CPU per VM; unknown ones go last), so
@@ -117,26 +98,17 @@ for i in $(seq "$nvm"); do
 	wait "${pids[i - 1]}"
 	rc=$?
 	out=$res/vm$i
-	ran=$(grep -l -x "$out" "$queue"/*/by 2>/dev/null | sed 's|.*/\([^/]*\)/by$|\1|' | tr '\n' ' ')
+	ran=$(grep -l -x "$out/tap" "$queue"/*/by 2>/dev/null | sed 's|.*/\([^/]*\)/by$|\1|' | tr '\n' ' ')
 	echo ">>> debug VM $i: exit $rc after $((SECONDS - t0)) s, boot $(cat "$out/boottime" 2>/dev/null || echo '?') s guest uptime; ran: $ran"
-	tap_n=$i
-	case $rc in
-	0)	echo "ok $i - debug VM $i ran its tests (${ran% }), all passed, no leak, dmesg clean" ;;
-	3)	echo "not ok $i - debug VM $i: dmesg gate failed"
-		grep -A3 -E 'WARNING:|BUG:|Oops|refcount_t|stall|lockdep|general protection|Call Trace|KASAN|UBSAN|KFENCE|ODEBUG|leak' \
-			"$out/dmesg" | head -60 | sed 's/^/#   /' ;;
-	124)	echo "not ok $i - debug VM $i: guest timed out" ;;
-	125)	echo "not ok $i - debug VM $i: guest died without a verdict"
-		tail -n 30 "$res/vm$i.log" | sed 's/^/#   /' ;;
-	*)	echo "not ok $i - debug VM $i: a test or the leak scan failed (exit $rc)" ;;
-	esac >> "$tap_file"
+	vm_verdict "debug VM $i (${ran% }), then rmmod and a kmemleak scan" \
+		"$rc" "$out" "$res/vm$i.log"
 done
 # Every test ran somewhere.
 missing=
 for t in $tests; do
 	[ -e "$queue/$t/by" ] || missing+=" $t"
 done
-tap_n=$((nvm + 1))
+tap_n=$((tap_n + 1))
 if [ -z "$missing" ]; then
 	echo "ok $tap_n - every test ran in one of the debug VMs"
 else

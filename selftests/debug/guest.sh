@@ -19,6 +19,8 @@ mkdir -p "$out/tap"
 
 # Tests may pick a lighter mode for slow kernels (KASAN under TCG).
 export DRLB_DEBUG_KERNEL=1
+# and each test gets three times its timeout (KSFT_TIMEOUT_MULT, run_tests.sh).
+export KSFT_TIMEOUT_MULT=${KSFT_TIMEOUT_MULT:-3}
 
 kmemleak_scan()
 {

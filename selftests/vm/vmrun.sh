@@ -96,7 +96,9 @@ usage: vmrun.sh -k KVER [-o OUTDIR] [-t TIMEOUT_SECS] [-m MEM_MB] [--shell]
   --no-dmesg-gate  do not fail on kernel warnings in dmesg (debugging only)
 
 COMMAND (all words joined by spaces) runs as root under bash in the guest,
-cwd $tree.  VMRUN_APPEND adds to the guest kernel command line.
+cwd $tree, with STRESS_ITERS, FUZZ_COUNT, VERBOSE, KSFT_TIMEOUT and
+KSFT_TIMEOUT_MULT as set here.  VMRUN_APPEND adds to the guest kernel
+command line.
 Exit status: COMMAND's; 124 timeout; 125 guest died without a verdict;
 3 dmesg gate failed; 2 usage or setup error.
 EOF
@@ -140,6 +142,14 @@ done
 cmd="$*"
 
 [ $shell = 1 ] || [ -n "$cmd" ] || usage
+# The guest has an environment of its own: the tests' knobs set on the host
+# (STRESS_ITERS=10 make check-stress, ...) are handed to COMMAND.
+for v in STRESS_ITERS FUZZ_COUNT VERBOSE KSFT_TIMEOUT KSFT_TIMEOUT_MULT; do
+	[ -n "${!v:-}" ] && [ -n "$cmd" ] || continue
+	[[ ${!v} =~ ^[A-Za-z0-9._-]+$ ]] ||
+		die "$v='${!v}': only letters, digits, '.', '_' and '-' can be handed to the guest"
+	cmd="$v=${!v} $cmd"
+done
 [ -n "$mem" ] || { [ "$kver" = debug ] && mem=2048 || mem=1024; }
 [[ $timeout =~ ^[0-9]+$ && $mem =~ ^[0-9]+$ ]] || usage
 

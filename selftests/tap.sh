@@ -1,0 +1,66 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# TAP files for the host-side runners (check.sh, check-packages.sh,
+# debug/check-debug.sh), sourced; prove sums the files up. The runner sets
+# res (where step logs go) before calling step.
+#
+#   tapfile FILE        start FILE, numbering from 1
+#   step DESC CMD...    run CMD (output to res/step-DESC.log), append
+#                       "ok N - DESC (T s)" or "not ok ..." and the log's tail
+#   tapdone             append the plan line "1..N"
+#   vm_verdict DESC RC OUTDIR LOG
+#                       one TAP line for a vmrun.sh exit status RC (OUTDIR
+#                       its -o directory, LOG its console log)
+
+tap_file=
+tap_n=0
+
+tapfile()
+{
+	tap_file=$1
+	tap_n=0
+	: > "$tap_file"
+}
+
+tapdone()
+{
+	echo "1..$tap_n" >> "$tap_file"
+}
+
+step()
+{
+	local desc=$1 log t0=$SECONDS
+
+	shift
+	tap_n=$((tap_n + 1))
+	log=$res/step-$(echo "$desc" | tr -c 'a-zA-Z0-9.\n-' _ | cut -c1-80).log
+	echo ">>> $desc"
+	if "$@" > "$log" 2>&1; then
+		echo "ok $tap_n - $desc ($((SECONDS - t0)) s)" >> "$tap_file"
+		return 0
+	fi
+	echo "not ok $tap_n - $desc ($((SECONDS - t0)) s)" >> "$tap_file"
+	tail -n 40 "$log" | sed 's/^/#   /' | tee -a "$tap_file"
+	return 1
+}
+
+# What the dmesg gate's failure shows of the guest's dmesg.
+TAP_DMESG_RE='WARNING:|BUG:|Oops|refcount_t|stall|lockdep|general protection|Call Trace|KASAN|UBSAN|KFENCE|ODEBUG|unreferenced object|ref_tracker'
+
+vm_verdict()
+{
+	local desc=$1 rc=$2 out=$3 log=$4
+
+	tap_n=$((tap_n + 1))
+	case $rc in
+	0)	echo "ok $tap_n - $desc: every test passed, dmesg clean" ;;
+	3)	echo "not ok $tap_n - $desc: dmesg gate failed"
+		grep -A3 -E "$TAP_DMESG_RE" "$out/dmesg" | head -60 | sed 's/^/#   /' ;;
+	124)	echo "not ok $tap_n - $desc: guest timed out" ;;
+	125)	echo "not ok $tap_n - $desc: guest died without a verdict"
+		tail -n 30 "$log" | sed 's/^/#   /' ;;
+	*)	echo "not ok $tap_n - $desc: a test failed (exit $rc)"
+		grep -h "^not ok" "$out"/tap/*.tap 2>/dev/null |
+			head -20 | sed 's/^/#   /' ;;
+	esac >> "$tap_file"
+}
