@@ -28,6 +28,10 @@ CTRL_ATTR_FAMILY_NAME = 2
 NLM_F_REQUEST, NLM_F_ACK, NLM_F_DUMP = 0x1, 0x4, 0x300
 NLMSG_ERROR, NLMSG_DONE = 2, 3
 DRLB_CMD = {"service": 5, "conn": 13}
+# Every read is this small: the kernel sizes each part of a dump to the
+# largest read the socket has made (up to 32 KiB), so small reads make many
+# parts, and the dump stays open for many pauses.
+READ = 4096
 
 
 def msg(family, cmd, flags, attrs=b"", seq=1):
@@ -52,7 +56,7 @@ def messages(buf):
 def resolve(s):
     s.send(msg(GENL_ID_CTRL, CTRL_CMD_GETFAMILY, NLM_F_REQUEST,
                attr(CTRL_ATTR_FAMILY_NAME, b"drlb\0")))
-    for typ, body in messages(s.recv(65536)):
+    for typ, body in messages(s.recv(READ)):
         if typ == NLMSG_ERROR:
             return None
         a = body[4:]
@@ -93,7 +97,7 @@ def main():
             done = False
             parts_this = 0
             while not done and not os.path.exists(a.stop):
-                buf = s.recv(8192)
+                buf = s.recv(READ)
                 parts += 1
                 if a.mark and parts_this == 0:
                     open(a.mark, "w").close()

@@ -8,8 +8,9 @@
 #
 # What must hold each round: drlb forwarded the flood before the unload
 # (its counters moved), rmmod succeeds (it is refused with EBUSY only while
-# a dump holds the module; then it is retried), and afterwards the module
-# is gone. Over the whole run: the real servers saw the traffic, the dmesg
+# a dump holds the module; the readers are then stopped - the slow one
+# closes its socket mid-dump - and rmmod retried), and afterwards the
+# module is gone. Over the whole run: the real servers saw the traffic, the dmesg
 # gate stays clean (kmem_cache_destroy complains about a leaked entry, the
 # debug kernel about any use after free, leak or lock misuse).
 #
@@ -59,7 +60,7 @@ for i in $(seq "$iters"); do
 	dpid=$!
 	rm -f "$WORK/in-dump"
 	nsx "$NS_DIR" "$PY" "$TOP/selftests/drlb_slowdump.py" --stop "$WORK/dump.stop" \
-		--pause 0.5 --mark "$WORK/in-dump" >> "$WORK/slowdump.log" 2>&1 &
+		--pause 0.2 --mark "$WORK/in-dump" >> "$WORK/slowdump.log" 2>&1 &
 	spid=$!
 	# Forwarding has started once a few hundred packets went through.
 	if ! slowwait 60 sh -c "[ \$(ip netns exec $NS_DIR $DRLBCTL -j stats | jq .pkts) -ge 100 ]"; then
@@ -72,8 +73,11 @@ for i in $(seq "$iters"); do
 	c=$(conn_count)
 	[ "${c:-0}" -gt "$maxconns" ] && maxconns=$c
 	# Unload with the flood running, drlbctl dumping and a slow dump
-	# open; a dump in progress holds the module (EBUSY): retry until it
-	# lets go.
+	# open; a dump in progress holds the module (EBUSY): the readers are
+	# stopped then, and rmmod retried until it succeeds. With 500 flows or more a dump has a dozen parts or more
+	# (seconds at the slow dumper's pace), so rmmod finds one open.
+	slowwait 30 sh -c "[ \$(ip netns exec $NS_DIR $DRLBCTL -j config show | jq .conn_count) -ge 500 ]" ||
+		diag "round $i: fewer than 500 flows: $(conn_count)"
 	slowwait 30 test -e "$WORK/in-dump" || diag "round $i: no dump open at unload time"
 	tu=$SECONDS
 	ok=0
@@ -84,7 +88,13 @@ for i in $(seq "$iters"); do
 			break
 		fi
 		case "$out" in
-		*"in use"*|*busy*|*Busy*)	ebusy=$((ebusy + 1)) ;;
+		# kmod says "in use" when it saw the reference count itself,
+		# EAGAIN (delete_module with O_NONBLOCK) when the kernel did.
+		# Refused: the readers are told to let go (the slow one closes
+		# its socket mid-dump, which ends the dump and drops its hold).
+		*"in use"*|*busy*|*Busy*|*"temporarily unavailable"*)
+			ebusy=$((ebusy + 1))
+			touch "$WORK/dump.stop" ;;
 		*)	diag "round $i: rmmod: $out" ;;
 		esac
 		sleep 0.05
