@@ -37,10 +37,11 @@ debug_order()
 
 	for t; do
 		case $t in
+		drlb_fuzz.sh)					echo "1000 $t" ;;
 		drlb_unload_traffic.sh|drlb_netns_traffic.sh)	echo "900 $t" ;;
 		drlb_arp.sh|drlb_module.sh|drlb_perm.sh)	echo "700 $t" ;;
 		drlb_neigh_churn.sh|drlb_director*.sh)		echo "500 $t" ;;
-		drlb_arp_api.sh|drlb_cli.sh|drlb_fuzz.sh)	echo "400 $t" ;;
+		drlb_arp_api.sh|drlb_cli.sh)			echo "400 $t" ;;
 		drlb_churn.sh|drlb_conn_flood.sh|drlb_bench_smoke.sh) echo "300 $t" ;;
 		*)						echo "0 $t" ;;
 		esac
