@@ -35,6 +35,8 @@ queue=${RUN_QUEUE:-}
 # RUN_DEADLINE=EPOCH_SECONDS: no test starts after it (CI's time budget);
 # those left are reported as skipped, not run.
 deadline=${RUN_DEADLINE:-}
+[[ $deadline =~ ^[0-9]*$ ]] ||
+	{ echo "run_tests.sh: RUN_DEADLINE must be seconds since the epoch, not '$deadline'" >&2; exit 2; }
 
 rc=0
 for t in "${tests[@]}"; do

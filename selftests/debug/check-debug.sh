@@ -21,6 +21,7 @@
 set -u
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 cd "$top" || exit 1
+[[ ${DEBUG_DEADLINE:-} =~ ^[0-9]*$ ]] || { echo "check-debug.sh: DEBUG_DEADLINE must be seconds since the epoch, not '$DEBUG_DEADLINE'" >&2; exit 2; }
 res=$top/build/results-debug
 rm -rf "$res"
 mkdir -p "$res"
