@@ -16,6 +16,14 @@
 # however slow the VM) the table empties down to the established flows and
 # new flows are accepted again.
 #
+# A watched datagram can also be lost before the director: veth hands every
+# packet to the receiving CPU's input backlog, and when a vCPU stalls under
+# TCG pktgen catches up in a burst that can overflow it. The test raises
+# netdev_max_backlog, counts the watched datagrams arriving on the
+# director's d0, and accounts for every one: none lost at or after the
+# director, and those lost before it no more than the kernel's counted
+# backlog drops.
+#
 # FLOOD_RATE sets pktgen's rate in packets/s (default 2000).
 # timeout=900
 
@@ -38,6 +46,10 @@ ctl service add udp "$VIP:9" sched mh &&
 	{ tap_fail "the flood's service is set up"; exit "$ksft_fail"; }
 entry=$(ctl -j config show | jq .conn_entry_size)
 warm_neigh 1 2
+raise_backlog 10000
+dir_arrivals_start 5000 ||
+	{ tap_fail "an ingress counter on the director's d0"; exit "$ksft_fail"; }
+bl0=$(backlog_drops)
 seq_send_start 5000 8 100
 slowwait 60 sh -c "[ \$(ip netns exec $NS_DIR $DRLBCTL -j config show | jq .conn_count) -ge 8 ]"
 
@@ -65,6 +77,8 @@ pg_stop
 full=$(dir_stat table_full)
 drops=$(ctl -j stats | jq -c .drops)
 seq_stop 1 2
+bl=$(( $(backlog_drops) - bl0 ))
+sarr=$(dir_arrivals)
 ssent=$(seq_sent)
 sgot=$(seq_received 1 2)
 sfwd=$(ctl -j -s service show udp "$VIP:5000" | jq '.services[0].stats.pkts')
@@ -72,7 +86,8 @@ sfwd=$(ctl -j -s service show udp "$VIP:5000" | jq '.services[0].stats.pkts')
 diag "flood: $sent new flows in $flood_s s; table peak $maxc of $conn_max entries ($entry bytes each)," \
 	"drlb_conn slab peak ${maxsobj} objects (before: $sobj0), Slab $slab0 -> peak $maxslab kB"
 diag "drops by reason: $drops"
-diag "established flows: $ssent sent, $sfwd forwarded, $sgot received"
+diag "established flows: $ssent sent, $sarr arrived at the director, $sfwd forwarded, $sgot received;" \
+	"input backlog drops in the VM: $bl"
 
 check "the flood sent 2.5x conn-max new flows ($sent)" test "${sent:-0}" -ge "$flood"
 check "the table never exceeded conn-max (peak $maxc)" test "$maxc" -le "$conn_max"
@@ -89,8 +104,10 @@ check "slab memory grew by less than the bound allows ($((maxslab - slab0)) kB, 
 	test $((maxslab - slab0)) -le "$allow"
 check "flows beyond the bound were dropped as table-full ($full)" \
 	test "${full:-0}" -ge $(( (sent - conn_max) * 9 / 10 ))
-check_eq "the established flows lost nothing at the director" "$sfwd" "$ssent"
-check_eq "the established flows lost nothing end to end" "$sgot" "$ssent"
+check_eq "the established flows lost nothing at the director" "$sfwd" "$sarr"
+check_eq "the established flows lost nothing after the director" "$sgot" "$sfwd"
+check "their losses before the director ($((ssent - sarr))) were counted backlog drops ($bl)" \
+	test $((ssent - sarr)) -ge 0 -a $((ssent - sarr)) -le "$bl"
 
 # Recovery: deleting the flood's service purges its flows.
 check "the flood's service is deleted" ctl service del udp "$VIP:9"

@@ -266,3 +266,54 @@ slab_objs()
 		awk -v c="$1" '$1 == c { print $2 }' /proc/slabinfo
 	fi
 }
+
+# ---- where a watched datagram was lost -----------------------------------
+
+# dir_arrivals_start PORT: count udp VIP:PORT datagrams as they arrive on
+# the director's d0 (nft netdev ingress: before IP and before drlb's hook),
+# so a loss can be placed before the director or at it.
+dir_arrivals_start()
+{
+	nsx "$NS_DIR" nft -f - <<-EOF || { diag "no ingress counter on d0"; return 1; }
+	table netdev drlb_watch {
+		counter arrived { }
+		chain in {
+			type filter hook ingress device d0 priority 0;
+			ip daddr $VIP udp dport $1 counter name arrived
+		}
+	}
+	EOF
+}
+
+# dir_arrivals: datagrams counted by dir_arrivals_start so far.
+dir_arrivals()
+{
+	nsx "$NS_DIR" nft -j list counter netdev drlb_watch arrived 2>/dev/null |
+		jq '[.nftables[] | .counter.packets // empty] | first // 0'
+}
+
+# backlog_drops: packets the kernel dropped on a full per-CPU input backlog
+# (netdev_max_backlog), all namespaces together: the second column of
+# /proc/net/softnet_stat (hex), summed over CPUs. Under TCG a stalled vCPU
+# makes pktgen catch up in a burst; veth hands every packet to that backlog.
+backlog_drops()
+{
+	local n=0 d
+
+	for d in $(awk '{ print $2 }' /proc/net/softnet_stat); do
+		n=$((n + 16#$d))
+	done
+	echo "$n"
+}
+
+# raise_backlog N: net.core.netdev_max_backlog at least N for the rest of
+# the test (it is global; restored afterwards).
+raise_backlog()
+{
+	local old
+
+	old=$(sysctl -n net.core.netdev_max_backlog)
+	[ "$old" -ge "$1" ] && return 0
+	sysctl -qw net.core.netdev_max_backlog="$1" &&
+		defer sysctl -qw net.core.netdev_max_backlog="$old"
+}
