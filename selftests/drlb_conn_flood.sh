@@ -20,9 +20,9 @@
 # packet to the receiving CPU's input backlog, and when a vCPU stalls under
 # TCG pktgen catches up in a burst that can overflow it. The test raises
 # netdev_max_backlog, counts the watched datagrams arriving on the
-# director's d0, and accounts for every one: none lost at or after the
-# director, and those lost before it no more than the kernel's counted
-# backlog drops.
+# director's d0, and accounts for every one: none lost at the director,
+# and those lost before or after it no more than the kernel's counted
+# input-backlog and receive-buffer drops.
 #
 # FLOOD_RATE sets pktgen's rate in packets/s (default 2000).
 # timeout=900
@@ -78,6 +78,7 @@ full=$(dir_stat table_full)
 drops=$(ctl -j stats | jq -c .drops)
 seq_stop 1 2
 bl=$(( $(backlog_drops) - bl0 ))
+rb=$(( $(udp_rcvbuf_errors "${NS_RS[1]}") + $(udp_rcvbuf_errors "${NS_RS[2]}") ))
 sarr=$(dir_arrivals)
 ssent=$(seq_sent)
 sgot=$(seq_received 1 2)
@@ -87,7 +88,7 @@ diag "flood: $sent new flows in $flood_s s; table peak $maxc of $conn_max entrie
 	"drlb_conn slab peak ${maxsobj} objects (before: $sobj0), Slab $slab0 -> peak $maxslab kB"
 diag "drops by reason: $drops"
 diag "established flows: $ssent sent, $sarr arrived at the director, $sfwd forwarded, $sgot received;" \
-	"input backlog drops in the VM: $bl"
+	"input backlog drops in the VM: $bl, receive-buffer drops on rs1/rs2: $rb"
 
 check "the flood sent 2.5x conn-max new flows ($sent)" test "${sent:-0}" -ge "$flood"
 check "the table never exceeded conn-max (peak $maxc)" test "$maxc" -le "$conn_max"
@@ -98,16 +99,21 @@ if [ "$sobj0" != merged ]; then
 		test "$maxsobj" -le $((conn_max + conn_max / 10))
 fi
 # Allowance: the entries themselves, twice over, plus 16 MB for skbs in
-# flight, the receivers and the debug kernel's metadata.
-allow=$(( conn_max * entry * 2 / 1024 + 16384 ))
-check "slab memory grew by less than the bound allows ($((maxslab - slab0)) kB, allowance $allow kB)" \
+# flight and the receivers. An entry costs what its slab slot takes (with
+# KASAN's redzones on the debug kernel, not less than its 64 bytes), plus
+# kmemleak's object that tracks each allocation when kmemleak runs.
+foot=$(slab_footprint drlb_conn)
+[ "$foot" -ge "$entry" ] || foot=$entry
+[ -d /sys/kernel/slab/kmemleak_object ] && foot=$((foot + $(slab_footprint kmemleak_object)))
+allow=$(( conn_max * foot * 2 / 1024 + 16384 ))
+check "slab memory grew by less than the bound allows ($((maxslab - slab0)) kB, allowance $allow kB: $foot bytes an entry)" \
 	test $((maxslab - slab0)) -le "$allow"
 check "flows beyond the bound were dropped as table-full ($full)" \
 	test "${full:-0}" -ge $(( (sent - conn_max) * 9 / 10 ))
 check_eq "the established flows lost nothing at the director" "$sfwd" "$sarr"
-check_eq "the established flows lost nothing after the director" "$sgot" "$sfwd"
-check "their losses before the director ($((ssent - sarr))) were counted backlog drops ($bl)" \
-	test $((ssent - sarr)) -ge 0 -a $((ssent - sarr)) -le "$bl"
+lost_before=$((ssent - sarr)) lost_after=$((sfwd - sgot))
+check "their losses elsewhere ($lost_before before the director, $lost_after after it) were the kernel's counted drops (input backlog $bl, receive buffers $rb)" \
+	test "$lost_before" -ge 0 -a "$lost_after" -ge 0 -a $((lost_before + lost_after)) -le $((bl + rb))
 
 # Recovery: deleting the flood's service purges its flows.
 check "the flood's service is deleted" ctl service del udp "$VIP:9"

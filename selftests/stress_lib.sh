@@ -252,6 +252,14 @@ meminfo_kb()
 	awk -v f="$1:" '$1 == f { print $2 }' /proc/meminfo
 }
 
+# slab_footprint CACHE: bytes an object of CACHE takes in its slab (the
+# object with the allocator's debug metadata: KASAN's redzones and the
+# like), 0 when unknown.
+slab_footprint()
+{
+	cat "/sys/kernel/slab/$1/slab_size" 2>/dev/null || echo 0
+}
+
 # slab_objs CACHE: active objects of a slab cache, or "merged" when SLUB
 # merged it with others (then only drlb's own count is meaningful).
 slab_objs()
