@@ -19,24 +19,9 @@
 
 #include "../userspace/nl.h"
 #include "../userspace/tests/tap.h"
+#include "nl_expect.h"
 
 #define VIP	0x0a000064	/* 10.0.0.100 */
-
-static void expect(struct nl_msg *msg, int want_err, const char *want_text,
-		   const char *desc)
-{
-	int err = drlb_nl_transact(msg, NULL, NULL);
-	const char *m = drlb_nl_errmsg();
-	int text_ok = !want_text || strstr(m, want_text);
-
-	ok(err == want_err && text_ok, "%s: %s (%s)", desc,
-	   strerror(-err), m[0] ? m : "no extack message");
-	if (err != want_err)
-		printf("#   want errno %d (%s), got %d\n", -want_err,
-		       strerror(-want_err), -err);
-	if (!text_ok)
-		printf("#   extack message lacks '%s'\n", want_text);
-}
 
 /* A NEW/DEL_ARP request; af 0 or addr_len 0 leave the attribute out. */
 static struct nl_msg *arp_msg(uint8_t cmd, uint16_t af, uint32_t addr_host,

@@ -15,23 +15,7 @@
 
 #include "../userspace/nl.h"
 #include "../userspace/tests/tap.h"
-
-/* Send @msg; pass if it fails with @want_err and an extack message. */
-static void expect(struct nl_msg *msg, int want_err, const char *want_text,
-		   const char *desc)
-{
-	int err = drlb_nl_transact(msg, NULL, NULL);
-	const char *m = drlb_nl_errmsg();
-	int text_ok = !want_text || strstr(m, want_text);
-
-	ok(err == want_err && text_ok, "%s: %s (%s)", desc,
-	   strerror(-err), m[0] ? m : "no extack message");
-	if (err != want_err)
-		printf("#   want errno %d (%s), got %d\n", -want_err,
-		       strerror(-want_err), -err);
-	if (!text_ok)
-		printf("#   extack message lacks '%s'\n", want_text);
-}
+#include "nl_expect.h"
 
 static struct nl_msg *set_config(int attr, int type, uint64_t val)
 {

@@ -16,7 +16,9 @@
 #   TESTS="drlb_module.sh" selftests/debug/check-debug.sh   a subset
 #   DEBUG_VMS=N (VMs side by side), FUZZ_COUNT=N, DEBUG_VM_MEM=MB,
 #   DEBUG_VM_TIMEOUT=S override the defaults; DEBUG_DEADLINE=EPOCH_SECONDS
-#   (CI's budget): no test starts after it, those left are skipped.
+#   (CI's budget): no test starts after it, those left are skipped;
+#   DEBUG_FIRST="TEST..." the tests to start first (default:
+#   DEBUG_CI_PROGS of selftests/Makefile).
 
 set -u
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -29,24 +31,41 @@ start=$SECONDS
 
 source selftests/tap.sh
 
-# debug_order TEST...: the tests, longest first (seconds each took on the
-# debug kernel under TCG, one host CPU per VM; unknown ones go last), so
-# that VMs sharing the list end at about the same time.
+# debug_order TEST...: the order the debug VMs take the tests from their
+# queue. DEBUG_FIRST first (default: DEBUG_CI_PROGS of selftests/Makefile,
+# the teardown, netlink and permission tests, where KASAN and lockdep
+# matter most), then the rest; within each group the longest first
+# (seconds each took in a debug VM under TCG, one host CPU per VM, on
+# 2026-11-29, the teardown tests at 3 rounds; unknown ones last), so that
+# VMs sharing the queue end close together. Under DEBUG_DEADLINE what is
+# left out is the end of the list.
 debug_order()
 {
-	local t
+	local t secs first=" $(echo ${DEBUG_FIRST-$(make -s -C selftests list-debug-ci)}) "
 
 	for t; do
 		case $t in
-		drlb_fuzz.sh)					echo "1000 $t" ;;
-		drlb_unload_traffic.sh|drlb_netns_traffic.sh)	echo "900 $t" ;;
-		drlb_arp.sh|drlb_module.sh|drlb_perm.sh)	echo "700 $t" ;;
-		drlb_neigh_churn.sh|drlb_director*.sh)		echo "500 $t" ;;
-		drlb_arp_api.sh|drlb_cli.sh)			echo "400 $t" ;;
-		drlb_churn.sh|drlb_conn_flood.sh|drlb_bench_smoke.sh) echo "300 $t" ;;
-		*)						echo "0 $t" ;;
+		drlb_conn_flood.sh)	secs=584 ;;
+		drlb_fuzz.sh)		secs=354 ;;
+		drlb_arp.sh)		secs=282 ;;
+		drlb_bench_smoke.sh)	secs=273 ;;
+		drlb_director.sh)	secs=270 ;;
+		drlb_director_ops.sh)	secs=238 ;;
+		drlb_netns_traffic.sh)	secs=224 ;;
+		drlb_unload_traffic.sh)	secs=220 ;;
+		drlb_churn.sh)		secs=216 ;;
+		drlb_director_pkt.sh)	secs=215 ;;
+		drlb_cli.sh)		secs=210 ;;
+		drlb_arp_api.sh)	secs=190 ;;
+		drlb_perm.sh)		secs=163 ;;
+		drlb_neigh_churn.sh)	secs=159 ;;
+		drlb_pkg_save.sh)	secs=107 ;;
+		drlb_module.sh)		secs=83 ;;
+		drlb_netlink.sh)	secs=20 ;;
+		*)			secs=0 ;;
 		esac
-	done | sort -s -k1,1nr | awk '{ print $2 }' | tr '\n' ' '
+		[[ $first == *" $t "* ]] && echo "1 $secs $t" || echo "0 $secs $t"
+	done | sort -s -k1,1nr -k2,2nr | awk '{ print $3 }' | tr '\n' ' '
 }
 
 finish()
