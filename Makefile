@@ -30,7 +30,7 @@
 VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\([^"]*\)"$$/\1/p' dkms.conf)
 TOP := $(CURDIR)
 BUILD := $(TOP)/build
-KVER_SH := $(TOP)/selftests/vm/kver.sh
+KVER_SH := $(TOP)/scripts/kver.sh
 
 DEBUG_KDIR := $(BUILD)/debug-kernel/linux-source-6.12
 ifeq ($(KVER),debug)
@@ -112,20 +112,20 @@ sparse:
 	done
 
 check:
-	selftests/install-deps.sh
-	selftests/check.sh
+	scripts/install-deps.sh
+	selftests/run/check.sh
 
 # The fault and stress tests (selftests/Makefile STRESS_PROGS) on every
 # kernel: unload and netns deletion under traffic, churn, floods.
 check-stress:
-	selftests/install-deps.sh
-	SUITE=stress selftests/check.sh
+	scripts/install-deps.sh
+	SUITE=stress selftests/run/check.sh
 
 # drlbctl's parsers, JSON writer and reply handling under libFuzzer
 # (userspace/fuzz/Makefile); FUZZ_TIME seconds per target, default 60.
 FUZZ_TIME ?= 60
 fuzz:
-	selftests/install-deps.sh
+	scripts/install-deps.sh
 	$(MAKE) -C userspace/fuzz run FUZZ_TIME=$(FUZZ_TIME)
 
 # The debug kernel from Debian's linux-source-6.12 (cached, see
@@ -134,17 +134,17 @@ debug-kernel:
 	selftests/debug/build-kernel.sh
 
 check-debug:
-	selftests/install-deps.sh
-	selftests/debug/check-debug.sh
+	scripts/install-deps.sh
+	selftests/run/check-debug.sh
 
 demo:
-	selftests/install-deps.sh
-	selftests/demo.sh
+	scripts/install-deps.sh
+	selftests/demo/demo.sh
 
 # drlb against IPVS in the VM, on every kernel or KVER=6.1|6.12 (long; not
 # part of check).
 bench:
-	selftests/install-deps.sh
+	scripts/install-deps.sh
 	KVER=$(KVER) selftests/bench/run.sh
 
 # A root shell in the test VM: make vm-shell KVER=6.12
@@ -203,14 +203,14 @@ dkms-uninstall:
 	rm -rf $(DESTDIR)$(DKMSSRCDIR)
 
 # dkms and the Debian packages, built, installed on this machine, tried in
-# the VM on every kernel and purged again (see selftests/check-packages.sh).
+# the VM on every kernel and purged again (see selftests/pkg/check-packages.sh).
 check-packages:
-	selftests/install-deps.sh
-	selftests/check-packages.sh
+	scripts/install-deps.sh
+	selftests/pkg/check-packages.sh
 
 # drlb-dkms and drlbctl .debs in build/deb/.
 deb:
-	selftests/check-packages.sh --build-only
+	selftests/pkg/check-packages.sh --build-only
 
 clean:
 	rm -rf $(BUILD)

@@ -22,12 +22,12 @@
 #
 # Needs Thomas Habets' arping (Debian package "arping"), tcpdump and jq.
 
-source "$(dirname "$0")/lib.sh"
-source "$(dirname "$0")/topo.sh"
+source "$(dirname "$0")/lib/lib.sh"
+source "$TOP/selftests/lib/topo.sh"
 require_root
 
 for t in arping tcpdump jq; do
-	command -v "$t" >/dev/null || skip_all "$t missing (selftests/install-deps.sh)"
+	command -v "$t" >/dev/null || skip_all "$t missing (scripts/install-deps.sh)"
 done
 arping --help 2>&1 | grep -q Habets ||
 	skip_all "needs Thomas Habets' arping (Debian package arping)"

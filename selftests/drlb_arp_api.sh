@@ -16,10 +16,10 @@
 #   4. Namespaces with rules (and live hooks) torn down, ten times; the
 #      module unloads with rules present; dmesg stays clean.
 
-source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/lib/lib.sh"
 require_root
 for t in tcpdump jq; do
-	command -v "$t" >/dev/null || skip_all "$t missing (selftests/install-deps.sh)"
+	command -v "$t" >/dev/null || skip_all "$t missing (scripts/install-deps.sh)"
 done
 
 VIP=10.0.0.100
@@ -150,7 +150,7 @@ diag "2. netlink contract (at ${SECONDS}s)"
 
 setup_ns NS_NL
 nlout=$tmpd/nlcheck.tap
-nsx "$NS_NL" "$TOP/selftests/drlb_arp_nlcheck" > "$nlout" 2>&1
+nsx "$NS_NL" "$TOP/selftests/helpers/drlb_arp_nlcheck" > "$nlout" 2>&1
 while IFS= read -r line; do
 	case "$line" in
 	"ok "*)		tap_ok "nlcheck: ${line#ok * - }" ;;

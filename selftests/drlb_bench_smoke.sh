@@ -5,7 +5,7 @@
 # bench.sh --smoke, one second per case. Asserts nothing about speed, only
 # that every case delivered traffic and the report came out.
 
-source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/lib/lib.sh"
 require_root
 
 out=$(mktemp -d)

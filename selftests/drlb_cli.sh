@@ -6,9 +6,9 @@
 # asked, exit 1 with the kernel's reason) and changes nothing; show, -s,
 # -j, conn show, stats, stats zero and flush report what the traffic did.
 
-source "$(dirname "$0")/lib.sh"
-source "$TOP/selftests/topo.sh"
-source "$TOP/selftests/director_lib.sh"
+source "$(dirname "$0")/lib/lib.sh"
+source "$TOP/selftests/lib/topo.sh"
+source "$TOP/selftests/lib/director.sh"
 
 dir_setup 2
 

@@ -13,9 +13,9 @@
 # Until drlb's ARP suppression is used here, the real servers hold the VIP
 # on lo with the classic arp_ignore/arp_announce sysctls.
 
-source "$(dirname "$0")/lib.sh"
-source "$TOP/selftests/topo.sh"
-source "$TOP/selftests/director_lib.sh"
+source "$(dirname "$0")/lib/lib.sh"
+source "$TOP/selftests/lib/topo.sh"
+source "$TOP/selftests/lib/director.sh"
 
 dir_setup 3
 client_add_ips 32

@@ -6,9 +6,9 @@
 # persistence keeps a client on one server (or one /24 with netmask 24).
 # Packets and neighbours: drlb_director_pkt.sh.
 
-source "$(dirname "$0")/lib.sh"
-source "$TOP/selftests/topo.sh"
-source "$TOP/selftests/director_lib.sh"
+source "$(dirname "$0")/lib/lib.sh"
+source "$TOP/selftests/lib/topo.sh"
+source "$TOP/selftests/lib/director.sh"
 
 dir_setup 3
 client_add_ips 2

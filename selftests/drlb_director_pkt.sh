@@ -7,9 +7,9 @@
 # too big for the egress MTU earns the client an ICMP frag-needed; an ICMP
 # error about a flow reaches that flow's server.
 
-source "$(dirname "$0")/lib.sh"
-source "$TOP/selftests/topo.sh"
-source "$TOP/selftests/director_lib.sh"
+source "$(dirname "$0")/lib/lib.sh"
+source "$TOP/selftests/lib/topo.sh"
+source "$TOP/selftests/lib/director.sh"
 
 dir_setup 3
 

@@ -7,7 +7,7 @@
 # (the VM runner's gate). FUZZ_COUNT sets the number of requests (make
 # check uses a short run; check-debug the full 100 000).
 
-source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/lib/lib.sh"
 require_root
 drlb_load
 
@@ -21,5 +21,5 @@ while IFS= read -r line; do
 	"not ok "*)	tap_fail "nlfuzz: ${line#not ok * - } (FUZZ_SEED=$seed)" ;;
 	"#"*)		echo "$line" ;;
 	esac
-done < <(nsx "$fz" "$TOP/selftests/drlb_nlfuzz" -n "$count" -s "$seed" -c 2>&1)
+done < <(nsx "$fz" "$TOP/selftests/helpers/drlb_nlfuzz" -n "$count" -s "$seed" -c 2>&1)
 check "module unloads after fuzzing" rmmod drlb

@@ -4,7 +4,7 @@
 # Module lifetime: load/unload cycles, version agreement, genl family
 # autoload, per-namespace state across netns creation and deletion.
 
-source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/lib/lib.sh"
 require_root
 
 want_version=$(sed -n 's/^PACKAGE_VERSION="\([^"]*\)"$/\1/p' "$TOP/dkms.conf")

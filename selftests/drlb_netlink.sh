@@ -5,14 +5,14 @@
 # extack message and change nothing (drlb_nlcheck); drlbctl rejects bad
 # words before talking to the kernel and changes nothing.
 
-source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/lib/lib.sh"
 require_root
 drlb_load
 
 # drlb_nlcheck prints its own TAP lines; renumber them into ours.
 nlout=$(mktemp)
 defer rm -f "$nlout"
-"$TOP/selftests/drlb_nlcheck" > "$nlout" 2>&1
+"$TOP/selftests/helpers/drlb_nlcheck" > "$nlout" 2>&1
 while IFS= read -r line; do
 	case "$line" in
 	"ok "*)		tap_ok "nlcheck: ${line#ok * - }" ;;

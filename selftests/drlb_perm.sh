@@ -18,7 +18,7 @@
 # flow table (client addresses). Nothing changes through any of the
 # refusals.
 
-source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/lib/lib.sh"
 require_root
 drlb_load
 
@@ -77,7 +77,7 @@ done
 
 # The family raw: every operation that is not a read is admin-only, and
 # an empty request for it is refused with EPERM before it is looked at.
-ops=$(python3 "$TOP/selftests/drlb_genl_ops.py" list)
+ops=$(python3 "$TOP/selftests/helpers/drlb_genl_ops.py" list)
 check "the drlb family lists its operations" test -n "$ops"
 uapi=$TOP/include/uapi/linux/drlb.h
 # The command numbers of the enum, in order, from the uapi header.
@@ -101,7 +101,7 @@ for p in "${principals[@]}"; do
 	who=${p%%|*}
 	# shellcheck disable=SC2206
 	run=(${p#*|})
-	answers=$("${run[@]}" python3 "$TOP/selftests/drlb_genl_ops.py" send "${admin[@]}" 2>&1)
+	answers=$("${run[@]}" python3 "$TOP/selftests/helpers/drlb_genl_ops.py" send "${admin[@]}" 2>&1)
 	for cmd in "${admin[@]}"; do
 		check_eq "$who: raw ${names[$cmd]} refused" \
 			"$(awk -v c="$cmd" '$1 == c { print $2 }' <<< "$answers")" EPERM

@@ -15,7 +15,7 @@
 # Services and ARP rules are covered when the module has them (feature
 # bits of "drlbctl -j version").
 
-source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/lib/lib.sh"
 require_root
 drlb_load || skip_all "cannot load $DRLB_KO"
 

@@ -4,7 +4,7 @@
 # bench.sh [--smoke] OUTDIR - drlb against IPVS DR, side by side, in one VM
 # boot (run inside the test VM by selftests/bench/run.sh, `make bench`).
 #
-# Topology: selftests/topo.sh (client - router - LAN switch - director -
+# Topology: selftests/lib/topo.sh (client - router - LAN switch - director -
 # real servers). pktgen in the client namespace sends 64-byte UDP packets
 # to VIP:80 through the router; each real server drops them at tc ingress
 # (so the receive cost is the same, and tiny, for every case); we count
@@ -30,8 +30,8 @@
 
 set -u
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-source "$here/../lib.sh"
-source "$here/../topo.sh"
+source "$here/../lib/lib.sh"
+source "$here/../lib/topo.sh"
 trap - EXIT
 
 smoke=0

@@ -13,7 +13,7 @@ set -eu
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 cd "$top"
 
-for krel in $(selftests/vm/kver.sh "${KVER:-6.12}"); do
+for krel in $(scripts/kver.sh "${KVER:-6.12}"); do
 	out=$top/build/bench/$krel
 	# BENCH_KEEP=1: add to the last run (see bench.sh, BENCH_GROUPS).
 	[ -n "${BENCH_KEEP:-}" ] || rm -rf "$out"

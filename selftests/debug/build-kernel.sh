@@ -69,7 +69,7 @@ finish()
 	exit 0
 }
 
-# Build dependencies (also in selftests/install-deps.sh, so CI has them).
+# Build dependencies (also in scripts/install-deps.sh, so CI has them).
 deps=("$SRC_PKG" build-essential bc bison flex libelf-dev libssl-dev cpio
       xz-utils kmod)
 missing=()

@@ -39,7 +39,7 @@ else
 	echo "# kmemleak is not available (disabled at boot?)"
 fi
 
-"$here/../run_tests.sh" "$out/tap" "$@"
+"$here/../vm/run_tests.sh" "$out/tap" "$@"
 rc=$?
 
 n=0

@@ -23,7 +23,7 @@
 #    port (OUTDIR/kernel.log), so kernel messages never mix with the output.
 #  - The verdict is read from files the guest writes into OUTDIR (exitcode,
 #    dmesg, boottime), never scraped from the console.  Then dmesg is gated
-#    on the patterns in DMESG_GATE_PATTERNS.
+#    on the patterns in ./dmesg-gate.
 #
 # Exit status: the command's if it ran; 124 guest timed out; 125 guest died
 # without a verdict; 3 the command passed but the dmesg gate failed; 2 usage
@@ -31,45 +31,7 @@
 
 set -euo pipefail
 
-# Fixed strings (grep -F) that fail a run when they show up in the guest dmesg.
-# Most matter only on the debug kernel (KASAN, UBSAN, KFENCE, lockdep, debug
-# objects, kmemleak, ref_tracker), which prints them without a WARNING.
-DMESG_GATE_PATTERNS='
-WARNING:
-BUG:
-Oops
-refcount_t
-rcu_sched
-rcu_preempt
-RCU stall
-rcu: INFO
-self-detected stall
-lockdep
-possible circular locking
-possible recursive locking
-general protection
-Call Trace:
-RIP:
-KASAN
-UBSAN
-unreferenced object
-ref_tracker:
-blocked for more than
-kernel BUG
-list_add corruption
-list_del corruption
-KFENCE
-ODEBUG:
-suspected memory leak
-unregister_netdevice: waiting
-Kernel panic
-'
-
-# Lines that contain a gate pattern but report no problem (the debug
-# kernel's boot banners); they are removed before the gate looks.
-DMESG_GATE_IGNORE='
-RCU lockdep checking is enabled.
-'
+# The dmesg gate's patterns, and the lines it ignores: ./dmesg-gate.
 
 export PATH=$PATH:/usr/sbin:/sbin
 here=$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")
@@ -96,8 +58,8 @@ usage: vmrun.sh -k KVER [-o OUTDIR] [-t TIMEOUT_SECS] [-m MEM_MB] [--shell]
   --no-dmesg-gate  do not fail on kernel warnings in dmesg (debugging only)
 
 COMMAND (all words joined by spaces) runs as root under bash in the guest,
-cwd $tree, with STRESS_ITERS, FUZZ_COUNT, VERBOSE, KSFT_TIMEOUT and
-KSFT_TIMEOUT_MULT as set here.  VMRUN_APPEND adds to the guest kernel
+cwd $tree, with STRESS_ITERS, FUZZ_COUNT, VERBOSE, KSFT_TIMEOUT,
+KSFT_TIMEOUT_MULT and TESTS (the cases to run) as set here.  VMRUN_APPEND adds to the guest kernel
 command line.
 Exit status: COMMAND's; 124 timeout; 125 guest died without a verdict;
 3 dmesg gate failed; 2 usage or setup error.
@@ -144,11 +106,12 @@ cmd="$*"
 [ $shell = 1 ] || [ -n "$cmd" ] || usage
 # The guest has an environment of its own: the tests' knobs set on the host
 # (STRESS_ITERS=10 make check-stress, ...) are handed to COMMAND.
-for v in STRESS_ITERS FUZZ_COUNT VERBOSE KSFT_TIMEOUT KSFT_TIMEOUT_MULT; do
+# TESTS (the cases to run) may hold several words.
+for v in STRESS_ITERS FUZZ_COUNT VERBOSE KSFT_TIMEOUT KSFT_TIMEOUT_MULT TESTS; do
 	[ -n "${!v:-}" ] && [ -n "$cmd" ] || continue
-	[[ ${!v} =~ ^[A-Za-z0-9._-]+$ ]] ||
-		die "$v='${!v}': only letters, digits, '.', '_' and '-' can be handed to the guest"
-	cmd="$v=${!v} $cmd"
+	[[ ${!v} =~ ^[A-Za-z0-9._\ -]+$ ]] ||
+		die "$v='${!v}': only letters, digits, spaces, '.', '_' and '-' can be handed to the guest"
+	cmd="$v=$(printf %q "${!v}") $cmd"
 done
 [ -n "$mem" ] || { [ "$kver" = debug ] && mem=2048 || mem=1024; }
 [[ $timeout =~ ^[0-9]+$ && $mem =~ ^[0-9]+$ ]] || usage
@@ -174,7 +137,7 @@ if [ -n "$image$modroot" ]; then
 	moddir=$modroot/lib/modules/$kver
 else
 	[ -n "$kver" ] || usage
-	kver=$("$here/kver.sh" "$kver") || exit 2
+	kver=$("$tree/scripts/kver.sh" "$kver") || exit 2
 	image=/boot/vmlinuz-$kver
 	[ -r "$image" ] || die "cannot read $image (run as root?)"
 	[ -d "/lib/modules/$kver/kernel" ] ||
@@ -263,8 +226,8 @@ fi
 rc=$(cat "$outdir/exitcode")
 
 if [ $gate = 1 ] &&
-   hits=$(grep -v -F -f <(grep -v '^$' <<< "$DMESG_GATE_IGNORE") "$outdir/dmesg" |
-	  grep -n -F -C 5 -f <(grep -v '^$' <<< "$DMESG_GATE_PATTERNS")); then
+   hits=$(grep -v -F -f <(sed -n 's/^ignore //p' "$here/dmesg-gate") "$outdir/dmesg" |
+	  grep -n -F -C 5 -f <(grep -v -e '^#' -e '^$' -e '^ignore ' "$here/dmesg-gate")); then
 	echo "vmrun: dmesg gate FAILED ($outdir/dmesg):" >&2
 	echo "$hits" >&2
 	[ "$rc" != 0 ] || rc=3

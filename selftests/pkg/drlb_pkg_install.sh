@@ -15,7 +15,7 @@
 #   - make dkms-install copies exactly the module sources.
 
 set -u
-top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 cd "$top" || exit 1
 n=0 failed=0
 ok() { n=$((n + 1)); echo "ok $n - $1"; }
@@ -112,7 +112,7 @@ is "PREFIX=/usr/local: the unit runs /usr/local/sbin/drlbctl only" \
 
 # ---- modules_install ----------------------------------------------------------------
 d=$tmp/mod
-for k in $(selftests/vm/kver.sh "${KVER:-all}"); do
+for k in $(scripts/kver.sh "${KVER:-all}"); do
 	run "make modules_install DESTDIR=... KVER=$k" make -s modules_install DESTDIR="$d" KVER="$k"
 	ko=$(ls "$d/lib/modules/$k/updates/"drlb.ko* 2>/dev/null)
 	if [ -n "$ko" ] && [ "$(modinfo -F version "$ko")" = "$version" ]; then
@@ -136,7 +136,7 @@ done
 for k in 5.10.0-30-amd64 6.0.0-1-amd64 6.13.2-amd64 6.18.44-fc 7.1.0; do
 	if [[ $k =~ $re ]]; then nok "dkms skips $k" "regex: $re"; else ok "dkms skips $k"; fi
 done
-for k in $(selftests/vm/kver.sh all); do
+for k in $(scripts/kver.sh all); do
 	if [[ $k =~ $re ]]; then ok "installed kernel $k is in dkms.conf's range"; else nok "installed kernel $k is in dkms.conf's range"; fi
 done
 

@@ -15,7 +15,7 @@
 #     apply /etc/drlb/drlb.conf; its ExecStop lines save (when
 #     /etc/default/drlb says so) and flush.
 
-source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/../lib/lib.sh"
 require_root
 
 want_version=$(sed -n 's/^PACKAGE_VERSION="\([^"]*\)"$/\1/p' "$TOP/dkms.conf")

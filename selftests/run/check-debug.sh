@@ -13,7 +13,7 @@
 #      nothing (guest.sh);
 #   3. the dmesg gate of vmrun.sh over each VM's whole run.
 #
-#   TESTS="drlb_module.sh" selftests/debug/check-debug.sh   a subset
+#   TESTS="drlb_module.sh" selftests/run/check-debug.sh   a subset
 #   DEBUG_VMS=N (VMs side by side), FUZZ_COUNT=N, DEBUG_VM_MEM=MB,
 #   DEBUG_VM_TIMEOUT=S override the defaults; DEBUG_DEADLINE=EPOCH_SECONDS
 #   (CI's budget): no test starts after it, those left are skipped;
@@ -29,7 +29,7 @@ rm -rf "$res"
 mkdir -p "$res"
 start=$SECONDS
 
-source selftests/tap.sh
+source selftests/lib/runner.sh
 
 # debug_order TEST...: the order the debug VMs take the tests from their
 # queue. DEBUG_FIRST first (default: DEBUG_CI_PROGS of selftests/Makefile,

@@ -4,9 +4,9 @@
 # demo.sh - boot the test VM on a Debian kernel, load drlb and show it
 # answering drlbctl. KVER=6.1|6.12 picks the kernel (default: newest).
 set -eu
-top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 cd "$top"
-krel=$(selftests/vm/kver.sh "${KVER:-all}" | tail -n 1)
+krel=$(scripts/kver.sh "${KVER:-all}" | tail -n 1)
 make -s module KVER="$krel" tools
 exec selftests/vm/vmrun.sh -k "$krel" -o "$top/build/demo-$krel" -- \
-	"selftests/demo_guest.sh"
+	"selftests/demo/guest.sh"

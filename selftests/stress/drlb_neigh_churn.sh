@@ -24,9 +24,9 @@
 # STRESS_ITERS sets the rounds (default 24, 8 on the debug kernel).
 # timeout=1200
 
-source "$(dirname "$0")/lib.sh"
-source "$TOP/selftests/topo.sh"
-source "$TOP/selftests/stress_lib.sh"
+source "$(dirname "$0")/../lib/lib.sh"
+source "$TOP/selftests/lib/topo.sh"
+source "$TOP/selftests/lib/stress.sh"
 
 iters=$(stress_iters 24 8)
 stress_setup 2

@@ -13,8 +13,8 @@
 #include <string.h>
 #include <netlink/genl/genl.h>
 
-#include "../userspace/nl.h"
-#include "../userspace/tests/tap.h"
+#include "../../userspace/nl.h"
+#include "../../userspace/tests/tap.h"
 #include "nl_expect.h"
 
 static struct nl_msg *set_config(int attr, int type, uint64_t val)

@@ -18,9 +18,9 @@
 # STRESS_ITERS sets the rounds (default 50, 10 on the debug kernel).
 # timeout=1800
 
-source "$(dirname "$0")/lib.sh"
-source "$TOP/selftests/topo.sh"
-source "$TOP/selftests/stress_lib.sh"
+source "$(dirname "$0")/../lib/lib.sh"
+source "$TOP/selftests/lib/topo.sh"
+source "$TOP/selftests/lib/stress.sh"
 
 iters=$(stress_iters 50 10)
 stress_setup 2
@@ -64,7 +64,7 @@ for i in $(seq "$iters"); do
 
 	# Readers inside the namespace while it is deleted.
 	rm -f "$WORK/stop" "$WORK/in-dump"
-	nsx "$ns" "$PY" "$TOP/selftests/drlb_slowdump.py" --stop "$WORK/stop" \
+	nsx "$ns" "$PY" "$TOP/selftests/helpers/drlb_slowdump.py" --stop "$WORK/stop" \
 		--pause 1 --mark "$WORK/in-dump" >> "$WORK/slowdump.log" 2>&1 &
 	spid=$!
 	(while [ ! -e "$WORK/stop" ]; do dctl "$ns" conn show >/dev/null 2>&1; done) &

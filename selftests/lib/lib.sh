@@ -7,8 +7,13 @@
 #   - TAP output: every check prints "ok N - ..." / "not ok N - ..."; the
 #     plan "1..N" is printed at exit. Exit codes are kselftest's: pass 0,
 #     fail 1, skip 4.
+#   - Named cases: a test defines each case as a function, lists them in
+#     ALL_TESTS and ends with `tests_run`; TESTS="case_a case_b" runs just
+#     those (net/forwarding/lib.sh style).
 #   - Namespaces with random names (setup_ns); cleanup registered with
-#     `defer` right next to the setup line and undone LIFO at exit.
+#     `defer` right next to the setup line and undone LIFO when the case
+#     that deferred it ends (or at exit, for what the script set up before
+#     its cases).
 #   - Polling (busywait/slowwait) instead of fixed sleeps.
 #   - Every command run in a namespace is echoed to the log with the
 #     namespace's name when VERBOSE=1 (run via nsx).
@@ -21,11 +26,12 @@ ksft_pass=0
 ksft_fail=1
 ksft_skip=4
 
-TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 KREL=${DRLB_KVER:-$(uname -r)}
 DRLB_KO=${DRLB_KO:-$TOP/build/$KREL/drlb.ko}
 DRLBCTL=${DRLBCTL:-$TOP/userspace/drlbctl}
 VERBOSE=${VERBOSE:-0}
+PY=${PYTHON:-/usr/bin/python3}
 
 tap_n=0
 tap_failed=0
@@ -140,15 +146,38 @@ diag_block()
 
 # ---- deferred cleanup ----------------------------------------------------
 
+# The commands deferred so far, and where each open scope starts in it.
 defer_stack=()
+defer_scopes=()
 
-# defer CMD...: run CMD at exit, after everything deferred later.
+# defer CMD...: run CMD when the current scope ends (a case, or the script),
+# after everything deferred later.
 defer()
 {
 	local cmd
 
 	printf -v cmd '%q ' "$@"
 	defer_stack+=("$cmd")
+}
+
+# defer_scope_push / defer_scope_pop: open a scope; undo, LIFO, what was
+# deferred since it opened.
+defer_scope_push()
+{
+	defer_scopes+=(${#defer_stack[@]})
+}
+
+defer_scope_pop()
+{
+	local n=${#defer_scopes[@]} from i
+
+	[ "$n" -gt 0 ] || return 0
+	from=${defer_scopes[n - 1]}
+	unset 'defer_scopes[n - 1]'
+	for ((i = ${#defer_stack[@]} - 1; i >= from; i--)); do
+		eval "${defer_stack[i]}" >/dev/null 2>&1 || true
+		unset 'defer_stack[i]'
+	done
 }
 
 defer_run()
@@ -159,6 +188,29 @@ defer_run()
 		do eval "${defer_stack[i]}" >/dev/null 2>&1 || true
 	done
 	defer_stack=()
+	defer_scopes=()
+}
+
+# ---- named cases ---------------------------------------------------------
+
+# tests_run: run the cases named in TESTS (default: ALL_TESTS, in its
+# order), each in its own defer scope, so that what a case sets up is gone
+# before the next one starts and cases can run alone or in any order. A
+# name that is not in ALL_TESTS fails.
+tests_run()
+{
+	local t
+
+	for t in ${TESTS:-$ALL_TESTS}; do
+		if [[ " $(echo $ALL_TESTS) " != *" $t "* ]]; then
+			tap_fail "case $t exists" "cases here: $(echo $ALL_TESTS)"
+			continue
+		fi
+		diag "case $t"
+		defer_scope_push
+		"$t"
+		defer_scope_pop
+	done
 }
 
 tap_exit()

@@ -127,6 +127,36 @@ topo_rs_arp_sysctls()
 	done
 }
 
+# topo_dr_setup [N_RS]: the whole LVS-DR test bed, as the director and
+# stress tests use it: the topology with N real servers (default 3), the
+# VIP on the director's d0 and on every real server's lo behind the
+# classic ARP sysctls, no IPv6 chatter in any namespace (packet counters
+# stay exact), and a scratch directory WORK removed at exit. Ends the test
+# when the topology cannot be set up.
+topo_dr_setup()
+{
+	local n=${1:-3} i ns
+
+	topo_setup "$n" || { tap_fail "topology set up"; exit "$ksft_fail"; }
+	topo_vip_on_director
+	for i in $(seq "$n"); do
+		topo_rs_arp_sysctls "$i"
+		topo_vip_on_rs "$i"
+	done
+	for ns in "$NS_DIR" "$NS_CLIENT" "$NS_ROUTER" "$NS_SW" "${NS_RS[@]}"; do
+		nsx "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1
+		nsx "$ns" sysctl -qw net.ipv6.conf.default.disable_ipv6=1
+	done
+	WORK=$(mktemp -d)
+	defer rm -rf "$WORK"
+}
+
+# ctl ARGS...: drlbctl in the director's namespace.
+ctl()
+{
+	dctl "$NS_DIR" "$@"
+}
+
 # topo_router_vip_mac: the MAC the router's neighbour table holds for the
 # VIP (empty if none).
 topo_router_vip_mac()

@@ -27,9 +27,9 @@
 # FLOOD_RATE sets pktgen's rate in packets/s (default 2000).
 # timeout=900
 
-source "$(dirname "$0")/lib.sh"
-source "$TOP/selftests/topo.sh"
-source "$TOP/selftests/stress_lib.sh"
+source "$(dirname "$0")/../lib/lib.sh"
+source "$TOP/selftests/lib/topo.sh"
+source "$TOP/selftests/lib/stress.sh"
 
 conn_max=20000
 flood=$((conn_max * 5 / 2))

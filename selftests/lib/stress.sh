@@ -10,8 +10,7 @@
 # one for the debug kernel (KASAN and lockdep under TCG are ~10x slower);
 # STRESS_ITERS overrides both.
 
-PY=${PYTHON:-/usr/bin/python3}
-SEQ_PY=$TOP/selftests/drlb_seq.py
+SEQ_PY=$TOP/selftests/helpers/drlb_seq.py
 
 # stress_iters DEFAULT DEBUG_DEFAULT: the iteration count to use
 # (lib.sh's rounds), unless STRESS_ITERS says otherwise.
@@ -24,31 +23,20 @@ stress_iters()
 	fi
 }
 
-# stress_setup [N_RS]: the topology with N real servers (default 2) holding
-# the VIP on lo behind the usual ARP sysctls, the VIP on the director's
-# d0, no IPv6 chatter, no reverse-path filter on the router (pktgen sends
-# from addresses it has no route to). Sets WORK. Does not load drlb.
+# stress_setup [N_RS]: the DR test bed (topo_dr_setup) with N real servers
+# (default 2), no reverse-path filter on the router (pktgen sends from
+# addresses it has no route to), the netfilter static keys pinned. Does
+# not load drlb.
 stress_setup()
 {
-	local n=${1:-2} i ns
+	local n=${1:-2} i
 
 	require_root
 	[ -x "$PY" ] || skip_all "needs $PY"
-	topo_setup "$n" || { tap_fail "topology set up"; exit "$ksft_fail"; }
-	topo_vip_on_director
-	for i in $(seq "$n"); do
-		topo_rs_arp_sysctls "$i"
-		topo_vip_on_rs "$i"
-	done
-	for ns in "$NS_DIR" "$NS_CLIENT" "$NS_ROUTER" "$NS_SW" "${NS_RS[@]}"; do
-		nsx "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1
-		nsx "$ns" sysctl -qw net.ipv6.conf.default.disable_ipv6=1
-	done
+	topo_dr_setup "$n"
 	for i in all default r0 r1; do
 		nsx "$NS_ROUTER" sysctl -qw "net.ipv4.conf.$i.rp_filter=0"
 	done
-	WORK=$(mktemp -d)
-	defer rm -rf "$WORK"
 	stress_pin_nf_keys
 }
 
@@ -71,12 +59,6 @@ stress_pin_nf_keys()
 	}
 	EOF
 	defer nft delete table ip drlb_stress_pin
-}
-
-# ctl ARGS...: drlbctl in the director's namespace.
-ctl()
-{
-	dctl "$NS_DIR" "$@"
 }
 
 # dir_stat KEY: a netns-wide counter from drlbctl -j stats (packets,

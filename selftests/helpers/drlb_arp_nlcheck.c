@@ -17,8 +17,8 @@
 #include <arpa/inet.h>
 #include <netlink/genl/genl.h>
 
-#include "../userspace/nl.h"
-#include "../userspace/tests/tap.h"
+#include "../../userspace/nl.h"
+#include "../../userspace/tests/tap.h"
 #include "nl_expect.h"
 
 #define VIP	0x0a000064	/* 10.0.0.100 */

@@ -36,8 +36,8 @@
 #include <netinet/in.h>
 #include <netlink/genl/genl.h>
 
-#include "../userspace/nl.h"
-#include "../userspace/tests/tap.h"
+#include "../../userspace/nl.h"
+#include "../../userspace/tests/tap.h"
 #include "rng.h"
 
 

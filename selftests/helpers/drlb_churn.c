@@ -32,7 +32,7 @@
 #include <netinet/in.h>
 #include <netlink/genl/genl.h>
 
-#include "../userspace/nl.h"
+#include "../../userspace/nl.h"
 #include "rng.h"
 
 

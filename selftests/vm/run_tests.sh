@@ -2,9 +2,12 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # run_tests.sh OUTDIR [TEST...] - run the selftests (default: TEST_PROGS of
-# the Makefile) one after the other, inside the test VM. Each test's TAP
-# goes to the console and to OUTDIR/TEST.tap. A test that exceeds its
-# timeout (see test_timeout) is killed and fails. Exit 0 if all passed.
+# the Makefile; a TEST is a path under selftests/, such as drlb_cli.sh or
+# stress/drlb_churn.sh) one after the other, inside the test VM. Each
+# test's TAP goes to the console and to OUTDIR/TEST.tap ('/' made '_'). A
+# test that exceeds its timeout (see test_timeout) is killed and fails.
+# TESTS="case..." is passed on: each test runs only those of its cases.
+# Exit 0 if all passed.
 #
 # RUN_QUEUE=DIR: several VMs share one list (check-debug.sh runs two debug
 # VMs side by side). A test runs in the VM that first creates DIR/TEST
@@ -12,7 +15,7 @@
 # every test runs once, in whichever VM gets to it first.
 
 set -u
-here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 out=${1:?usage: run_tests.sh OUTDIR [TEST...]}
 shift
 mkdir -p "$out"
@@ -40,27 +43,28 @@ deadline=${RUN_DEADLINE:-}
 
 rc=0
 for t in "${tests[@]}"; do
-	t=${t##*/}
+	t=${t#selftests/}
+	tap=$out/$(echo "${t%.sh}" | tr / _).tap
 	if [ -n "$queue" ]; then
-		mkdir "$queue/$t" 2>/dev/null || continue
-		echo "$out" > "$queue/$t/by"
+		mkdir "$queue/${t//\//_}" 2>/dev/null || continue
+		echo "$out" > "$queue/${t//\//_}/by"
 	fi
 	if [ -n "$deadline" ] && [ "$(date +%s)" -ge "$deadline" ]; then
-		echo "1..0 # SKIP $t: not started, past RUN_DEADLINE" | tee "$out/${t%.sh}.tap"
-		[ -z "$queue" ] || echo skipped > "$queue/$t/by"
+		echo "1..0 # SKIP $t: not started, past RUN_DEADLINE" | tee "$tap"
+		[ -z "$queue" ] || echo skipped > "$queue/${t//\//_}/by"
 		continue
 	fi
 	echo "# === $t ($(uname -r))"
 	start=$SECONDS
 	timeout=$(test_timeout "$here/$t")
-	timeout -k 10 "$timeout" "$here/$t" 2>&1 | tee "$out/${t%.sh}.tap"
+	timeout -k 10 "$timeout" "$here/$t" 2>&1 | tee "$tap"
 	trc=${PIPESTATUS[0]}
 	echo "# === $t: exit $trc in $((SECONDS - start)) s"
 	case $trc in
 	0|4)	;;
 	124|137)
 		printf 'not ok 999 - %s timed out after %s s\n' "$t" "$timeout" \
-			| tee -a "$out/${t%.sh}.tap"
+			| tee -a "$tap"
 		rc=1 ;;
 	*)	rc=1 ;;
 	esac

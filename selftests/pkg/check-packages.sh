@@ -22,12 +22,12 @@
 # explicitly, so they are unaffected). Leftovers of an earlier run are
 # purged first and everything is purged at the end, pass or fail.
 #
-#   selftests/check-packages.sh [--build-only] [--no-vm] [PART...]
+#   selftests/pkg/check-packages.sh [--build-only] [--no-vm] [PART...]
 #   PART: dkms install deb (default: all three)
 #   KVER=6.12 limits the kernels as for make check.
 
 set -u
-top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 cd "$top" || exit 1
 export PATH=$PATH:/usr/sbin:/sbin
 export LC_ALL=C.UTF-8 DEBIAN_FRONTEND=noninteractive
@@ -48,7 +48,7 @@ done
 want() { [[ " ${parts[*]} " == *" $1 "* ]]; }
 
 version=$(make -s version)
-krels=$(selftests/vm/kver.sh "${KVER:-all}") || exit 1
+krels=$(scripts/kver.sh "${KVER:-all}") || exit 1
 res=$top/build/results-pkg
 debdir=$top/build/deb
 start=$SECONDS
@@ -60,7 +60,7 @@ fi
 
 # ---- TAP, as in check.sh (tapfile, step, tapdone) -------------------------
 
-source "$top/selftests/tap.sh"
+source "$top/selftests/lib/runner.sh"
 
 # ---- helpers --------------------------------------------------------------
 
@@ -120,7 +120,7 @@ vm_smoke()
 
 	mkdir -p "$out"
 	selftests/vm/vmrun.sh -k "$k" -o "$out" -t "${VM_TIMEOUT:-600}" -- \
-		"DRLBCTL=$3 DRLB_UNIT=${4:-} selftests/drlb_pkg_smoke.sh | tee $out/smoke.tap; exit \${PIPESTATUS[0]}"
+		"DRLBCTL=$3 DRLB_UNIT=${4:-} selftests/pkg/drlb_pkg_smoke.sh | tee $out/smoke.tap; exit \${PIPESTATUS[0]}"
 }
 
 dkms_module_path()
@@ -223,7 +223,7 @@ fi
 
 if want install; then
 	echo ">>> make install / uninstall / modules_install into a DESTDIR"
-	selftests/drlb_pkg_install.sh > "$res/install.tap" 2>&1
+	selftests/pkg/drlb_pkg_install.sh > "$res/install.tap" 2>&1
 fi
 
 # ---- 3. Debian packages ---------------------------------------------------

@@ -6,9 +6,9 @@
 # requests from the client, which real server answered each, the
 # per-server counters, and the proof that replies bypassed the director.
 set -u
-source "$(dirname "$0")/lib.sh" >/dev/null
-source "$TOP/selftests/topo.sh"
-source "$TOP/selftests/director_lib.sh"
+source "$(dirname "$0")/../lib/lib.sh" >/dev/null
+source "$TOP/selftests/lib/topo.sh"
+source "$TOP/selftests/lib/director.sh"
 trap defer_run EXIT
 RS_SPECS="tcp:80 udp:53"
 

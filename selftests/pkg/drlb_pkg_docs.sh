@@ -12,7 +12,7 @@
 #   - the bash script, sourced in bash, completes through the binary.
 
 set -u
-top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 DRLBCTL=${DRLBCTL:-$top/userspace/drlbctl}
 MANPAGE=${MANPAGE:-$top/userspace/drlbctl.8}
 COMPLETION=${COMPLETION:-$top/userspace/completion/drlbctl}

@@ -18,14 +18,14 @@
 # CHURN_SECS sets the churn's duration (default 60).
 # timeout=900
 
-source "$(dirname "$0")/lib.sh"
-source "$TOP/selftests/topo.sh"
-source "$TOP/selftests/stress_lib.sh"
+source "$(dirname "$0")/../lib/lib.sh"
+source "$TOP/selftests/lib/topo.sh"
+source "$TOP/selftests/lib/stress.sh"
 
 secs=${CHURN_SECS:-60}
 stress_setup 3
 drlb_load || { tap_fail "load drlb.ko"; exit "$ksft_fail"; }
-[ -x "$TOP/selftests/drlb_churn" ] || skip_all "drlb_churn not built (make -C selftests)"
+[ -x "$TOP/selftests/helpers/drlb_churn" ] || skip_all "drlb_churn not built (make -C selftests)"
 
 watched_service 5000
 rcvbuf0=$(( $(udp_rcvbuf_errors "${NS_RS[1]}") + $(udp_rcvbuf_errors "${NS_RS[2]}") ))
@@ -44,7 +44,7 @@ seq_send_start 5000 8 200
 slowwait 60 sh -c "[ \$(ip netns exec $NS_DIR $DRLBCTL -j stats | jq .conns) -ge 8 ]"
 
 rips="${RS_IP[3]}$(printf ',10.0.0.%d' $(seq 50 59))"
-nsx "$NS_DIR" "$TOP/selftests/drlb_churn" -v "$VIP" -p 6000-6049 \
+nsx "$NS_DIR" "$TOP/selftests/helpers/drlb_churn" -v "$VIP" -p 6000-6049 \
 	-r "$rips" -t "$secs" -k udp:5000 > "$WORK/churn.out" 2>&1
 rc=$?
 while IFS= read -r line; do

@@ -17,9 +17,9 @@
 # STRESS_ITERS sets the rounds (default 50, 10 on the debug kernel).
 # timeout=1800
 
-source "$(dirname "$0")/lib.sh"
-source "$TOP/selftests/topo.sh"
-source "$TOP/selftests/stress_lib.sh"
+source "$(dirname "$0")/../lib/lib.sh"
+source "$TOP/selftests/lib/topo.sh"
+source "$TOP/selftests/lib/stress.sh"
 
 iters=$(stress_iters 50 10)
 stress_setup 2
@@ -59,7 +59,7 @@ for i in $(seq "$iters"); do
 	dumper &
 	dpid=$!
 	rm -f "$WORK/in-dump"
-	nsx "$NS_DIR" "$PY" "$TOP/selftests/drlb_slowdump.py" --stop "$WORK/dump.stop" \
+	nsx "$NS_DIR" "$PY" "$TOP/selftests/helpers/drlb_slowdump.py" --stop "$WORK/dump.stop" \
 		--pause 0.2 --mark "$WORK/in-dump" >> "$WORK/slowdump.log" 2>&1 &
 	spid=$!
 	# Forwarding has started once a few hundred packets went through.

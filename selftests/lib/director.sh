@@ -7,13 +7,11 @@
 # server's name, UDP answers "NAME LEN CRC32"), and the client sends many
 # flows from one drlb_client.py run (see those files).
 
-PY=${PYTHON:-/usr/bin/python3}
-HERE=$TOP/selftests
+HERE=$TOP/selftests/helpers
 RS_SPECS=${RS_SPECS:-"tcp:80 tcp:81 tcp:82 tcp:8080 udp:53 udp:54 udp:5353"}
 
-# dir_setup [N_RS]: module, topology, VIP on the director and, with the
-# classic sysctl recipe against ARP flux, on every real server's lo; one
-# backend per real server. Sets WORK (a scratch directory).
+# dir_setup [N_RS]: module, the DR test bed (topo_dr_setup) and a backend
+# on every real server (rs_start).
 dir_setup()
 {
 	local n=${1:-3} i
@@ -21,19 +19,7 @@ dir_setup()
 	require_root
 	[ -x "$PY" ] || skip_all "needs $PY"
 	drlb_load || { tap_fail "load drlb.ko"; exit "$ksft_fail"; }
-	topo_setup "$n" || { tap_fail "topology set up"; exit "$ksft_fail"; }
-	topo_vip_on_director
-	for i in $(seq "$n"); do
-		topo_rs_arp_sysctls "$i"
-		topo_vip_on_rs "$i"
-	done
-	# No IPv6 chatter in the packet counters.
-	for ns in "$NS_DIR" "$NS_CLIENT" "$NS_ROUTER" "${NS_RS[@]}"; do
-		nsx "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1
-		nsx "$ns" sysctl -qw net.ipv6.conf.default.disable_ipv6=1
-	done
-	WORK=$(mktemp -d)
-	defer rm -rf "$WORK"
+	topo_dr_setup "$n"
 	for i in $(seq "$n"); do
 		rs_start "$i"
 	done
@@ -52,12 +38,6 @@ rs_start()
 	nsx "${NS_RS[$1]}" "$PY" "$HERE/drlb_rs.py" "rs$1" "$VIP" $RS_SPECS \
 		> "$WORK/rs$1.log" 2>&1 &
 	defer kill $!
-}
-
-# ctl ARGS...: drlbctl in the director's namespace.
-ctl()
-{
-	dctl "$NS_DIR" "$@"
 }
 
 # client ARGS...: drlb_client.py in the client's namespace.

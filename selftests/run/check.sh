@@ -13,14 +13,14 @@
 # Every step writes TAP files under build/results/; prove reads them all, so
 # the last line is "Result: PASS" or "Result: FAIL" with the counts.
 #
-#   KVER=6.12 selftests/check.sh          one kernel only
-#   TESTS="drlb_module.sh" selftests/check.sh   a subset of the VM tests
-#   SUITE=stress selftests/check.sh       `make check-stress`: the builds,
+#   KVER=6.12 selftests/run/check.sh          one kernel only
+#   TESTS="drlb_module.sh" selftests/run/check.sh   a subset of the VM tests
+#   SUITE=stress selftests/run/check.sh       `make check-stress`: the builds,
 #         then the fault and stress tests (STRESS_PROGS) in the VM, per
 #         kernel, into build/results-stress/
 
 set -u
-top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 cd "$top" || exit 1
 suite=${SUITE:-check}
 case $suite in
@@ -31,10 +31,10 @@ stress)	res=$top/build/results-stress
 esac
 rm -rf "$res"
 mkdir -p "$res"
-krels=$(selftests/vm/kver.sh "${KVER:-all}") || exit 1
+krels=$(scripts/kver.sh "${KVER:-all}") || exit 1
 start=$SECONDS
 
-source selftests/tap.sh
+source selftests/lib/runner.sh
 
 echo ">>> kernels: $(echo $krels)"
 
@@ -63,8 +63,8 @@ done
 # Packaging on the host (needs the modules above for modules_install):
 # install layout, man page, completion.
 if [ "$suite" = check ]; then
-	selftests/drlb_pkg_install.sh > "$res/pkg-install.tap" 2>&1
-	selftests/drlb_pkg_docs.sh > "$res/pkg-docs.tap" 2>&1
+	selftests/pkg/drlb_pkg_install.sh > "$res/pkg-install.tap" 2>&1
+	selftests/pkg/drlb_pkg_docs.sh > "$res/pkg-docs.tap" 2>&1
 fi
 
 # 3. The VM suite, per kernel: the kernels' VMs side by side when the host
@@ -82,7 +82,7 @@ vm_suite()
 	mkdir -p "$out"
 	echo ">>> VM suite ($suite) on $k started${pin:+ on CPU $cpu}"
 	"${pin[@]}" selftests/vm/vmrun.sh -k "$k" -o "$out" -t "${VM_TIMEOUT:-3600}" -- \
-		"selftests/run_tests.sh $out/tap ${TESTS:-}" > "$res/vm-$k.log" 2>&1
+		"selftests/vm/run_tests.sh $out/tap ${TESTS:-}" > "$res/vm-$k.log" 2>&1
 	rc=$?
 	echo "$rc" > "$out/rc"
 	echo ">>> VM suite ($suite) on $k: exit $rc after $((SECONDS - t)) s" \
