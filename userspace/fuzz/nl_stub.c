@@ -120,7 +120,7 @@ int drlb_nl_info(struct drlb_info *info)
 	snprintf(info->version, sizeof(info->version), "fuzz");
 	info->api_version = DRLB_API_VERSION;
 	info->features = DRLB_F_DIRECTOR_IPV4 | DRLB_F_ARP_SUPPRESS;
-	for (size_t i = 0; i < sizeof(scheds) / sizeof(scheds[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(scheds); i++)
 		snprintf(info->scheds[info->n_scheds++], DRLB_SCHED_NAME_MAX,
 			 "%s", scheds[i]);
 	return 0;
