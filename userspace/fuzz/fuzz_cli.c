@@ -2,7 +2,8 @@
 /*
  * libFuzzer target for drlbctl's command line as a whole: option parsing,
  * every subcommand's argument parser and request building, and the reply
- * callbacks that print what the module sends.
+ * callbacks that print what the module sends (but vip's: it sends ARP on
+ * a real interface, see vip_stub.c).
  *
  * Input: a command line (words split on spaces, at most 24, without the
  * leading "drlbctl"), then a NUL, then one byte choosing the error the
@@ -38,6 +39,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (cmd_len > 512)
 		return -1;
+	/* restore without a FILE reads stdin: it finds nothing there. */
+	if (!freopen("/dev/null", "r", stdin))
+		abort();
 	line = strndup((const char *)data, cmd_len);
 	argv[argc++] = "drlbctl";
 	for (w = strtok_r(line, "\t\n ", &save); w && argc < 25;
