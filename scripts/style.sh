@@ -59,6 +59,8 @@ for t in "${tools[@]}"; do
 	esac
 done
 
+git rev-parse --is-inside-work-tree >/dev/null 2>&1 ||
+	{ echo "style: $top is not a git checkout (the files are git's)" >&2; exit 1; }
 OUT=build/style
 mkdir -p "$OUT" || exit 1
 
