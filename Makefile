@@ -12,6 +12,9 @@
 #   make KVER=debug         module for the debug kernel (make debug-kernel)
 #   make C=2                as above, and run sparse over the module
 #   make check              everything the CI runs (see README.md)
+#   make style              checkpatch --strict (kmod/, the uapi header,
+#                           userspace/), shellcheck and codespell; any
+#                           report fails (scripts/style.sh)
 #   make check-stress       fault and stress tests in the VM, every kernel
 #   make fuzz               libFuzzer targets for drlbctl, FUZZ_TIME s each
 #   make check-debug        the VM suite on the debug kernel (KASAN, lockdep,
@@ -73,7 +76,7 @@ KBUILD_FLAGS := W=1 KCFLAGS=-Werror $(if $(C),C=$(C))
 .PHONY: all module tools clean check unit sparse demo bench vm-shell install \
 	uninstall version print-krels modules_install dkms-install \
 	dkms-uninstall check-packages deb debug-kernel check-debug fuzz \
-	check-stress
+	check-stress style
 
 all: module tools
 
@@ -114,6 +117,13 @@ sparse:
 check:
 	scripts/install-deps.sh
 	selftests/run/check.sh
+
+# Style gates: checkpatch.pl --strict from Debian's linux-source-6.12 over
+# the module, the uapi header and drlbctl's C; shellcheck over every shell
+# script; codespell over the tracked text. Exceptions are written next to
+# the line they excuse, with the reason (checkpatch's few: in the script).
+style:
+	scripts/style.sh
 
 # The fault and stress tests (selftests/Makefile STRESS_PROGS) on every
 # kernel: unload and netns deletion under traffic, churn, floods.

@@ -23,6 +23,8 @@ pkgs=(
 	linux-source-6.12 bison flex libelf-dev libssl-dev
 	# libFuzzer targets (make fuzz)
 	clang libclang-rt-14-dev
+	# make style (checkpatch.pl comes from linux-source-6.12)
+	shellcheck codespell
 )
 
 missing=()

@@ -129,10 +129,12 @@ enum vip_verdict vip_check_verdict(struct vip_check *c)
 		a->this_host = !memcmp(a->mac, c->local_mac, MAC_LEN);
 		a->owner = c->has_owner && !memcmp(a->mac, c->owner, MAC_LEN);
 		a->offender = false;
-		if (a->owner)
+		if (a->owner) {
 			owner_seen = true;
-		else if (c->has_owner && !a->this_host)
-			a->offender = offenders = true;
+		} else if (c->has_owner && !a->this_host) {
+			a->offender = true;
+			offenders = true;
+		}
 	}
 
 	if (c->has_owner) {

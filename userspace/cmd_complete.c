@@ -165,7 +165,7 @@ static void offer(struct out *o, const char *w)
 	for (int i = 0; i < o->nseen; i++)
 		if (!strcmp(o->seen[i], w))
 			return;
-	if (o->nseen < (int)(sizeof(o->seen) / sizeof(o->seen[0])))
+	if (o->nseen < (int)ARRAY_SIZE(o->seen))
 		o->seen[o->nseen++] = strdup(w);
 }
 
@@ -355,7 +355,10 @@ int cmd_complete(int argc, char **argv)
 			puts(drlbctl_grammar[i]);
 		return 0;
 	}
-	if (argc < 3 || (cword = atoi(argv[1])) < 1)
+	if (argc < 3)
+		return 2;
+	cword = atoi(argv[1]);
+	if (cword < 1)
 		return 2;
 
 	cur = cword - 1 < nwords ? words[cword - 1] : "";

@@ -29,7 +29,8 @@ static const struct cfg_key cfg_keys[] = {
 	{ "timeout-tcp-est", "timeout_tcp_est", DRLB_CFG_A_TIMEOUT_TCP_EST, 1, 2000000, false },
 	{ "timeout-tcp-syn", "timeout_tcp_syn", DRLB_CFG_A_TIMEOUT_TCP_SYN, 1, 2000000, false },
 	{ "timeout-tcp-fin", "timeout_tcp_fin", DRLB_CFG_A_TIMEOUT_TCP_FIN, 1, 2000000, false },
-	{ "timeout-tcp-close", "timeout_tcp_close", DRLB_CFG_A_TIMEOUT_TCP_CLOSE, 1, 2000000, false },
+	{ "timeout-tcp-close", "timeout_tcp_close", DRLB_CFG_A_TIMEOUT_TCP_CLOSE,
+	  1, 2000000, false },
 	{ "timeout-udp", "timeout_udp", DRLB_CFG_A_TIMEOUT_UDP, 1, 2000000, false },
 	{ "timeout-sctp", "timeout_sctp", DRLB_CFG_A_TIMEOUT_SCTP, 1, 2000000, false },
 	{ "timeout-other", "timeout_other", DRLB_CFG_A_TIMEOUT_OTHER, 1, 2000000, false },
@@ -39,7 +40,8 @@ static const struct cfg_key cfg_keys[] = {
 	{ "conn-count", "conn_count", DRLB_CFG_A_CONN_COUNT, 0, 0, true },
 	{ "conn-entry-size", "conn_entry_size", DRLB_CFG_A_CONN_ENTRY_SIZE, 0, 0, true },
 };
-#define N_KEYS (sizeof(cfg_keys) / sizeof(cfg_keys[0]))
+
+#define N_KEYS ARRAY_SIZE(cfg_keys)
 
 static const struct cfg_key *find_key(const char *name)
 {

@@ -206,7 +206,7 @@ static bool changes_config(int argc, char **argv)
 
 	if (!strcmp(argv[0], "flush"))
 		return true;
-	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(ok); i++) {
 		if (strcmp(argv[0], ok[i][0]))
 			continue;
 		for (int j = 1; j < 4 && ok[i][j]; j++)
@@ -297,7 +297,8 @@ static int run_lines(const struct lines *l, const char *ctx, size_t *bad_line,
 				ctx, i + 1, MAX_WORDS);
 			ret = 2;
 		} else if (argc > 0 && !changes_config(argc, words)) {
-			fprintf(stderr, "drlbctl: %sline %zu: '%s%s%s' does not change the configuration (a file holds config set, service, server, arp add|change|del and flush lines)\n",
+			fprintf(stderr,
+				"drlbctl: %sline %zu: '%s%s%s' does not change the configuration (a file holds config set, service, server, arp add|change|del and flush lines)\n",
 				ctx, i + 1, words[0], argc > 1 ? " " : "",
 				argc > 1 ? words[1] : "");
 			ret = 2;
@@ -421,7 +422,8 @@ int cmd_restore(int argc, char **argv)
 		return 1;
 	}
 	/* Nothing below prints show output; keep the options from leaking. */
-	opts.json = opts.stats = false;
+	opts.json = false;
+	opts.stats = false;
 	if (drlb_nl_open()) {
 		lines_free(&file);
 		return 1;
@@ -465,12 +467,14 @@ int cmd_restore(int argc, char **argv)
 	err = flush_all();
 	if (!err && !run_lines(&snap, "restore: putting the previous configuration back: ",
 			       &bad_snap, true)) {
-		fprintf(stderr, "drlbctl: restore: %s: line %zu was refused; the previous configuration is back in place\n",
+		fprintf(stderr,
+			"drlbctl: restore: %s: line %zu was refused; the previous configuration is back in place\n",
 			name, bad);
 	} else {
 		if (err)
 			drlb_nl_perror(err, "restore: flush");
-		fprintf(stderr, "drlbctl: restore: %s: line %zu was refused, and putting the previous configuration back failed too; check 'drlbctl save'. It was:\n%s",
+		fprintf(stderr,
+			"drlbctl: restore: %s: line %zu was refused, and putting the previous configuration back failed too; check 'drlbctl save'. It was:\n%s",
 			name, bad, snapbuf);
 	}
 	ret = 1;

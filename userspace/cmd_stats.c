@@ -61,7 +61,7 @@ static int stats_cb(struct nlattr **tb, void *arg)
 		json_end(&j);
 		return 0;
 	}
-	for (size_t i = 0; i < sizeof(stat_names) / sizeof(stat_names[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(stat_names); i++)
 		printf("%-16s %" PRIu64 "\n", stat_names[i].name,
 		       st.v[stat_names[i].attr]);
 	return 0;

@@ -57,7 +57,7 @@ static void usage(FILE *out)
 		"  -h, --help      print this help and exit\n"
 		"\n"
 		"Commands:\n");
-	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(cmds); i++)
 		if (cmds[i].summary)
 			fprintf(out, "  %-10s %s\n", cmds[i].name,
 				cmds[i].summary);
@@ -95,7 +95,7 @@ int cmd_help(int argc, char **argv)
 /* The command table by name, for main(), restore and completion. */
 const struct drlbctl_cmd *drlbctl_find(const char *name)
 {
-	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(cmds); i++)
 		if (!strcmp(name, cmds[i].name))
 			return &cmds[i];
 	return NULL;
@@ -103,7 +103,7 @@ const struct drlbctl_cmd *drlbctl_find(const char *name)
 
 const struct drlbctl_cmd *drlbctl_cmd_at(size_t i)
 {
-	return i < sizeof(cmds) / sizeof(cmds[0]) ? &cmds[i] : NULL;
+	return i < ARRAY_SIZE(cmds) ? &cmds[i] : NULL;
 }
 
 int drlbctl_run(int argc, char **argv)
@@ -126,7 +126,7 @@ int main(int argc, char **argv)
 		{ "file", required_argument, NULL, 'f' },
 		{ NULL, 0, NULL, 0 }
 	};
-	char *restore_argv[] = { "restore", NULL, NULL };
+	char *file = NULL;
 	int c, ret;
 
 	/* '+': stop at the first non-option, the subcommand. */
@@ -148,14 +148,16 @@ int main(int argc, char **argv)
 			usage(stdout);
 			return 0;
 		case 'f':
-			restore_argv[1] = optarg;
+			file = optarg;
 			break;
 		default:
 			usage(stderr);
 			return 2;
 		}
 	}
-	if (restore_argv[1]) {
+	if (file) {
+		char *restore_argv[3] = { "restore", file, NULL };
+
 		if (optind < argc)
 			return usage_error("-f FILE takes no command ('%s')",
 					   argv[optind]);

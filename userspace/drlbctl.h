@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "util.h"
+
 /* Options given before the subcommand; see usage(). */
 struct drlbctl_opts {
 	bool json;	/* -j: machine-readable JSON on stdout */
@@ -57,6 +59,6 @@ int config_save(FILE *out);		/* cmd_config.c: "config set ..." */
 int arp_save(FILE *out);		/* cmd_arp.c: "arp add ..." lines */
 
 /* Print "drlbctl: MSG" to stderr and return 2 (usage error). */
-int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int usage_error(const char *fmt, ...) __printf(1, 2);
 
 #endif /* DRLBCTL_H */

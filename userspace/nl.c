@@ -233,7 +233,8 @@ void drlb_nl_batch_start(void)
 	int size = 4 << 20;
 
 	batch.on = true;
-	batch.len = batch.n = 0;
+	batch.len = 0;
+	batch.n = 0;
 	batch.err = 0;
 	/*
 	 * Refusals are the only replies; make room for a whole batch of them
@@ -322,7 +323,8 @@ int drlb_nl_batch_flush(void)
 	} else {
 		batch_recv();
 	}
-	batch.len = batch.n = 0;
+	batch.len = 0;
+	batch.n = 0;
 	return batch.err;
 }
 
@@ -485,5 +487,3 @@ int drlb_nl_info(struct drlb_info *info)
 	*info = cache;
 	return 0;
 }
-
-

@@ -11,6 +11,8 @@
 #include <netlink/msg.h>
 #include <linux/drlb.h>
 
+#include "util.h"
+
 /*
  * Called once per reply message with its top-level attributes parsed
  * (tb has DRLB_A_MAX + 1 slots). Return 0 to go on, a negative errno to
@@ -80,8 +82,7 @@ const char *drlb_nl_errmsg(void);
  * Print "drlbctl: WHAT: <extack message or strerror>" for a failed
  * transaction, with a hint for EPERM. Returns 1 (the exit code).
  */
-int drlb_nl_perror(int err, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+int drlb_nl_perror(int err, const char *fmt, ...) __printf(2, 3);
 
 /* Information from DRLB_CMD_GET_INFO. */
 struct drlb_info {

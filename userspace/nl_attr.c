@@ -138,7 +138,7 @@ int drlb_nl_parse_nested(struct nlattr **tb, int maxtype, struct nlattr *nest)
 
 	if (!nest)
 		return -EINVAL;
-	for (size_t i = 0; i < sizeof(nest_policies) / sizeof(nest_policies[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(nest_policies); i++) {
 		if (nest_policies[i].nest_type == nla_type(nest) &&
 		    nest_policies[i].maxtype == maxtype) {
 			policy = nest_policies[i].policy;

@@ -73,11 +73,12 @@ int parse_ipv4_port(const char *s, uint32_t *addr_be, uint16_t *port)
 {
 	char buf[INET_ADDRSTRLEN + 8];
 	const char *colon = strchr(s, ':');
+	size_t len = strlen(s);
 	uint32_t p = 0, a;
 
-	if (strlen(s) >= sizeof(buf))
+	if (len >= sizeof(buf))
 		return colon && colon - s < INET_ADDRSTRLEN ? -ERANGE : -EINVAL;
-	strcpy(buf, s);
+	memcpy(buf, s, len + 1);
 	if (colon)
 		buf[colon - s] = '\0';
 	if (parse_ipv4(buf, &a))

@@ -141,7 +141,7 @@ void stats_json(struct json *j, const char *key, const struct drlb_stats *st)
 	json_u64(j, "bytes", st->v[DRLB_STATS_A_BYTES]);
 	if (st->has_drops) {
 		json_obj_open(j, "drops");
-		for (size_t i = 0; i < sizeof(drop_keys) / sizeof(drop_keys[0]); i++)
+		for (size_t i = 0; i < ARRAY_SIZE(drop_keys); i++)
 			json_u64(j, drop_keys[i].key, st->v[drop_keys[i].attr]);
 		json_obj_close(j);
 	}

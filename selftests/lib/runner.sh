@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
 #
 # TAP files for the host-side runners (check.sh, check-packages.sh,
 # debug/check-debug.sh), sourced; prove sums the files up. The runner sets
@@ -33,7 +34,7 @@ step()
 
 	shift
 	tap_n=$((tap_n + 1))
-	log=$res/step-$(echo "$desc" | tr -c 'a-zA-Z0-9.\n-' _ | cut -c1-80).log
+	log=${res:?runner.sh: the runner sets res}/step-$(echo "$desc" | tr -c 'a-zA-Z0-9.\n-' _ | cut -c1-80).log
 	echo ">>> $desc"
 	if "$@" > "$log" 2>&1; then
 		echo "ok $tap_n - $desc ($((SECONDS - t0)) s)" >> "$tap_file"

@@ -134,7 +134,10 @@ dkms_installed()
 	local k=$1 f
 
 	dkms status -m drlb -v "$version" -k "$k" | tee /dev/stderr | grep -q ': installed' || return 1
-	f=$(dkms_module_path "$k") && [ -n "$f" ] || { echo "no drlb.ko in updates/dkms for $k"; return 1; }
+	if ! f=$(dkms_module_path "$k") || [ -z "$f" ]; then
+		echo "no drlb.ko in updates/dkms for $k"
+		return 1
+	fi
 	[ "$(modinfo -F version "$f")" = "$version" ] || { echo "modinfo version of $f is not $version"; return 1; }
 	[ "$(modinfo -F vermagic "$f" | cut -d' ' -f1)" = "$k" ] || { echo "$f: wrong vermagic"; return 1; }
 	modprobe -S "$k" --show-depends drlb | grep -q "updates/dkms/drlb.ko" ||
@@ -145,7 +148,7 @@ timed() { local t0=$SECONDS; "$@"; local rc=$?; echo ">>> $* took $((SECONDS - t
 
 rm -rf "$res"
 mkdir -p "$res"
-echo ">>> drlb $version, kernels: $(echo $krels)"
+echo ">>> drlb $version, kernels: ${krels//$'\n'/ }"
 
 # ---- build the packages (also for --build-only) ------------------------------
 
@@ -261,4 +264,5 @@ fi
 
 echo ">>> check-packages ran in $((SECONDS - start)) s; summary:"
 cd "$res" || exit 1
-prove --exec cat $(find . -name '*.tap' | sort)
+mapfile -t taps < <(find . -name '*.tap' | sort)
+prove --exec cat "${taps[@]}"

@@ -41,7 +41,10 @@ source selftests/lib/runner.sh
 # left out is the end of the list.
 debug_order()
 {
-	local t secs first=" $(echo ${DEBUG_FIRST-$(make -s -C selftests list-debug-ci)}) "
+	local t secs first
+
+	first=${DEBUG_FIRST-$(make -s -C selftests list-debug-ci)}
+	first=" ${first//[$'\n\t']/ } "
 
 	for t; do
 		case $t in
@@ -72,7 +75,8 @@ finish()
 {
 	echo ">>> make check-debug ran in $((SECONDS - start)) s; summary:"
 	cd "$res" || exit 1
-	exec prove --exec cat $(find . -name '*.tap' | sort)
+	mapfile -t taps < <(find . -name '*.tap' | sort)
+	exec prove --exec cat "${taps[@]}"
 }
 
 # 1. Builds.
@@ -96,6 +100,7 @@ nvm=${DEBUG_VMS:-$((ncpu < 2 ? 1 : 2))}
 # Every test: the stress tests (lighter on this kernel, see
 # DRLB_DEBUG_KERNEL in them) and the suite.
 tests=${TESTS:-$(make -s -C selftests list-stress) $(make -s -C selftests list)}
+# shellcheck disable=SC2086 # the names, one argument each
 tests=$(debug_order $tests)
 echo ">>> VM suite on the debug kernel, $nvm VM(s): $tests"
 queue=$res/queue
@@ -126,7 +131,7 @@ for i in $(seq "$nvm"); do
 		"$rc" "$out" "$res/vm$i.log"
 done
 # Every test ran somewhere.
-missing= skipped=
+missing='' skipped=
 for t in $tests; do
 	if [ ! -e "$queue/$t/by" ]; then
 		missing+=" $t"

@@ -36,14 +36,21 @@ start=$SECONDS
 
 source selftests/lib/runner.sh
 
-echo ">>> kernels: $(echo $krels)"
+echo ">>> kernels: ${krels//$'\n'/ }"
 
 # 1. Host: tools and unit tests.
 tapfile "$res/host-build.tap"
 step "drlbctl builds warning-free" make -s tools
 step "selftest helpers build" make -s -C selftests
-step "dkms.conf version is the one version" \
-	sh -c 'v=$(make -s version); [ -n "$v" ] && ./userspace/drlbctl -V | grep -qx "drlbctl $v"'
+# drlbctl -V prints dkms.conf's PACKAGE_VERSION.
+one_version()
+{
+	local v
+
+	v=$(make -s version) && [ -n "$v" ] &&
+		./userspace/drlbctl -V | grep -qx "drlbctl $v"
+}
+step "dkms.conf version is the one version" one_version
 tapdone
 [ "$suite" = check ] && make -s -C userspace tests >/dev/null 2>&1
 for t in userspace/tests/test_*; do
@@ -71,7 +78,7 @@ fi
 # has a CPU for each (VM_JOBS overrides), each pinned to its own CPU; a
 # VM's console goes to vm-KREL.log next to its TAP.
 ncpu=$(nproc)
-nk=$(echo $krels | wc -w)
+nk=$(wc -w <<< "$krels")
 jobs=${VM_JOBS:-$((ncpu < nk ? ncpu : nk))}
 [[ $jobs =~ ^[1-9][0-9]*$ ]] || { echo "check.sh: VM_JOBS must be a positive integer, not '$jobs'" >&2; exit 2; }
 vm_suite()
@@ -113,4 +120,5 @@ done
 [ "$suite" = check ] && name="make check" || name="make check-$suite"
 echo ">>> $name ran in $((SECONDS - start)) s; summary:"
 cd "$res" || exit 1
-exec prove --exec cat $(find . -name '*.tap' | sort)
+mapfile -t taps < <(find . -name '*.tap' | sort)
+exec prove --exec cat "${taps[@]}"

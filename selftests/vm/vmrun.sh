@@ -108,7 +108,9 @@ cmd="$*"
 # (STRESS_ITERS=10 make check-stress, ...) are handed to COMMAND.
 # TESTS (the cases to run) may hold several words.
 for v in STRESS_ITERS FUZZ_COUNT VERBOSE KSFT_TIMEOUT KSFT_TIMEOUT_MULT TESTS; do
-	[ -n "${!v:-}" ] && [ -n "$cmd" ] || continue
+	if [ -z "${!v:-}" ] || [ -z "$cmd" ]; then
+		continue
+	fi
 	[[ ${!v} =~ ^[A-Za-z0-9._\ -]+$ ]] ||
 		die "$v='${!v}': only letters, digits, spaces, '.', '_' and '-' can be handed to the guest"
 	cmd="$v=$(printf %q "${!v}") $cmd"
@@ -121,18 +123,22 @@ if [ "$kver" = debug ]; then
 	dk=$tree/build/debug-kernel
 	image=$dk/linux-source-6.12/vmlinux
 	modroot=$dk/mods
-	[ -e "$dk/stamp" ] && [ -e "$image" ] ||
+	if [ ! -e "$dk/stamp" ] || [ ! -e "$image" ]; then
 		die "no debug kernel in $dk: run selftests/debug/build-kernel.sh"
+	fi
 	kver=
 fi
 if [ -n "$image$modroot" ]; then
 	# A kernel we built: its release is the one directory in MODROOT.
-	[ -n "$image" ] && [ -n "$modroot" ] && [ -z "$kver" ] || usage
+	if [ -z "$image" ] || [ -z "$modroot" ] || [ -n "$kver" ]; then
+		usage
+	fi
 	[ -r "$image" ] || die "cannot read $image"
 	modroot=$(cd "$modroot" && pwd -P) || die "no directory $modroot"
 	rels=("$modroot"/lib/modules/*/modules.builtin)
-	[ ${#rels[@]} = 1 ] && [ -e "${rels[0]}" ] ||
+	if [ ${#rels[@]} != 1 ] || [ ! -e "${rels[0]}" ]; then
 		die "$modroot must hold exactly one lib/modules/REL with modules.builtin"
+	fi
 	kver=$(basename "$(dirname "${rels[0]}")")
 	moddir=$modroot/lib/modules/$kver
 else

@@ -2,14 +2,16 @@
 /*
  * libFuzzer target for drlbctl's command line as a whole: option parsing,
  * every subcommand's argument parser and request building, and the reply
- * callbacks that print what the module sends.
+ * callbacks that print what the module sends (but vip's: it sends ARP on
+ * a real interface, see vip_stub.c).
  *
  * Input: a command line (words split on spaces, at most 24, without the
  * leading "drlbctl"), then a NUL, then one byte choosing the error the
  * transactions end with, then the replies the stub netlink layer feeds to
  * the callbacks (see nl_stub.c). Run it with -close_fd_mask=3 (make run
- * does) to keep drlbctl's output out of the log; reports still show. The target checks that drlbctl returns a
- * documented exit code (0, 1 or 2) and that ASan/UBSan stay quiet.
+ * does) to keep drlbctl's output out of the log; reports still show. The
+ * target checks that drlbctl returns a documented exit code (0, 1 or 2)
+ * and that ASan/UBSan stay quiet.
  */
 
 #include <errno.h>
@@ -19,10 +21,8 @@
 #include <string.h>
 
 #include "drlbctl.h"
+#include "fuzz.h"
 #include "nl_stub.h"
-
-int drlbctl_main(int argc, char **argv);
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -39,14 +39,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (cmd_len > 512)
 		return -1;
+	/* restore without a FILE reads stdin: it finds nothing there. */
+	if (!freopen("/dev/null", "r", stdin))
+		abort();
 	line = strndup((const char *)data, cmd_len);
 	argv[argc++] = "drlbctl";
-	for (w = strtok_r(line, " \n\t", &save); w && argc < 25;
-	     w = strtok_r(NULL, " \n\t", &save))
+	for (w = strtok_r(line, "\t\n ", &save); w && argc < 25;
+	     w = strtok_r(NULL, "\t\n ", &save))
 		argv[argc++] = w;
 	argv[argc] = NULL;
 	if (rest_n) {
-		err = errs[*rest % (sizeof(errs) / sizeof(errs[0]))];
+		err = errs[*rest % ARRAY_SIZE(errs)];
 		rest++;
 		rest_n--;
 	}

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz.h"
 #include "json.h"
 
 /* ---- a strict JSON reader: returns the end of a value, or NULL ---------- */
@@ -138,8 +139,6 @@ static void str(struct in *in, char *buf)
 	}
 	buf[i] = '\0';
 }
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -20,9 +20,8 @@
 
 #include <linux/drlb.h>
 
+#include "fuzz.h"
 #include "parse.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 #define CHECK(cond)							\
 	do {								\

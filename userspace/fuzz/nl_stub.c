@@ -20,6 +20,9 @@ static const uint8_t *reply_p;
 static size_t reply_n;
 static int transact_err;
 
+bool drlb_nl_dry_run;
+size_t drlb_nl_tag;
+
 void fuzz_nl_reset(const uint8_t *replies, size_t n, int err)
 {
 	reply_p = replies;
@@ -68,6 +71,9 @@ int drlb_nl_transact(struct nl_msg *msg, drlb_reply_cb cb, void *arg)
 		abort();
 	}
 	nlmsg_free(msg);
+	/* As nl.c: restore's first pass only parses. */
+	if (drlb_nl_dry_run)
+		return 0;
 	while (cb && reply_n > 0 && !err) {
 		size_t len = *reply_p;
 		struct nl_msg *m = drlb_nl_msg(DRLB_CMD_GET_INFO, 0);
@@ -92,6 +98,30 @@ int drlb_nl_transact(struct nl_msg *msg, drlb_reply_cb cb, void *arg)
 		free(nlh);
 	}
 	return err ? err : transact_err;
+}
+
+/*
+ * restore's batches: each request above is answered at once, as if every
+ * batch were a single request; the batch itself never fails.
+ */
+void drlb_nl_batch_start(void)
+{
+}
+
+int drlb_nl_batch_flush(void)
+{
+	return 0;
+}
+
+int drlb_nl_batch_stop(void)
+{
+	return 0;
+}
+
+int drlb_nl_batch_error(size_t *tag)
+{
+	(void)tag;
+	return 0;
 }
 
 const char *drlb_nl_errmsg(void)
@@ -120,7 +150,7 @@ int drlb_nl_info(struct drlb_info *info)
 	snprintf(info->version, sizeof(info->version), "fuzz");
 	info->api_version = DRLB_API_VERSION;
 	info->features = DRLB_F_DIRECTOR_IPV4 | DRLB_F_ARP_SUPPRESS;
-	for (size_t i = 0; i < sizeof(scheds) / sizeof(scheds[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(scheds); i++)
 		snprintf(info->scheds[info->n_scheds++], DRLB_SCHED_NAME_MAX,
 			 "%s", scheds[i]);
 	return 0;

@@ -91,7 +91,7 @@ static void test_mh_weights(void)
 	u16 *t = mh_table(size, keys, w, 4, 7);
 	u32 cnt[4] = { 0 }, i;
 
-	ok(t != NULL, "mh: weighted table builds");
+	ok(t, "mh: weighted table builds");
 	if (!t)
 		return;
 	for (i = 0; i < size; i++)
@@ -222,7 +222,8 @@ static void test_mh_slot(void)
 		if (d > worst)
 			worst = d;
 	}
-	ok(worst < 600, "mh: flow hash spreads sequential clients evenly (worst bucket off by %u of 10000)",
+	ok(worst < 600,
+	   "mh: flow hash spreads sequential clients evenly (worst bucket off by %u of 10000)",
 	   worst);
 	ok(drlb_mh_slot(1, 2, 3, 251) == drlb_mh_slot(1, 2, 3, 251) &&
 	   drlb_mh_slot(1, 2, 3, 251) != drlb_mh_slot(1, 2, 4, 251),
