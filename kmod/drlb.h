@@ -438,7 +438,7 @@ unsigned int drlb_xmit(struct drlb_net *dn, struct drlb_service *svc,
 void drlb_dest_cache_release(struct drlb_dest *dest);
 int drlb_dest_cache_fill(struct sk_buff *msg, struct drlb_dest *dest);
 
-/* nl_service.c, nl_conn.c */
+/* nl_service.c, nl_dest.c, nl_stats.c, nl_conn.c */
 int drlb_nl_new_service(struct sk_buff *skb, struct genl_info *info);
 int drlb_nl_set_service(struct sk_buff *skb, struct genl_info *info);
 int drlb_nl_del_service(struct sk_buff *skb, struct genl_info *info);

@@ -128,6 +128,53 @@ void *drlb_nl_put_hdr(struct sk_buff *skb, u32 portid, u32 seq, int flags,
 	return genlmsg_put(skb, portid, seq, &drlb_genl_family, flags, cmd);
 }
 
+/*
+ * The reply to a service or dest do request: @svc (full), or @svc's keys
+ * and @dest.
+ */
+int drlb_nl_svc_reply(struct genl_info *info, u8 cmd,
+		      struct drlb_service *svc, struct drlb_dest *dest)
+{
+	struct sk_buff *msg;
+	void *hdr;
+
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	hdr = drlb_nl_put_hdr(msg, info->snd_portid, info->snd_seq, 0, cmd);
+	if (!hdr || drlb_nl_put_svc(msg, svc, !dest) ||
+	    (dest && drlb_nl_put_dest(msg, dest))) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+}
+
+/*
+ * One message of a service or dest dump, as drlb_nl_svc_reply() builds
+ * it; 0, or -EMSGSIZE when @skb is full.
+ */
+int drlb_nl_svc_dump_one(struct sk_buff *skb, struct netlink_callback *cb,
+			 u8 cmd, struct drlb_service *svc,
+			 struct drlb_dest *dest)
+{
+	void *hdr;
+
+	hdr = drlb_nl_put_hdr(skb, NETLINK_CB(cb->skb).portid,
+			      cb->nlh->nlmsg_seq, NLM_F_MULTI, cmd);
+	if (!hdr)
+		return -EMSGSIZE;
+	genl_dump_check_consistent(cb, hdr);
+	if (drlb_nl_put_svc(skb, svc, !dest) ||
+	    (dest && drlb_nl_put_dest(skb, dest))) {
+		genlmsg_cancel(skb, hdr);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(skb, hdr);
+	return 0;
+}
+
 /* ---- DRLB_CMD_GET_INFO ------------------------------------------------- */
 
 static int drlb_nl_get_info(struct sk_buff *skb, struct genl_info *info)

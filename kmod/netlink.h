@@ -6,6 +6,7 @@
 #ifndef _DRLB_NETLINK_H
 #define _DRLB_NETLINK_H
 
+#include <linux/in.h>
 #include <net/genetlink.h>
 #include <uapi/linux/drlb.h>
 
@@ -38,6 +39,14 @@ struct drlb_svc_key {
 
 struct drlb_net;
 struct drlb_service;
+struct drlb_dest;
+
+/* A VIP or real-server address: not 0/8, multicast, broadcast, loopback. */
+static inline bool drlb_nl_addr_unicast(__be32 addr)
+{
+	return !ipv4_is_zeronet(addr) && !ipv4_is_multicast(addr) &&
+	       !ipv4_is_lbcast(addr) && !ipv4_is_loopback(addr);
+}
 
 /*
  * Parse DRLB_A_SERVICE of @attrs (a request's or a dump's) into @tb
@@ -53,5 +62,21 @@ struct drlb_service *drlb_nl_svc_find(struct drlb_net *dn,
 
 void *drlb_nl_put_hdr(struct sk_buff *skb, u32 portid, u32 seq, int flags,
 		      u8 cmd);
+
+/*
+ * Service and dest messages (nl_service.c, nl_dest.c): DRLB_A_SERVICE
+ * with @svc's keys (and with @full its settings and counters), DRLB_A_DEST
+ * with @dest's settings and counters. A reply or dump message of a
+ * service command carries @svc in full, one of a dest command @svc's keys
+ * and @dest (@dest NULL: a service message).
+ */
+int drlb_nl_put_svc(struct sk_buff *msg, struct drlb_service *svc,
+		    bool full);
+int drlb_nl_put_dest(struct sk_buff *msg, struct drlb_dest *dest);
+int drlb_nl_svc_reply(struct genl_info *info, u8 cmd,
+		      struct drlb_service *svc, struct drlb_dest *dest);
+int drlb_nl_svc_dump_one(struct sk_buff *skb, struct netlink_callback *cb,
+			 u8 cmd, struct drlb_service *svc,
+			 struct drlb_dest *dest);
 
 #endif /* _DRLB_NETLINK_H */

@@ -55,8 +55,7 @@ static int drlb_arp_parse_req(struct genl_info *info, bool need_dev,
 				extack);
 	if (err)
 		return err;
-	if (ipv4_is_zeronet(*vip) || ipv4_is_loopback(*vip) ||
-	    ipv4_is_multicast(*vip) || ipv4_is_lbcast(*vip)) {
+	if (!drlb_nl_addr_unicast(*vip)) {
 		NL_SET_ERR_MSG_ATTR(extack, tb[DRLB_ARP_A_ADDR],
 				    "drlb: the VIP must be a unicast address");
 		return -EINVAL;
