@@ -59,6 +59,11 @@ struct drlb_service *drlb_nl_svc_find(struct drlb_net *dn,
 				      const struct drlb_svc_key *k,
 				      struct nlattr *nest,
 				      struct netlink_ext_ack *extack);
+/*
+ * A dump's start: the service its DRLB_A_SERVICE names, parsed, found and
+ * held (drlb_svc_put() when the dump is done), or an ERR_PTR with extack.
+ */
+struct drlb_service *drlb_nl_dump_svc_get(struct netlink_callback *cb);
 
 void *drlb_nl_put_hdr(struct sk_buff *skb, u32 portid, u32 seq, int flags,
 		      u8 cmd);
