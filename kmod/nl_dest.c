@@ -87,14 +87,25 @@ static int drlb_nl_dest_parse(struct genl_info *info, struct drlb_dest_req *r)
 	return drlb_nl_dest_key(info, r->dtb, &r->addr);
 }
 
-static struct drlb_dest *drlb_nl_dest_find(struct drlb_service *svc,
-					   __be32 addr, struct nlattr *nest,
-					   struct netlink_ext_ack *extack)
+/*
+ * The dest a SET/DEL/GET_DEST request names (dest->svc is its service);
+ * under drlb_net.lock. NULL, said via extack, if the service or the dest
+ * does not exist.
+ */
+static struct drlb_dest *drlb_nl_dest_find(struct genl_info *info,
+					   const struct drlb_dest_req *r)
 {
-	struct drlb_dest *dest = drlb_dest_find(svc, addr);
+	struct drlb_service *svc;
+	struct drlb_dest *dest;
 
+	svc = drlb_nl_svc_find(r->dn, &r->k, info->attrs[DRLB_A_SERVICE],
+			       info->extack);
+	if (!svc)
+		return NULL;
+	dest = drlb_dest_find(svc, r->addr);
 	if (!dest)
-		NL_SET_ERR_MSG_ATTR(extack, nest, "drlb: no such real server");
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[DRLB_A_DEST],
+				    "drlb: no such real server");
 	return dest;
 }
 
@@ -162,7 +173,6 @@ out:
 
 int drlb_nl_set_dest(struct sk_buff *skb, struct genl_info *info)
 {
-	struct netlink_ext_ack *extack = info->extack;
 	struct drlb_sched_state *st;
 	struct drlb_service *svc;
 	struct drlb_dest *dest;
@@ -175,13 +185,12 @@ int drlb_nl_set_dest(struct sk_buff *skb, struct genl_info *info)
 		return err;
 
 	mutex_lock(&r.dn->lock);
-	svc = drlb_nl_svc_find(r.dn, &r.k, info->attrs[DRLB_A_SERVICE], extack);
-	dest = svc ? drlb_nl_dest_find(svc, r.addr, info->attrs[DRLB_A_DEST],
-				       extack) : NULL;
+	dest = drlb_nl_dest_find(info, &r);
 	if (!dest) {
 		err = -ENOENT;
 		goto out;
 	}
+	svc = dest->svc;
 	if (r.dtb[DRLB_DEST_A_WEIGHT]) {
 		weight = nla_get_u32(r.dtb[DRLB_DEST_A_WEIGHT]);
 		if (weight != dest->weight) {
@@ -203,7 +212,6 @@ out:
 
 int drlb_nl_del_dest(struct sk_buff *skb, struct genl_info *info)
 {
-	struct netlink_ext_ack *extack = info->extack;
 	struct drlb_sched_state *st;
 	struct drlb_service *svc;
 	struct drlb_dest *dest;
@@ -215,13 +223,12 @@ int drlb_nl_del_dest(struct sk_buff *skb, struct genl_info *info)
 		return err;
 
 	mutex_lock(&r.dn->lock);
-	svc = drlb_nl_svc_find(r.dn, &r.k, info->attrs[DRLB_A_SERVICE], extack);
-	dest = svc ? drlb_nl_dest_find(svc, r.addr, info->attrs[DRLB_A_DEST],
-				       extack) : NULL;
+	dest = drlb_nl_dest_find(info, &r);
 	if (!dest) {
 		err = -ENOENT;
 		goto out;
 	}
+	svc = dest->svc;
 	/* First a state without it, so no new flow can pick it... */
 	st = drlb_sched_build(svc, svc->sched_ops, &r.dn->cfg, dest, 0);
 	if (IS_ERR(st)) {
@@ -238,7 +245,6 @@ out:
 
 int drlb_nl_get_dest(struct sk_buff *skb, struct genl_info *info)
 {
-	struct drlb_service *svc;
 	struct drlb_dest *dest;
 	struct drlb_dest_req r;
 	int err;
@@ -247,12 +253,9 @@ int drlb_nl_get_dest(struct sk_buff *skb, struct genl_info *info)
 	if (err)
 		return err;
 	mutex_lock(&r.dn->lock);
-	svc = drlb_nl_svc_find(r.dn, &r.k, info->attrs[DRLB_A_SERVICE],
-			       info->extack);
-	dest = svc ? drlb_nl_dest_find(svc, r.addr, info->attrs[DRLB_A_DEST],
-				       info->extack) : NULL;
-	err = dest ? drlb_nl_svc_reply(info, DRLB_CMD_GET_DEST, svc, dest) :
-		     -ENOENT;
+	dest = drlb_nl_dest_find(info, &r);
+	err = dest ? drlb_nl_svc_reply(info, DRLB_CMD_GET_DEST, dest->svc,
+				       dest) : -ENOENT;
 	mutex_unlock(&r.dn->lock);
 	return err;
 }
