@@ -16,7 +16,6 @@
 #include <linux/types.h>
 #include <linux/u64_stats_sync.h>
 #include <linux/workqueue.h>
-#include <net/genetlink.h>
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
 #include <uapi/linux/drlb.h>
@@ -338,8 +337,6 @@ static inline struct drlb_net *drlb_pernet(const struct net *net)
 
 /* config.c */
 void drlb_config_init(struct drlb_config *cfg);
-int drlb_nl_get_config(struct sk_buff *skb, struct genl_info *info);
-int drlb_nl_set_config(struct sk_buff *skb, struct genl_info *info);
 
 /* stats.c */
 int drlb_stats_init(struct drlb_stats *st);
@@ -438,27 +435,7 @@ unsigned int drlb_xmit(struct drlb_net *dn, struct drlb_service *svc,
 void drlb_dest_cache_release(struct drlb_dest *dest);
 int drlb_dest_cache_fill(struct sk_buff *msg, struct drlb_dest *dest);
 
-/* nl_service.c, nl_dest.c, nl_stats.c, nl_conn.c */
-int drlb_nl_new_service(struct sk_buff *skb, struct genl_info *info);
-int drlb_nl_set_service(struct sk_buff *skb, struct genl_info *info);
-int drlb_nl_del_service(struct sk_buff *skb, struct genl_info *info);
-int drlb_nl_get_service(struct sk_buff *skb, struct genl_info *info);
-int drlb_nl_dump_service(struct sk_buff *skb, struct netlink_callback *cb);
-int drlb_nl_new_dest(struct sk_buff *skb, struct genl_info *info);
-int drlb_nl_set_dest(struct sk_buff *skb, struct genl_info *info);
-int drlb_nl_del_dest(struct sk_buff *skb, struct genl_info *info);
-int drlb_nl_get_dest(struct sk_buff *skb, struct genl_info *info);
-int drlb_nl_dump_dest_start(struct netlink_callback *cb);
-int drlb_nl_dump_dest(struct sk_buff *skb, struct netlink_callback *cb);
-int drlb_nl_dump_dest_done(struct netlink_callback *cb);
-int drlb_nl_flush(struct sk_buff *skb, struct genl_info *info);
-int drlb_nl_get_stats(struct sk_buff *skb, struct genl_info *info);
-int drlb_nl_zero(struct sk_buff *skb, struct genl_info *info);
-int drlb_nl_dump_conn_start(struct netlink_callback *cb);
-int drlb_nl_dump_conn(struct sk_buff *skb, struct netlink_callback *cb);
-int drlb_nl_dump_conn_done(struct netlink_callback *cb);
-
-/* arp.c, nl_arp.c: real-server ARP rules */
+/* arp.c: real-server ARP rules (their netlink side: nl_arp.c) */
 int __init drlb_arp_module_init(void);
 void drlb_arp_module_exit(void);
 void drlb_arp_net_init(struct drlb_net *dn);
@@ -466,13 +443,5 @@ void drlb_arp_net_pre_exit(struct drlb_net *dn);
 /* Delete every ARP rule (DRLB_CMD_FLUSH with DRLB_A_FLUSH_ARP); RTNL and
  * drlb_net.lock held. */
 void drlb_arp_flush(struct drlb_net *dn);
-extern const struct nla_policy drlb_arp_req_policy[DRLB_A_MAX + 1];
-extern const struct nla_policy drlb_arp_dump_policy[DRLB_A_MAX + 1];
-int drlb_nl_new_arp(struct sk_buff *skb, struct genl_info *info);
-int drlb_nl_del_arp(struct sk_buff *skb, struct genl_info *info);
-int drlb_nl_get_arp_dump(struct sk_buff *skb, struct netlink_callback *cb);
-
-int drlb_genl_init(void);
-void drlb_genl_exit(void);
 
 #endif /* _DRLB_H */

@@ -16,6 +16,9 @@ extern const struct nla_policy drlb_svc_policy[DRLB_SVC_A_MAX + 1];
 extern const struct nla_policy drlb_dest_policy[DRLB_DEST_A_MAX + 1];
 extern const struct nla_policy drlb_cfg_policy[DRLB_CFG_A_MAX + 1];
 extern const struct nla_policy drlb_arp_policy[DRLB_ARP_A_MAX + 1];
+/* nl_arp.c: the top-level policies of NEW/DEL_ARP and of the GET_ARP dump */
+extern const struct nla_policy drlb_arp_req_policy[DRLB_A_MAX + 1];
+extern const struct nla_policy drlb_arp_dump_policy[DRLB_A_MAX + 1];
 
 /* Longest timeout/persistence accepted, in seconds (fits jiffies at HZ=1000). */
 #define DRLB_TIMEOUT_MAX	2000000U
@@ -83,5 +86,46 @@ int drlb_nl_svc_reply(struct genl_info *info, u8 cmd,
 int drlb_nl_svc_dump_one(struct sk_buff *skb, struct netlink_callback *cb,
 			 u8 cmd, struct drlb_service *svc,
 			 struct drlb_dest *dest);
+
+/* The family (netlink.c): registered last at load, unregistered first. */
+int drlb_genl_init(void);
+void drlb_genl_exit(void);
+
+/* The operations' handlers, listed in netlink.c's drlb_genl_ops. */
+
+/* config.c */
+int drlb_nl_get_config(struct sk_buff *skb, struct genl_info *info);
+int drlb_nl_set_config(struct sk_buff *skb, struct genl_info *info);
+
+/* nl_service.c */
+int drlb_nl_new_service(struct sk_buff *skb, struct genl_info *info);
+int drlb_nl_set_service(struct sk_buff *skb, struct genl_info *info);
+int drlb_nl_del_service(struct sk_buff *skb, struct genl_info *info);
+int drlb_nl_get_service(struct sk_buff *skb, struct genl_info *info);
+int drlb_nl_dump_service(struct sk_buff *skb, struct netlink_callback *cb);
+int drlb_nl_flush(struct sk_buff *skb, struct genl_info *info);
+
+/* nl_dest.c */
+int drlb_nl_new_dest(struct sk_buff *skb, struct genl_info *info);
+int drlb_nl_set_dest(struct sk_buff *skb, struct genl_info *info);
+int drlb_nl_del_dest(struct sk_buff *skb, struct genl_info *info);
+int drlb_nl_get_dest(struct sk_buff *skb, struct genl_info *info);
+int drlb_nl_dump_dest_start(struct netlink_callback *cb);
+int drlb_nl_dump_dest(struct sk_buff *skb, struct netlink_callback *cb);
+int drlb_nl_dump_dest_done(struct netlink_callback *cb);
+
+/* nl_stats.c */
+int drlb_nl_get_stats(struct sk_buff *skb, struct genl_info *info);
+int drlb_nl_zero(struct sk_buff *skb, struct genl_info *info);
+
+/* nl_conn.c */
+int drlb_nl_dump_conn_start(struct netlink_callback *cb);
+int drlb_nl_dump_conn(struct sk_buff *skb, struct netlink_callback *cb);
+int drlb_nl_dump_conn_done(struct netlink_callback *cb);
+
+/* nl_arp.c */
+int drlb_nl_new_arp(struct sk_buff *skb, struct genl_info *info);
+int drlb_nl_del_arp(struct sk_buff *skb, struct genl_info *info);
+int drlb_nl_get_arp_dump(struct sk_buff *skb, struct netlink_callback *cb);
 
 #endif /* _DRLB_NETLINK_H */

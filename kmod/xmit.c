@@ -55,6 +55,7 @@
 #include <net/icmp.h>
 #include <net/ip.h>
 #include <net/neighbour.h>
+#include <net/netlink.h>
 #include <net/route.h>
 #include <uapi/linux/drlb.h>
 
