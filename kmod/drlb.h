@@ -128,7 +128,7 @@ struct drlb_dest {
 	refcount_t refcnt;
 	atomic_t active;
 	atomic_t inactive;
-	spinlock_t cache_lock;
+	spinlock_t cache_lock;	/* replacing @cache */
 	struct drlb_dest_cache __rcu *cache;
 	struct drlb_stats stats;
 	struct rcu_head rcu;
@@ -241,7 +241,7 @@ struct drlb_conn {
  */
 struct drlb_conn_tab {
 	struct hlist_head *buckets;
-	spinlock_t *locks;
+	spinlock_t *locks;	/* the chains' writers, striped, see above */
 	unsigned int bits;
 	u32 seed;
 };
@@ -271,7 +271,7 @@ struct drlb_conn_tab {
  *           module's netdevice notifier adds and removes them as devices
  *           come and go).
  *
- * Lock order: RTNL, then drlb_net.lock.
+ * Lock order: RTNL, then drlb_net.lock (see struct drlb_net).
  */
 struct drlb_arp_net {
 	struct list_head rules;
@@ -288,6 +288,13 @@ struct drlb_arp_net {
  *        (services, dests, ARP rules, settings, hook registration, stats
  *        baselines). Netlink handlers and notifiers take it; the packet
  *        path never does, it reads the RCU-protected pointers below.
+ *        Lock order, module-wide: RTNL, then @lock, then netfilter's
+ *        hook mutex (nf_register_net_hook() under @lock). The netdevice
+ *        notifiers run under RTNL and take @lock, so whatever needs both
+ *        (ARP rule changes, FLUSH with DRLB_A_FLUSH_ARP, namespace exit)
+ *        takes RTNL first; never rtnl_lock() with @lock held. The
+ *        spinlocks (drlb_conn_tab.locks, drlb_dest.cache_lock) are
+ *        innermost: taken under @lock or on their own, never nested.
  * @cfg:  settings, see struct drlb_config.
  * @svc_hash: DRLB_SVC_HASH_SIZE buckets of services by (proto, addr,
  *        port), allocated with the namespace; RCU readers, writers under
@@ -310,7 +317,7 @@ struct drlb_arp_net {
  */
 struct drlb_net {
 	struct net *net;
-	struct mutex lock;
+	struct mutex lock;	/* the configuration; after RTNL, see above */
 	struct drlb_config cfg;
 	struct hlist_head *svc_hash;
 	unsigned int num_services;
