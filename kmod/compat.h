@@ -32,4 +32,10 @@
 #include <net/gso.h>
 #endif
 
+/*
+ * Not backfilled: NL_SET_ERR_MSG_FMT_MOD (6.2; 6.1's struct netlink_ext_ack
+ * has no buffer for a formatted message). drlb's extack messages are
+ * constant strings (NL_SET_ERR_MSG_MOD).
+ */
+
 #endif /* _DRLB_COMPAT_H */

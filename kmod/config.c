@@ -123,8 +123,9 @@ int drlb_nl_set_config(struct sk_buff *skb, struct genl_info *info)
 
 	if (tb[DRLB_CFG_A_MH_TABLE_SIZE] &&
 	    !drlb_is_prime(nla_get_u32(tb[DRLB_CFG_A_MH_TABLE_SIZE]))) {
-		NL_SET_ERR_MSG_ATTR(extack, tb[DRLB_CFG_A_MH_TABLE_SIZE],
-				    "drlb: the Maglev table size must be a prime");
+		NL_SET_ERR_MSG_MOD(extack,
+				   "the Maglev table size must be a prime");
+		NL_SET_BAD_ATTR(extack, tb[DRLB_CFG_A_MH_TABLE_SIZE]);
 		return -EINVAL;
 	}
 

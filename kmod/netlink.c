@@ -9,6 +9,11 @@
  * (resv_start_op covers all commands). Operations that change state carry
  * GENL_ADMIN_PERM: CAP_NET_ADMIN in the initial user namespace, as IPVS
  * does, because the tables are not charged to the caller's memory cgroup.
+ *
+ * A rejected request says why in its extack: NL_SET_ERR_MSG_MOD (the
+ * "drlb: " prefix, which drlbctl strips) and, for the attribute to blame,
+ * NL_SET_BAD_ATTR or NL_REQ_ATTR_CHECK. The messages are constant strings:
+ * 6.1 has no formatted ones (NL_SET_ERR_MSG_FMT_MOD is 6.2's).
  */
 
 #include <linux/in.h>
@@ -109,13 +114,13 @@ int drlb_nl_get_addr4(struct nlattr *nest, struct nlattr **tb,
 		return -EINVAL;
 	}
 	if (nla_get_u16(tb[af_type]) != AF_INET) {
-		NL_SET_ERR_MSG_ATTR(extack, tb[af_type],
-				    "drlb: only AF_INET is supported");
+		NL_SET_ERR_MSG_MOD(extack, "only AF_INET is supported");
+		NL_SET_BAD_ATTR(extack, tb[af_type]);
 		return -EAFNOSUPPORT;
 	}
 	if (nla_len(tb[addr_type]) != sizeof(*addr)) {
-		NL_SET_ERR_MSG_ATTR(extack, tb[addr_type],
-				    "drlb: an AF_INET address is 4 bytes");
+		NL_SET_ERR_MSG_MOD(extack, "an AF_INET address is 4 bytes");
+		NL_SET_BAD_ATTR(extack, tb[addr_type]);
 		return -EINVAL;
 	}
 	*addr = nla_get_in_addr(tb[addr_type]);

@@ -60,8 +60,9 @@ static int drlb_nl_dest_key(struct genl_info *info, struct nlattr **tb,
 	if (err)
 		return err;
 	if (!drlb_nl_addr_unicast(*addr)) {
-		NL_SET_ERR_MSG_ATTR(extack, tb[DRLB_DEST_A_ADDR],
-				    "drlb: the real server address must be a unicast address");
+		NL_SET_ERR_MSG_MOD(extack,
+				   "the real server address must be a unicast address");
+		NL_SET_BAD_ATTR(extack, tb[DRLB_DEST_A_ADDR]);
 		return -EINVAL;
 	}
 	return 0;
@@ -103,9 +104,10 @@ static struct drlb_dest *drlb_nl_dest_find(struct genl_info *info,
 	if (!svc)
 		return NULL;
 	dest = drlb_dest_find(svc, r->addr);
-	if (!dest)
-		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[DRLB_A_DEST],
-				    "drlb: no such real server");
+	if (!dest) {
+		NL_SET_ERR_MSG_MOD(info->extack, "no such real server");
+		NL_SET_BAD_ATTR(info->extack, info->attrs[DRLB_A_DEST]);
+	}
 	return dest;
 }
 
@@ -132,20 +134,22 @@ int drlb_nl_new_dest(struct sk_buff *skb, struct genl_info *info)
 		goto out;
 	}
 	if (r.addr == svc->addr) {
-		NL_SET_ERR_MSG_ATTR(extack, r.dtb[DRLB_DEST_A_ADDR],
-				    "drlb: the real server address is the virtual address");
+		NL_SET_ERR_MSG_MOD(extack,
+				   "the real server address is the virtual address");
+		NL_SET_BAD_ATTR(extack, r.dtb[DRLB_DEST_A_ADDR]);
 		err = -EINVAL;
 		goto out;
 	}
 	if (drlb_dest_find(svc, r.addr)) {
-		NL_SET_ERR_MSG_ATTR(extack, info->attrs[DRLB_A_DEST],
-				    "drlb: the real server exists");
+		NL_SET_ERR_MSG_MOD(extack, "the real server exists");
+		NL_SET_BAD_ATTR(extack, info->attrs[DRLB_A_DEST]);
 		err = -EEXIST;
 		goto out;
 	}
 	if (svc->num_dests >= DRLB_DEST_MAX) {
-		NL_SET_ERR_MSG_ATTR(extack, info->attrs[DRLB_A_DEST],
-				    "drlb: the service has too many real servers");
+		NL_SET_ERR_MSG_MOD(extack,
+				   "the service has too many real servers");
+		NL_SET_BAD_ATTR(extack, info->attrs[DRLB_A_DEST]);
 		err = -ENOSPC;
 		goto out;
 	}

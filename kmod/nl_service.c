@@ -52,8 +52,9 @@ int drlb_nl_svc_key(struct nlattr **attrs, struct nlattr **tb,
 	k->proto = nla_get_u8(tb[DRLB_SVC_A_PROTOCOL]);
 	if (k->proto != IPPROTO_TCP && k->proto != IPPROTO_UDP &&
 	    k->proto != IPPROTO_SCTP) {
-		NL_SET_ERR_MSG_ATTR(extack, tb[DRLB_SVC_A_PROTOCOL],
-				    "drlb: the protocol must be TCP, UDP or SCTP");
+		NL_SET_ERR_MSG_MOD(extack,
+				   "the protocol must be TCP, UDP or SCTP");
+		NL_SET_BAD_ATTR(extack, tb[DRLB_SVC_A_PROTOCOL]);
 		return -EPROTONOSUPPORT;
 	}
 	if (NL_REQ_ATTR_CHECK(extack, nest, tb, DRLB_SVC_A_PORT)) {
@@ -62,8 +63,9 @@ int drlb_nl_svc_key(struct nlattr **attrs, struct nlattr **tb,
 	}
 	k->port = htons(nla_get_u16(tb[DRLB_SVC_A_PORT]));
 	if (!drlb_nl_addr_unicast(k->addr)) {
-		NL_SET_ERR_MSG_ATTR(extack, tb[DRLB_SVC_A_ADDR],
-				    "drlb: the virtual address must be a unicast address");
+		NL_SET_ERR_MSG_MOD(extack,
+				   "the virtual address must be a unicast address");
+		NL_SET_BAD_ATTR(extack, tb[DRLB_SVC_A_ADDR]);
 		return -EINVAL;
 	}
 	return 0;
@@ -77,8 +79,10 @@ struct drlb_service *drlb_nl_svc_find(struct drlb_net *dn,
 	struct drlb_service *svc = drlb_svc_find(dn, k->proto, k->addr,
 						 k->port);
 
-	if (!svc)
-		NL_SET_ERR_MSG_ATTR(extack, nest, "drlb: no such service");
+	if (!svc) {
+		NL_SET_ERR_MSG_MOD(extack, "no such service");
+		NL_SET_BAD_ATTR(extack, nest);
+	}
 	return svc;
 }
 
@@ -124,8 +128,8 @@ static int drlb_nl_svc_conf(struct nlattr **tb, struct drlb_svc_conf *c,
 	if (tb[DRLB_SVC_A_SCHED_NAME]) {
 		c->ops = drlb_sched_find(nla_data(tb[DRLB_SVC_A_SCHED_NAME]));
 		if (!c->ops) {
-			NL_SET_ERR_MSG_ATTR(extack, tb[DRLB_SVC_A_SCHED_NAME],
-					    "drlb: unknown scheduler");
+			NL_SET_ERR_MSG_MOD(extack, "unknown scheduler");
+			NL_SET_BAD_ATTR(extack, tb[DRLB_SVC_A_SCHED_NAME]);
 			return -EINVAL;
 		}
 	}
@@ -225,8 +229,8 @@ int drlb_nl_new_service(struct sk_buff *skb, struct genl_info *info)
 
 	mutex_lock(&dn->lock);
 	if (drlb_svc_find(dn, k.proto, k.addr, k.port)) {
-		NL_SET_ERR_MSG_ATTR(extack, info->attrs[DRLB_A_SERVICE],
-				    "drlb: the service exists");
+		NL_SET_ERR_MSG_MOD(extack, "the service exists");
+		NL_SET_BAD_ATTR(extack, info->attrs[DRLB_A_SERVICE]);
 		err = -EEXIST;
 		goto out_put;
 	}
