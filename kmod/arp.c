@@ -300,7 +300,7 @@ static void drlb_arp_egress_attach(struct drlb_net *dn, struct net_device *dev)
 	return;
 err:
 	/* The rules still hold for ARP the kernel sends on this device. */
-	net_warn_ratelimited("drlb: %s: no egress hook (%d): ARP from packet sockets not filtered\n",
+	net_warn_ratelimited("%s: no egress hook (%d): ARP from packet sockets not filtered\n",
 			     dev->name, err);
 }
 
