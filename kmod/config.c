@@ -36,7 +36,7 @@ static const u32 drlb_timeout_default[DRLB_TO_MAX] = {
 	[DRLB_TO_OTHER]		= 60,
 };
 
-#define DRLB_CONN_MAX_DEFAULT		(1U << 20)
+#define DRLB_CONN_MAX_DEFAULT		1048576U	/* 2^20 entries */
 #define DRLB_MH_TABLE_SIZE_DEFAULT	65537U
 
 void drlb_config_init(struct drlb_config *cfg)

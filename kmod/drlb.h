@@ -6,6 +6,7 @@
 #define _DRLB_H
 
 #include <linux/atomic.h>
+#include <linux/bits.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/netfilter.h>
@@ -254,7 +255,7 @@ struct drlb_conn_tab {
  * namespace), so that 10 000 services make chains of two or three.
  */
 #define DRLB_SVC_HASH_BITS	12
-#define DRLB_SVC_HASH_SIZE	(1U << DRLB_SVC_HASH_BITS)
+#define DRLB_SVC_HASH_SIZE	BIT(DRLB_SVC_HASH_BITS)
 
 /*
  * struct drlb_arp_net - the namespace's ARP rules (real-server role,
@@ -447,8 +448,10 @@ int __init drlb_arp_module_init(void);
 void drlb_arp_module_exit(void);
 void drlb_arp_net_init(struct drlb_net *dn);
 void drlb_arp_net_pre_exit(struct drlb_net *dn);
-/* Delete every ARP rule (DRLB_CMD_FLUSH with DRLB_A_FLUSH_ARP); RTNL and
- * drlb_net.lock held. */
+/*
+ * Delete every ARP rule (DRLB_CMD_FLUSH with DRLB_A_FLUSH_ARP); RTNL and
+ * drlb_net.lock held.
+ */
 void drlb_arp_flush(struct drlb_net *dn);
 
 #endif /* _DRLB_H */

@@ -34,15 +34,19 @@
 static struct netlink_range_validation drlb_timeout_range = {
 	.min = 1, .max = DRLB_TIMEOUT_MAX,
 };
+
 static struct netlink_range_validation drlb_persist_range = {
 	.min = 0, .max = DRLB_TIMEOUT_MAX,
 };
+
 static struct netlink_range_validation drlb_weight_range = {
 	.min = 0, .max = 65535,
 };
+
 static struct netlink_range_validation drlb_conn_max_range = {
 	.min = 1, .max = 1U << 26,
 };
+
 static struct netlink_range_validation drlb_mh_size_range = {
 	.min = 251, .max = 1048573,
 };
