@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * drlb: generic netlink family - shared policies and helpers for the
- * per-object handler files.
+ * drlb: generic netlink family - the policies and helpers the per-object
+ * handler files share, and every handler of the family's operations.
  */
 #ifndef _DRLB_NETLINK_H
 #define _DRLB_NETLINK_H
@@ -72,11 +72,11 @@ void *drlb_nl_put_hdr(struct sk_buff *skb, u32 portid, u32 seq, int flags,
 		      u8 cmd);
 
 /*
- * Service and dest messages (nl_service.c, nl_dest.c): DRLB_A_SERVICE
- * with @svc's keys (and with @full its settings and counters), DRLB_A_DEST
- * with @dest's settings and counters. A reply or dump message of a
- * service command carries @svc in full, one of a dest command @svc's keys
- * and @dest (@dest NULL: a service message).
+ * Service and dest messages: DRLB_A_SERVICE with @svc's keys (and with
+ * @full its settings and counters, nl_service.c), DRLB_A_DEST with
+ * @dest's settings and counters (nl_dest.c). A reply or dump message
+ * (netlink.c) of a service command carries @svc in full, one of a dest
+ * command @svc's keys and @dest (@dest NULL: a service message).
  */
 int drlb_nl_put_svc(struct sk_buff *msg, struct drlb_service *svc,
 		    bool full);
