@@ -60,11 +60,12 @@
  *     from the VIP): dropped. Rewriting the sender of a reply would answer
  *     for another address.
  *
- * Lock order: RTNL, then drlb_net.lock, then netfilter's hook mutex. The
- * netdevice notifiers (this file's and xmit.c's) run under RTNL and take
- * drlb_net.lock, so whatever adds or removes ARP hooks takes RTNL first
- * (the debug kernel's lockdep caught the reverse order, which a rule
- * added while a device of the namespace went away could deadlock on).
+ * Lock order (see struct drlb_net): RTNL, then drlb_net.lock, then
+ * netfilter's hook mutex. The netdevice notifiers (this file's and
+ * xmit.c's) run under RTNL and take drlb_net.lock, so whatever adds or
+ * removes ARP hooks takes RTNL first (the debug kernel's lockdep caught
+ * the reverse order, which a rule added while a device of the namespace
+ * went away could deadlock on).
  */
 
 #include <linux/etherdevice.h>
@@ -87,6 +88,7 @@
  * @list: in drlb_arp_net.egress, under RTNL and drlb_net.lock.
  * @dev:  the device; not referenced: the entry goes at NETDEV_UNREGISTER.
  * @ops:  the registration (netfilter keeps a pointer to it: RCU-freed).
+ * @rcu:  deferred free (kfree_rcu()): the hook may still be running.
  */
 struct drlb_arp_egress {
 	struct list_head list;
@@ -298,7 +300,7 @@ static void drlb_arp_egress_attach(struct drlb_net *dn, struct net_device *dev)
 	return;
 err:
 	/* The rules still hold for ARP the kernel sends on this device. */
-	net_warn_ratelimited("drlb: %s: no egress hook (%d): ARP from packet sockets not filtered\n",
+	net_warn_ratelimited("%s: no egress hook (%d): ARP from packet sockets not filtered\n",
 			     dev->name, err);
 }
 

@@ -4,13 +4,17 @@
  * object (see Kbuild), so the logic files are written against the newest
  * API we support (6.12) and this header backfills older kernels (6.1).
  * Prefer feature tests (#ifndef SYMBOL) over version numbers.
+ *
+ * checkpatch warns on each LINUX_VERSION_CODE test below (and on its
+ * constant on the left): where no symbol can be tested, a version test is
+ * this file's job; each line says why (the style check's exceptions).
  */
 #ifndef _DRLB_COMPAT_H
 #define _DRLB_COMPAT_H
 
 #include <linux/version.h>
 
-#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 1, 0)
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 1, 0) /* the floor itself */
 #error "drlb needs Linux 6.1 or newer"
 #endif
 
@@ -18,7 +22,7 @@
  * 6.2 moved a dump request's parsed attributes from genl_dumpit_info into
  * the embedded genl_info (genl_info_dump()).
  */
-#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 2, 0)
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 2, 0) /* a function: no #ifdef */
 #define drlb_dump_attrs(cb)	(genl_dumpit_info(cb)->attrs)
 #else
 #define drlb_dump_attrs(cb)	(genl_info_dump(cb)->attrs)
@@ -28,8 +32,14 @@
  * 6.4 moved skb_gso_segment() and friends to <net/gso.h>. (A version
  * test: sparse does not know __has_include.)
  */
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 4, 0)
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 4, 0) /* sparse: see above */
 #include <net/gso.h>
 #endif
+
+/*
+ * Not backfilled: NL_SET_ERR_MSG_FMT_MOD (6.2; 6.1's struct netlink_ext_ack
+ * has no buffer for a formatted message). drlb's extack messages are
+ * constant strings (NL_SET_ERR_MSG_MOD).
+ */
 
 #endif /* _DRLB_COMPAT_H */

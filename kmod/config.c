@@ -36,7 +36,7 @@ static const u32 drlb_timeout_default[DRLB_TO_MAX] = {
 	[DRLB_TO_OTHER]		= 60,
 };
 
-#define DRLB_CONN_MAX_DEFAULT		(1U << 20)
+#define DRLB_CONN_MAX_DEFAULT		1048576U	/* 2^20 entries */
 #define DRLB_MH_TABLE_SIZE_DEFAULT	65537U
 
 void drlb_config_init(struct drlb_config *cfg)
@@ -123,8 +123,9 @@ int drlb_nl_set_config(struct sk_buff *skb, struct genl_info *info)
 
 	if (tb[DRLB_CFG_A_MH_TABLE_SIZE] &&
 	    !drlb_is_prime(nla_get_u32(tb[DRLB_CFG_A_MH_TABLE_SIZE]))) {
-		NL_SET_ERR_MSG_ATTR(extack, tb[DRLB_CFG_A_MH_TABLE_SIZE],
-				    "drlb: the Maglev table size must be a prime");
+		NL_SET_ERR_MSG_MOD(extack,
+				   "the Maglev table size must be a prime");
+		NL_SET_BAD_ATTR(extack, tb[DRLB_CFG_A_MH_TABLE_SIZE]);
 		return -EINVAL;
 	}
 

@@ -143,7 +143,7 @@ struct drlb_conn *drlb_conn_insert(struct drlb_net *dn,
 {
 	const struct drlb_conn_tab *t = &dn->conn;
 	struct drlb_conn *c, *old;
-	spinlock_t *lock;
+	spinlock_t *lock;	/* the bucket's */
 	atomic_t *cnt;
 	u32 h;
 
@@ -404,7 +404,7 @@ int drlb_conn_tab_alloc(struct drlb_net *dn)
 {
 	struct hlist_head *buckets;
 	unsigned int i, bits;
-	spinlock_t *locks;
+	spinlock_t *locks;	/* the new drlb_conn_tab.locks */
 
 	lockdep_assert_held(&dn->lock);
 	if (dn->conn.buckets)
@@ -430,6 +430,11 @@ int drlb_conn_tab_alloc(struct drlb_net *dn)
 	dn->conn.locks = locks;
 	dn->conn.bits = bits;
 	dn->conn.seed = get_random_u32();
+	/*
+	 * Publish the table: pairs with smp_load_acquire() in
+	 * drlb_conn_tab(), so a reader (dump, GC, purge) that sees the
+	 * buckets also sees the locks, size and seed set above.
+	 */
 	smp_store_release(&dn->conn.buckets, buckets);
 	return 0;
 }

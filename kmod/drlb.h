@@ -6,6 +6,7 @@
 #define _DRLB_H
 
 #include <linux/atomic.h>
+#include <linux/bits.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/netfilter.h>
@@ -16,7 +17,6 @@
 #include <linux/types.h>
 #include <linux/u64_stats_sync.h>
 #include <linux/workqueue.h>
-#include <net/genetlink.h>
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
 #include <uapi/linux/drlb.h>
@@ -129,7 +129,7 @@ struct drlb_dest {
 	refcount_t refcnt;
 	atomic_t active;
 	atomic_t inactive;
-	spinlock_t cache_lock;
+	spinlock_t cache_lock;	/* replacing @cache */
 	struct drlb_dest_cache __rcu *cache;
 	struct drlb_stats stats;
 	struct rcu_head rcu;
@@ -242,7 +242,7 @@ struct drlb_conn {
  */
 struct drlb_conn_tab {
 	struct hlist_head *buckets;
-	spinlock_t *locks;
+	spinlock_t *locks;	/* the chains' writers, striped, see above */
 	unsigned int bits;
 	u32 seed;
 };
@@ -255,7 +255,7 @@ struct drlb_conn_tab {
  * namespace), so that 10 000 services make chains of two or three.
  */
 #define DRLB_SVC_HASH_BITS	12
-#define DRLB_SVC_HASH_SIZE	(1U << DRLB_SVC_HASH_BITS)
+#define DRLB_SVC_HASH_SIZE	BIT(DRLB_SVC_HASH_BITS)
 
 /*
  * struct drlb_arp_net - the namespace's ARP rules (real-server role,
@@ -272,7 +272,7 @@ struct drlb_conn_tab {
  *           module's netdevice notifier adds and removes them as devices
  *           come and go).
  *
- * Lock order: RTNL, then drlb_net.lock.
+ * Lock order: RTNL, then drlb_net.lock (see struct drlb_net).
  */
 struct drlb_arp_net {
 	struct list_head rules;
@@ -289,6 +289,13 @@ struct drlb_arp_net {
  *        (services, dests, ARP rules, settings, hook registration, stats
  *        baselines). Netlink handlers and notifiers take it; the packet
  *        path never does, it reads the RCU-protected pointers below.
+ *        Lock order, module-wide: RTNL, then @lock, then netfilter's
+ *        hook mutex (nf_register_net_hook() under @lock). The netdevice
+ *        notifiers run under RTNL and take @lock, so whatever needs both
+ *        (ARP rule changes, FLUSH with DRLB_A_FLUSH_ARP, namespace exit)
+ *        takes RTNL first; never rtnl_lock() with @lock held. The
+ *        spinlocks (drlb_conn_tab.locks, drlb_dest.cache_lock) are
+ *        innermost: taken under @lock or on their own, never nested.
  * @cfg:  settings, see struct drlb_config.
  * @svc_hash: DRLB_SVC_HASH_SIZE buckets of services by (proto, addr,
  *        port), allocated with the namespace; RCU readers, writers under
@@ -311,7 +318,7 @@ struct drlb_arp_net {
  */
 struct drlb_net {
 	struct net *net;
-	struct mutex lock;
+	struct mutex lock;	/* the configuration; after RTNL, see above */
 	struct drlb_config cfg;
 	struct hlist_head *svc_hash;
 	unsigned int num_services;
@@ -338,8 +345,6 @@ static inline struct drlb_net *drlb_pernet(const struct net *net)
 
 /* config.c */
 void drlb_config_init(struct drlb_config *cfg);
-int drlb_nl_get_config(struct sk_buff *skb, struct genl_info *info);
-int drlb_nl_set_config(struct sk_buff *skb, struct genl_info *info);
 
 /* stats.c */
 int drlb_stats_init(struct drlb_stats *st);
@@ -438,41 +443,15 @@ unsigned int drlb_xmit(struct drlb_net *dn, struct drlb_service *svc,
 void drlb_dest_cache_release(struct drlb_dest *dest);
 int drlb_dest_cache_fill(struct sk_buff *msg, struct drlb_dest *dest);
 
-/* nl_service.c, nl_conn.c */
-int drlb_nl_new_service(struct sk_buff *skb, struct genl_info *info);
-int drlb_nl_set_service(struct sk_buff *skb, struct genl_info *info);
-int drlb_nl_del_service(struct sk_buff *skb, struct genl_info *info);
-int drlb_nl_get_service(struct sk_buff *skb, struct genl_info *info);
-int drlb_nl_dump_service(struct sk_buff *skb, struct netlink_callback *cb);
-int drlb_nl_new_dest(struct sk_buff *skb, struct genl_info *info);
-int drlb_nl_set_dest(struct sk_buff *skb, struct genl_info *info);
-int drlb_nl_del_dest(struct sk_buff *skb, struct genl_info *info);
-int drlb_nl_get_dest(struct sk_buff *skb, struct genl_info *info);
-int drlb_nl_dump_dest_start(struct netlink_callback *cb);
-int drlb_nl_dump_dest(struct sk_buff *skb, struct netlink_callback *cb);
-int drlb_nl_dump_dest_done(struct netlink_callback *cb);
-int drlb_nl_flush(struct sk_buff *skb, struct genl_info *info);
-int drlb_nl_get_stats(struct sk_buff *skb, struct genl_info *info);
-int drlb_nl_zero(struct sk_buff *skb, struct genl_info *info);
-int drlb_nl_dump_conn_start(struct netlink_callback *cb);
-int drlb_nl_dump_conn(struct sk_buff *skb, struct netlink_callback *cb);
-int drlb_nl_dump_conn_done(struct netlink_callback *cb);
-
-/* arp.c, nl_arp.c: real-server ARP rules */
+/* arp.c: real-server ARP rules (their netlink side: nl_arp.c) */
 int __init drlb_arp_module_init(void);
 void drlb_arp_module_exit(void);
 void drlb_arp_net_init(struct drlb_net *dn);
 void drlb_arp_net_pre_exit(struct drlb_net *dn);
-/* Delete every ARP rule (DRLB_CMD_FLUSH with DRLB_A_FLUSH_ARP); RTNL and
- * drlb_net.lock held. */
+/*
+ * Delete every ARP rule (DRLB_CMD_FLUSH with DRLB_A_FLUSH_ARP); RTNL and
+ * drlb_net.lock held.
+ */
 void drlb_arp_flush(struct drlb_net *dn);
-extern const struct nla_policy drlb_arp_req_policy[DRLB_A_MAX + 1];
-extern const struct nla_policy drlb_arp_dump_policy[DRLB_A_MAX + 1];
-int drlb_nl_new_arp(struct sk_buff *skb, struct genl_info *info);
-int drlb_nl_del_arp(struct sk_buff *skb, struct genl_info *info);
-int drlb_nl_get_arp_dump(struct sk_buff *skb, struct netlink_callback *cb);
-
-int drlb_genl_init(void);
-void drlb_genl_exit(void);
 
 #endif /* _DRLB_H */

@@ -172,10 +172,10 @@ static unsigned int drlb_icmp_in(struct drlb_net *dn, struct sk_buff *skb,
 {
 	unsigned int off = iph->ihl * 4;
 	const struct icmphdr *ih;
-	const struct iphdr *ciph;
+	const struct iphdr *inner;
 	struct drlb_service *svc;
 	struct icmphdr _ih;
-	struct iphdr _ciph;
+	struct iphdr _inner;
 	const __be16 *ports;
 	struct drlb_flow f;
 	struct drlb_conn *c;
@@ -188,21 +188,21 @@ static unsigned int drlb_icmp_in(struct drlb_net *dn, struct sk_buff *skb,
 		    ih->type != ICMP_PARAMETERPROB))
 		return NF_ACCEPT;
 	off += sizeof(_ih);
-	ciph = skb_header_pointer(skb, off, sizeof(_ciph), &_ciph);
-	if (!ciph || ciph->ihl < 5 || !drlb_proto_ok(ciph->protocol) ||
-	    ciph->frag_off & htons(IP_OFFSET))
+	inner = skb_header_pointer(skb, off, sizeof(_inner), &_inner);
+	if (!inner || inner->ihl < 5 || !drlb_proto_ok(inner->protocol) ||
+	    inner->frag_off & htons(IP_OFFSET))
 		return NF_ACCEPT;
-	ports = skb_header_pointer(skb, off + ciph->ihl * 4, sizeof(_ports),
+	ports = skb_header_pointer(skb, off + inner->ihl * 4, sizeof(_ports),
 				   _ports);
 	if (!ports)
 		return NF_ACCEPT;
-	svc = drlb_svc_match(dn, ciph->protocol, ciph->saddr, ports[0]);
+	svc = drlb_svc_match(dn, inner->protocol, inner->saddr, ports[0]);
 	if (!svc)
 		return NF_ACCEPT;
 	f = (struct drlb_flow){
-		.caddr = ciph->daddr, .cport = ports[1],
-		.vaddr = ciph->saddr, .vport = ports[0],
-		.proto = ciph->protocol,
+		.caddr = inner->daddr, .cport = ports[1],
+		.vaddr = inner->saddr, .vport = ports[0],
+		.proto = inner->protocol,
 	};
 	c = drlb_conn_lookup(dn, &f, 0);
 	if (!c || test_bit(DRLB_DEST_DEAD, &c->dest->flags))

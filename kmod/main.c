@@ -9,6 +9,7 @@
 #include <uapi/linux/drlb.h>
 
 #include "drlb.h"
+#include "netlink.h"
 
 unsigned int drlb_net_id __read_mostly;
 

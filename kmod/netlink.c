@@ -9,6 +9,11 @@
  * (resv_start_op covers all commands). Operations that change state carry
  * GENL_ADMIN_PERM: CAP_NET_ADMIN in the initial user namespace, as IPVS
  * does, because the tables are not charged to the caller's memory cgroup.
+ *
+ * A rejected request says why in its extack: NL_SET_ERR_MSG_MOD (the
+ * "drlb: " prefix, which drlbctl strips) and, for the attribute to blame,
+ * NL_SET_BAD_ATTR or NL_REQ_ATTR_CHECK. The messages are constant strings:
+ * 6.1 has no formatted ones (NL_SET_ERR_MSG_FMT_MOD is 6.2's).
  */
 
 #include <linux/in.h>
@@ -29,15 +34,19 @@
 static struct netlink_range_validation drlb_timeout_range = {
 	.min = 1, .max = DRLB_TIMEOUT_MAX,
 };
+
 static struct netlink_range_validation drlb_persist_range = {
 	.min = 0, .max = DRLB_TIMEOUT_MAX,
 };
+
 static struct netlink_range_validation drlb_weight_range = {
 	.min = 0, .max = 65535,
 };
+
 static struct netlink_range_validation drlb_conn_max_range = {
 	.min = 1, .max = 1U << 26,
 };
+
 static struct netlink_range_validation drlb_mh_size_range = {
 	.min = 251, .max = 1048573,
 };
@@ -109,13 +118,13 @@ int drlb_nl_get_addr4(struct nlattr *nest, struct nlattr **tb,
 		return -EINVAL;
 	}
 	if (nla_get_u16(tb[af_type]) != AF_INET) {
-		NL_SET_ERR_MSG_ATTR(extack, tb[af_type],
-				    "drlb: only AF_INET is supported");
+		NL_SET_ERR_MSG_MOD(extack, "only AF_INET is supported");
+		NL_SET_BAD_ATTR(extack, tb[af_type]);
 		return -EAFNOSUPPORT;
 	}
 	if (nla_len(tb[addr_type]) != sizeof(*addr)) {
-		NL_SET_ERR_MSG_ATTR(extack, tb[addr_type],
-				    "drlb: an AF_INET address is 4 bytes");
+		NL_SET_ERR_MSG_MOD(extack, "an AF_INET address is 4 bytes");
+		NL_SET_BAD_ATTR(extack, tb[addr_type]);
 		return -EINVAL;
 	}
 	*addr = nla_get_in_addr(tb[addr_type]);
@@ -126,6 +135,53 @@ void *drlb_nl_put_hdr(struct sk_buff *skb, u32 portid, u32 seq, int flags,
 		      u8 cmd)
 {
 	return genlmsg_put(skb, portid, seq, &drlb_genl_family, flags, cmd);
+}
+
+/*
+ * The reply to a service or dest do request: @svc (full), or @svc's keys
+ * and @dest.
+ */
+int drlb_nl_svc_reply(struct genl_info *info, u8 cmd,
+		      struct drlb_service *svc, struct drlb_dest *dest)
+{
+	struct sk_buff *msg;
+	void *hdr;
+
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	hdr = drlb_nl_put_hdr(msg, info->snd_portid, info->snd_seq, 0, cmd);
+	if (!hdr || drlb_nl_put_svc(msg, svc, !dest) ||
+	    (dest && drlb_nl_put_dest(msg, dest))) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+}
+
+/*
+ * One message of a service or dest dump, as drlb_nl_svc_reply() builds
+ * it; 0, or -EMSGSIZE when @skb is full.
+ */
+int drlb_nl_svc_dump_one(struct sk_buff *skb, struct netlink_callback *cb,
+			 u8 cmd, struct drlb_service *svc,
+			 struct drlb_dest *dest)
+{
+	void *hdr;
+
+	hdr = drlb_nl_put_hdr(skb, NETLINK_CB(cb->skb).portid,
+			      cb->nlh->nlmsg_seq, NLM_F_MULTI, cmd);
+	if (!hdr)
+		return -EMSGSIZE;
+	genl_dump_check_consistent(cb, hdr);
+	if (drlb_nl_put_svc(skb, svc, !dest) ||
+	    (dest && drlb_nl_put_dest(skb, dest))) {
+		genlmsg_cancel(skb, hdr);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(skb, hdr);
+	return 0;
 }
 
 /* ---- DRLB_CMD_GET_INFO ------------------------------------------------- */

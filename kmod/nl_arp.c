@@ -55,18 +55,17 @@ static int drlb_arp_parse_req(struct genl_info *info, bool need_dev,
 				extack);
 	if (err)
 		return err;
-	if (ipv4_is_zeronet(*vip) || ipv4_is_loopback(*vip) ||
-	    ipv4_is_multicast(*vip) || ipv4_is_lbcast(*vip)) {
-		NL_SET_ERR_MSG_ATTR(extack, tb[DRLB_ARP_A_ADDR],
-				    "drlb: the VIP must be a unicast address");
+	if (!drlb_nl_addr_unicast(*vip)) {
+		NL_SET_ERR_MSG_MOD(extack, "the VIP must be a unicast address");
+		NL_SET_BAD_ATTR(extack, tb[DRLB_ARP_A_ADDR]);
 		return -EINVAL;
 	}
 
 	if (tb[DRLB_ARP_A_IFINDEX])
 		idx = nla_get_u32(tb[DRLB_ARP_A_IFINDEX]);
 	if (idx > INT_MAX) {
-		NL_SET_ERR_MSG_ATTR(extack, tb[DRLB_ARP_A_IFINDEX],
-				    "drlb: ifindex out of range");
+		NL_SET_ERR_MSG_MOD(extack, "ifindex out of range");
+		NL_SET_BAD_ATTR(extack, tb[DRLB_ARP_A_IFINDEX]);
 		return -EINVAL;
 	}
 	if (idx && need_dev) {
@@ -76,8 +75,9 @@ static int drlb_arp_parse_req(struct genl_info *info, bool need_dev,
 		found = dev_get_by_index_rcu(genl_info_net(info), idx);
 		rcu_read_unlock();
 		if (!found) {
-			NL_SET_ERR_MSG_ATTR(extack, tb[DRLB_ARP_A_IFINDEX],
-					    "drlb: no device with this ifindex in the namespace");
+			NL_SET_ERR_MSG_MOD(extack,
+					   "no device with this ifindex in the namespace");
+			NL_SET_BAD_ATTR(extack, tb[DRLB_ARP_A_IFINDEX]);
 			return -ENODEV;
 		}
 	}

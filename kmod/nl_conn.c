@@ -21,25 +21,13 @@
 /* cb->args[2]: the service filtered on (held), or 0. */
 int drlb_nl_dump_conn_start(struct netlink_callback *cb)
 {
-	struct drlb_net *dn = drlb_pernet(sock_net(cb->skb->sk));
-	struct nlattr **attrs = drlb_dump_attrs(cb);
-	struct nlattr *tb[DRLB_SVC_A_MAX + 1];
 	struct drlb_service *svc;
-	struct drlb_svc_key k;
-	int err;
 
-	if (!attrs[DRLB_A_SERVICE])
+	if (!drlb_dump_attrs(cb)[DRLB_A_SERVICE])
 		return 0;
-	err = drlb_nl_svc_key(attrs, tb, &k, cb->extack);
-	if (err)
-		return err;
-	mutex_lock(&dn->lock);
-	svc = drlb_nl_svc_find(dn, &k, attrs[DRLB_A_SERVICE], cb->extack);
-	if (svc)
-		refcount_inc(&svc->refcnt);
-	mutex_unlock(&dn->lock);
-	if (!svc)
-		return -ENOENT;
+	svc = drlb_nl_dump_svc_get(cb);
+	if (IS_ERR(svc))
+		return PTR_ERR(svc);
 	cb->args[2] = (unsigned long)svc;
 	return 0;
 }

@@ -26,14 +26,13 @@
 #ifndef _DRLB_SCHED_TABLES_H
 #define _DRLB_SCHED_TABLES_H
 
-#ifdef __KERNEL__
 #include <linux/types.h>
-#else
-#include <stdint.h>
-typedef uint8_t u8;
-typedef uint16_t u16;
-typedef uint32_t u32;
-typedef uint64_t u64;
+#ifndef __KERNEL__
+/* The host build (test_maglev): the uapi header has only the __u types. */
+typedef __u8 u8;
+typedef __u16 u16;
+typedef __u32 u32;
+typedef __u64 u64;
 #endif
 
 /* A Maglev table slot holds a dest index; this marks a free slot. */

@@ -55,6 +55,7 @@
 #include <net/icmp.h>
 #include <net/ip.h>
 #include <net/neighbour.h>
+#include <net/netlink.h>
 #include <net/route.h>
 #include <uapi/linux/drlb.h>
 
@@ -221,6 +222,20 @@ int drlb_dest_cache_fill(struct sk_buff *msg, struct drlb_dest *dest)
 
 /* ---- the device going down or away -------------------------------------- */
 
+/* Drop @dest's cache if its packets leave through @dev. */
+static void drlb_dest_cache_drop_dev(struct drlb_dest *dest,
+				     const struct net_device *dev)
+{
+	struct drlb_dest_cache *c;
+
+	spin_lock_bh(&dest->cache_lock);
+	c = rcu_dereference_protected(dest->cache,
+				      lockdep_is_held(&dest->cache_lock));
+	if (c && c->dev == dev)
+		drlb_dest_cache_set(dest, NULL);
+	spin_unlock_bh(&dest->cache_lock);
+}
+
 static int drlb_netdev_event(struct notifier_block *nb, unsigned long event,
 			     void *ptr)
 {
@@ -236,16 +251,8 @@ static int drlb_netdev_event(struct notifier_block *nb, unsigned long event,
 	mutex_lock(&dn->lock);
 	for (b = 0; dn->num_services && b < DRLB_SVC_HASH_SIZE; b++) {
 		hlist_for_each_entry(svc, &dn->svc_hash[b], hnode) {
-			list_for_each_entry(dest, &svc->dests, list) {
-				struct drlb_dest_cache *c;
-
-				spin_lock_bh(&dest->cache_lock);
-				c = rcu_dereference_protected(dest->cache,
-					lockdep_is_held(&dest->cache_lock));
-				if (c && c->dev == dev)
-					drlb_dest_cache_set(dest, NULL);
-				spin_unlock_bh(&dest->cache_lock);
-			}
+			list_for_each_entry(dest, &svc->dests, list)
+				drlb_dest_cache_drop_dev(dest, dev);
 		}
 	}
 	mutex_unlock(&dn->lock);
@@ -394,11 +401,10 @@ static unsigned int drlb_xmit_big(struct drlb_net *dn,
 	consume_skb(skb);
 	skb_list_walk_safe(segs, seg, next) {
 		skb_mark_not_on_list(seg);
-		if (seg->len > mtu) {
+		if (seg->len > mtu)
 			drlb_fragment(dest, seg, dev, ha);
-		} else if (!drlb_push_eth(seg, dev, ha)) {
+		else if (!drlb_push_eth(seg, dev, ha))
 			dev_queue_xmit(seg);
-		}
 	}
 	return NF_STOLEN;
 }

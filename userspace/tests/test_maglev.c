@@ -3,7 +3,7 @@
  * Unit tests for the kernel module's pure table builders
  * (kmod/sched_tables.h): the Maglev table behind the mh and sh schedulers
  * and the interleaved wrr sequence. The header is the module's own, built
- * here against <stdint.h>.
+ * here against the uapi <linux/types.h>.
  */
 
 #include <stdio.h>

@@ -155,6 +155,7 @@ enum drlb_cmd {
 	DRLB_CMD_GET_ARP,
 	__DRLB_CMD_MAX
 };
+
 #define DRLB_CMD_MAX (__DRLB_CMD_MAX - 1)
 
 /* Feature bits reported in DRLB_A_FEATURES. */
@@ -178,6 +179,7 @@ enum drlb_attr {
 	DRLB_A_FLUSH_ARP,	/* flag */
 	__DRLB_A_MAX
 };
+
 #define DRLB_A_MAX (__DRLB_A_MAX - 1)
 
 enum drlb_svc_attr {
@@ -195,6 +197,7 @@ enum drlb_svc_attr {
 	DRLB_SVC_A_STATS,		/* nested: DRLB_STATS_A_* */
 	__DRLB_SVC_A_MAX
 };
+
 #define DRLB_SVC_A_MAX (__DRLB_SVC_A_MAX - 1)
 
 enum drlb_dest_attr {
@@ -210,6 +213,7 @@ enum drlb_dest_attr {
 	DRLB_DEST_A_STATS,		/* nested: DRLB_STATS_A_* */
 	__DRLB_DEST_A_MAX
 };
+
 #define DRLB_DEST_A_MAX (__DRLB_DEST_A_MAX - 1)
 
 enum drlb_cfg_attr {
@@ -228,6 +232,7 @@ enum drlb_cfg_attr {
 	DRLB_CFG_A_CONN_ENTRY_SIZE,	/* u32 bytes, read-only */
 	__DRLB_CFG_A_MAX
 };
+
 #define DRLB_CFG_A_MAX (__DRLB_CFG_A_MAX - 1)
 
 /* Connection states as the director sees them (client->server only). */
@@ -255,6 +260,7 @@ enum drlb_conn_attr {
 	DRLB_CONN_A_PERSIST,	/* flag: a persistence template */
 	__DRLB_CONN_A_MAX
 };
+
 #define DRLB_CONN_A_MAX (__DRLB_CONN_A_MAX - 1)
 
 enum drlb_stats_attr {
@@ -270,6 +276,7 @@ enum drlb_stats_attr {
 	DRLB_STATS_A_DROP_OTHER,	/* u64: malformed, no memory, ... */
 	__DRLB_STATS_A_MAX
 };
+
 #define DRLB_STATS_A_MAX (__DRLB_STATS_A_MAX - 1)
 
 enum drlb_arp_attr {
@@ -281,6 +288,7 @@ enum drlb_arp_attr {
 	DRLB_ARP_A_STATS,	/* nested: DRLB_ARP_STATS_A_* */
 	__DRLB_ARP_A_MAX
 };
+
 #define DRLB_ARP_A_MAX (__DRLB_ARP_A_MAX - 1)
 
 enum drlb_arp_stats_attr {
@@ -291,6 +299,7 @@ enum drlb_arp_stats_attr {
 	DRLB_ARP_STATS_A_SRC_DROPPED,	/* u64: VIP sender, no other addr */
 	__DRLB_ARP_STATS_A_MAX
 };
+
 #define DRLB_ARP_STATS_A_MAX (__DRLB_ARP_STATS_A_MAX - 1)
 
 #endif /* _UAPI_LINUX_DRLB_H */
