@@ -11,14 +11,17 @@
 #                           build/<its release>/, where the tests look)
 #   make KVER=debug         module for the debug kernel (make debug-kernel)
 #   make C=2                as above, and run sparse over the module
-#   make check              everything the CI runs (see README.md)
+#   make check              host tests, style, builds, and in the VM on every
+#                           Debian kernel the suite and the stress tests at
+#                           CI's rounds (selftests/README.md)
 #   make style              checkpatch --strict (kmod/, the uapi header,
 #                           userspace/), shellcheck and codespell; any
 #                           report fails (scripts/style.sh)
-#   make check-stress       fault and stress tests in the VM, every kernel
+#   make check-stress       the stress tests at their full rounds
 #   make fuzz               libFuzzer targets for drlbctl, FUZZ_TIME s each
-#   make check-debug        the VM suite on the debug kernel (KASAN, lockdep,
-#                           kmemleak...), then a leak scan; the CI runs it too
+#   make check-debug        every VM test on the debug kernel (KASAN, lockdep,
+#                           kmemleak...), then a leak scan
+#   make check-debug-ci     the same for DEBUG_CI_PROGS only (what CI runs)
 #   make demo               boot the test VM and show drlb working
 #   make install            drlbctl, man page, completion, systemd unit,
 #                           /etc/drlb files (DESTDIR, PREFIX, SBINDIR,
@@ -76,7 +79,7 @@ KBUILD_FLAGS := W=1 KCFLAGS=-Werror $(if $(C),C=$(C))
 .PHONY: all module tools clean check unit sparse demo bench vm-shell install \
 	uninstall version print-krels modules_install dkms-install \
 	dkms-uninstall check-packages deb debug-kernel check-debug fuzz \
-	check-stress style
+	check-stress check-debug-ci style
 
 all: module tools
 
@@ -126,7 +129,8 @@ style:
 	scripts/style.sh
 
 # The fault and stress tests (selftests/Makefile STRESS_PROGS) on every
-# kernel: unload and netns deletion under traffic, churn, floods.
+# kernel at their full rounds: unload and netns deletion under traffic,
+# churn, floods (make check runs them at CI's rounds).
 check-stress:
 	scripts/install-deps.sh
 	SUITE=stress selftests/run/check.sh
@@ -145,7 +149,11 @@ debug-kernel:
 
 check-debug:
 	scripts/install-deps.sh
-	selftests/run/check-debug.sh
+	DEBUG_SET=all selftests/run/check-debug.sh
+
+check-debug-ci:
+	scripts/install-deps.sh
+	DEBUG_SET=ci selftests/run/check-debug.sh
 
 demo:
 	scripts/install-deps.sh

@@ -2,21 +2,28 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # The ARP problem of LVS-DR and drlb's answers to it, on the topology of
-# topo.sh (client - router - LAN bridge with the director and rs1..rs3):
+# topo.sh (client - router - LAN bridge with the director and rs1..rs3;
+# the VIP on the director's d0 and on every real server's lo, default
+# sysctls), set up once:
 #
-#   1. The failure first: real servers holding the VIP on lo, default
-#      sysctls, no rules: they answer ARP for the VIP and announce it, and
-#      the router sends the service's traffic to a real server (ARP flux).
-#   2. "drlbctl arp add VIP" on every real server: only the director
+#   arp_flux
+#      The failure first: no rules, real servers answer ARP for the VIP
+#      and announce it, and the router sends the service's traffic to a
+#      real server.
+#   rules_stop_flux, counters_exact
+#      "drlbctl arp add VIP" on every real server: only the director
 #      answers; client traffic, the real servers' own ARP (kernel
 #      solicitations from the VIP, arping -U/-P from user space, kernel
 #      gratuitous ARP) change nothing; a capture of the LAN shows no ARP
 #      from a real server with the VIP as sender; the counters count.
-#   3. vip check (the detector) and vip announce (the repair).
-#   4. Director down: nobody answers.
-#   5. Per-device rules, vanished devices, rule removal and module unload
+#   vip_check, vip_announce
+#      vip check (the detector: clean, conflict, no answer when the
+#      director is down) and vip announce (the repair).
+#   per_device_rules, rule_removal, module_unload
+#      Per-device rules, vanished devices, rule removal and module unload
 #      bring the default behaviour back.
 #
+# Each case puts in the rules it needs (rules_on) and they go when it ends.
 # Bad input, the netlink contract, permissions and namespace teardown are
 # in drlb_arp_api.sh.
 #
@@ -24,12 +31,25 @@
 
 source "$(dirname "$0")/lib/lib.sh"
 source "$TOP/selftests/lib/topo.sh"
+
+ALL_TESTS="
+	arp_flux
+	rules_stop_flux
+	counters_exact
+	vip_check
+	vip_announce
+	per_device_rules
+	rule_removal
+	module_unload
+	dmesg_clean
+"
+
 require_root
 
 for t in arping tcpdump jq; do
 	command -v "$t" >/dev/null || skip_all "$t missing (scripts/install-deps.sh)"
 done
-arping --help 2>&1 | grep -q Habets ||
+[[ $(arping --help 2>&1) == *Habets* ]] ||
 	skip_all "needs Thomas Habets' arping (Debian package arping)"
 
 dmesg_start=$(dmesg | wc -l)
@@ -40,28 +60,81 @@ topo_setup 3 || { tap_fail "set up the topology"; exit; }
 topo_vip_on_director
 for i in 1 2 3; do topo_vip_on_rs "$i"; done
 
+# hexip VAR IP: IP as 8 hex digits (a capture's bytes) in VAR.
 hexip()
 {
 	local IFS=.
 
-	# shellcheck disable=SC2086
-	printf '0x%02x%02x%02x%02x' $1
+	# shellcheck disable=SC2086 # IP split at its dots
+	printf -v "$1" '%02x%02x%02x%02x' $2
 }
-VIP_HEX=$(hexip "$VIP")
 ALL_MACS="$DIR_MAC ${RS_MAC[1]} ${RS_MAC[2]} ${RS_MAC[3]}"
 
-# sorted_words WORD...: the distinct words, sorted, on one line (no
-# subprocess: the guest is slow to fork).
-sorted_words()
+# rsctl I ARGS...: drlbctl on real server I (nse: its network namespace
+# only, cheaper than ip netns exec under TCG).
+rsctl()
 {
-	local -A seen=()
-	local w out=() i j t
+	local i=$1
 
-	for w in "$@"; do
-		[ -n "${seen[$w]:-}" ] && continue
-		seen[$w]=1
-		out+=("$w")
+	shift
+	nse "${NS_RS[i]}" "$DRLBCTL" "$@"
+}
+
+# rules_on I...: the every-device rule for the VIP on real servers I...
+# (CHECK=1: each put in as a TAP check); whatever ARP rules they have go
+# when the case ends (rules_off), unless the case said it removed them
+# itself (rules_gone): a drlbctl process costs seconds under TCG.
+RULES_LEFT=()
+rules_on()
+{
+	local i
+
+	defer rules_off "$@"
+	for i in "$@"; do
+		RULES_LEFT[i]=1
+		if [ "${CHECK:-0}" = 1 ]; then
+			check "rs$i: drlbctl arp add $VIP" rsctl "$i" arp add "$VIP"
+		else
+			rsctl "$i" arp add "$VIP" ||
+				tap_fail "rs$i: the ARP rule for $VIP put in"
+		fi
 	done
+}
+
+# rules_gone I...: real servers I... have no ARP rules left.
+rules_gone()
+{
+	local i
+
+	for i in "$@"; do
+		RULES_LEFT[i]=0
+	done
+}
+
+# rules_off I...: flush every ARP rule left on real servers I...
+rules_off()
+{
+	local i
+
+	for i in "$@"; do
+		[ "${RULES_LEFT[i]:-0}" = 1 ] && rsctl "$i" flush all
+		RULES_LEFT[i]=0
+	done
+}
+
+# router_vip_forget: the router's neighbour entry for the VIP goes when the
+# case ends.
+router_vip_forget()
+{
+	defer ip -n "$NS_ROUTER" neigh flush dev r1
+}
+
+# sort_words WORD...: the words, sorted, on one line (no subprocess: the
+# guest is slow to fork).
+sort_words()
+{
+	local out=("$@") i j t
+
 	for ((i = 1; i < ${#out[@]}; i++)); do
 		for ((j = i; j > 0; j--)); do
 			[[ ${out[j-1]} > ${out[j]} ]] || break
@@ -69,6 +142,20 @@ sorted_words()
 		done
 	done
 	echo "${out[*]}"
+}
+
+# sorted_words WORD...: the distinct words, sorted, on one line.
+sorted_words()
+{
+	local -A seen=()
+	local w out=()
+
+	for w in "$@"; do
+		[ -n "${seen[$w]:-}" ] && continue
+		seen[$w]=1
+		out+=("$w")
+	done
+	sort_words "${out[@]}"
 }
 
 # router_arp_macs [IP]: the MACs that answer the router's ARP requests for
@@ -80,43 +167,56 @@ router_arp_macs()
 	while read -r line; do
 		[[ $line =~ ^[0-9]+\ bytes\ from\ ([0-9a-f:]+)\  ]] &&
 			macs+=("${BASH_REMATCH[1]}")
-	done < <(nsx "$NS_ROUTER" arping -c 2 -W 0.5 -i r1 "${1:-$VIP}" 2>/dev/null)
+	done < <(nse "$NS_ROUTER" arping -c 2 -W 0.5 -i r1 "${1:-$VIP}" 2>/dev/null)
 	sorted_words "${macs[@]}"
 }
 
 # vipcheck NS DEV [ARGS...]: "drlbctl -j vip check VIP dev DEV ARGS";
 # sets VC_RC (exit status), VC_VERDICT, VC_MACS (every MAC that answered)
-# and VC_OFF (the offenders), MAC lists sorted.
+# and VC_OFF (the offenders), MAC lists sorted. The JSON is read in bash,
+# one member a line as drlbctl prints it (jq costs seconds under TCG).
 vipcheck()
 {
-	local ns=$1 dev=$2 json macs off
+	local ns=$1 dev=$2 json k v mac='' macs=() off=()
 
 	shift 2
-	json=$(dctl "$ns" -j vip check "$VIP" dev "$dev" "$@" 2>&1) &&
+	json=$(nse "$ns" "$DRLBCTL" -j vip check "$VIP" dev "$dev" "$@" 2>&1) &&
 		VC_RC=0 || VC_RC=$?
-	read -r VC_VERDICT macs off < <(jq -r '[.verdict,
-		([.answers[].mac] | sort | join(",") | if . == "" then "-" else . end),
-		([.answers[] | select(.offender) | .mac] | sort | join(",") |
-		 if . == "" then "-" else . end)] | join(" ")' <<< "$json" 2>/dev/null)
-	[ "${macs:--}" = - ] && macs=
-	[ "${off:--}" = - ] && off=
-	VC_MACS=${macs//,/ }
-	VC_OFF=${off//,/ }
-	[ -n "${VC_VERDICT:-}" ] || { VC_VERDICT="?"; echo "# vip check said: $json"; }
+	VC_VERDICT=
+	while read -r k v; do
+		v=${v%,}
+		v=${v#\"}
+		v=${v%\"}
+		case $k in
+		'"mac":')	mac=$v; macs+=("$v") ;;
+		'"offender":')	[ "$v" = true ] && off+=("$mac") ;;
+		'"verdict":')	VC_VERDICT=$v ;;
+		esac
+	done <<< "$json"
+	VC_MACS=$(sort_words "${macs[@]}")
+	VC_OFF=$(sort_words "${off[@]}")
+	[ -n "$VC_VERDICT" ] || { VC_VERDICT="?"; echo "# vip check said: $json"; }
 }
 
-# arp_counters NS [DEV]: "REQUESTS_DROPPED SOURCES_REWRITTEN SOURCES_DROPPED"
-# of the rule for DEV (default: the every-device rule), from arp show -s.
-arp_counters()
+# arp_counters_of TEXT [DEV]: "REQUESTS_DROPPED SOURCES_REWRITTEN
+# SOURCES_DROPPED" of the rule for DEV (default: the every-device rule) in
+# TEXT, the output of arp show -s.
+arp_counters_of()
 {
 	local vip dev r s d
 
 	while read -r vip dev r s d; do
 		[ "$vip" = "$VIP" ] && [ "$dev" = "${2:-any}" ] && echo "$r $s $d"
-	done < <(dctl "$1" -s arp show)
+	done <<< "$1"
 }
 
-# arp_counter NS KEY: one counter of the every-device rule.
+# arp_counters I [DEV]: the counters of real server I's rule for DEV.
+arp_counters()
+{
+	arp_counters_of "$(rsctl "$1" -s arp show)" "${2:-any}"
+}
+
+# arp_counter I KEY: one counter of real server I's every-device rule.
 arp_counter()
 {
 	local c
@@ -129,27 +229,113 @@ arp_counter()
 	esac
 }
 
-# counter_reaches NS KEY WANT: for slowwait.
+# counter_reaches I KEY WANT: for slowwait.
 counter_reaches() { [ "$(arp_counter "$1" "$2")" -ge "$3" ] 2>/dev/null; }
 
-# cap_start NAME / cap_stop: capture ARP on the LAN bridge.
-# cap_read NAME FILTER: the captured frames matching the BPF FILTER.
+# file_has FILE TEXT: for slowwait, without a process.
+file_has() { [ -e "$1" ] && [[ $(< "$1") == *"$2"* ]]; }
+
+# cap_start NAME / cap_stop: capture ARP on the LAN bridge (immediate
+# mode: every frame is written as it comes). (nsenter, not nse: $! must
+# be tcpdump itself, not a subshell running a function.)
 cap_start()
 {
-	ip netns exec "$NS_SW" tcpdump -U -n -i br0 -w "$tmpd/$1.pcap" arp \
-		2> "$tmpd/$1.log" &
+	nsenter --net="/run/netns/$NS_SW" \
+		tcpdump --immediate-mode -U -n -i br0 -w "$tmpd/$1.pcap" arp \
+		> /dev/null 2> "$tmpd/$1.log" &
 	CAP_PID=$!
-	slowwait 20 grep -q "listening on" "$tmpd/$1.log"
+	defer kill "$CAP_PID"
+	slowwait 20 file_has "$tmpd/$1.log" "listening on"
 }
+
 cap_stop()
 {
 	sleep 0.5	# let the last frames reach the bridge
 	kill "$CAP_PID" 2>/dev/null
 	wait "$CAP_PID" 2>/dev/null
 }
-cap_read() { tcpdump -r "$tmpd/$1.pcap" -nn -e "$2" 2>/dev/null; }
 
-router_vip_mac_is() { [ "$(topo_router_vip_mac)" = "$1" ]; }
+# cap_load NAME: read NAME's capture, once: CAP_TEXT[i] is frame i as
+# "tcpdump -nn -e" prints it, CAP_HEX[i] its bytes in hex.
+cap_load()
+{
+	local line h
+
+	CAP_TEXT=()
+	CAP_HEX=()
+	while IFS= read -r line; do
+		if [[ $line == $'\t0x'* ]]; then
+			h=${line#*:}
+			CAP_HEX[${#CAP_TEXT[@]} - 1]+=${h// /}
+		else
+			CAP_TEXT+=("$line")
+			CAP_HEX+=("")
+		fi
+	done < <(tcpdump -r "$tmpd/$1.pcap" -nn -e -xx 2>/dev/null)
+}
+
+# cap_sel COND...: the loaded frames (as tcpdump prints them) that meet
+# every COND, the BPF filters of the tests in the capture's own bytes:
+#   src=MAC dst=MAC (ethernet), op=N spa=IP tpa=IP sha=MAC tha=MAC (ARP),
+#   !COND (not), sha=tha (sender and target MAC equal).
+cap_sel()
+{
+	local c k v i j ok x
+	local -a offs=() lens=() wants=() negs=()
+
+	for c in "$@"; do
+		k=${c%%=*}
+		v=${c#*=}
+		negs+=(0)
+		[[ $k == '!'* ]] && { negs[-1]=1; k=${k#!}; }
+		case $k in
+		dst)	offs+=(0); lens+=(12); wants+=("${v//:/}") ;;
+		src)	offs+=(12); lens+=(12); wants+=("${v//:/}") ;;
+		op)	offs+=(40); lens+=(4); printf -v v '%04x' "$v"; wants+=("$v") ;;
+		sha)	offs+=(44); lens+=(12)
+			if [ "$v" = tha ]; then wants+=(@tha); else wants+=("${v//:/}"); fi ;;
+		spa)	offs+=(56); lens+=(8); hexip v "$v"; wants+=("$v") ;;
+		tha)	offs+=(64); lens+=(12); wants+=("${v//:/}") ;;
+		tpa)	offs+=(76); lens+=(8); hexip v "$v"; wants+=("$v") ;;
+		*)	echo "# cap_sel: unknown condition $c" >&2; return 1 ;;
+		esac
+	done
+	for i in "${!CAP_TEXT[@]}"; do
+		x=${CAP_HEX[i]}
+		ok=1
+		for j in "${!offs[@]}"; do
+			v=${wants[j]}
+			[ "$v" = @tha ] && v=${x:64:12}
+			if [ "${x:offs[j]:lens[j]}" = "$v" ]; then
+				[ "${negs[j]}" = 0 ] || ok=0
+			else
+				[ "${negs[j]}" = 1 ] || ok=0
+			fi
+		done
+		[ $ok = 1 ] && printf '%s\n' "${CAP_TEXT[i]}"
+	done
+	return 0
+}
+
+# cap_count COND...: how many loaded frames meet every COND.
+cap_count()
+{
+	local lines
+
+	mapfile -t lines < <(cap_sel "$@")
+	echo "${#lines[@]}"
+}
+
+# router_vip_mac: the MAC the router's neighbour table holds for the VIP
+# (empty if none), as topo_router_vip_mac, in one process.
+router_vip_mac()
+{
+	[[ $(ip -n "$NS_ROUTER" neigh show "$VIP" dev r1) =~ lladdr\ ([0-9a-f:]+) ]] &&
+		echo "${BASH_REMATCH[1]}"
+	return 0
+}
+
+router_vip_mac_is() { [ "$(router_vip_mac)" = "$1" ]; }
 
 # nsh NS SCRIPT [ARGS...]: run the bash SCRIPT in NS: several commands for
 # one namespace switch (the guest is slow to start processes).
@@ -160,254 +346,332 @@ nsh()
 
 	shift 2
 	[ "$VERBOSE" = 1 ] && echo "# [$ns] $script" >&2
-	ip netns exec "$ns" bash -c "$script" nsh "$@"
+	nsenter --net="/run/netns/$ns" bash -c "$script" nsh "$@"
 }
 
 # =========================================================================
-diag "1. no ARP rules, default sysctls: ARP flux (at ${SECONDS}s)"
+# No ARP rules, default sysctls: ARP flux.
+arp_flux()
+{
+	local i v
 
-for i in 1 2 3; do
-	check_eq "rs$i: arp_ignore and arp_announce at their defaults" \
-		"$(nsx "${NS_RS[i]}" sysctl -n net.ipv4.conf.all.arp_ignore net.ipv4.conf.e0.arp_ignore \
-			net.ipv4.conf.all.arp_announce net.ipv4.conf.e0.arp_announce | xargs)" "0 0 0 0"
-done
-check_eq "every real server answers the router's ARP for the VIP" \
-	"$(router_arp_macs)" "$ALL_MACS"
+	router_vip_forget
+	for i in 1 2 3; do
+		v=$(nse "${NS_RS[i]}" sysctl -n net.ipv4.conf.all.arp_ignore \
+			net.ipv4.conf.e0.arp_ignore net.ipv4.conf.all.arp_announce \
+			net.ipv4.conf.e0.arp_announce)
+		check_eq "rs$i: arp_ignore and arp_announce at their defaults" \
+			"${v//$'\n'/ }" "0 0 0 0"
+	done
+	check_eq "every real server answers the router's ARP for the VIP" \
+		"$(router_arp_macs)" "$ALL_MACS"
 
-vipcheck "$NS_DIR" d0
-check_eq "vip check on the director: exit 1 (conflict)" "$VC_RC" 1
-check_eq "vip check names every real server as offender" \
-	"$VC_OFF" "${RS_MAC[1]} ${RS_MAC[2]} ${RS_MAC[3]}"
+	vipcheck "$NS_DIR" d0
+	check_eq "vip check on the director: exit 1 (conflict)" "$VC_RC" 1
+	check_eq "vip check names every real server as offender" \
+		"$VC_OFF" "${RS_MAC[1]} ${RS_MAC[2]} ${RS_MAC[3]}"
 
-ip -n "$NS_ROUTER" neigh replace "$VIP" dev r1 lladdr "$DIR_MAC" nud stale
-cap_start flux
-ip -n "${NS_RS[1]}" neigh flush all
-nsx "${NS_RS[1]}" ping -q -c 1 -W 1 -I "$VIP" "$ROUTER_IP" > /dev/null 2>&1
-check "rs1's kernel ARP from the VIP moves the router's VIP entry to rs1" \
-	slowwait 5 router_vip_mac_is "${RS_MAC[1]}"
-nsx "${NS_RS[2]}" arping -q -c 1 -U -S "$VIP" -i e0 "$VIP" > /dev/null 2>&1
-check "arping -U -S VIP on rs2 moves it to rs2" \
-	slowwait 5 router_vip_mac_is "${RS_MAC[2]}"
-cap_stop
-check_match "the capture shows rs1 asking for the router with the VIP as sender" \
-	"$(cap_read flux "arp[14:4] = $VIP_HEX and ether src ${RS_MAC[1]}")" "tell $VIP"
-check_match "... and rs2 announcing the VIP" \
-	"$(cap_read flux "arp[14:4] = $VIP_HEX and ether src ${RS_MAC[2]}")" "$VIP"
+	ip -n "$NS_ROUTER" neigh replace "$VIP" dev r1 lladdr "$DIR_MAC" nud stale
+	cap_start flux
+	# shellcheck disable=SC2016 # a script for the namespace's bash
+	nsh "${NS_RS[1]}" '
+		ip neigh flush all
+		ping -q -c 1 -W 1 -I "$VIP" "$ROUTER_IP" > /dev/null 2>&1'
+	check "rs1's kernel ARP from the VIP moves the router's VIP entry to rs1" \
+		slowwait 5 router_vip_mac_is "${RS_MAC[1]}"
+	nse "${NS_RS[2]}" arping -q -c 1 -U -S "$VIP" -i e0 "$VIP" > /dev/null 2>&1
+	check "arping -U -S VIP on rs2 moves it to rs2" \
+		slowwait 5 router_vip_mac_is "${RS_MAC[2]}"
+	cap_stop
+	cap_load flux
+	check_match "the capture shows rs1 asking for the router with the VIP as sender" \
+		"$(cap_sel spa="$VIP" src="${RS_MAC[1]}")" "tell $VIP"
+	check_match "... and rs2 announcing the VIP" \
+		"$(cap_sel spa="$VIP" src="${RS_MAC[2]}")" "$VIP"
+}
 
 # =========================================================================
-diag "2. an ARP rule for the VIP on every real server (at ${SECONDS}s)"
+# An ARP rule for the VIP on every real server: only the director answers;
+# the real servers' own ARP with the rules in place: requests from the VIP
+# go out with the server's own address, announcements of the VIP are
+# dropped, the router keeps the director's MAC; the rules count.
+rules_stop_flux()
+{
+	local i pids=() before rc
 
-for i in 1 2 3; do
-	check "rs$i: drlbctl arp add $VIP" dctl "${NS_RS[i]}" arp add "$VIP"
-done
-check_eq "only the director answers ARP for the VIP" "$(router_arp_macs)" "$DIR_MAC"
-check_eq "other addresses untouched: rs1 answers for its own address" \
-	"$(router_arp_macs "${RS_IP[1]}")" "${RS_MAC[1]}"
-check_match "arp show lists the rule" "$(dctl "${NS_RS[1]}" arp show)" "^$VIP\$"
+	CHECK=1 rules_on 1 2 3
+	check_eq "only the director answers ARP for the VIP" "$(router_arp_macs)" "$DIR_MAC"
+	check_eq "other addresses untouched: rs1 answers for its own address" \
+		"$(router_arp_macs "${RS_IP[1]}")" "${RS_MAC[1]}"
+	check_match "arp show lists the rule" "$(rsctl 1 arp show)" "^$VIP\$"
 
-ip -n "$NS_ROUTER" neigh flush dev r1
-cap_start rules
-check "client traffic to the VIP (the router ARPs for it again)" \
-	nsx "$NS_CLIENT" ping -q -c 40 -i 0.01 -W 5 "$VIP"
-# Each real server at once: the kernel solicits the router from the VIP
-# (to be rewritten to the server's own address); user space sends a
-# gratuitous request, a gratuitous reply and a request from the VIP
-# (arping, in the background: it waits for answers that never come).
-pids=()
-for i in 1 2 3; do
-	nsh "${NS_RS[i]}" '
-		ip neigh flush all
-		ping -q -c 1 -W 0.3 -I "$VIP" "$ROUTER_IP" > /dev/null 2>&1
+	router_vip_forget
+	ip -n "$NS_ROUTER" neigh flush dev r1
+	cap_start rules
+	check "client traffic to the VIP (the router ARPs for it again)" \
+		nse "$NS_CLIENT" ping -q -c 40 -i 0.01 -W 5 "$VIP"
+	# Each real server at once: the kernel solicits the router from the
+	# VIP (to be rewritten to the server's own address); user space sends
+	# a gratuitous request, a gratuitous reply and a request from the VIP
+	# (arping, in the background: it waits for answers that never come).
+	for i in 1 2 3; do
+		# shellcheck disable=SC2016 # a script for the namespace's bash
+		nsh "${NS_RS[i]}" '
+			ip neigh flush all
+			ping -q -c 1 -W 0.3 -I "$VIP" "$ROUTER_IP" > /dev/null 2>&1
+			arping -q -c 1 -U -S "$VIP" -i e0 "$VIP" > /dev/null 2>&1 &
+			arping -q -c 1 -U -P -S "$VIP" -i e0 "$VIP" > /dev/null 2>&1 &
+			arping -q -c 1 -S "$VIP" -i e0 "$ROUTER_IP" > /dev/null 2>&1 &
+			ping -q -c 1 -W 5 "$ROUTER_IP"
+			rc=$?
+			wait
+			exit $rc' > "$tmpd/rs$i.out" 2>&1 &
+		pids+=($!)
+	done
+	for i in 1 2 3; do
+		wait "${pids[i - 1]}" && rc=0 || rc=$?
+		log_test "$rc" "rs$i reaches the router (ARP with a rewritten sender works)"
+	done
+	# The kernel's own gratuitous ARP (arp_notify) with the VIP also on e0.
+	before=$(arp_counter 3 sources_dropped)
+	# shellcheck disable=SC2016 # a script for the namespace's bash
+	nsh "${NS_RS[3]}" '
+		ip addr add "$VIP/32" dev e0
+		sysctl -qw net.ipv4.conf.e0.arp_notify=1
+		ip link set e0 address 02:00:0a:00:00:33
+		ip link set e0 address "$1"
+		sysctl -qw net.ipv4.conf.e0.arp_notify=0
+		ip addr del "$VIP/32" dev e0' "${RS_MAC[3]}"
+	check "rs3: the kernel's gratuitous ARP for the VIP is dropped (2 MAC changes)" \
+		slowwait 10 counter_reaches 3 sources_dropped $((before + 2))
+	check_eq "rs3: ... exactly twice" "$(arp_counter 3 sources_dropped)" $((before + 2))
+	nse "$NS_CLIENT" ping -q -c 10 -i 0.02 -W 2 "$VIP" > /dev/null 2>&1
+	cap_stop
+	cap_load rules
+
+	check_eq "the capture holds no ARP with the VIP as sender but the director's" \
+		"$(cap_sel spa="$VIP" "!src=$DIR_MAC")" ""
+	for i in 1 2 3; do
+		check_match "rs$i's requests went out with its own address as sender" \
+			"$(cap_sel src="${RS_MAC[i]}" spa="${RS_IP[i]}" tpa="$ROUTER_IP")" \
+			"tell ${RS_IP[i]}"
+	done
+	check_match "rs3's kernel announced its own address (arp_notify works)" \
+		"$(cap_sel spa="${RS_IP[3]}" tpa="${RS_IP[3]}")" "${RS_IP[3]}"
+	check_eq "the router's entry for the VIP still holds the director's MAC" \
+		"$(router_vip_mac)" "$DIR_MAC"
+	for i in 1 2 3; do
+		check_match "rs$i counts: requests dropped, sources rewritten and dropped" \
+			"$(arp_counters "$i")" '^[1-9][0-9]* [1-9][0-9]* [1-9][0-9]*$'
+	done
+}
+
+# Exact amounts, one kind at a time, on rs1.
+counters_exact()
+{
+	local r0 s0 d0 r1 s1 d1 shown
+
+	rules_on 1
+	router_vip_forget
+	ip -n "$NS_ROUTER" neigh replace "$VIP" dev r1 lladdr "$DIR_MAC" nud permanent
+	read -r r0 s0 d0 <<< "$(arp_counters 1)"
+	vipcheck "$NS_DIR" d0
+	slowwait 5 counter_reaches 1 requests_dropped $((r0 + 1))
+	check_eq "one ARP request for the VIP: requests_dropped +1" \
+		"$(arp_counter 1 requests_dropped)" $((r0 + 1))
+	# The three arpings, then the counters, in one namespace switch.
+	# shellcheck disable=SC2016 # a script for the namespace's bash
+	shown=$(nsh "${NS_RS[1]}" '
 		arping -q -c 1 -U -S "$VIP" -i e0 "$VIP" > /dev/null 2>&1 &
 		arping -q -c 1 -U -P -S "$VIP" -i e0 "$VIP" > /dev/null 2>&1 &
 		arping -q -c 1 -S "$VIP" -i e0 "$ROUTER_IP" > /dev/null 2>&1 &
-		ping -q -c 1 -W 5 "$ROUTER_IP"
-		rc=$?
 		wait
-		exit $rc' > "$tmpd/rs$i.out" 2>&1 &
-	pids+=($!)
-done
-for i in 1 2 3; do
-	wait "${pids[i - 1]}"
-	log_test $? "rs$i reaches the router (ARP with a rewritten sender works)"
-done
-# The kernel's own gratuitous ARP (arp_notify) with the VIP also on e0.
-ns=${NS_RS[3]}
-before=$(arp_counter "$ns" sources_dropped)
-nsh "$ns" '
-	ip addr add "$VIP/32" dev e0
-	sysctl -qw net.ipv4.conf.e0.arp_notify=1
-	ip link set e0 address 02:00:0a:00:00:33
-	ip link set e0 address "$1"
-	sysctl -qw net.ipv4.conf.e0.arp_notify=0
-	ip addr del "$VIP/32" dev e0' "${RS_MAC[3]}"
-check "rs3: the kernel's gratuitous ARP for the VIP is dropped (2 MAC changes)" \
-	slowwait 10 counter_reaches "$ns" sources_dropped $((before + 2))
-check_eq "rs3: ... exactly twice" "$(arp_counter "$ns" sources_dropped)" $((before + 2))
-nsx "$NS_CLIENT" ping -q -c 10 -i 0.02 -W 2 "$VIP" > /dev/null 2>&1
-cap_stop
-
-check_eq "the capture holds no ARP with the VIP as sender but the director's" \
-	"$(cap_read rules "arp[14:4] = $VIP_HEX and not ether src $DIR_MAC")" ""
-for i in 1 2 3; do
-	check_match "rs$i's requests went out with its own address as sender" \
-		"$(cap_read rules "ether src ${RS_MAC[i]} and arp[14:4] = $(hexip "${RS_IP[i]}") and arp[24:4] = $(hexip "$ROUTER_IP")")" \
-		"tell ${RS_IP[i]}"
-done
-check_match "rs3's kernel announced its own address (arp_notify works)" \
-	"$(cap_read rules "arp[14:4] = $(hexip "${RS_IP[3]}") and arp[24:4] = $(hexip "${RS_IP[3]}")")" \
-	"${RS_IP[3]}"
-check_eq "the router's entry for the VIP still holds the director's MAC" \
-	"$(topo_router_vip_mac)" "$DIR_MAC"
-for i in 1 2 3; do
-	check_match "rs$i counts: requests dropped, sources rewritten and dropped" \
-		"$(arp_counters "${NS_RS[i]}")" '^[1-9][0-9]* [1-9][0-9]* [1-9][0-9]*$'
-done
-
-# Exact amounts, one kind at a time.
-ns=${NS_RS[1]}
-ip -n "$NS_ROUTER" neigh replace "$VIP" dev r1 lladdr "$DIR_MAC" nud permanent
-read -r r0 s0 d0 <<< "$(arp_counters "$ns")"
-vipcheck "$NS_DIR" d0
-slowwait 5 counter_reaches "$ns" requests_dropped $((r0 + 1))
-check_eq "one ARP request for the VIP: requests_dropped +1" \
-	"$(arp_counter "$ns" requests_dropped)" $((r0 + 1))
-nsh "$ns" '
-	arping -q -c 1 -U -S "$VIP" -i e0 "$VIP" > /dev/null 2>&1 &
-	arping -q -c 1 -U -P -S "$VIP" -i e0 "$VIP" > /dev/null 2>&1 &
-	arping -q -c 1 -S "$VIP" -i e0 "$ROUTER_IP" > /dev/null 2>&1 &
-	wait'
-read -r r1 s1 d1 <<< "$(arp_counters "$ns")"
-check_eq "arping -U and -U -P with the VIP: sources_dropped +2" "$d1" $((d0 + 2))
-check_eq "arping from the VIP to the router: sources_rewritten +1" "$s1" $((s0 + 1))
-check_eq "... and nothing else counted" "$r1" $((r0 + 1))
-check_match "arp show -s shows the counters" "$(dctl "$ns" -s arp show)" \
-	"^$VIP +any +$((r0 + 1)) +$((s0 + 1)) +$((d0 + 2))\$"
-ip -n "$NS_ROUTER" neigh del "$VIP" dev r1
+		"$DRLBCTL" -s arp show')
+	read -r r1 s1 d1 <<< "$(arp_counters_of "$shown")"
+	check_eq "arping -U and -U -P with the VIP: sources_dropped +2" "$d1" $((d0 + 2))
+	check_eq "arping from the VIP to the router: sources_rewritten +1" "$s1" $((s0 + 1))
+	check_eq "... and nothing else counted" "$r1" $((r0 + 1))
+	check_match "arp show -s shows the counters" "$shown" \
+		"^$VIP +any +$((r0 + 1)) +$((s0 + 1)) +$((d0 + 2))\$"
+}
 
 # =========================================================================
-diag "3. vip check and vip announce (at ${SECONDS}s)"
+# vip check, the detector, and its three verdicts: clean; conflict, the
+# offenders named; no answer (the director down).
+vip_check()
+{
+	local out
 
-vipcheck "$NS_DIR" d0
-check_eq "vip check on the director: clean, exit 0" "$VC_RC $VC_VERDICT" "0 clean"
-vipcheck "$NS_ROUTER" r1
-check_eq "vip check on the router: only the director answers, exit 0" \
-	"$VC_RC $VC_MACS" "0 $DIR_MAC"
+	rules_on 1 2 3
+	vipcheck "$NS_DIR" d0
+	check_eq "vip check on the director: clean, exit 0" "$VC_RC $VC_VERDICT" "0 clean"
+	vipcheck "$NS_ROUTER" r1
+	check_eq "vip check on the router: only the director answers, exit 0" \
+		"$VC_RC $VC_MACS" "0 $DIR_MAC"
 
-check "rs2: drlbctl arp del $VIP" dctl "${NS_RS[2]}" arp del "$VIP"
-vipcheck "$NS_DIR" d0
-check_eq "one rule removed: vip check on the director exits 1" "$VC_RC" 1
-check_eq "... and names rs2's MAC, only it" "$VC_OFF" "${RS_MAC[2]}"
-out=$(dctl "$NS_DIR" vip check "$VIP" dev d0 timeout 1500 2>&1)
-check_match "the text output names the offender" "$out" \
-	"^conflict: ARP flux for $VIP on d0: ${RS_MAC[2]} answers but is not the owner\$"
-vipcheck "$NS_ROUTER" r1 owner "$DIR_MAC"
-check_eq "vip check on the router with owner: exit 1, rs2 the offender" \
-	"$VC_RC $VC_OFF" "1 ${RS_MAC[2]}"
-vipcheck "$NS_ROUTER" r1
-check_eq "vip check on the router without owner: exit 1, both listed" \
-	"$VC_RC $VC_OFF" "1 $DIR_MAC ${RS_MAC[2]}"
-check "rs2: drlbctl arp add $VIP again" dctl "${NS_RS[2]}" arp add "$VIP"
-vipcheck "$NS_DIR" d0
-check_eq "clean again" "$VC_RC $VC_VERDICT" "0 clean"
+	check "rs2: drlbctl arp del $VIP" rsctl 2 arp del "$VIP"
+	vipcheck "$NS_DIR" d0
+	check_eq "one rule removed: vip check on the director exits 1" "$VC_RC" 1
+	check_eq "... and names rs2's MAC, only it" "$VC_OFF" "${RS_MAC[2]}"
+	out=$(nse "$NS_DIR" "$DRLBCTL" vip check "$VIP" dev d0 timeout 1500 2>&1)
+	check_match "the text output names the offender" "$out" \
+		"^conflict: ARP flux for $VIP on d0: ${RS_MAC[2]} answers but is not the owner\$"
+	vipcheck "$NS_ROUTER" r1 owner "$DIR_MAC"
+	check_eq "vip check on the router with owner: exit 1, rs2 the offender" \
+		"$VC_RC $VC_OFF" "1 ${RS_MAC[2]}"
+	vipcheck "$NS_ROUTER" r1
+	check_eq "vip check on the router without owner: exit 1, both listed" \
+		"$VC_RC $VC_OFF" "1 $DIR_MAC ${RS_MAC[2]}"
+	check "rs2: drlbctl arp add $VIP again" rsctl 2 arp add "$VIP"
+	vipcheck "$NS_DIR" d0
+	check_eq "clean again" "$VC_RC $VC_VERDICT" "0 clean"
 
-ip -n "$NS_ROUTER" neigh replace "$VIP" dev r1 lladdr "${RS_MAC[1]}" nud stale
-check_eq "router's entry poisoned with rs1's MAC" "$(topo_router_vip_mac)" "${RS_MAC[1]}"
-cap_start announce
-check "vip announce on the director" \
-	dctl "$NS_DIR" vip announce "$VIP" dev d0 count 2 interval 100
-check "the router's entry flips to the director's MAC" \
-	slowwait 10 router_vip_mac_is "$DIR_MAC"
-cap_stop
-check_eq "announce sent 2 gratuitous requests (sender = target = VIP)" \
-	"$(cap_read announce "ether src $DIR_MAC and ether dst ff:ff:ff:ff:ff:ff and arp[6:2] = 1 and arp[14:4] = $VIP_HEX and arp[24:4] = $VIP_HEX and arp[18:4] = 0 and arp[22:2] = 0" | wc -l)" 2
-check_eq "... and 2 gratuitous replies (target MAC = sender MAC)" \
-	"$(cap_read announce "ether src $DIR_MAC and ether dst ff:ff:ff:ff:ff:ff and arp[6:2] = 2 and arp[14:4] = $VIP_HEX and arp[24:4] = $VIP_HEX and arp[8:4] = arp[18:4] and arp[12:2] = arp[22:2]" | wc -l)" 2
-out=$(dctl "${NS_RS[1]}" vip announce "$VIP" dev e0 2>&1) && rc=0 || rc=$?
-check_match "a real server may not announce the VIP (not on e0): exit 1" \
-	"$rc: $out" "^1: drlbctl: vip announce: $VIP is not an address of e0"
+	# The director down.
+	defer ip -n "$NS_DIR" addr replace "$VIP/32" dev d0
+	ip -n "$NS_DIR" addr del "$VIP/32" dev d0
+	check_eq "director down: nobody answers for the VIP" "$(router_arp_macs)" ""
+	vipcheck "$NS_ROUTER" r1
+	check_eq "vip check from the router: no answer, exit 3" \
+		"$VC_RC $VC_VERDICT" "3 no_answer"
+	check_match "... said in words" \
+		"$(nse "$NS_ROUTER" "$DRLBCTL" vip check "$VIP" dev r1 2>&1)" \
+		"^no answer: nobody answers for $VIP on r1\$"
+	topo_vip_on_director
+	check_eq "director back: it answers" "$(router_arp_macs)" "$DIR_MAC"
+}
+
+# vip announce, the repair: the router's poisoned entry flips back to the
+# director; a real server may not announce the VIP. (No rules needed: no
+# traffic makes anyone ask for the VIP meanwhile.)
+vip_announce()
+{
+	local out rc
+
+	router_vip_forget
+	ip -n "$NS_ROUTER" neigh replace "$VIP" dev r1 lladdr "${RS_MAC[1]}" nud stale
+	check_eq "router's entry poisoned with rs1's MAC" "$(router_vip_mac)" "${RS_MAC[1]}"
+	cap_start announce
+	check "vip announce on the director" \
+		nse "$NS_DIR" "$DRLBCTL" vip announce "$VIP" dev d0 count 2 interval 100
+	check "the router's entry flips to the director's MAC" \
+		slowwait 10 router_vip_mac_is "$DIR_MAC"
+	cap_stop
+	cap_load announce
+	check_eq "announce sent 2 gratuitous requests (sender = target = VIP)" \
+		"$(cap_count src="$DIR_MAC" dst=ff:ff:ff:ff:ff:ff op=1 spa="$VIP" tpa="$VIP" \
+			tha=00:00:00:00:00:00)" 2
+	check_eq "... and 2 gratuitous replies (target MAC = sender MAC)" \
+		"$(cap_count src="$DIR_MAC" dst=ff:ff:ff:ff:ff:ff op=2 spa="$VIP" tpa="$VIP" \
+			sha=tha)" 2
+	out=$(rsctl 1 vip announce "$VIP" dev e0 2>&1) && rc=0 || rc=$?
+	check_match "a real server may not announce the VIP (not on e0): exit 1" \
+		"$rc: $out" "^1: drlbctl: vip announce: $VIP is not an address of e0"
+}
 
 # =========================================================================
-diag "4. director down (at ${SECONDS}s)"
+# Per-device rules, a vanished device.
+per_device_rules()
+{
+	local ns=${NS_RS[1]} idx
 
-ip -n "$NS_DIR" addr del "$VIP/32" dev d0
-check_eq "director down: nobody answers for the VIP" "$(router_arp_macs)" ""
-vipcheck "$NS_ROUTER" r1
-check_eq "vip check from the router: no answer, exit 3" \
-	"$VC_RC $VC_VERDICT" "3 no_answer"
-out=$(dctl "$NS_ROUTER" vip check "$VIP" dev r1 2>&1)
-check_match "... said in words" "$out" "^no answer: nobody answers for $VIP on r1\$"
-topo_vip_on_director
-check_eq "director back: it answers" "$(router_arp_macs)" "$DIR_MAC"
-
-# =========================================================================
-diag "5. per-device rules, rule removal, module unload (at ${SECONDS}s)"
-
-ns=${NS_RS[1]}
-check "rs1: a second device, x0" ip -n "$ns" link add x0 type veth peer name x1
-check "rs1: arp del $VIP (the every-device rule)" dctl "$ns" arp del "$VIP"
-check "rs1: arp add $VIP dev x0" dctl "$ns" arp add "$VIP" dev x0
-check_eq "a rule for another device does not cover e0: rs1 answers" \
-	"$(router_arp_macs)" "$DIR_MAC ${RS_MAC[1]}"
-check "rs1: arp add $VIP dev e0" dctl "$ns" arp add "$VIP" dev e0
-check_eq "a rule for e0 does" "$(router_arp_macs)" "$DIR_MAC"
-check_eq "arp show: one line per rule, as arp add reads them" \
-	"$(dctl "$ns" arp show)" "$VIP dev x0
+	rules_on 1 2 3
+	defer ip -n "$ns" link del x0
+	check "rs1: a second device, x0" ip -n "$ns" link add x0 type veth peer name x1
+	check "rs1: arp del $VIP (the every-device rule)" rsctl 1 arp del "$VIP"
+	check "rs1: arp add $VIP dev x0" rsctl 1 arp add "$VIP" dev x0
+	check_eq "a rule for another device does not cover e0: rs1 answers" \
+		"$(router_arp_macs)" "$DIR_MAC ${RS_MAC[1]}"
+	check "rs1: arp add $VIP dev e0" rsctl 1 arp add "$VIP" dev e0
+	check_eq "a rule for e0 does" "$(router_arp_macs)" "$DIR_MAC"
+	check_eq "arp show: one line per rule, as arp add reads them" \
+		"$(rsctl 1 arp show)" "$VIP dev x0
 $VIP dev e0"
-idx=$(ip -n "$ns" -o link show x0 | cut -d: -f1)
-ip -n "$ns" link del x0
-check_eq "the rule of a deleted device stays, shown by index" \
-	"$(dctl "$ns" arp show)" "$VIP ifindex $idx
+	idx=$(ip -n "$ns" -o link show x0)
+	idx=${idx%%:*}
+	ip -n "$ns" link del x0
+	check_eq "the rule of a deleted device stays, shown by index" \
+		"$(rsctl 1 arp show)" "$VIP ifindex $idx
 $VIP dev e0"
-check_eq "... JSON: dev null, the old ifindex" \
-	"$(dctl "$ns" -j arp show | jq -c '.arp_rules[0] | [.dev, .ifindex]')" "[null,$idx]"
-check "... and can be deleted by index" dctl "$ns" arp del "$VIP" ifindex "$idx"
-check "rs1: arp del $VIP dev e0" dctl "$ns" arp del "$VIP" dev e0
-check "rs1: arp add $VIP (every device again)" dctl "$ns" arp add "$VIP"
+	check_eq "... JSON: dev null, the old ifindex" \
+		"$(rsctl 1 -j arp show | jq -c '.arp_rules[0] | [.dev, .ifindex]')" "[null,$idx]"
+	check "... and can be deleted by index" rsctl 1 arp del "$VIP" ifindex "$idx"
+	check "rs1: arp del $VIP dev e0" rsctl 1 arp del "$VIP" dev e0
+	check "rs1: arp add $VIP (every device again)" rsctl 1 arp add "$VIP"
+}
 
-# Can nft list the ARP hooks of a namespace? (6.1's nfnetlink_hook cannot:
-# probe with a chain of nft's own.)
-have_nft_hooks=0
-modprobe -q nf_tables
-modprobe -q nfnetlink_hook
-if command -v nft > /dev/null && setup_ns NS_PROBE &&
-   nsx "$NS_PROBE" nft add table arp t 2> /dev/null &&
-   nsx "$NS_PROBE" nft add chain arp t c '{ type filter hook input priority 0; }' &&
-   nsx "$NS_PROBE" nft list hooks arp 2> /dev/null | grep -q 'chain arp t c'; then
-	have_nft_hooks=1
-fi
-if [ $have_nft_hooks = 1 ]; then
-	check_eq "rs1's namespace has the ARP hooks while it has a rule" \
-		"$(nsx "$ns" nft list hooks arp | grep -o 'drlb_arp_[a-z]*' | sort | xargs)" \
-		"drlb_arp_in drlb_arp_out"
-else
-	tap_skip "ARP hooks listed while a rule exists" "nft cannot list ARP hooks here"
-fi
-for i in 1 2 3; do
-	dctl "${NS_RS[i]}" arp del "$VIP"
-done
-check_eq "rules removed: every real server answers again" "$(router_arp_macs)" "$ALL_MACS"
-if [ $have_nft_hooks = 1 ]; then
-	check_eq "... and the hooks are gone from rs1's namespace" \
-		"$(nsx "$ns" nft list hooks arp | grep -c drlb_arp)" 0
-else
-	tap_skip "ARP hooks gone without rules" "nft cannot list ARP hooks here"
-fi
+# drlb_hooks I: every drlb ARP hook nft lists in real server I's
+# namespace (as grep -o would find them), sorted, on one line.
+drlb_hooks()
+{
+	local line hooks=()
 
-for i in 1 2 3; do
-	dctl "${NS_RS[i]}" arp add "$VIP"
-done
-dctl "$ns" arp add "$VIP" dev e0
-check_eq "rules back: only the director answers" "$(router_arp_macs)" "$DIR_MAC"
-check "the module unloads with rules in three namespaces" rmmod drlb
-check_eq "... and every real server answers again" "$(router_arp_macs)" "$ALL_MACS"
-check "reload the module" drlb_load
-check_eq "a fresh module has no rules" "$(dctl "$ns" arp show)" ""
-for i in 1 2 3; do
-	dctl "${NS_RS[i]}" arp add "$VIP"
-done
+	while read -r line; do
+		while [[ $line =~ (drlb_arp_[a-z]*)(.*) ]]; do
+			hooks+=("${BASH_REMATCH[1]}")
+			line=${BASH_REMATCH[2]}
+		done
+	done < <(nse "${NS_RS[$1]}" nft list hooks arp 2> /dev/null)
+	sort_words "${hooks[@]}"
+}
 
-splats=$(dmesg | tail -n +$((dmesg_start + 1)) |
-	grep -E 'WARNING:|BUG:|Oops|refcount_t|Call Trace|unreferenced object' | head -5)
-check_eq "dmesg clean" "$splats" ""
-diag "done at ${SECONDS}s"
+# Rule removal: the default behaviour back, the hooks gone.
+rule_removal()
+{
+	local i have_nft_hooks=0
+
+	rules_on 1 2 3
+	# Can nft list the ARP hooks of a namespace? (6.1's nfnetlink_hook
+	# cannot: probe with a chain of nft's own, in a namespace of its own.)
+	modprobe -q nf_tables
+	modprobe -q nfnetlink_hook
+	# shellcheck disable=SC2016 # a script for the probe's bash
+	if command -v nft > /dev/null && unshare -n bash -c '
+		nft add table arp t 2> /dev/null &&
+		nft add chain arp t c "{ type filter hook input priority 0; }" &&
+		[[ $(nft list hooks arp 2> /dev/null) == *"chain arp t c"* ]]'; then
+		have_nft_hooks=1
+	fi
+	if [ $have_nft_hooks = 1 ]; then
+		check_eq "rs1's namespace has the ARP hooks while it has a rule" \
+			"$(drlb_hooks 1)" "drlb_arp_in drlb_arp_out"
+	else
+		tap_skip "ARP hooks listed while a rule exists" "nft cannot list ARP hooks here"
+	fi
+	for i in 1 2 3; do
+		rsctl "$i" arp del "$VIP" && rules_gone "$i"
+	done
+	check_eq "rules removed: every real server answers again" "$(router_arp_macs)" "$ALL_MACS"
+	if [ $have_nft_hooks = 1 ]; then
+		check_eq "... and the hooks are gone from rs1's namespace" "$(drlb_hooks 1)" ""
+	else
+		tap_skip "ARP hooks gone without rules" "nft cannot list ARP hooks here"
+	fi
+}
+
+# The module unloads with rules in several namespaces; they go with it.
+module_unload()
+{
+	local rc
+
+	defer drlb_load
+	rules_on 1 2 3
+	rsctl 1 arp add "$VIP" dev e0
+	check_eq "rules back: only the director answers" "$(router_arp_macs)" "$DIR_MAC"
+	rmmod drlb && rc=0 || rc=$?
+	log_test "$rc" "the module unloads with rules in three namespaces"
+	[ "$rc" = 0 ] && rules_gone 1 2 3
+	check_eq "... and every real server answers again" "$(router_arp_macs)" "$ALL_MACS"
+	check "reload the module" drlb_load
+	check_eq "a fresh module has no rules" "$(rsctl 1 arp show)" ""
+}
+
+dmesg_clean()
+{
+	local splats
+
+	splats=$(dmesg | tail -n +$((dmesg_start + 1)) |
+		grep -E 'WARNING:|BUG:|Oops|refcount_t|Call Trace|unreferenced object' | head -5)
+	check_eq "dmesg clean" "$splats" ""
+}
+
+tests_run

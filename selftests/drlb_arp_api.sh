@@ -7,16 +7,32 @@
 #   NS_D "director"  d0 10.0.0.2/24, VIP 10.0.0.100/32 on d0
 #        |
 #   NS_R "real server" e0 10.0.0.11/24, VIP on lo, an ARP rule for it
+#        (put in by the cases that need it, rs_rule)
 #
-#   1. Bad input (drlbctl arp / vip) is one clear line, the right exit
+#   arp_bad_input, vip_bad_input
+#      Bad input (drlbctl arp / vip) is one clear line, the right exit
 #      status, and changes nothing (rules identical, no ARP sent).
-#   2. The netlink contract of NEW/DEL/GET_ARP (drlb_arp_nlcheck).
-#   3. Permissions: rules need CAP_NET_ADMIN, listing them does not;
-#      vip commands need CAP_NET_RAW.
-#   4. Namespaces with rules (and live hooks) torn down, ten times; the
+#   netlink_contract
+#      The netlink contract of NEW/DEL/GET_ARP (drlb_arp_nlcheck).
+#   permissions
+#      Rules need CAP_NET_ADMIN, listing them does not; vip commands need
+#      CAP_NET_RAW.
+#   netns_teardown, unload_with_rules, dmesg_clean
+#      Namespaces with rules (and live hooks) torn down, ten times; the
 #      module unloads with rules present; dmesg stays clean.
 
 source "$(dirname "$0")/lib/lib.sh"
+
+ALL_TESTS="
+	arp_bad_input
+	vip_bad_input
+	netlink_contract
+	permissions
+	netns_teardown
+	unload_with_rules
+	dmesg_clean
+"
+
 require_root
 for t in tcpdump jq; do
 	command -v "$t" >/dev/null || skip_all "$t missing (scripts/install-deps.sh)"
@@ -34,194 +50,284 @@ modprobe -q veth
 setup_ns NS_D NS_R || { tap_fail "create namespaces"; exit; }
 ip link add d0 netns "$NS_D" address "$D_MAC" type veth \
 	peer name e0 netns "$NS_R" address "$R_MAC"
-ip -n "$NS_D" link set d0 up
-ip -n "$NS_R" link set e0 up
-ip -n "$NS_D" addr add 10.0.0.2/24 dev d0
-ip -n "$NS_D" addr add "$VIP/32" dev d0
-ip -n "$NS_R" addr add 10.0.0.11/24 dev e0
-ip -n "$NS_R" addr add "$VIP/32" dev lo
-check "real server: drlbctl arp add $VIP" dctl "$NS_R" arp add "$VIP"
+ip -n "$NS_D" -b - <<-EOF
+	link set d0 up
+	addr add 10.0.0.2/24 dev d0
+	addr add $VIP/32 dev d0
+	EOF
+ip -n "$NS_R" -b - <<-EOF
+	link set e0 up
+	addr add 10.0.0.11/24 dev e0
+	addr add $VIP/32 dev lo
+	EOF
 
-# =========================================================================
-diag "1. bad input changes nothing (at ${SECONDS}s)"
-
-export DRLBCTL VIP
-
-# bad NS < lines "RC ARGS...": each "drlbctl ARGS" run in NS fails with
-# exit status RC and exactly one line, "drlbctl: ...". All in one
-# namespace switch: the guest is slow to start processes.
-bad()
+# r ARGS...: drlbctl on the real server (nse: its network namespace only).
+r()
 {
-	local want rc n first args
-
-	while IFS=$'\t' read -r want rc n first args; do
-		if [ "$rc" = "$want" ] && [ "$n" = 1 ] && [[ $first == "drlbctl: "* ]]; then
-			tap_ok "'drlbctl $args': exit $want: $first"
-		else
-			tap_fail "'drlbctl $args' fails with exit $want and one line" \
-				"exit $rc, $n lines, the first: $first"
-		fi
-	done < <(ip netns exec "$1" bash -c '
-		while read -r want args; do
-			[ -n "$want" ] || continue
-			# shellcheck disable=SC2086
-			out=$("$DRLBCTL" $args 2>&1) && rc=0 || rc=$?
-			mapfile -t lines <<< "$out"
-			printf "%s\t%s\t%s\t%s\t%s\n" "$want" "$rc" "${#lines[@]}" \
-				"${lines[0]}" "$args"
-		done')
+	nse "$NS_R" "$DRLBCTL" "$@"
 }
 
-ns=$NS_R
-before=$(dctl "$ns" -j arp show)
-bad "$ns" <<-EOF
-	2 arp add
-	2 arp add 10.0.0
-	2 arp add 10.0.0.256
-	2 arp add vip
-	2 arp add $VIP dev
-	2 arp add $VIP dev e0 extra
-	2 arp add $VIP via e0
-	2 arp add $VIP ifindex 0
-	2 arp add $VIP ifindex -1
-	2 arp add $VIP dev 0123456789abcdefg
-	1 arp add $VIP dev nosuchdev
-	1 arp add $VIP
-	1 arp del 10.0.0.99
-	1 arp del $VIP dev e0
-	1 arp add 224.0.0.5
-	1 arp add 0.0.0.0
-	1 arp add $VIP ifindex 99999
-	2 arp frob
-	2 arp show extra
-	EOF
-out=$(dctl "$ns" arp add "$VIP" 2>&1)
-check_eq "duplicate rule: the kernel's reason reaches the user" "$out" \
-	"drlbctl: arp add $VIP: this ARP rule exists"
-out=$(dctl "$ns" arp del "$VIP" dev e0 2>&1)
-check_eq "missing rule: said so" "$out" \
-	"drlbctl: arp del $VIP dev e0: no such ARP rule"
-out=$(dctl "$ns" arp add "$VIP" dev nosuchdev 2>&1)
-check_eq "unknown device: said so" "$out" \
-	"drlbctl: arp add: no device 'nosuchdev' in this network namespace"
-check_eq "arp rules unchanged after bad input" "$(dctl "$ns" -j arp show)" "$before"
+# rs_rule: the real server's ARP rule for the VIP, until the case ends.
+rs_rule()
+{
+	defer r arp del "$VIP"
+	check "real server: drlbctl arp add $VIP" r arp add "$VIP"
+}
 
-ip netns exec "$NS_R" tcpdump -U -n -i e0 -w "$tmpd/bad.pcap" arp \
-	2> "$tmpd/bad.log" &
-cap=$!
-slowwait 20 grep -q "listening on" "$tmpd/bad.log"
-ns=$NS_D
-bad "$ns" <<-EOF
-	2 vip announce $VIP dev d0 count 0
-	2 vip announce $VIP dev d0 count 1001
-	2 vip announce $VIP dev d0 count x
-	2 vip announce $VIP dev d0 interval 9
-	2 vip announce $VIP dev d0 interval 60001
-	2 vip announce $VIP dev d0 count 1 count 2
-	2 vip announce $VIP dev d0 timeout 5
-	2 vip announce $VIP
-	2 vip announce $VIP dev
-	2 vip announce 10.0.0.1000 dev d0
-	1 vip announce $VIP dev nosuch
-	1 vip announce $VIP dev lo
-	1 vip announce 10.0.0.99 dev d0
-	2 vip check $VIP dev d0 timeout 5
-	2 vip check $VIP dev d0 timeout 60001
-	2 vip check $VIP dev d0 owner 02:00:0a
-	2 vip check $VIP dev d0 count 1
-	1 vip check $VIP dev d0 owner $R_MAC
-	2 vip
-	2 vip frob
-	EOF
-bad "$NS_R" <<-EOF
-	1 vip announce $VIP dev e0
-	EOF
-out=$(dctl "$ns" vip announce 10.0.0.99 dev d0 2>&1)
-check_eq "announcing an address the host does not hold: said so" "$out" \
-	"drlbctl: vip announce: 10.0.0.99 is not an address of d0: only the host holding the VIP may announce it"
-sleep 0.5
-kill "$cap"
-wait "$cap" 2>/dev/null
-check_eq "no ARP sent by the refused vip commands" \
-	"$(tcpdump -r "$tmpd/bad.pcap" -nn -e 2>/dev/null)" ""
+# nsbatch NS < COMMANDS: run the commands (one a line, split into words,
+# no quoting) in NS, all from one shell: the guest is slow to start
+# processes. B_RC[i] and B_OUT[i] are the i-th command's exit status and
+# output (stdout and stderr).
+nsbatch()
+{
+	local rc n lines out
+	# shellcheck disable=SC2016 # a script for the namespace's bash
+	local script='
+		while read -r cmd; do
+			[ -n "$cmd" ] || continue
+			out=$($cmd 2>&1 < /dev/null) && rc=0 || rc=$?
+			mapfile -t lines <<< "$out"
+			echo "$rc ${#lines[@]}"
+			printf "%s\n" "${lines[@]}"
+		done'
 
-# =========================================================================
-diag "2. netlink contract (at ${SECONDS}s)"
+	B_RC=()
+	B_OUT=()
+	while read -r rc n; do
+		mapfile -t -n "$n" lines
+		printf -v out '%s\n' "${lines[@]}"
+		B_RC+=("$rc")
+		B_OUT+=("${out%$'\n'}")
+	done < <(nse "$1" bash -c "$script")
+}
 
-setup_ns NS_NL
-nlout=$tmpd/nlcheck.tap
-nsx "$NS_NL" "$TOP/selftests/helpers/drlb_arp_nlcheck" > "$nlout" 2>&1
-while IFS= read -r line; do
-	case "$line" in
-	"ok "*)		tap_ok "nlcheck: ${line#ok * - }" ;;
-	"not ok "*)	tap_fail "nlcheck: ${line#not ok * - }" ;;
-	"#"*)		echo "$line" ;;
-	esac
-done < "$nlout"
-grep -q '^ok' "$nlout" || tap_fail "drlb_arp_nlcheck ran" "$(cat "$nlout")"
+# bad NS < lines "RC ARGS...": each "drlbctl ARGS" run in NS fails with
+# exit status RC and exactly one line, "drlbctl: ...". BAD_OUT[ARGS] is
+# what it said.
+declare -A BAD_OUT
+bad()
+{
+	local want=() args=() w a i first lines
 
-# =========================================================================
-diag "3. permissions (at ${SECONDS}s)"
+	while read -r w a; do
+		[ -n "$w" ] || continue
+		want+=("$w")
+		args+=("$a")
+	done
+	nsbatch "$1" < <(printf '%s\n' "${args[@]/#/$DRLBCTL }")
+	for i in "${!want[@]}"; do
+		first=${B_OUT[i]%%$'\n'*}
+		BAD_OUT[${args[i]}]=${B_OUT[i]:-}
+		if [ "${B_RC[i]:-}" = "${want[i]}" ] && [ "$first" = "${B_OUT[i]}" ] &&
+		   [[ $first == "drlbctl: "* ]]; then
+			tap_ok "'drlbctl ${args[i]}': exit ${want[i]}: $first"
+		else
+			mapfile -t lines <<< "${B_OUT[i]:-}"
+			tap_fail "'drlbctl ${args[i]}' fails with exit ${want[i]} and one line" \
+				"exit ${B_RC[i]:-none}, ${#lines[@]} lines:" "${lines[@]}"
+		fi
+	done
+}
 
-if command -v setpriv > /dev/null; then
-	nobody=(setpriv --reuid=65534 --regid=65534 --clear-groups)
-	out=$(nsx "$NS_R" "${nobody[@]}" "$DRLBCTL" arp add 10.0.0.99 2>&1) && rc=0 || rc=$?
-	check_match "an unprivileged user may not add a rule (EPERM)" "$rc: $out" \
+# file_has FILE TEXT: for slowwait, without a process.
+file_has() { [ -e "$1" ] && [[ $(< "$1") == *"$2"* ]]; }
+
+# cap_start NAME DEV: capture ARP on the real server's DEV;
+# cap_stop: after half a second (a frame sent late must be caught too).
+cap_start()
+{
+	# (nsenter, not nse: $! must be tcpdump itself, not a subshell)
+	nsenter --net="/run/netns/$NS_R" \
+		tcpdump --immediate-mode -U -n -i "$2" -w "$tmpd/$1.pcap" arp \
+		> /dev/null 2> "$tmpd/$1.log" &
+	CAP_PID=$!
+	defer kill "$CAP_PID"
+	slowwait 20 file_has "$tmpd/$1.log" "listening on"
+}
+
+cap_stop()
+{
+	sleep 0.5
+	kill "$CAP_PID"
+	wait "$CAP_PID" 2>/dev/null
+}
+
+arp_bad_input()
+{
+	local before
+
+	rs_rule
+	before=$(r -j arp show)
+	bad "$NS_R" <<-EOF
+		2 arp add
+		2 arp add 10.0.0
+		2 arp add 10.0.0.256
+		2 arp add vip
+		2 arp add $VIP dev
+		2 arp add $VIP dev e0 extra
+		2 arp add $VIP via e0
+		2 arp add $VIP ifindex 0
+		2 arp add $VIP ifindex -1
+		2 arp add $VIP dev 0123456789abcdefg
+		1 arp add $VIP dev nosuchdev
+		1 arp add $VIP
+		1 arp del 10.0.0.99
+		1 arp del $VIP dev e0
+		1 arp add 224.0.0.5
+		1 arp add 0.0.0.0
+		1 arp add $VIP ifindex 99999
+		2 arp frob
+		2 arp show extra
+		EOF
+	check_eq "duplicate rule: the kernel's reason reaches the user" \
+		"${BAD_OUT[arp add $VIP]}" "drlbctl: arp add $VIP: this ARP rule exists"
+	check_eq "missing rule: said so" "${BAD_OUT[arp del $VIP dev e0]}" \
+		"drlbctl: arp del $VIP dev e0: no such ARP rule"
+	check_eq "unknown device: said so" "${BAD_OUT[arp add $VIP dev nosuchdev]}" \
+		"drlbctl: arp add: no device 'nosuchdev' in this network namespace"
+	check_eq "arp rules unchanged after bad input" "$(r -j arp show)" "$before"
+}
+
+vip_bad_input()
+{
+	cap_start bad e0
+	bad "$NS_D" <<-EOF
+		2 vip announce $VIP dev d0 count 0
+		2 vip announce $VIP dev d0 count 1001
+		2 vip announce $VIP dev d0 count x
+		2 vip announce $VIP dev d0 interval 9
+		2 vip announce $VIP dev d0 interval 60001
+		2 vip announce $VIP dev d0 count 1 count 2
+		2 vip announce $VIP dev d0 timeout 5
+		2 vip announce $VIP
+		2 vip announce $VIP dev
+		2 vip announce 10.0.0.1000 dev d0
+		1 vip announce $VIP dev nosuch
+		1 vip announce $VIP dev lo
+		1 vip announce 10.0.0.99 dev d0
+		2 vip check $VIP dev d0 timeout 5
+		2 vip check $VIP dev d0 timeout 60001
+		2 vip check $VIP dev d0 owner 02:00:0a
+		2 vip check $VIP dev d0 count 1
+		1 vip check $VIP dev d0 owner $R_MAC
+		2 vip
+		2 vip frob
+		EOF
+	check_eq "announcing an address the host does not hold: said so" \
+		"${BAD_OUT[vip announce 10.0.0.99 dev d0]}" \
+		"drlbctl: vip announce: 10.0.0.99 is not an address of d0: only the host holding the VIP may announce it"
+	bad "$NS_R" <<-EOF
+		1 vip announce $VIP dev e0
+		EOF
+	cap_stop
+	check_eq "no ARP sent by the refused vip commands" \
+		"$(tcpdump -r "$tmpd/bad.pcap" -nn -e 2>/dev/null)" ""
+}
+
+# drlb_arp_nlcheck in a fresh network namespace of its own (unshare).
+netlink_contract()
+{
+	local line nlout=$tmpd/nlcheck.tap oks=0
+
+	unshare -n "$TOP/selftests/helpers/drlb_arp_nlcheck" > "$nlout" 2>&1
+	while IFS= read -r line; do
+		case "$line" in
+		"ok "*)		tap_ok "nlcheck: ${line#ok * - }"; oks=$((oks + 1)) ;;
+		"not ok "*)	tap_fail "nlcheck: ${line#not ok * - }" ;;
+		"#"*)		echo "$line" ;;
+		esac
+	done < "$nlout"
+	[ $oks -gt 0 ] || tap_fail "drlb_arp_nlcheck ran" "$(< "$nlout")"
+}
+
+permissions()
+{
+	local before nobody="setpriv --reuid=65534 --regid=65534 --clear-groups"
+
+	command -v setpriv > /dev/null || { tap_skip "permissions" "setpriv missing"; return; }
+	rs_rule
+	before=$(r -j arp show)
+	nsbatch "$NS_R" <<-EOF
+		$nobody $DRLBCTL arp add 10.0.0.99
+		$nobody $DRLBCTL arp del $VIP
+		unshare -Ur $DRLBCTL arp add 10.0.0.99
+		$nobody $DRLBCTL -j arp show
+		EOF
+	check_match "an unprivileged user may not add a rule (EPERM)" \
+		"${B_RC[0]:-}: ${B_OUT[0]:-}" \
 		"^1: drlbctl: arp add 10\.0\.0\.99: Operation not permitted"
-	out=$(nsx "$NS_R" "${nobody[@]}" "$DRLBCTL" arp del "$VIP" 2>&1) && rc=0 || rc=$?
-	check_match "nor delete one (EPERM)" "$rc: $out" \
+	check_match "nor delete one (EPERM)" "${B_RC[1]:-}: ${B_OUT[1]:-}" \
 		"^1: drlbctl: arp del $VIP: Operation not permitted"
-	out=$(nsx "$NS_R" unshare -Ur "$DRLBCTL" arp add 10.0.0.99 2>&1) && rc=0 || rc=$?
-	check_match "root of a user namespace may not either (EPERM)" "$rc: $out" \
-		"Operation not permitted"
-	check_eq "an unprivileged user may list the rules" \
-		"$(nsx "$NS_R" "${nobody[@]}" "$DRLBCTL" -j arp show)" "$before"
-	out=$(nsx "$NS_D" "${nobody[@]}" "$DRLBCTL" vip check "$VIP" dev d0 2>&1) && rc=0 || rc=$?
-	check_match "vip check needs CAP_NET_RAW, and says so" "$rc: $out" \
+	check_match "root of a user namespace may not either (EPERM)" \
+		"${B_RC[2]:-}: ${B_OUT[2]:-}" "Operation not permitted"
+	check_eq "an unprivileged user may list the rules" "${B_OUT[3]:-}" "$before"
+	nsbatch "$NS_D" <<-EOF
+		$nobody $DRLBCTL vip check $VIP dev d0
+		$nobody $DRLBCTL vip announce $VIP dev d0
+		EOF
+	check_match "vip check needs CAP_NET_RAW, and says so" "${B_RC[0]:-}: ${B_OUT[0]:-}" \
 		"^1: drlbctl: vip check: cannot open a packet socket: .*CAP_NET_RAW"
-	out=$(nsx "$NS_D" "${nobody[@]}" "$DRLBCTL" vip announce "$VIP" dev d0 2>&1) && rc=0 || rc=$?
-	check_match "so does vip announce" "$rc: $out" "^1: .*CAP_NET_RAW"
-	check_eq "rules unchanged" "$(dctl "$NS_R" -j arp show)" "$before"
-else
-	tap_skip "permissions" "setpriv missing"
-fi
+	check_match "so does vip announce" "${B_RC[1]:-}: ${B_OUT[1]:-}" "^1: .*CAP_NET_RAW"
+	check_eq "rules unchanged" "$(r -j arp show)" "$before"
+}
 
-# =========================================================================
-diag "4. teardown and unload with rules present (at ${SECONDS}s)"
-
-ok_runs=0
-for n in $(seq 10); do
-	tns=drlb-arp-gone-$n-$(mktemp -u XXXXXX)
-	ip netns add "$tns" || continue
-	# One namespace switch per round. Every hook once: egress (user-space
-	# gratuitous ARP: dropped), ARP out (the kernel asks from the VIP:
-	# rewritten); then the namespace goes with its rules and hooks.
-	ip netns exec "$tns" bash -c '
-		printf "%s\n" "link set lo up" \
-			"link add v0 type veth peer name v1" \
-			"link set v0 up" "link set v1 up" \
-			"addr add 192.0.2.1/24 dev v0" \
-			"addr add $VIP/32 dev lo" "addr add $VIP/32 dev v0" |
-			ip -batch - || exit 1
-		"$DRLBCTL" arp add "$VIP" && "$DRLBCTL" arp add "$VIP" dev v0 &&
-			"$DRLBCTL" arp add 10.0.0.101 dev v1 || exit 1
-		"$DRLBCTL" vip announce "$VIP" dev v0 count 1 2> /dev/null
-		ping -q -c 1 -W 0.1 -I "$VIP" 192.0.2.2 > /dev/null 2>&1
+# Ten namespaces (unshare: each goes when its shell ends), in each every
+# hook once: egress (user-space gratuitous ARP: dropped), ARP out (the
+# kernel asks from the VIP: rewritten); then the namespace goes with its
+# rules and hooks.
+netns_teardown()
+{
+	local n ok_runs=0
+	# shellcheck disable=SC2016 # a script for the namespace's bash
+	local script='
+		ip -batch - <<-EOF || exit 1
+			link set lo up
+			link add v0 type veth peer name v1
+			link set v0 up
+			link set v1 up
+			addr add 192.0.2.1/24 dev v0
+			addr add $2/32 dev lo
+			addr add $2/32 dev v0
+		EOF
+		"$1" restore - <<-EOF || exit 1
+			arp add $2
+			arp add $2 dev v0
+			arp add 10.0.0.101 dev v1
+		EOF
+		"$1" vip announce "$2" dev v0 count 1 2> /dev/null
+		ping -q -c 1 -W 0.1 -I "$2" 192.0.2.2 > /dev/null 2>&1
 		rules=0 acted=0
 		while read -r vip dev r s d; do
 			[ "$vip" = VIP ] && continue
 			rules=$((rules + 1))
 			acted=$((acted + s + d))
-		done < <("$DRLBCTL" -s arp show)
-		[ $rules = 3 ] && [ $acted -ge 2 ]' && ok_runs=$((ok_runs + 1))
-	ip netns del "$tns"
-done
-check_eq "10 namespaces with rules created, used and deleted" "$ok_runs" 10
-check "the module unloads with rules present" slowwait 30 rmmod drlb
-check "and loads again" drlb_load
-check_eq "with no rules" "$(dctl "$NS_R" arp show)" ""
-check "the module unloads again" rmmod drlb
-splats=$(dmesg | tail -n +$((dmesg_start + 1)) |
-	grep -E 'WARNING:|BUG:|Oops|refcount_t|Call Trace|unreferenced object' | head -5)
-check_eq "dmesg clean" "$splats" ""
-diag "done at ${SECONDS}s"
+		done < <("$1" -s arp show)
+		[ $rules = 3 ] && [ $acted -ge 2 ]'
+
+	for ((n = 1; n <= 10; n++)); do
+		unshare -n bash -c "$script" netns "$DRLBCTL" "$VIP" &&
+			ok_runs=$((ok_runs + 1))
+	done
+	check_eq "10 namespaces with rules created, used and deleted" "$ok_runs" 10
+}
+
+unload_with_rules()
+{
+	defer drlb_load
+	check "real server: drlbctl arp add $VIP" r arp add "$VIP"
+	check "the module unloads with rules present" slowwait 30 rmmod drlb
+	check "and loads again" drlb_load
+	check_eq "with no rules" "$(r arp show)" ""
+	check "the module unloads again" rmmod drlb
+}
+
+dmesg_clean()
+{
+	local splats
+
+	splats=$(dmesg | tail -n +$((dmesg_start + 1)) |
+		grep -E 'WARNING:|BUG:|Oops|refcount_t|Call Trace|unreferenced object' | head -5)
+	check_eq "dmesg clean" "$splats" ""
+}
+
+tests_run

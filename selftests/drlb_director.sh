@@ -17,13 +17,22 @@ source "$(dirname "$0")/lib/lib.sh"
 source "$TOP/selftests/lib/topo.sh"
 source "$TOP/selftests/lib/director.sh"
 
+ALL_TESTS="
+	rr_rotation
+	replies_bypass_director
+	wrr_weights
+	sh_sticky
+	mh_minimal_move
+	lc_least_loaded
+	wlc_weighted
+	no_conntrack
+"
+
 dir_setup 3
 client_add_ips 32
-# Short UDP timeouts, so that the mh test below can send the same flows
-# again and have them scheduled afresh.
-ctl config set timeout-udp 2
 
-# Conntrack live in the director's namespace: a rule that needs it.
+# Conntrack live in the director's namespace, for every case: a rule that
+# needs it.
 modprobe -q nf_conntrack
 nsx "$NS_DIR" nft -f - <<'EOF' || { tap_fail "nft: conntrack rule on the director"; exit $ksft_fail; }
 table ip drlbtest {
@@ -34,108 +43,133 @@ table ip drlbtest {
 }
 EOF
 
-# ---- rr: exact rotation, TCP and UDP ---------------------------------------
-
-ctl service add tcp "$VIP:80" sched rr
-ctl service add udp "$VIP" sched rr
-for i in 1 2 3; do
-	ctl server add tcp "$VIP:80" "${RS_IP[i]}"
-	ctl server add udp "$VIP" "${RS_IP[i]}"
-done
-check_eq "service show: two services, three servers each" \
-	"$(jq_ctl '[.services[] | "\(.protocol) \(.port) \(.num_servers) \(.servers | length)"] | join(",")' service show)" \
-	"udp 0 3 3,tcp 80 3 3"
-
-# rotation: the first three differ, then it repeats (a period of 3)
+# rotates OUTPUT: 9 flows, the first three on three different servers,
+# then repeating with a period of 3.
 rotates()
 {
 	local -a got
+	local i
 
 	mapfile -t got <<< "$(names "$1")"
 	[ ${#got[@]} -eq 9 ] || return 1
-	[ "$(printf '%s\n' "${got[@]:0:3}" | sort | tr '\n' ' ')" = "rs1 rs2 rs3 " ] ||
-		return 1
+	for i in rs1 rs2 rs3; do
+		[[ " ${got[*]:0:3} " == *" $i "* ]] || return 1
+	done
 	for i in 3 4 5 6 7 8; do
 		[ "${got[i]}" = "${got[i - 3]}" ] || return 1
 	done
 }
-out=$(client tcp "$VIP" 80 --count 9)
-if rotates "$out"; then tap_ok "rr, TCP: 9 connections rotate exactly: $(names "$out" | tr '\n' ' ')"
-else tap_fail "rr, TCP: 9 connections rotate exactly" "$(names "$out" | tr '\n' ' ')"; fi
-out=$(client udp "$VIP" 53 --sport 20000 --count 9)
-if rotates "$out"; then tap_ok "rr, UDP: 9 flows rotate exactly: $(names "$out" | tr '\n' ' ')"
-else tap_fail "rr, UDP: 9 flows rotate exactly" "$(names "$out" | tr '\n' ' ')"; fi
-check_all_ok "UDP replies come from the VIP, intact" "$out"
-out=$(client udp "$VIP" 5353 --sport 20100 --count 3)
-check_eq "a VIP:* service takes every port (5353)" \
-	"$(names "$out" | sort | tr '\n' ' ')" "rs1 rs2 rs3 "
 
-# ---- replies bypass the director --------------------------------------------
+# rr: exact rotation, TCP and UDP; a VIP:* service takes every port.
+rr_rotation()
+{
+	local out got
 
-n=30
-dtx0=$(topo_if_counter "$NS_DIR" d0 tx packets)
-drx0=$(topo_if_counter "$NS_DIR" d0 rx packets)
-rtx0=0; for i in 1 2 3; do rtx0=$((rtx0 + $(topo_if_counter "${NS_RS[i]}" e0 tx packets))); done
-out=$(client udp "$VIP" 53 --sport 21000 --count $n)
-dtx=$(($(topo_if_counter "$NS_DIR" d0 tx packets) - dtx0))
-drx=$(($(topo_if_counter "$NS_DIR" d0 rx packets) - drx0))
-rtx=0; for i in 1 2 3; do rtx=$((rtx + $(topo_if_counter "${NS_RS[i]}" e0 tx packets))); done
-rtx=$((rtx - rtx0))
-check_all_ok "$n UDP requests answered from the VIP" "$out"
-# Slack of a few packets for ARP; replies through the director would double them.
-check "director sent only the $n requests on (tx $dtx)" \
-	test "$dtx" -ge $n -a "$dtx" -le $((n + 6))
-check "director received only the $n requests, no replies (rx $drx)" \
-	test "$drx" -ge $n -a "$drx" -le $((n + 6))
-check "the real servers sent the $n replies themselves (tx $rtx)" \
-	test "$rtx" -ge $n
+	dir_config <<-EOF
+	service add tcp $VIP:80 sched rr
+	service add udp $VIP sched rr
+	$(rs_lines tcp "$VIP:80")
+	$(rs_lines udp "$VIP")
+	EOF
+	check_eq "service show: two services, three servers each" \
+		"$(jq_ctl '[.services[] | "\(.protocol) \(.port) \(.num_servers) \(.servers | length)"] | join(",")' service show)" \
+		"udp 0 3 3,tcp 80 3 3"
 
-# ---- wrr: proportional to the weights ----------------------------------------
+	out=$(client tcp "$VIP" 80 --count 9)
+	got=$(names "$out")
+	if rotates "$out"; then tap_ok "rr, TCP: 9 connections rotate exactly: ${got//$'\n'/ } "
+	else tap_fail "rr, TCP: 9 connections rotate exactly" "${got//$'\n'/ } "; fi
+	out=$(client udp "$VIP" 53 --sport 20000 --count 9)
+	got=$(names "$out")
+	if rotates "$out"; then tap_ok "rr, UDP: 9 flows rotate exactly: ${got//$'\n'/ } "
+	else tap_fail "rr, UDP: 9 flows rotate exactly" "${got//$'\n'/ } "; fi
+	check_all_ok "UDP replies come from the VIP, intact" "$out"
+	out=$(client udp "$VIP" 5353 --sport 20100 --count 3)
+	got=$(names "$out" | sort)
+	check_eq "a VIP:* service takes every port (5353)" \
+		"${got//$'\n'/ } " "rs1 rs2 rs3 "
+}
 
-ctl service change udp "$VIP" sched wrr
-ctl server change udp "$VIP" "${RS_IP[1]}" weight 3
-ctl server change udp "$VIP" "${RS_IP[2]}" weight 2
-ctl server change udp "$VIP" "${RS_IP[3]}" weight 1
-out=$(client udp "$VIP" 53 --sport 22000 --count 12)
-check_eq "wrr 3:2:1 over 12 flows gives 6:4:2" \
-	"$(count rs1 "$out"):$(count rs2 "$out"):$(count rs3 "$out")" "6:4:2"
+# Replies go from the real servers to the client, not through the director.
+replies_bypass_director()
+{
+	local n=30 out dtx0 drx0 rtx0 dtx drx rtx
 
-# ---- sh: one server per client address, stable --------------------------------
+	dir_config <<-EOF
+	service add udp $VIP sched rr
+	$(rs_lines udp "$VIP")
+	EOF
+	read -r dtx0 drx0 rtx0 <<< "$(lan_packets)"
+	out=$(client udp "$VIP" 53 --sport 21000 --count $n)
+	read -r dtx drx rtx <<< "$(lan_packets)"
+	dtx=$((dtx - dtx0))
+	drx=$((drx - drx0))
+	rtx=$((rtx - rtx0))
+	check_all_ok "$n UDP requests answered from the VIP" "$out"
+	# Slack of a few packets for ARP; replies through the director would
+	# double them.
+	check "director sent only the $n requests on (tx $dtx)" \
+		test "$dtx" -ge $n -a "$dtx" -le $((n + 6))
+	check "director received only the $n requests, no replies (rx $drx)" \
+		test "$drx" -ge $n -a "$drx" -le $((n + 6))
+	check "the real servers sent the $n replies themselves (tx $rtx)" \
+		test "$rtx" -ge $n
+}
 
-ctl service change udp "$VIP" sched sh
-for i in 1 2 3; do ctl server change udp "$VIP" "${RS_IP[i]}" weight 1; done
-srcs=$(cut -d, -f1-8 <<< "$CLIENT_IPS")
-out=$(client udp "$VIP" 53 --src "$srcs" --sport 23000 --count 3 --parallel)
-again=$(client udp "$VIP" 53 --src "$srcs" --sport 23100 --count 3 --parallel)
-per_src()	# "IP NAME" once per address if all its flows agree
+# wrr: proportional to the weights.
+wrr_weights()
+{
+	local out
+
+	dir_config <<-EOF
+	service add udp $VIP sched wrr
+	server add udp $VIP ${RS_IP[1]} weight 3
+	server add udp $VIP ${RS_IP[2]} weight 2
+	server add udp $VIP ${RS_IP[3]} weight 1
+	EOF
+	out=$(client udp "$VIP" 53 --sport 22000 --count 12)
+	check_eq "wrr 3:2:1 over 12 flows gives 6:4:2" \
+		"$(counts "$out" rs1 rs2 rs3)" "6:4:2"
+}
+
+# per_src OUTPUT: "IP NAME" once per client address if all its flows agree.
+per_src()
 {
 	printf '%s\n' "$1" | awk '{ split($1, a, ":"); print a[1], $2 }' | sort -u
 }
-check_eq "sh: every flow of a client address goes to one server" \
-	"$(per_src "$out" | awk '{ print $1 }' | uniq -d | wc -l)" 0
-check_eq "sh: new flows later go to the same servers" \
-	"$(per_src "$again")" "$(per_src "$out")"
-check "sh: 8 clients spread over more than one server ($(dist "$out"))" \
-	test "$(per_src "$out" | awk '{ print $2 }' | sort -u | wc -l)" -ge 2
 
-# ---- mh: one server more or less moves about 1/N of the flows ---------------
+# sh: one server per client address, stable.
+sh_sticky()
+{
+	local srcs out again first
+	local -a ips
 
-ctl service change udp "$VIP" sched mh
+	dir_config <<-EOF
+	service add udp $VIP sched sh
+	$(rs_lines udp "$VIP" "weight 1")
+	EOF
+	IFS=, read -ra ips <<< "$CLIENT_IPS"
+	srcs=$(IFS=,; echo "${ips[*]:0:8}")
+	out=$(client udp "$VIP" 53 --src "$srcs" --sport 23000 --count 3 --parallel)
+	again=$(client udp "$VIP" 53 --src "$srcs" --sport 23100 --count 3 --parallel)
+	first=$(per_src "$out")
+	check_eq "sh: every flow of a client address goes to one server" \
+		"$(awk '{ n[$1]++ } END { for (a in n) if (n[a] > 1) d++; print d + 0 }' <<< "$first")" 0
+	check_eq "sh: new flows later go to the same servers" \
+		"$(per_src "$again")" "$first"
+	check "sh: 8 clients spread over more than one server ($(dist "$out"))" \
+		test "$(awk '!s[$2]++ { n++ } END { print n + 0 }' <<< "$first")" -ge 2
+}
+
+# mh_round: every client address's 8 flows, once the earlier ones expired
+# (so that they are scheduled afresh).
 mh_round()
 {
 	slowwait 30 conns_gone udp "$VIP" || return 1
 	client udp "$VIP" 53 --src "$CLIENT_IPS" --sport 24000 --count 8 --parallel
 }
-a=$(mh_round)
-ctl server del udp "$VIP" "${RS_IP[3]}"
-b=$(mh_round)
-ctl server add udp "$VIP" "${RS_IP[3]}"
-c=$(mh_round)
-flows=256
-check_eq "mh: $flows flows answered in each of 3 rounds" \
-	"$(printf '%s\n' "$a" | grep -c ' ok$') $(printf '%s\n' "$b" | grep -c ' ok$') $(printf '%s\n' "$c" | grep -c ' ok$')" \
-	"$flows $flows $flows"
-# moved A B: "moved moved_among_stayers stayers" between two rounds
+
+# moved A B GONE: "moved moved_among_stayers stayers" between two rounds.
 moved()
 {
 	paste -d' ' <(printf '%s\n' "$1") <(printf '%s\n' "$2") |
@@ -144,61 +178,124 @@ moved()
 			$2 != gone { s++ }
 			END { print m + 0, ms + 0, s + 0 }'
 }
-read -r m ms s <<< "$(moved "$a" "$b" rs3)"
-diag "mh, rs3 removed: $m of $flows flows moved, $ms of the $s on rs1/rs2 ($(dist "$a") -> $(dist "$b"))"
-check "mh, one of 3 removed: its ~1/3 moved ($m of $flows)" \
-	test "$m" -ge $((flows * 15 / 100)) -a "$m" -le $((flows * 55 / 100))
-check "mh, one of 3 removed: flows of the others stay (moved $ms of $s)" \
-	test "$ms" -le $((s / 10))
-read -r m ms s <<< "$(moved "$b" "$c" none)"
-tors3=$(paste -d' ' <(printf '%s\n' "$b") <(printf '%s\n' "$c") |
-	awk '$2 != $5 && $5 != "rs3" { n++ } END { print n + 0 }')
-diag "mh, rs3 back: $m of $flows flows moved, $tors3 of them not to rs3"
-check "mh, one added to 2: ~1/3 move ($m of $flows)" \
-	test "$m" -ge $((flows * 15 / 100)) -a "$m" -le $((flows * 55 / 100))
-check "mh, one added: flows move only to the new server ($tors3 elsewhere)" \
-	test "$tors3" -le $((flows / 10))
-check_eq "mh: back to 3 servers, back to the first mapping" \
-	"$(moved "$a" "$c" none | cut -d' ' -f1)" 0
 
-# ---- lc: new connections go to the least loaded ----------------------------
+# n_ok OUTPUT: how many flows were answered "ok".
+n_ok()
+{
+	local line n=0
 
-ctl service add tcp "$VIP:81" sched lc
-ctl server add tcp "$VIP:81" "${RS_IP[1]}"
-ctl server add tcp "$VIP:81" "${RS_IP[2]}" weight 0
-ctl server add tcp "$VIP:81" "${RS_IP[3]}" weight 0
-hold_start lc1 81 2
-check_eq "lc: with rs2, rs3 drained, 2 held connections go to rs1" \
-	"$(count rs1 "$(cat "$WORK/lc1.out")")" 2
-ctl server change tcp "$VIP:81" "${RS_IP[2]}" weight 1
-ctl server change tcp "$VIP:81" "${RS_IP[3]}" weight 1
-hold_start lc2 81 4
-out=$(cat "$WORK/lc2.out")
-check_eq "lc: 4 more held connections avoid the loaded rs1, 2 each on rs2, rs3" \
-	"$(count rs1 "$out"):$(count rs2 "$out"):$(count rs3 "$out")" "0:2:2"
-check_eq "lc: service show counts the active connections" \
-	"$(jq_ctl '[.services[] | select(.port == 81) | .servers[].active_conns] | join(":")' service show)" \
-	"2:2:2"
+	while read -r line; do
+		[[ $line == *" ok" ]] && n=$((n + 1))
+	done <<< "$1"
+	echo $n
+}
 
-# ---- wlc: load relative to weight -------------------------------------------
+# mh: one server more or less moves about 1/N of the flows.
+mh_minimal_move()
+{
+	local flows=256 cfg old a b c m ms s tors3
 
-ctl service add tcp "$VIP:82" sched wlc
-ctl server add tcp "$VIP:82" "${RS_IP[1]}" weight 2
-ctl server add tcp "$VIP:82" "${RS_IP[2]}" weight 1
-ctl server add tcp "$VIP:82" "${RS_IP[3]}" weight 1
-hold_start wlc 82 8
-out=$(cat "$WORK/wlc.out")
-check_eq "wlc 2:1:1: 8 held connections spread 4:2:2 (lc would give 3:3:2)" \
-	"$(count rs1 "$out"):$(count rs2 "$out"):$(count rs3 "$out")" "4:2:2"
+	# Short UDP timeouts, so that a round can send the same flows again
+	# and have them scheduled afresh.
+	cfg=$(ctl config show)
+	[[ $cfg =~ timeout-udp\ ([0-9]+) ]] && old=${BASH_REMATCH[1]} && \
+		defer ctl config set timeout-udp "$old"
+	dir_config <<-EOF
+	config set timeout-udp 2
+	service add udp $VIP sched mh
+	$(rs_lines udp "$VIP")
+	EOF
+	a=$(mh_round)
+	ctl server del udp "$VIP" "${RS_IP[3]}"
+	b=$(mh_round)
+	ctl server add udp "$VIP" "${RS_IP[3]}"
+	c=$(mh_round)
+	check_eq "mh: $flows flows answered in each of 3 rounds" \
+		"$(n_ok "$a") $(n_ok "$b") $(n_ok "$c")" "$flows $flows $flows"
+	read -r m ms s <<< "$(moved "$a" "$b" rs3)"
+	diag "mh, rs3 removed: $m of $flows flows moved, $ms of the $s on rs1/rs2 ($(dist "$a") -> $(dist "$b"))"
+	check "mh, one of 3 removed: its ~1/3 moved ($m of $flows)" \
+		test "$m" -ge $((flows * 15 / 100)) -a "$m" -le $((flows * 55 / 100))
+	check "mh, one of 3 removed: flows of the others stay (moved $ms of $s)" \
+		test "$ms" -le $((s / 10))
+	read -r m ms s <<< "$(moved "$b" "$c" none)"
+	tors3=$(paste -d' ' <(printf '%s\n' "$b") <(printf '%s\n' "$c") |
+		awk '$2 != $5 && $5 != "rs3" { n++ } END { print n + 0 }')
+	diag "mh, rs3 back: $m of $flows flows moved, $tors3 of them not to rs3"
+	check "mh, one added to 2: ~1/3 move ($m of $flows)" \
+		test "$m" -ge $((flows * 15 / 100)) -a "$m" -le $((flows * 55 / 100))
+	check "mh, one added: flows move only to the new server ($tors3 elsewhere)" \
+		test "$tors3" -le $((flows / 10))
+	read -r m ms s <<< "$(moved "$a" "$c" none)"
+	check_eq "mh: back to 3 servers, back to the first mapping" "$m" 0
+}
 
-# ---- no conntrack for VIP traffic ---------------------------------------------
+# lc: new connections go to the least loaded.
+lc_least_loaded()
+{
+	local out
 
-# A flow to the director's own address proves conntrack is tracking here.
-nsx "$NS_CLIENT" ping -c 1 -W 5 "$DIR_IP" > /dev/null
-# /proc/net/nf_conntrack, or ctnetlink where the kernel has no procfs
-# listing (the debug kernel).
-ct=$(nsx "$NS_DIR" sh -c 'cat /proc/net/nf_conntrack 2>/dev/null || conntrack -L 2>/dev/null')
-check_match "conntrack is live on the director (tracks a ping to $DIR_IP)" \
-	"$ct" "dst=$DIR_IP "
-check_eq "no conntrack entry for the VIP after all the flows above" \
-	"$(printf '%s\n' "$ct" | grep -c "dst=$VIP ")" 0
+	dir_config <<-EOF
+	service add tcp $VIP:81 sched lc
+	server add tcp $VIP:81 ${RS_IP[1]}
+	server add tcp $VIP:81 ${RS_IP[2]} weight 0
+	server add tcp $VIP:81 ${RS_IP[3]} weight 0
+	EOF
+	hold_start lc1 81 2
+	check_eq "lc: with rs2, rs3 drained, 2 held connections go to rs1" \
+		"$(count rs1 "$(cat "$WORK/lc1.out")")" 2
+	ctl server change tcp "$VIP:81" "${RS_IP[2]}" weight 1
+	ctl server change tcp "$VIP:81" "${RS_IP[3]}" weight 1
+	hold_start lc2 81 4
+	out=$(cat "$WORK/lc2.out")
+	check_eq "lc: 4 more held connections avoid the loaded rs1, 2 each on rs2, rs3" \
+		"$(counts "$out" rs1 rs2 rs3)" "0:2:2"
+	check_eq "lc: service show counts the active connections" \
+		"$(jq_ctl '[.services[] | select(.port == 81) | .servers[].active_conns] | join(":")' service show)" \
+		"2:2:2"
+}
+
+# wlc: load relative to weight.
+wlc_weighted()
+{
+	local out
+
+	dir_config <<-EOF
+	service add tcp $VIP:82 sched wlc
+	server add tcp $VIP:82 ${RS_IP[1]} weight 2
+	server add tcp $VIP:82 ${RS_IP[2]} weight 1
+	server add tcp $VIP:82 ${RS_IP[3]} weight 1
+	EOF
+	hold_start wlc 82 8
+	out=$(cat "$WORK/wlc.out")
+	check_eq "wlc 2:1:1: 8 held connections spread 4:2:2 (lc would give 3:3:2)" \
+		"$(counts "$out" rs1 rs2 rs3)" "4:2:2"
+}
+
+# No conntrack entry for VIP traffic: TCP and UDP flows through the VIP
+# here (and, in a full run, those of every case before), none tracked.
+no_conntrack()
+{
+	local ct
+
+	dir_config <<-EOF
+	service add tcp $VIP:80 sched rr
+	service add udp $VIP sched rr
+	$(rs_lines tcp "$VIP:80")
+	$(rs_lines udp "$VIP")
+	EOF
+	client tcp "$VIP" 80 --count 3 > /dev/null
+	client udp "$VIP" 53 --sport 25000 --count 3 > /dev/null
+	# A flow to the director's own address proves conntrack is tracking
+	# here.
+	nsx "$NS_CLIENT" ping -c 1 -W 5 "$DIR_IP" > /dev/null
+	# /proc/net/nf_conntrack, or ctnetlink where the kernel has no procfs
+	# listing (the debug kernel).
+	ct=$(nse "$NS_DIR" sh -c 'cat /proc/net/nf_conntrack 2>/dev/null || conntrack -L 2>/dev/null')
+	check_match "conntrack is live on the director (tracks a ping to $DIR_IP)" \
+		"$ct" "dst=$DIR_IP "
+	check_eq "no conntrack entry for the VIP after all the flows above" \
+		"$(printf '%s\n' "$ct" | grep -c "dst=$VIP ")" 0
+}
+
+tests_run

@@ -11,93 +11,154 @@ source "$(dirname "$0")/lib/lib.sh"
 source "$TOP/selftests/lib/topo.sh"
 source "$TOP/selftests/lib/director.sh"
 
+ALL_TESTS="
+	server_mac_change
+	neigh_unresolved
+	fragments_one_server
+	df_frag_needed
+	icmp_error_to_flow
+"
+
 dir_setup 3
 
-ctl service add udp "$VIP:53" sched rr
-for i in 1 2 3; do
-	ctl server add udp "$VIP:53" "${RS_IP[i]}"
-done
+# udp53_lines: udp VIP:53, rr, on the three servers.
+udp53_lines()
+{
+	echo "service add udp $VIP:53 sched rr"
+	rs_lines udp "$VIP:53"
+}
 
-# ---- a real server's MAC changes ------------------------------------------------
+# udp54_lines: udp VIP:54, rr, on rs2 alone.
+udp54_lines()
+{
+	echo "service add udp $VIP:54 sched rr"
+	echo "server add udp $VIP:54 ${RS_IP[2]}"
+}
 
-ctl service add udp "$VIP:54" sched rr
-ctl server add udp "$VIP:54" "${RS_IP[2]}"
-out=$(client udp "$VIP" 54 --sport 31000 --count 1)
-check_eq "udp :54 reaches rs2" "$(names "$out")" rs2
-check_eq "server show: rs2's MAC resolved" \
-	"$(jq_ctl '.servers[0].mac' server show udp "$VIP:54")" "${RS_MAC[2]}"
-newmac=02:00:0a:00:00:99
-# The server announces its new address, as a host does with arp_notify.
-nsx "${NS_RS[2]}" sysctl -qw net.ipv4.conf.e0.arp_notify=1
-ip -n "${NS_RS[2]}" link set e0 address "$newmac"
 sport=31001
+
+# reached_rs2: a new flow to :54 is answered by rs2.
 reached_rs2()
 {
 	sport=$((sport + 1))
 	[ "$(names "$(client udp "$VIP" 54 --sport $sport --tries 1)")" = rs2 ]
 }
-check "rs2 with a new MAC is still reached" slowwait 60 reached_rs2
-check_eq "server show follows the new MAC" \
-	"$(jq_ctl '.servers[0].mac' server show udp "$VIP:54")" "$newmac"
 
-# ---- an unresolved neighbour is resolved --------------------------------------------
+# A real server's MAC changes: the director follows it.
+server_mac_change()
+{
+	local out newmac=02:00:0a:00:00:99
 
-ip -n "$NS_DIR" neigh flush dev d0
-check_eq "director's neighbour table has no entry for rs2" \
-	"$(ip -n "$NS_DIR" neigh show "${RS_IP[2]}" dev d0 | grep -c lladdr)" 0
-nn0=$(jq_ctl '.drops.no_neigh' stats)
-# The uapi lets the director drop a packet while it resolves (counted as
-# drop-no-neigh); then the next one must get through.
-first=$(names "$(client udp "$VIP" 54 --sport 32000 --tries 1 --timeout 5)")
-nn1=$(jq_ctl '.drops.no_neigh' stats)
-diag "after the flush: first packet answered by '$first', drop-no-neigh $nn0 -> $nn1"
-check "after a neighbour flush the first packet reaches rs2 or is counted as drop-no-neigh" \
-	test "$first" = rs2 -o "$nn1" -gt "$nn0"
-out=$(client udp "$VIP" 54 --sport 32001)
-check_eq "and rs2 is reached" "$(names "$out")" rs2
-check_match "and the director resolved rs2 again" \
-	"$(ip -n "$NS_DIR" neigh show "${RS_IP[2]}" dev d0)" "lladdr $newmac"
+	dir_config < <(udp54_lines)
+	out=$(client udp "$VIP" 54 --sport 31000 --count 1)
+	check_eq "udp :54 reaches rs2" "$(names "$out")" rs2
+	check_eq "server show: rs2's MAC resolved" \
+		"$(jq_ctl '.servers[0].mac' server show udp "$VIP:54")" "${RS_MAC[2]}"
+	# The server announces its new address, as a host does with
+	# arp_notify (and its old one again when the case ends).
+	nsx "${NS_RS[2]}" sysctl -qw net.ipv4.conf.e0.arp_notify=1
+	defer nsx "${NS_RS[2]}" sysctl -qw net.ipv4.conf.e0.arp_notify=0
+	ip -n "${NS_RS[2]}" link set e0 address "$newmac"
+	defer ip -n "${NS_RS[2]}" link set e0 address "${RS_MAC[2]}"
+	check "rs2 with a new MAC is still reached" slowwait 60 reached_rs2
+	check_eq "server show follows the new MAC" \
+		"$(jq_ctl '.servers[0].mac' server show udp "$VIP:54")" "$newmac"
+}
 
-# ---- fragments --------------------------------------------------------------------
+# The director has no neighbour entry for a server: it resolves it.
+neigh_unresolved()
+{
+	local nn0 nn1 first out
 
-out=$(client udp "$VIP" 53 --sport 33000 --count 6 --size 4000)
-check_all_ok "6 fragmented 4000-byte datagrams each reach one server intact ($(dist "$out"))" \
-	"$out"
-check_eq "and they were spread over the servers" "$(names "$out" | sort -u | wc -l)" 3
+	dir_config < <(udp54_lines)
+	ip -n "$NS_DIR" neigh flush dev d0
+	check_eq "director's neighbour table has no entry for rs2" \
+		"$(ip -n "$NS_DIR" neigh show "${RS_IP[2]}" dev d0 | grep -c lladdr)" 0
+	nn0=$(dir_stat drop-no-neigh)
+	# The uapi lets the director drop a packet while it resolves (counted
+	# as drop-no-neigh); then the next one must get through.
+	first=$(names "$(client udp "$VIP" 54 --sport 32000 --tries 1 --timeout 5)")
+	nn1=$(dir_stat drop-no-neigh)
+	diag "after the flush: first packet answered by '$first', drop-no-neigh $nn0 -> $nn1"
+	check "after a neighbour flush the first packet reaches rs2 or is counted as drop-no-neigh" \
+		test "$first" = rs2 -o "$nn1" -gt "$nn0"
+	out=$(client udp "$VIP" 54 --sport 32001)
+	check_eq "and rs2 is reached" "$(names "$out")" rs2
+	check_match "and the director resolved rs2 again" \
+		"$(ip -n "$NS_DIR" neigh show "${RS_IP[2]}" dev d0)" "lladdr ${RS_MAC[2]}"
+}
 
-# ---- DF and too big: ICMP frag-needed ------------------------------------------------
+# Fragmented datagrams reach one server, reassembled intact.
+fragments_one_server()
+{
+	local out
 
-# The director takes client traffic on a second link (d1) and sends to the
-# real servers over d0, whose MTU is lowered: only the director's egress is
-# too small. (A smaller MTU on d0 alone would drop the packet on receive.)
-topo_link "$NS_ROUTER" r2 "$NS_DIR" d1
-ip -n "$NS_ROUTER" addr add 10.0.2.1/30 dev r2
-ip -n "$NS_DIR" addr add 10.0.2.2/30 dev d1
-ip -n "$NS_ROUTER" route add "$VIP/32" via 10.0.2.2
-nsx "$NS_DIR" sysctl -qw net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.d1.rp_filter=0
-ip -n "$NS_DIR" link set d0 mtu 1280
-m0=$(jq_ctl '.drops.mtu' stats)
-out=$(client mtu "$VIP" 53 1400)
-check_eq "DF datagram of 1400 bytes over a 1280 egress: the client learns MTU 1280" \
-	"$out" "emsgsize mtu=1280"
-check "the director counted it (drop-mtu $m0 -> $(jq_ctl '.drops.mtu' stats))" \
-	test "$(jq_ctl '.drops.mtu' stats)" -gt "$m0"
-out=$(client udp "$VIP" 53 --sport 34000 --count 1 --size 1000)
-check_all_ok "a datagram that fits still goes through the second link" "$out"
-ip -n "$NS_DIR" link set d0 mtu 1500
-ip -n "$NS_ROUTER" route del "$VIP/32"
+	dir_config < <(udp53_lines)
+	out=$(client udp "$VIP" 53 --sport 33000 --count 6 --size 4000)
+	check_all_ok "6 fragmented 4000-byte datagrams each reach one server intact ($(dist "$out"))" \
+		"$out"
+	check_eq "and they were spread over the servers" "$(n_names "$out")" 3
+}
 
-# ---- an ICMP error about a flow reaches that flow's server -----------------------
+# DF and too big for the director's egress: ICMP frag-needed.
+df_frag_needed()
+{
+	local rpf m0 m1 out
 
-out=$(client udp "$VIP" 53 --sport 35000 --count 1)
-x=$(names "$out")
-for i in 1 2 3; do u0[i]=$(snmp "${NS_RS[i]}" Icmp InDestUnreachs); done
-client icmp "$VIP" "$CLIENT_IP" 35000 53 > /dev/null
-got_icmp() { [ "$(snmp "${NS_RS[${x#rs}]}" Icmp InDestUnreachs)" -gt "${u0[${x#rs}]}" ]; }
-check "an ICMP port-unreachable about the flow reaches its server $x" slowwait 20 got_icmp
-others=0
-for i in 1 2 3; do
-	[ "rs$i" = "$x" ] && continue
-	others=$((others + $(snmp "${NS_RS[i]}" Icmp InDestUnreachs) - u0[i]))
-done
-check_eq "and no other server" "$others" 0
+	dir_config < <(udp53_lines)
+	# The director takes client traffic on a second link (d1) and sends
+	# to the real servers over d0, whose MTU is lowered: only the
+	# director's egress is too small. (A smaller MTU on d0 alone would
+	# drop the packet on receive.)
+	rpf=$(nsx "$NS_DIR" sysctl -n net.ipv4.conf.all.rp_filter)
+	topo_link "$NS_ROUTER" r2 "$NS_DIR" d1
+	# Deleting the link takes its addresses and the route through it.
+	defer ip -n "$NS_ROUTER" link del r2
+	defer nsx "$NS_DIR" sysctl -qw "net.ipv4.conf.all.rp_filter=$rpf"
+	# What the client learnt of the path's MTU.
+	defer ip -n "$NS_CLIENT" route flush cache
+	ip -n "$NS_ROUTER" addr add 10.0.2.1/30 dev r2
+	ip -n "$NS_DIR" addr add 10.0.2.2/30 dev d1
+	ip -n "$NS_ROUTER" route add "$VIP/32" via 10.0.2.2
+	nsx "$NS_DIR" sysctl -qw net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.d1.rp_filter=0
+	ip -n "$NS_DIR" link set d0 mtu 1280
+	defer ip -n "$NS_DIR" link set d0 mtu 1500
+	m0=$(dir_stat drop-mtu)
+	out=$(client mtu "$VIP" 53 1400)
+	check_eq "DF datagram of 1400 bytes over a 1280 egress: the client learns MTU 1280" \
+		"$out" "emsgsize mtu=1280"
+	m1=$(dir_stat drop-mtu)
+	check "the director counted it (drop-mtu $m0 -> $m1)" test "$m1" -gt "$m0"
+	out=$(client udp "$VIP" 53 --sport 34000 --count 1 --size 1000)
+	check_all_ok "a datagram that fits still goes through the second link" "$out"
+}
+
+# got_icmp I COUNT: real server I counted more ICMP destination
+# unreachables than COUNT.
+got_icmp()
+{
+	[ "$(snmp "${NS_RS[$1]}" Icmp InDestUnreachs)" -gt "$2" ]
+}
+
+# An ICMP error about a flow reaches that flow's server, and no other.
+icmp_error_to_flow()
+{
+	local out x i others
+	local -a u0
+
+	dir_config < <(udp53_lines)
+	out=$(client udp "$VIP" 53 --sport 35000 --count 1)
+	x=$(names "$out")
+	for i in 1 2 3; do u0[i]=$(snmp "${NS_RS[i]}" Icmp InDestUnreachs); done
+	client icmp "$VIP" "$CLIENT_IP" 35000 53 > /dev/null
+	check "an ICMP port-unreachable about the flow reaches its server $x" \
+		slowwait 20 got_icmp "${x#rs}" "${u0[${x#rs}]}"
+	others=0
+	for i in 1 2 3; do
+		[ "rs$i" = "$x" ] && continue
+		others=$((others + $(snmp "${NS_RS[i]}" Icmp InDestUnreachs) - u0[i]))
+	done
+	check_eq "and no other server" "$others" 0
+}
+
+tests_run

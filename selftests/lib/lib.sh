@@ -31,6 +31,7 @@ KREL=${DRLB_KVER:-$(uname -r)}
 DRLB_KO=${DRLB_KO:-$TOP/build/$KREL/drlb.ko}
 DRLBCTL=${DRLBCTL:-$TOP/userspace/drlbctl}
 VERBOSE=${VERBOSE:-0}
+# shellcheck disable=SC2034 # for the tests and libraries that source this
 PY=${PYTHON:-/usr/bin/python3}
 
 tap_n=0
@@ -199,11 +200,12 @@ defer_run()
 # name that is not in ALL_TESTS fails.
 tests_run()
 {
-	local t
+	local t all=" ${ALL_TESTS//[$'\n\t']/ } "
 
+	# shellcheck disable=SC2086 # a list of names, one word each
 	for t in ${TESTS:-$ALL_TESTS}; do
-		if [[ " $(echo $ALL_TESTS) " != *" $t "* ]]; then
-			tap_fail "case $t exists" "cases here: $(echo $ALL_TESTS)"
+		if [[ $all != *" $t "* ]]; then
+			tap_fail "case $t exists" "cases here:$all"
 			continue
 		fi
 		diag "case $t"
@@ -266,6 +268,20 @@ nsx()
 	shift
 	[ "$VERBOSE" = 1 ] && echo "# [$ns] $*" >&2
 	ip netns exec "$ns" "$@"
+}
+
+# nse NS CMD...: as nsx, but enters only NS's network namespace (nsenter):
+# ip netns exec also makes a mount namespace and mounts a /sys of NS, which
+# under TCG costs several times the command itself. For commands that read
+# nothing of NS under /sys (drlbctl, ping, arping, bash), not for reads of
+# /sys/class/net.
+nse()
+{
+	local ns=$1
+
+	shift
+	[ "$VERBOSE" = 1 ] && echo "# [$ns] $*" >&2
+	nsenter --net="/run/netns/$ns" "$@"
 }
 
 # drlbctl in a namespace (or in the current one with ns "-").

@@ -1,13 +1,14 @@
 # SPDX-License-Identifier: GPL-2.0
 # shellcheck shell=bash
 #
-# TAP files for the host-side runners (check.sh, check-packages.sh,
-# debug/check-debug.sh), sourced; prove sums the files up. The runner sets
+# TAP files for the host-side runners (run/check.sh, pkg/check-packages.sh,
+# run/check-debug.sh), sourced; prove sums the files up. The runner sets
 # res (where step logs go) before calling step.
 #
 #   tapfile FILE        start FILE, numbering from 1
-#   step DESC CMD...    run CMD (output to res/step-DESC.log), append
+#   step DESC CMD...    run CMD (output to step_log DESC), append
 #                       "ok N - DESC (T s)" or "not ok ..." and the log's tail
+#   step_log DESC       the file step DESC writes its output to
 #   tapdone             append the plan line "1..N"
 #   vm_verdict DESC RC OUTDIR LOG
 #                       one TAP line for a vmrun.sh exit status RC (OUTDIR
@@ -28,13 +29,19 @@ tapdone()
 	echo "1..$tap_n" >> "$tap_file"
 }
 
+# step_log DESC: where step DESC writes its output.
+step_log()
+{
+	echo "${res:?runner.sh: the runner sets res}/step-$(echo "$1" | tr -c 'a-zA-Z0-9.\n-' _ | cut -c1-80).log"
+}
+
 step()
 {
 	local desc=$1 log t0=$SECONDS
 
 	shift
 	tap_n=$((tap_n + 1))
-	log=${res:?runner.sh: the runner sets res}/step-$(echo "$desc" | tr -c 'a-zA-Z0-9.\n-' _ | cut -c1-80).log
+	log=$(step_log "$desc")
 	echo ">>> $desc"
 	if "$@" > "$log" 2>&1; then
 		echo "ok $tap_n - $desc ($((SECONDS - t0)) s)" >> "$tap_file"

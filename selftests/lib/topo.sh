@@ -88,6 +88,7 @@ topo_setup()
 	ip -n "$NS_DIR" route add default via "$ROUTER_IP"
 
 	# real servers
+	# shellcheck disable=SC2034 # TOPO_N_RS: for the tests (director.sh)
 	TOPO_N_RS=$n
 	for i in $(seq "$n"); do
 		local ns
@@ -137,6 +138,7 @@ topo_dr_setup()
 {
 	local n=${1:-3} i ns
 
+	# shellcheck disable=SC2154 # ksft_fail: lib.sh, sourced before this
 	topo_setup "$n" || { tap_fail "topology set up"; exit "$ksft_fail"; }
 	topo_vip_on_director
 	for i in $(seq "$n"); do

@@ -13,43 +13,116 @@
 #   - with DRLB_UNIT=path/to/drlb.service: the unit's ExecStart lines, run
 #     as systemd would (systemd is not PID 1 in the VM), load drlb and
 #     apply /etc/drlb/drlb.conf; its ExecStop lines save (when
-#     /etc/default/drlb says so) and flush.
+#     /etc/default/drlb says so) and flush. Without DRLB_UNIT those cases
+#     are skipped.
+#
+# Every case loads the module itself if it is not loaded (modprobe: the
+# installed one, never build/'s) and puts back what it changes; the unit's
+# cases start from an unloaded module, unload it when they end and put
+# /etc/drlb/drlb.conf and /etc/default/drlb back as they were.
 
+# shellcheck source=../lib/lib.sh
 source "$(dirname "$0")/../lib/lib.sh"
 require_root
 
+ALL_TESTS="
+	modprobe_finds_dkms_module
+	versions_agree
+	config_set_show
+	genl_alias_autoload
+	unit_file_shape
+	unit_start_applies_conf
+	unit_stop_saves_start_restores
+	unit_stop_without_save
+"
+
 want_version=$(sed -n 's/^PACKAGE_VERSION="\([^"]*\)"$/\1/p' "$TOP/dkms.conf")
 diag "kernel $KREL, drlbctl $DRLBCTL, want version $want_version"
+conf=/etc/drlb/drlb.conf
+default=/etc/default/drlb
 
-drlb_unload
-check "modprobe drlb loads the installed module" modprobe drlb
-path=$(modinfo -n drlb 2>&1)
-krel_re=$(printf '%s' "$KREL" | sed 's/[.+]/\\&/g')
-check_match "modprobe's drlb is dkms's, under updates/dkms" "$path" \
-	"^/lib/modules/$krel_re/updates/dkms/drlb\.ko(\.xz|\.zst|\.gz)?$"
-check_eq "loaded module's version is dkms.conf's" \
-	"$(cat /sys/module/drlb/version 2>/dev/null)" "$want_version"
+# need_module: the installed module loaded (modprobe); unloaded at the
+# latest when the script ends.
+need_module()
+{
+	drlb_loaded || modprobe drlb
+}
+defer drlb_unload
 
-out=$("$DRLBCTL" version 2>&1)
-check_match "drlbctl version: tool $want_version" "$out" \
-	"^drlbctl $want_version \(api [0-9]+\)$"
-check_match "drlbctl version: module $want_version" "$out" \
-	"^drlb module $want_version \(api [0-9]+\)$"
-check_eq "no version-mismatch warning" "$(grep -c warning <<< "$out")" 0
+# keep_config: the module's configuration as it is now comes back when the
+# case ends.
+keep_config()
+{
+	local saved
 
-check "config set" "$DRLBCTL" config set conn-max 4242 mh-seed 7
-check_eq "config show reads it back" \
-	"$("$DRLBCTL" config show | grep -E '^(conn-max|mh-seed) ')" \
-	$'conn-max 4242\nmh-seed 7'
+	saved=$("$DRLBCTL" save) || return 1
+	defer restore_text "$saved"
+}
+
+# restore_text TEXT: drlbctl restore from TEXT.
+restore_text()
+{
+	"$DRLBCTL" restore - <<< "$1"
+}
+
+# config_lines KEY...: the config show lines of KEYs, in its order.
+config_lines()
+{
+	local line key
+
+	while IFS= read -r line; do
+		for key; do
+			[[ $line == "$key "* ]] && printf '%s\n' "$line"
+		done
+	done < <("$DRLBCTL" config show)
+}
+
+modprobe_finds_dkms_module()
+{
+	local path krel_re
+
+	drlb_unload
+	check "modprobe drlb loads the installed module" modprobe drlb
+	path=$(modinfo -n drlb 2>&1)
+	krel_re=${KREL//./\\.}
+	krel_re=${krel_re//+/\\+}
+	check_match "modprobe's drlb is dkms's, under updates/dkms" "$path" \
+		"^/lib/modules/$krel_re/updates/dkms/drlb\.ko(\.xz|\.zst|\.gz)?$"
+	check_eq "loaded module's version is dkms.conf's" \
+		"$(cat /sys/module/drlb/version 2>/dev/null)" "$want_version"
+}
+
+versions_agree()
+{
+	local out
+
+	need_module
+	out=$("$DRLBCTL" version 2>&1)
+	check_match "drlbctl version: tool $want_version" "$out" \
+		"^drlbctl $want_version \(api [0-9]+\)$"
+	check_match "drlbctl version: module $want_version" "$out" \
+		"^drlb module $want_version \(api [0-9]+\)$"
+	check_eq "no version-mismatch warning" "$(grep -c warning <<< "$out")" 0
+}
+
+config_set_show()
+{
+	need_module
+	keep_config
+	check "config set" "$DRLBCTL" config set conn-max 4242 mh-seed 7
+	check_eq "config show reads it back" "$(config_lines conn-max mh-seed)" \
+		$'conn-max 4242\nmh-seed 7'
+}
 
 # The genl family alias, resolved through the modules.alias that dkms'
 # depmod wrote: no modprobe by hand.
-check "rmmod drlb" rmmod drlb
-check "drlbctl autoloads the installed module" "$DRLBCTL" config show
-check "module loaded by alias" drlb_loaded
-drlb_unload
-
-[ -n "${DRLB_UNIT:-}" ] || exit 0
+genl_alias_autoload()
+{
+	need_module
+	check "rmmod drlb" rmmod drlb
+	check "drlbctl autoloads the installed module" "$DRLBCTL" config show
+	check "module loaded by alias" drlb_loaded
+}
 
 # ---- the systemd unit, its commands run as systemd would -----------------
 
@@ -69,54 +142,107 @@ run_unit()
 		echo "# $1: $line"
 		(
 			set -a
-			[ -r /etc/default/drlb ] && . /etc/default/drlb
+			# shellcheck source=/dev/null
+			[ -r "$default" ] && . "$default"
 			set +a
 			eval "$line"
 		) || return 1
 	done < <(unit_cmds "$1")
 }
 
-check "unit is Type=oneshot with RemainAfterExit" \
-	grep -qx 'RemainAfterExit=yes' "$DRLB_UNIT"
-check_match "unit's ExecStart loads drlb and restores /etc/drlb/drlb.conf" \
-	"$(unit_cmds ExecStart)" "modprobe drlb"
-conf=/etc/drlb/drlb.conf
-check "the package's $conf exists" test -r "$conf"
-# (The VM's root is a throwaway overlay: the host's /etc is untouched.)
-orig=$(mktemp)
-cp "$conf" "$orig"
-defer cp "$orig" "$conf"
-{ cat "$orig"; echo "config set conn-max 31337 timeout-udp 42"; } > "$conf"
+# need_unit: the unit's cases need DRLB_UNIT (the Debian package's run).
+need_unit()
+{
+	[ -n "${DRLB_UNIT:-}" ] && return 0
+	tap_skip "$1" "DRLB_UNIT not set"
+	return 1
+}
 
-drlb_unload
-check "unit ExecStart lines succeed" run_unit ExecStart
-check "module loaded by the unit" drlb_loaded
-check_eq "the unit applied $conf" \
-	"$("$DRLBCTL" config show | grep -E '^(conn-max|timeout-udp) ')" \
-	$'timeout-udp 42\nconn-max 31337'
+# keep_file FILE: FILE as it is now comes back when the case ends. (The
+# VM's root is a throwaway overlay: the host's /etc is untouched anyway.)
+keep_file()
+{
+	local text
 
-# Stop with DRLB_SAVE_ON_STOP=yes: the running config goes back to the file.
-"$DRLBCTL" config set conn-max 27182
-orig_default=$(mktemp)
-cp /etc/default/drlb "$orig_default"
-defer cp "$orig_default" /etc/default/drlb
-sed -i 's/^DRLB_SAVE_ON_STOP=.*/DRLB_SAVE_ON_STOP=yes/' /etc/default/drlb
-check "unit ExecStop lines succeed (save on stop)" run_unit ExecStop
-check_match "ExecStop saved the running config to $conf" "$(cat "$conf")" \
-	"^config set .*conn-max 27182"
-check_eq "no temporary file left in /etc/drlb" "$(ls /etc/drlb)" drlb.conf
+	IFS= read -rd '' text < "$1"
+	defer write_file "$1" "$text"
+}
+
+# write_file FILE TEXT: FILE holds exactly TEXT.
+write_file()
+{
+	printf '%s' "$2" > "$1"
+}
+
+# set_save_on_stop yes|no: DRLB_SAVE_ON_STOP in /etc/default/drlb.
+set_save_on_stop()
+{
+	sed -i "s/^DRLB_SAVE_ON_STOP=.*/DRLB_SAVE_ON_STOP=$1/" "$default"
+}
+
+unit_file_shape()
+{
+	need_unit "the unit's shape" || return 0
+	check "unit is Type=oneshot with RemainAfterExit" \
+		grep -qx 'RemainAfterExit=yes' "$DRLB_UNIT"
+	check_match "unit's ExecStart loads drlb and restores $conf" \
+		"$(unit_cmds ExecStart)" "modprobe drlb"
+	check "the package's $conf exists" test -r "$conf"
+}
+
+unit_start_applies_conf()
+{
+	need_unit "the unit's ExecStart" || return 0
+	keep_file "$conf"
+	echo "config set conn-max 31337 timeout-udp 42" >> "$conf"
+	drlb_unload
+	defer drlb_unload
+	check "unit ExecStart lines succeed" run_unit ExecStart
+	check "module loaded by the unit" drlb_loaded
+	check_eq "the unit applied $conf" "$(config_lines conn-max timeout-udp)" \
+		$'timeout-udp 42\nconn-max 31337'
+}
+
+# Stop with DRLB_SAVE_ON_STOP=yes: the running config goes back to the
+# file, and the next start brings it back.
+unit_stop_saves_start_restores()
+{
+	local files
+
+	need_unit "the unit's ExecStop with save" || return 0
+	keep_file "$conf"
+	keep_file "$default"
+	defer drlb_unload
+	need_module
+	"$DRLBCTL" config set conn-max 27182
+	set_save_on_stop yes
+	check "unit ExecStop lines succeed (save on stop)" run_unit ExecStop
+	check_match "ExecStop saved the running config to $conf" "$(< "$conf")" \
+		"^config set .*conn-max 27182"
+	files=(/etc/drlb/*)
+	check_eq "no temporary file left in /etc/drlb" "${files[*]##*/}" drlb.conf
+	drlb_unload
+	check "unit ExecStart lines succeed again" run_unit ExecStart
+	check_match "restart restored the saved config" "$("$DRLBCTL" config show)" \
+		"^conn-max 27182$"
+}
 
 # Stop with DRLB_SAVE_ON_STOP=no: the file stays as it is.
-saved=$(mktemp)
-cp "$conf" "$saved"
-"$DRLBCTL" config set conn-max 99
-sed -i 's/^DRLB_SAVE_ON_STOP=.*/DRLB_SAVE_ON_STOP=no/' /etc/default/drlb
-check "unit ExecStop lines succeed (no save)" run_unit ExecStop
-check "ExecStop left $conf alone" cmp -s "$conf" "$saved"
+unit_stop_without_save()
+{
+	local before after
 
-# Start again from the saved file: the config comes back.
-drlb_unload
-check "unit ExecStart lines succeed again" run_unit ExecStart
-check_match "restart restored the saved config" "$("$DRLBCTL" config show)" \
-	"^conn-max 27182$"
-drlb_unload
+	need_unit "the unit's ExecStop without save" || return 0
+	keep_file "$conf"
+	keep_file "$default"
+	defer drlb_unload
+	need_module
+	IFS= read -rd '' before < "$conf"
+	"$DRLBCTL" config set conn-max 99
+	set_save_on_stop no
+	check "unit ExecStop lines succeed (no save)" run_unit ExecStop
+	IFS= read -rd '' after < "$conf"
+	check_eq "ExecStop left $conf alone" "$after" "$before"
+}
+
+tests_run

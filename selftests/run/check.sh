@@ -1,32 +1,41 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# check.sh - what `make check` runs, summed up by prove:
-#   1. host unit tests (userspace/tests, pure logic);
-#   2. for every installed Debian kernel: the module built with W=1 and
-#      -Werror, and sparse over it; then make install / modules_install /
-#      dkms-install into a DESTDIR, the man page and the bash completion
-#      (drlb_pkg_install.sh, drlb_pkg_docs.sh);
-#   3. for every kernel: the selftests in the qemu VM, then its dmesg gate;
-#      the kernels' VMs run side by side, one per host CPU (VM_JOBS=N
-#      changes how many at once).
+# check.sh - what `make check` (and `make check-stress`) runs, summed up by
+# prove:
+#   1. host: drlbctl and the selftest helpers build, the version is one,
+#      the unit tests (userspace/tests, the Python genl codec), `make
+#      style` (checkpatch, shellcheck, codespell);
+#   2. for every installed Debian kernel: drlb.ko built with W=1 and
+#      -Werror with sparse over every file in the same build; then make
+#      install / modules_install / dkms-install into a DESTDIR, the man
+#      page and the bash completion (pkg/drlb_pkg_install.sh,
+#      pkg/drlb_pkg_docs.sh);
+#   3. for every kernel, one VM: the suite (TEST_PROGS), then the stress
+#      tests (STRESS_PROGS) at CI's rounds (STRESS_ITERS, default 10), then
+#      its dmesg gate; the kernels' VMs run side by side, one per host CPU
+#      (VM_JOBS=N changes how many at once).
 # Every step writes TAP files under build/results/; prove reads them all, so
 # the last line is "Result: PASS" or "Result: FAIL" with the counts.
 #
-#   KVER=6.12 selftests/run/check.sh          one kernel only
-#   TESTS="drlb_module.sh" selftests/run/check.sh   a subset of the VM tests
-#   SUITE=stress selftests/run/check.sh       `make check-stress`: the builds,
-#         then the fault and stress tests (STRESS_PROGS) in the VM, per
-#         kernel, into build/results-stress/
+#   KVER=6.12 selftests/run/check.sh             one kernel only
+#   PROGS="drlb_cli.sh" selftests/run/check.sh   some VM tests only
+#   PROGS="drlb_director.sh" TESTS="rr_rotation" selftests/run/check.sh
+#                                                one case of one test
+#   SUITE=stress selftests/run/check.sh          `make check-stress`: the
+#         builds, then only the stress tests at their full rounds (unless
+#         STRESS_ITERS says otherwise), into build/results-stress/
 
 set -u
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 cd "$top" || exit 1
 suite=${SUITE:-check}
 case $suite in
-check)	res=$top/build/results ;;
+check)	res=$top/build/results
+	progs=${PROGS:-$(make -s -C selftests list) $(make -s -C selftests list-stress)}
+	export STRESS_ITERS=${STRESS_ITERS:-10} ;;
 stress)	res=$top/build/results-stress
-	TESTS=${TESTS:-$(make -s -C selftests list-stress)} ;;
+	progs=${PROGS:-$(make -s -C selftests list-stress)} ;;
 *)	echo "check.sh: SUITE is check or stress, not '$suite'" >&2; exit 2 ;;
 esac
 rm -rf "$res"
@@ -34,11 +43,12 @@ mkdir -p "$res"
 krels=$(scripts/kver.sh "${KVER:-all}") || exit 1
 start=$SECONDS
 
+# shellcheck source=../lib/runner.sh
 source selftests/lib/runner.sh
 
 echo ">>> kernels: ${krels//$'\n'/ }"
 
-# 1. Host: tools and unit tests.
+# 1. Host: tools, unit tests, style.
 tapfile "$res/host-build.tap"
 step "drlbctl builds warning-free" make -s tools
 step "selftest helpers build" make -s -C selftests
@@ -51,19 +61,28 @@ one_version()
 		./userspace/drlbctl -V | grep -qx "drlbctl $v"
 }
 step "dkms.conf version is the one version" one_version
+[ "$suite" = check ] && step "make style is clean" make -s style
 tapdone
-[ "$suite" = check ] && make -s -C userspace tests >/dev/null 2>&1
-for t in userspace/tests/test_*; do
-	[ "$suite" = check ] || break
-	[ -x "$t" ] || continue
-	"$t" > "$res/unit-${t##*/}.tap" 2>&1
-done
+if [ "$suite" = check ]; then
+	make -s -C userspace tests >/dev/null 2>&1
+	for t in userspace/tests/test_*; do
+		[ -x "$t" ] || continue
+		"$t" > "$res/unit-${t##*/}.tap" 2>&1
+	done
+	python3 selftests/helpers/genl.py --selftest > "$res/unit-genl.tap" 2>&1
+fi
 
-# 2. Module builds and sparse, per kernel.
+# 2. Module builds, sparse in the same build, per kernel.
+# no_reports LOG: the build log has no compiler or sparse report.
+no_reports()
+{
+	! grep -E '(warning|error):' "$1"
+}
 for k in $krels; do
 	tapfile "$res/build-$k.tap"
-	step "drlb.ko builds for $k (W=1, -Werror)" make -s module KVER="$k"
-	[ "$suite" = check ] && step "sparse is clean for $k" make -s sparse KVER="$k"
+	desc="drlb.ko builds for $k (W=1, -Werror), sparse over every file"
+	step "$desc" make -s module KVER="$k" C=2
+	step "sparse is clean for $k" no_reports "$(step_log "$desc")"
 	tapdone
 done
 
@@ -74,7 +93,7 @@ if [ "$suite" = check ]; then
 	selftests/pkg/drlb_pkg_docs.sh > "$res/pkg-docs.tap" 2>&1
 fi
 
-# 3. The VM suite, per kernel: the kernels' VMs side by side when the host
+# 3. The VM tests, per kernel: the kernels' VMs side by side when the host
 # has a CPU for each (VM_JOBS overrides), each pinned to its own CPU; a
 # VM's console goes to vm-KREL.log next to its TAP.
 ncpu=$(nproc)
@@ -87,12 +106,12 @@ vm_suite()
 
 	[ "$jobs" -gt 1 ] && command -v taskset >/dev/null && pin=(taskset -c "$cpu")
 	mkdir -p "$out"
-	echo ">>> VM suite ($suite) on $k started${pin:+ on CPU $cpu}"
+	echo ">>> VM ($suite) on $k started${pin:+ on CPU $cpu}"
 	"${pin[@]}" selftests/vm/vmrun.sh -k "$k" -o "$out" -t "${VM_TIMEOUT:-3600}" -- \
-		"selftests/vm/run_tests.sh $out/tap ${TESTS:-}" > "$res/vm-$k.log" 2>&1
+		"selftests/vm/run_tests.sh $out/tap $progs" > "$res/vm-$k.log" 2>&1
 	rc=$?
 	echo "$rc" > "$out/rc"
-	echo ">>> VM suite ($suite) on $k: exit $rc after $((SECONDS - t)) s" \
+	echo ">>> VM ($suite) on $k: exit $rc after $((SECONDS - t)) s" \
 		"(booted in $(cat "$out/boottime" 2>/dev/null || echo '?') s guest uptime)"
 	grep -h '^# === .*: exit' "$res/vm-$k.log" | sed 's/^#/>>>  /'
 }
@@ -112,7 +131,7 @@ wait
 for k in $krels; do
 	out=$res/vm-$k
 	tapfile "$res/vm-$k.tap"
-	vm_verdict "VM suite on $k" "$(cat "$out/rc" 2>/dev/null || echo 125)" \
+	vm_verdict "VM on $k" "$(cat "$out/rc" 2>/dev/null || echo 125)" \
 		"$out" "$res/vm-$k.log"
 	tapdone
 done

@@ -59,8 +59,8 @@ usage: vmrun.sh -k KVER [-o OUTDIR] [-t TIMEOUT_SECS] [-m MEM_MB] [--shell]
 
 COMMAND (all words joined by spaces) runs as root under bash in the guest,
 cwd $tree, with STRESS_ITERS, FUZZ_COUNT, VERBOSE, KSFT_TIMEOUT,
-KSFT_TIMEOUT_MULT and TESTS (the cases to run) as set here.  VMRUN_APPEND adds to the guest kernel
-command line.
+KSFT_TIMEOUT_MULT and TESTS (the cases to run) as set here.  VMRUN_APPEND
+adds to the guest kernel command line.
 Exit status: COMMAND's; 124 timeout; 125 guest died without a verdict;
 3 dmesg gate failed; 2 usage or setup error.
 EOF
