@@ -55,7 +55,7 @@ cli_config()
 	) || tap_fail "the services set up (drlbctl restore)" "$err"
 }
 
-# udp_flows OUTPUT: the client's flows that were not answered from the
+# udp_flows_bad OUTPUT: the client's flows that were not answered from the
 # VIP intact (at most 5), as check_all_ok's not_ok, without a process.
 udp_flows_bad()
 {

@@ -243,11 +243,11 @@ lc_least_loaded()
 	EOF
 	hold_start lc1 81 2
 	check_eq "lc: with rs2, rs3 drained, 2 held connections go to rs1" \
-		"$(count rs1 "$(cat "$WORK/lc1.out")")" 2
+		"$(count rs1 "$(< "$WORK/lc1.out")")" 2
 	ctl server change tcp "$VIP:81" "${RS_IP[2]}" weight 1
 	ctl server change tcp "$VIP:81" "${RS_IP[3]}" weight 1
 	hold_start lc2 81 4
-	out=$(cat "$WORK/lc2.out")
+	out=$(< "$WORK/lc2.out")
 	check_eq "lc: 4 more held connections avoid the loaded rs1, 2 each on rs2, rs3" \
 		"$(counts "$out" rs1 rs2 rs3)" "0:2:2"
 	check_eq "lc: service show counts the active connections" \
@@ -267,7 +267,7 @@ wlc_weighted()
 	server add tcp $VIP:82 ${RS_IP[3]} weight 1
 	EOF
 	hold_start wlc 82 8
-	out=$(cat "$WORK/wlc.out")
+	out=$(< "$WORK/wlc.out")
 	check_eq "wlc 2:1:1: 8 held connections spread 4:2:2 (lc would give 3:3:2)" \
 		"$(counts "$out" rs1 rs2 rs3)" "4:2:2"
 }
