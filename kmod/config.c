@@ -45,6 +45,7 @@ void drlb_config_init(struct drlb_config *cfg)
 	cfg->conn_max = DRLB_CONN_MAX_DEFAULT;
 	cfg->mh_table_size = DRLB_MH_TABLE_SIZE_DEFAULT;
 	cfg->mh_seed = 0;
+	cfg->bypass_mark = 0;
 }
 
 static bool drlb_is_prime(u32 n)
@@ -76,6 +77,8 @@ static int drlb_config_fill(struct sk_buff *msg, struct drlb_net *dn)
 	    nla_put_u32(msg, DRLB_CFG_A_MH_TABLE_SIZE,
 			READ_ONCE(cfg->mh_table_size)) ||
 	    nla_put_u32(msg, DRLB_CFG_A_MH_SEED, READ_ONCE(cfg->mh_seed)) ||
+	    nla_put_u32(msg, DRLB_CFG_A_BYPASS_MARK,
+			READ_ONCE(cfg->bypass_mark)) ||
 	    nla_put_u32(msg, DRLB_CFG_A_CONN_COUNT,
 			atomic_read(&dn->conn_count)) ||
 	    nla_put_u32(msg, DRLB_CFG_A_CONN_ENTRY_SIZE,
@@ -157,6 +160,9 @@ int drlb_nl_set_config(struct sk_buff *skb, struct genl_info *info)
 			   nla_get_u32(tb[DRLB_CFG_A_MH_TABLE_SIZE]));
 	if (tb[DRLB_CFG_A_MH_SEED])
 		WRITE_ONCE(cfg->mh_seed, nla_get_u32(tb[DRLB_CFG_A_MH_SEED]));
+	if (tb[DRLB_CFG_A_BYPASS_MARK])
+		WRITE_ONCE(cfg->bypass_mark,
+			   nla_get_u32(tb[DRLB_CFG_A_BYPASS_MARK]));
 	mutex_unlock(&dn->lock);
 	return 0;
 }

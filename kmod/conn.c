@@ -243,14 +243,27 @@ void drlb_conn_set_state(struct drlb_net *dn, struct drlb_conn *c, u8 state)
 	}
 }
 
-/* Push @c's expiry to now + @timeout, if that moves it by over a second. */
-void drlb_conn_touch(struct drlb_conn *c, unsigned long timeout)
+/*
+ * Push @c's expiry to now + @timeout, if that moves it by over a second.
+ * Returns whether it did.
+ */
+bool drlb_conn_touch(struct drlb_conn *c, unsigned long timeout)
 {
 	unsigned long exp = jiffies + timeout;
 	long delta = (long)(exp - READ_ONCE(c->expires));
 
-	if (delta > HZ || delta < -HZ)
+	if (delta > HZ || delta < -HZ) {
 		WRITE_ONCE(c->expires, exp);
+		return true;
+	}
+	return false;
+}
+
+/* Push @c's expiry to @until if that is later by over a second. */
+void drlb_conn_extend(struct drlb_conn *c, unsigned long until)
+{
+	if (time_after(until, READ_ONCE(c->expires) + HZ))
+		WRITE_ONCE(c->expires, until);
 }
 
 unsigned long drlb_conn_timeout(struct drlb_net *dn, u8 proto, u8 state)

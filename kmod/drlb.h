@@ -42,12 +42,14 @@ enum drlb_timeout {
  * @conn_max:      bound on the connection table's entries
  * @mh_table_size: Maglev lookup table size (a prime)
  * @mh_seed:       Maglev hash seed
+ * @bypass_mark:   packets with any of these mark bits are left alone
  */
 struct drlb_config {
 	u32 timeout[DRLB_TO_MAX];
 	u32 conn_max;
 	u32 mh_table_size;
 	u32 mh_seed;
+	u32 bypass_mark;
 };
 
 /* ---- counters ------------------------------------------------------------ */
@@ -62,6 +64,10 @@ enum drlb_stat {
 	DRLB_ST_DROP_MTU,
 	DRLB_ST_DROP_TABLE_FULL,
 	DRLB_ST_DROP_OTHER,
+	DRLB_ST_DROP_NO_FLOW,
+	DRLB_ST_DROP_MARTIAN,
+	DRLB_ST_STATELESS,
+	DRLB_ST_NEIGH_QUEUED,
 	DRLB_ST_MAX
 };
 
@@ -155,7 +161,9 @@ struct drlb_dest {
  * @persist_plen: persistence netmask as a prefix length
  * @persist_mask: the same as a mask
  * @persist_timeout: seconds, 0 = not persistent
- *            (the persist and expire fields are written under
+ * @midstream: a TCP/SCTP packet of no flow that cannot open one creates an
+ *            entry (1) instead of being refused (hook.c)
+ *            (the persist, expire and midstream fields are written under
  *            drlb_net.lock with WRITE_ONCE and read with READ_ONCE)
  * @refcnt:   see above
  * @stats:    counters
@@ -172,6 +180,7 @@ struct drlb_service {
 	u8 proto;
 	u8 expire_nodest;
 	u8 persist_plen;
+	u8 midstream;
 	__be32 persist_mask;
 	u32 persist_timeout;
 	refcount_t refcnt;
@@ -404,6 +413,10 @@ static inline bool drlb_dest_usable(const struct drlb_dest *dest)
 	       READ_ONCE(dest->weight);
 }
 
+/* srcval.c */
+bool drlb_src_martian(const struct sk_buff *skb, const struct net_device *in);
+bool drlb_src_valid(struct sk_buff *skb, struct net_device *in);
+
 /* hook.c */
 int drlb_hook_register(struct drlb_net *dn);
 void drlb_hook_unregister(struct drlb_net *dn);
@@ -424,7 +437,8 @@ struct drlb_conn *drlb_conn_insert(struct drlb_net *dn,
 void drlb_conn_unlink(struct drlb_net *dn, struct drlb_conn *c);
 void drlb_conn_set_state(struct drlb_net *dn, struct drlb_conn *c,
 			 u8 state);
-void drlb_conn_touch(struct drlb_conn *c, unsigned long timeout);
+bool drlb_conn_touch(struct drlb_conn *c, unsigned long timeout);
+void drlb_conn_extend(struct drlb_conn *c, unsigned long until);
 void drlb_conn_purge(struct drlb_net *dn, bool all);
 unsigned long drlb_conn_timeout(struct drlb_net *dn, u8 proto, u8 state);
 u8 drlb_tcp_next_state(u8 state, bool syn, bool ack, bool fin, bool rst);
@@ -441,6 +455,7 @@ void drlb_xmit_module_exit(void);
 unsigned int drlb_xmit(struct drlb_net *dn, struct drlb_service *svc,
 		       struct drlb_dest *dest, struct sk_buff *skb);
 void drlb_dest_cache_release(struct drlb_dest *dest);
+void drlb_dest_resolve(struct net *net, struct drlb_dest *dest);
 int drlb_dest_cache_fill(struct sk_buff *msg, struct drlb_dest *dest);
 
 /* arp.c: real-server ARP rules (their netlink side: nl_arp.c) */

@@ -24,19 +24,55 @@
 
 #include <linux/icmp.h>
 #include <linux/ip.h>
+#include <linux/netfilter_bridge.h>
 #include <linux/netfilter_ipv4.h>
+#include <linux/sctp.h>
 #include <linux/tcp.h>
 #include <net/ip.h>
 #include <net/netfilter/ipv4/nf_defrag_ipv4.h>
 #include <uapi/linux/drlb.h>
 
 #include "drlb.h"
+#include "sched.h"
 
 static void drlb_drop_count(struct drlb_net *dn, struct drlb_service *svc,
 			    enum drlb_stat why)
 {
 	drlb_stats_add(&svc->stats, why, 1);
 	drlb_stats_add(&dn->stats, why, 1);
+}
+
+/* The persistence template key of flow @f of @svc. */
+static void drlb_persist_key(const struct drlb_service *svc,
+			     const struct drlb_flow *f, struct drlb_flow *tf)
+{
+	*tf = (struct drlb_flow){
+		.caddr = f->caddr & READ_ONCE(svc->persist_mask),
+		.vaddr = f->vaddr,
+		.vport = svc->port,
+		.proto = f->proto,
+	};
+}
+
+/*
+ * A flow of a persistent service lives until @c->expires: its client's
+ * template must not expire before it, or the client's next connection
+ * (an FTP data connection beside a long control connection) would land
+ * elsewhere. IPVS keeps a template while it controls connections; here
+ * the template's expiry is kept at or after that of every flow on its
+ * dest, whenever a flow's expiry moves (at most once a second a flow).
+ */
+static void drlb_persist_hold(struct drlb_net *dn, struct drlb_service *svc,
+			      const struct drlb_flow *f,
+			      const struct drlb_conn *c)
+{
+	struct drlb_flow tf;
+	struct drlb_conn *t;
+
+	drlb_persist_key(svc, f, &tf);
+	t = drlb_conn_lookup(dn, &tf, DRLB_CONN_F_TEMPLATE);
+	if (t && t->dest == c->dest)
+		drlb_conn_extend(t, READ_ONCE(c->expires));
 }
 
 /*
@@ -58,17 +94,13 @@ static struct drlb_dest *drlb_pick(struct drlb_net *dn,
 	if (!ptmo)
 		return drlb_schedule(svc, f);
 
-	tf = (struct drlb_flow){
-		.caddr = f->caddr & READ_ONCE(svc->persist_mask),
-		.vaddr = f->vaddr,
-		.vport = svc->port,
-		.proto = f->proto,
-	};
+	drlb_persist_key(svc, f, &tf);
 	t = drlb_conn_lookup(dn, &tf, DRLB_CONN_F_TEMPLATE);
 	if (t) {
 		if (drlb_dest_usable(t->dest) &&
 		    time_before(jiffies, READ_ONCE(t->expires))) {
-			drlb_conn_touch(t, (unsigned long)ptmo * HZ);
+			/* Never shortened: it may be held by a live flow. */
+			drlb_conn_extend(t, jiffies + (unsigned long)ptmo * HZ);
 			return t->dest;
 		}
 		drlb_conn_unlink(dn, t);
@@ -84,10 +116,65 @@ static struct drlb_dest *drlb_pick(struct drlb_net *dn,
 	return dest;
 }
 
-/* A packet for @svc: find or create its flow, then send it on. */
+/*
+ * The dest for a packet of no flow that is forwarded without an entry
+ * (see drlb_in()): the client's live persistence template if there is
+ * one, else the scheduler's choice. Creates nothing.
+ */
+static struct drlb_dest *drlb_pick_stateless(struct drlb_net *dn,
+					     struct drlb_service *svc,
+					     const struct drlb_flow *f)
+{
+	struct drlb_flow tf;
+	struct drlb_conn *t;
+
+	if (READ_ONCE(svc->persist_timeout)) {
+		drlb_persist_key(svc, f, &tf);
+		t = drlb_conn_lookup(dn, &tf, DRLB_CONN_F_TEMPLATE);
+		if (t && drlb_dest_usable(t->dest) &&
+		    time_before(jiffies, READ_ONCE(t->expires)))
+			return t->dest;
+	}
+	return drlb_schedule(svc, f);
+}
+
+/*
+ * Is @svc's scheduler stable across directors (mh, sh: the choice depends
+ * only on the flow, the dests and the Maglev settings)? Then a packet may
+ * be forwarded without an entry: any director with the same configuration
+ * sends it to the same real server.
+ */
+static bool drlb_svc_stable(struct drlb_service *svc)
+{
+	const struct drlb_sched_state *st = rcu_dereference(svc->sched);
+
+	return st && st->ops->stable;
+}
+
+/* Forward @skb to @dest without an entry; counted as stateless. */
+static unsigned int drlb_xmit_stateless(struct drlb_net *dn,
+					struct drlb_service *svc,
+					struct drlb_dest *dest,
+					struct sk_buff *skb)
+{
+	drlb_stats_add(&svc->stats, DRLB_ST_STATELESS, 1);
+	drlb_stats_add(&dn->stats, DRLB_ST_STATELESS, 1);
+	return drlb_xmit(dn, svc, dest, skb);
+}
+
+/*
+ * A packet for @svc: find or create its flow, then send it on. @opens:
+ * the packet may open a flow (a TCP SYN without ACK, an SCTP INIT, any UDP
+ * datagram). Flow admission (uapi drlb.h): a packet of no flow must come
+ * from a valid source; if it cannot open a flow it is forwarded without an
+ * entry when the scheduler is stable across directors, else dropped as
+ * no_flow (unless the service allows mid-stream entries); a new flow that
+ * finds the table full is likewise forwarded without an entry by a stable
+ * scheduler, else dropped as table_full.
+ */
 static unsigned int drlb_in(struct drlb_net *dn, struct drlb_service *svc,
 			    struct sk_buff *skb, const struct drlb_flow *f,
-			    const struct tcphdr *th)
+			    const struct tcphdr *th, bool opens)
 {
 	struct drlb_dest *dest;
 	struct drlb_conn *c;
@@ -96,9 +183,16 @@ static unsigned int drlb_in(struct drlb_net *dn, struct drlb_service *svc,
 
 	c = drlb_conn_lookup(dn, f, 0);
 	if (c && unlikely(test_bit(DRLB_DEST_DEAD, &c->dest->flags))) {
-		/* Its dest was deleted (expire_nodest 0): reschedule. */
+		/*
+		 * Its dest was deleted (expire_nodest 0): reschedule it,
+		 * keeping its state; a flow admitted once needs no new
+		 * admission.
+		 */
+		state = READ_ONCE(c->state);
 		drlb_conn_unlink(dn, c);
-		c = NULL;
+		if (state == DRLB_CONN_S_DEAD)
+			state = th ? DRLB_CONN_S_SYN : DRLB_CONN_S_NONE;
+		goto schedule;
 	}
 	if (c) {
 		state = READ_ONCE(c->state);
@@ -111,12 +205,38 @@ static unsigned int drlb_in(struct drlb_net *dn, struct drlb_service *svc,
 				state = next;
 			}
 		}
-		drlb_conn_touch(c, drlb_conn_timeout(dn, f->proto, state));
+		if (drlb_conn_touch(c, drlb_conn_timeout(dn, f->proto, state)) &&
+		    READ_ONCE(svc->persist_timeout))
+			drlb_persist_hold(dn, svc, f, c);
 		return drlb_xmit(dn, svc, c->dest, skb);
 	}
 
-	state = th ? drlb_tcp_next_state(DRLB_CONN_S_NONE, th->syn, th->ack,
-					 th->fin, th->rst) : DRLB_CONN_S_NONE;
+	/* No flow: the checks the kernel's input route would make. */
+	if (unlikely(!drlb_src_valid(skb, skb->dev))) {
+		drlb_drop_count(dn, svc, DRLB_ST_DROP_MARTIAN);
+		return NF_DROP;
+	}
+	if (!opens) {
+		if (drlb_svc_stable(svc)) {
+			dest = drlb_pick_stateless(dn, svc, f);
+			if (!dest) {
+				drlb_drop_count(dn, svc, DRLB_ST_DROP_NO_DEST);
+				return NF_DROP;
+			}
+			return drlb_xmit_stateless(dn, svc, dest, skb);
+		}
+		if (!READ_ONCE(svc->midstream)) {
+			drlb_drop_count(dn, svc, DRLB_ST_DROP_NO_FLOW);
+			return NF_DROP;
+		}
+		/* A mid-stream entry: the SYN timeout until its next ACK. */
+		state = th && th->rst ? DRLB_CONN_S_CLOSE :
+			th && th->fin ? DRLB_CONN_S_FIN :
+			th ? DRLB_CONN_S_SYN : DRLB_CONN_S_NONE;
+	} else {
+		state = th ? DRLB_CONN_S_SYN : DRLB_CONN_S_NONE;
+	}
+schedule:
 	dest = drlb_pick(dn, svc, f);
 	if (!dest) {
 		drlb_drop_count(dn, svc, DRLB_ST_DROP_NO_DEST);
@@ -127,6 +247,8 @@ static unsigned int drlb_in(struct drlb_net *dn, struct drlb_service *svc,
 	if (IS_ERR(c)) {
 		switch (PTR_ERR(c)) {
 		case -ENOSPC:
+			if (drlb_svc_stable(svc))
+				return drlb_xmit_stateless(dn, svc, dest, skb);
 			drlb_drop_count(dn, svc, DRLB_ST_DROP_TABLE_FULL);
 			break;
 		case -ENOENT:
@@ -138,6 +260,8 @@ static unsigned int drlb_in(struct drlb_net *dn, struct drlb_service *svc,
 		}
 		return NF_DROP;
 	}
+	if (created && READ_ONCE(svc->persist_timeout))
+		drlb_persist_hold(dn, svc, f, c);
 	if (created) {
 		drlb_stats_add(&svc->stats, DRLB_ST_CONNS, 1);
 		drlb_stats_add(&c->dest->stats, DRLB_ST_CONNS, 1);
@@ -210,6 +334,22 @@ static unsigned int drlb_icmp_in(struct drlb_net *dn, struct sk_buff *skb,
 	return drlb_xmit(dn, svc, c->dest, skb);
 }
 
+/*
+ * A frame bridged between two other hosts: br_netfilter hands it to the
+ * IPv4 hooks as PACKET_HOST (remembering it was PACKET_OTHERHOST), but it
+ * is not for us. Frames to the bridge's own address are.
+ */
+static bool drlb_bridged_otherhost(const struct sk_buff *skb)
+{
+#if IS_ENABLED(CONFIG_BRIDGE_NETFILTER)
+	const struct nf_bridge_info *nb = nf_bridge_info_get(skb);
+
+	return nb && nb->pkt_otherhost;
+#else
+	return false;
+#endif
+}
+
 static unsigned int drlb_hook_in(void *priv, struct sk_buff *skb,
 				 const struct nf_hook_state *state)
 {
@@ -221,9 +361,17 @@ static unsigned int drlb_hook_in(void *priv, struct sk_buff *skb,
 	const __be16 *ports;
 	struct drlb_flow f;
 	__be16 _ports[2];
+	bool opens = true;
+	u8 _chunk;
+	const u8 *chunk;
 
-	/* Only unicast to us from outside; our own traffic takes its course. */
-	if (skb->pkt_type != PACKET_HOST || (state->in->flags & IFF_LOOPBACK))
+	/*
+	 * Only unicast to us from outside; our own traffic takes its course,
+	 * and so does what the operator marked to bypass us.
+	 */
+	if (skb->pkt_type != PACKET_HOST || (state->in->flags & IFF_LOOPBACK) ||
+	    drlb_bridged_otherhost(skb) ||
+	    (skb->mark & READ_ONCE(dn->cfg.bypass_mark)))
 		return NF_ACCEPT;
 	/* Defrag ran before us; a fragment here failed it, leave it be. */
 	if (unlikely(ip_is_fragment(iph)))
@@ -239,19 +387,46 @@ static unsigned int drlb_hook_in(void *priv, struct sk_buff *skb,
 	if (!svc)
 		return NF_ACCEPT;
 
-	if (iph->protocol == IPPROTO_TCP) {
+	/*
+	 * Never valid on the wire; the full check (local sources, rp_filter)
+	 * costs a FIB lookup and is made only for packets of no flow.
+	 */
+	if (unlikely(drlb_src_martian(skb, state->in))) {
+		drlb_drop_count(dn, svc, DRLB_ST_DROP_MARTIAN);
+		return NF_DROP;
+	}
+	/*
+	 * An LRO-merged frame cannot be sent on unchanged (the kernel's
+	 * forward path refuses it too, see skb_warn_if_lro()): the device
+	 * merged segments without GSO metadata to split them again.
+	 */
+	if (unlikely(skb_is_gso(skb) && !skb_shinfo(skb)->gso_type)) {
+		drlb_drop_count(dn, svc, DRLB_ST_DROP_OTHER);
+		return NF_DROP;
+	}
+
+	switch (iph->protocol) {
+	case IPPROTO_TCP:
 		th = skb_header_pointer(skb, iph->ihl * 4, sizeof(_th), &_th);
 		if (!th) {
 			drlb_drop_count(dn, svc, DRLB_ST_DROP_OTHER);
 			return NF_DROP;
 		}
+		opens = th->syn && !th->ack && !th->fin && !th->rst;
+		break;
+	case IPPROTO_SCTP:
+		chunk = skb_header_pointer(skb,
+					   iph->ihl * 4 + sizeof(struct sctphdr),
+					   sizeof(_chunk), &_chunk);
+		opens = chunk && *chunk == SCTP_CID_INIT;
+		break;
 	}
 	f = (struct drlb_flow){
 		.caddr = iph->saddr, .cport = ports[0],
 		.vaddr = iph->daddr, .vport = ports[1],
 		.proto = iph->protocol,
 	};
-	return drlb_in(dn, svc, skb, &f, th);
+	return drlb_in(dn, svc, skb, &f, th, opens);
 }
 
 /* Under drlb_net.lock, when the namespace gets its first service. */

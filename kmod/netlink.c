@@ -63,6 +63,7 @@ const struct nla_policy drlb_svc_policy[DRLB_SVC_A_MAX + 1] = {
 	[DRLB_SVC_A_EXPIRE_NODEST]	= NLA_POLICY_MAX(NLA_U8, 1),
 	[DRLB_SVC_A_NUM_DESTS]		= { .type = NLA_REJECT },
 	[DRLB_SVC_A_STATS]		= { .type = NLA_REJECT },
+	[DRLB_SVC_A_MIDSTREAM]		= NLA_POLICY_MAX(NLA_U8, 1),
 };
 
 const struct nla_policy drlb_dest_policy[DRLB_DEST_A_MAX + 1] = {
@@ -89,6 +90,7 @@ const struct nla_policy drlb_cfg_policy[DRLB_CFG_A_MAX + 1] = {
 	[DRLB_CFG_A_MH_SEED]		= { .type = NLA_U32 },
 	[DRLB_CFG_A_CONN_COUNT]		= { .type = NLA_REJECT },
 	[DRLB_CFG_A_CONN_ENTRY_SIZE]	= { .type = NLA_REJECT },
+	[DRLB_CFG_A_BYPASS_MARK]	= { .type = NLA_U32 },
 };
 
 const struct nla_policy drlb_arp_policy[DRLB_ARP_A_MAX + 1] = {

@@ -170,6 +170,7 @@ int drlb_nl_new_dest(struct sk_buff *skb, struct genl_info *info)
 	svc->num_dests++;
 	drlb_svc_set_sched(r.dn, svc, st);
 	r.dn->gen++;
+	drlb_dest_resolve(r.dn->net, dest);
 out:
 	mutex_unlock(&r.dn->lock);
 	return err;

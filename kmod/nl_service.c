@@ -118,7 +118,9 @@ struct drlb_svc_conf {
 	u32 persist_timeout;
 	u8 persist_plen;
 	u8 expire_nodest;
+	u8 midstream;
 	bool has_persist_timeout, has_persist_plen, has_expire_nodest;
+	bool has_midstream;
 };
 
 static int drlb_nl_svc_conf(struct nlattr **tb, struct drlb_svc_conf *c,
@@ -145,6 +147,10 @@ static int drlb_nl_svc_conf(struct nlattr **tb, struct drlb_svc_conf *c,
 		c->expire_nodest = nla_get_u8(tb[DRLB_SVC_A_EXPIRE_NODEST]);
 		c->has_expire_nodest = true;
 	}
+	if (tb[DRLB_SVC_A_MIDSTREAM]) {
+		c->midstream = nla_get_u8(tb[DRLB_SVC_A_MIDSTREAM]);
+		c->has_midstream = true;
+	}
 	return 0;
 }
 
@@ -160,6 +166,8 @@ static void drlb_svc_apply(struct drlb_service *svc,
 	}
 	if (c->has_expire_nodest)
 		WRITE_ONCE(svc->expire_nodest, c->expire_nodest);
+	if (c->has_midstream)
+		WRITE_ONCE(svc->midstream, c->midstream);
 }
 
 /* ---- replies -------------------------------------------------------- */
@@ -188,6 +196,7 @@ int drlb_nl_put_svc(struct sk_buff *msg, struct drlb_service *svc,
 	     nla_put_u32(msg, DRLB_SVC_A_PERSIST_TIMEOUT, svc->persist_timeout) ||
 	     nla_put_u8(msg, DRLB_SVC_A_PERSIST_NETMASK, svc->persist_plen) ||
 	     nla_put_u8(msg, DRLB_SVC_A_EXPIRE_NODEST, svc->expire_nodest) ||
+	     nla_put_u8(msg, DRLB_SVC_A_MIDSTREAM, svc->midstream) ||
 	     nla_put_u32(msg, DRLB_SVC_A_NUM_DESTS, svc->num_dests) ||
 	     drlb_stats_put(msg, DRLB_SVC_A_STATS, &svc->stats)))
 		return -EMSGSIZE;

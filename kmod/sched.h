@@ -56,6 +56,10 @@ struct drlb_sched_state {
  * struct drlb_sched_ops - one scheduler.
  * @name:     as in DRLB_SVC_A_SCHED_NAME
  * @uses_mh:  the state depends on cfg mh_table_size / mh_seed
+ * @stable:   the choice depends only on the flow, the usable dests and
+ *            the Maglev settings: directors with the same configuration
+ *            pick the same dest, so a packet of no known flow may be
+ *            forwarded without an entry (hook.c, flow admission)
  * @init:     optional: fill @st->table from @st->d; under drlb_net.lock,
  *            may sleep; called only with @st->n > 0
  * @schedule: pick a dest for a new flow; RCU read side, softirq, must not
@@ -64,6 +68,7 @@ struct drlb_sched_state {
 struct drlb_sched_ops {
 	const char *name;
 	bool uses_mh;
+	bool stable;
 	int (*init)(struct drlb_sched_state *st, const struct drlb_config *cfg);
 	struct drlb_dest *(*schedule)(struct drlb_sched_state *st,
 				      const struct drlb_flow *f);

@@ -24,6 +24,7 @@ static struct drlb_dest *drlb_mh_schedule(struct drlb_sched_state *st,
 const struct drlb_sched_ops drlb_sched_mh = {
 	.name = "mh",
 	.uses_mh = true,
+	.stable = true,
 	.init = drlb_sched_mh_init,
 	.schedule = drlb_mh_schedule,
 };

@@ -21,6 +21,7 @@ static struct drlb_dest *drlb_sh_schedule(struct drlb_sched_state *st,
 const struct drlb_sched_ops drlb_sched_sh = {
 	.name = "sh",
 	.uses_mh = true,
+	.stable = true,
 	.init = drlb_sched_mh_init,
 	.schedule = drlb_sh_schedule,
 };

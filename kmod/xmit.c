@@ -26,17 +26,21 @@
  * when the device goes down or away (netdevice notifier: no references
  * are kept on a device being unregistered) or the dest is deleted. The
  * MAC is read per packet under the neighbour's seqlock
- * (neigh_ha_snapshot()), so ARP updates apply at once. An unresolved
- * neighbour (not NUD_VALID) gets resolution started (neigh_event_send())
- * and the packet is dropped as drop_no_neigh: nothing is ever sent with a
- * zero or unresolved MAC. STALE entries are used and reconfirmed, as the
- * kernel's own output path does.
+ * (neigh_ha_snapshot()), so ARP updates apply at once. A packet for an
+ * unresolved neighbour is not lost: as on the kernel's own output path
+ * (neigh_resolve_output()), it waits in the neighbour's queue while ARP
+ * resolves it (bounded by the table's unres_qlen_bytes; counted as
+ * neigh_queued besides forwarded) and goes out with the MAC ARP found; if
+ * resolution fails the neighbour layer drops what waited. Fragments made
+ * here take the same way. STALE entries are used and reconfirmed, as the
+ * kernel does. A dest's neighbour is created and resolution started when
+ * the dest is added (drlb_dest_resolve()), before its first flow.
  *
  * A real server must be on a directly connected Ethernet network. When the
  * route to it has a gateway, is not unicast or leaves through a
- * non-Ethernet device, packets are dropped as drop_no_neigh (GET_DEST shows
- * IFINDEX 0): the dest is not refused when configured, since its network
- * may come up later.
+ * non-Ethernet device, or that device is down, packets are dropped as
+ * drop_no_neigh (GET_DEST shows IFINDEX 0): the dest is not refused when
+ * configured, since its network may come up later.
  *
  * MTU (the egress device's): a packet larger than it with DF set gets an
  * ICMP "fragmentation needed" to the client and is dropped (drop_mtu);
@@ -265,12 +269,21 @@ static struct notifier_block drlb_netdev_notifier = {
 
 /* ---- sending -------------------------------------------------------- */
 
-/* Replace the link header: to @ha on @dev. Frees @skb on failure. */
-static int drlb_push_eth(struct sk_buff *skb, struct net_device *dev,
-			 const u8 *ha)
-{
-	struct ethhdr *eth;
+/*
+ * struct drlb_nexthop - where one packet goes.
+ * @dev: egress device
+ * @n:   the real server's neighbour entry on @dev
+ * @ha:  its MAC when resolved; NULL: the packet waits in @n's queue
+ */
+struct drlb_nexthop {
+	struct net_device *dev;
+	struct neighbour *n;
+	const u8 *ha;
+};
 
+/* Make @skb ready to leave through @dev. Frees @skb on failure. */
+static int drlb_prepare(struct sk_buff *skb, struct net_device *dev)
+{
 	if (skb_cow_head(skb, LL_RESERVED_SPACE(dev))) {
 		kfree_skb(skb);
 		return -ENOMEM;
@@ -279,14 +292,39 @@ static int drlb_push_eth(struct sk_buff *skb, struct net_device *dev,
 	/* As ip_forward(): a receive checksum means nothing on the way out. */
 	skb_forward_csum(skb);
 	skb_clear_tstamp(skb);
-	eth = skb_push(skb, ETH_HLEN);
-	skb_reset_mac_header(skb);
-	memcpy(eth->h_dest, ha, ETH_ALEN);
-	memcpy(eth->h_source, dev->dev_addr, ETH_ALEN);
-	eth->h_proto = htons(ETH_P_IP);
 	skb->protocol = htons(ETH_P_IP);
 	skb->dev = dev;
 	return 0;
+}
+
+/*
+ * Send @skb (data at its IP header) to @nh: with the Ethernet header
+ * replaced when the MAC is known, else through the neighbour's output,
+ * which queues it while ARP resolves and adds the header when it is sent.
+ * Takes @skb in every case (no memory for a writable header: freed, and as
+ * good as sent).
+ */
+static void drlb_send(struct sk_buff *skb, const struct drlb_nexthop *nh)
+{
+	struct ethhdr *eth;
+
+	if (drlb_prepare(skb, nh->dev))
+		return;
+	if (unlikely(!nh->ha)) {
+		/* Changed under the neighbour's lock as its state moves. */
+		int (*output)(struct neighbour *n, struct sk_buff *skb) =
+			READ_ONCE(nh->n->output);
+
+		skb_reset_network_header(skb);
+		output(nh->n, skb);
+		return;
+	}
+	eth = skb_push(skb, ETH_HLEN);
+	skb_reset_mac_header(skb);
+	memcpy(eth->h_dest, nh->ha, ETH_ALEN);
+	memcpy(eth->h_source, nh->dev->dev_addr, ETH_ALEN);
+	eth->h_proto = htons(ETH_P_IP);
+	dev_queue_xmit(skb);
 }
 
 /*
@@ -295,47 +333,36 @@ static int drlb_push_eth(struct sk_buff *skb, struct net_device *dev,
  * it is passed per CPU. BHs are disabled throughout; a nested drlb_xmit()
  * on the same CPU (from inside dev_queue_xmit()) saves and restores it.
  */
-struct drlb_frag_ctx {
-	struct net_device *dev;
-	u8 ha[ETH_ALEN];
-};
-
-static DEFINE_PER_CPU(const struct drlb_frag_ctx *, drlb_frag_ctx);
+static DEFINE_PER_CPU(const struct drlb_nexthop *, drlb_frag_nh);
 
 static int drlb_frag_output(struct net *net, struct sock *sk,
 			    struct sk_buff *skb)
 {
-	const struct drlb_frag_ctx *ctx = this_cpu_read(drlb_frag_ctx);
-
-	if (drlb_push_eth(skb, ctx->dev, ctx->ha))
-		return -ENOMEM;
-	return dev_queue_xmit(skb);
+	drlb_send(skb, this_cpu_read(drlb_frag_nh));
+	return 0;
 }
 
-/* Fragment @skb (not GSO) for @dev and send the fragments to @ha. */
+/* Fragment @skb (not GSO) for @nh->dev and send the fragments to @nh. */
 static void drlb_fragment(struct drlb_dest *dest, struct sk_buff *skb,
-			  struct net_device *dev, const u8 *ha)
+			  const struct drlb_nexthop *nh)
 {
 	struct flowi4 fl4 = { .daddr = dest->addr,
-			      .flowi4_oif = dev->ifindex };
-	const struct drlb_frag_ctx *prev;
-	struct drlb_frag_ctx ctx;
+			      .flowi4_oif = nh->dev->ifindex };
+	const struct drlb_nexthop *prev;
 	struct rtable *rt;
 
 	/* ip_do_fragment() takes the MTU and headroom from a route. */
-	rt = ip_route_output_key(dev_net(dev), &fl4);
+	rt = ip_route_output_key(dev_net(nh->dev), &fl4);
 	if (IS_ERR(rt)) {
 		kfree_skb(skb);
 		return;
 	}
 	skb_dst_drop(skb);
 	skb_dst_set(skb, &rt->dst);
-	ctx.dev = dev;
-	memcpy(ctx.ha, ha, ETH_ALEN);
-	prev = this_cpu_read(drlb_frag_ctx);
-	this_cpu_write(drlb_frag_ctx, &ctx);
-	ip_do_fragment(dev_net(dev), NULL, skb, drlb_frag_output);
-	this_cpu_write(drlb_frag_ctx, prev);
+	prev = this_cpu_read(drlb_frag_nh);
+	this_cpu_write(drlb_frag_nh, nh);
+	ip_do_fragment(dev_net(nh->dev), NULL, skb, drlb_frag_output);
+	this_cpu_write(drlb_frag_nh, prev);
 }
 
 static void drlb_count(struct drlb_net *dn, struct drlb_service *svc,
@@ -346,9 +373,13 @@ static void drlb_count(struct drlb_net *dn, struct drlb_service *svc,
 	drlb_stats_add(&dn->stats, why, 1);
 }
 
-/* Count @skb as forwarded: packets (GRO segments) and IP bytes. */
+/*
+ * Count @skb as forwarded: packets (GRO segments) and IP bytes; and as
+ * queued if it waits for the real server's MAC.
+ */
 static void drlb_count_fwd(struct drlb_net *dn, struct drlb_service *svc,
-			   struct drlb_dest *dest, const struct sk_buff *skb)
+			   struct drlb_dest *dest, const struct sk_buff *skb,
+			   const struct drlb_nexthop *nh)
 {
 	unsigned int segs = skb_is_gso(skb) ? skb_shinfo(skb)->gso_segs : 1;
 	unsigned int len = skb->len;
@@ -356,6 +387,8 @@ static void drlb_count_fwd(struct drlb_net *dn, struct drlb_service *svc,
 	drlb_stats_fwd(&dest->stats, segs, len);
 	drlb_stats_fwd(&svc->stats, segs, len);
 	drlb_stats_fwd(&dn->stats, segs, len);
+	if (unlikely(!nh->ha))
+		drlb_count(dn, svc, dest, DRLB_ST_NEIGH_QUEUED);
 }
 
 /* "Fragmentation needed" to the client: icmp_send() needs a route. */
@@ -375,7 +408,7 @@ static void drlb_frag_needed(struct sk_buff *skb, unsigned int mtu)
 static unsigned int drlb_xmit_big(struct drlb_net *dn,
 				  struct drlb_service *svc,
 				  struct drlb_dest *dest, struct sk_buff *skb,
-				  struct net_device *dev, const u8 *ha,
+				  const struct drlb_nexthop *nh,
 				  unsigned int mtu)
 {
 	const struct iphdr *iph = ip_hdr(skb);
@@ -387,9 +420,9 @@ static unsigned int drlb_xmit_big(struct drlb_net *dn,
 		drlb_count(dn, svc, dest, DRLB_ST_DROP_MTU);
 		return NF_DROP;
 	}
-	drlb_count_fwd(dn, svc, dest, skb);
 	if (!skb_is_gso(skb)) {
-		drlb_fragment(dest, skb, dev, ha);
+		drlb_count_fwd(dn, svc, dest, skb, nh);
+		drlb_fragment(dest, skb, nh);
 		return NF_STOLEN;
 	}
 	/* A GRO packet without DF: segment, then fragment what is too big. */
@@ -398,13 +431,14 @@ static unsigned int drlb_xmit_big(struct drlb_net *dn,
 		drlb_count(dn, svc, dest, DRLB_ST_DROP_OTHER);
 		return NF_DROP;
 	}
+	drlb_count_fwd(dn, svc, dest, skb, nh);
 	consume_skb(skb);
 	skb_list_walk_safe(segs, seg, next) {
 		skb_mark_not_on_list(seg);
 		if (seg->len > mtu)
-			drlb_fragment(dest, seg, dev, ha);
-		else if (!drlb_push_eth(seg, dev, ha))
-			dev_queue_xmit(seg);
+			drlb_fragment(dest, seg, nh);
+		else
+			drlb_send(seg, nh);
 	}
 	return NF_STOLEN;
 }
@@ -413,36 +447,55 @@ unsigned int drlb_xmit(struct drlb_net *dn, struct drlb_service *svc,
 		       struct drlb_dest *dest, struct sk_buff *skb)
 {
 	struct drlb_dest_cache *c;
-	struct net_device *dev;
+	struct drlb_nexthop nh;
 	char ha[MAX_ADDR_LEN];
 	unsigned int mtu;
 
 	c = drlb_dest_cache_get(dn->net, dest);
 	if (unlikely(!c))
 		goto no_neigh;
-	dev = c->dev;
-	/* Starts resolution if needed; non-zero: not resolved yet. */
-	if (unlikely(!(READ_ONCE(dev->flags) & IFF_UP) ||
-		     neigh_event_send(c->neigh, NULL)))
+	nh.dev = c->dev;
+	nh.n = c->neigh;
+	nh.ha = ha;
+	if (unlikely(!(READ_ONCE(nh.dev->flags) & IFF_UP)))
 		goto no_neigh;
-	neigh_ha_snapshot(ha, c->neigh, dev);
-	if (unlikely(is_zero_ether_addr(ha)))
-		goto no_neigh;
+	/* Starts resolution if needed; non-zero: not resolved (yet). */
+	if (likely(!neigh_event_send(nh.n, NULL))) {
+		neigh_ha_snapshot(ha, nh.n, nh.dev);
+		if (unlikely(is_zero_ether_addr(ha)))
+			goto no_neigh;
+	} else {
+		nh.ha = NULL;
+	}
 
-	mtu = READ_ONCE(dev->mtu);
+	mtu = READ_ONCE(nh.dev->mtu);
 	if (unlikely(skb_is_gso(skb) ?
 		     !skb_gso_validate_network_len(skb, mtu) : skb->len > mtu))
-		return drlb_xmit_big(dn, svc, dest, skb, dev, ha, mtu);
+		return drlb_xmit_big(dn, svc, dest, skb, &nh, mtu);
 
-	drlb_count_fwd(dn, svc, dest, skb);
-	/* No memory for a writable header: freed, and as good as sent. */
-	if (!drlb_push_eth(skb, dev, ha))
-		dev_queue_xmit(skb);
+	drlb_count_fwd(dn, svc, dest, skb, &nh);
+	drlb_send(skb, &nh);
 	return NF_STOLEN;
 
 no_neigh:
 	drlb_count(dn, svc, dest, DRLB_ST_DROP_NO_NEIGH);
 	return NF_DROP;
+}
+
+/*
+ * A dest was added: find its device and neighbour now and start ARP, so
+ * that its first flow finds the MAC known (or being resolved). Process
+ * context, under drlb_net.lock.
+ */
+void drlb_dest_resolve(struct net *net, struct drlb_dest *dest)
+{
+	struct drlb_dest_cache *c;
+
+	rcu_read_lock();
+	c = drlb_dest_cache_get(net, dest);
+	if (c && (READ_ONCE(c->dev->flags) & IFF_UP))
+		neigh_event_send(c->neigh, NULL);
+	rcu_read_unlock();
 }
 
 int __init drlb_xmit_module_init(void)

@@ -231,7 +231,7 @@ show()
 		 has("conns") and has("pkts") and has("bytes")],
 		([.[2].servers[].address] | join(","))')
 	check_eq "-j: the documented keys of a service" "${keys[0]:-}" \
-		'["expire_nodest","netmask","num_servers","persistent","port","protocol","scheduler","servers","vip"]'
+		'["expire_nodest","midstream","netmask","num_servers","persistent","port","protocol","scheduler","servers","vip"]'
 	check_eq "-j: the documented keys of a server" "${keys[1]:-}" \
 		'["active_conns","address","dev","ifindex","inactive_conns","mac","weight"]'
 	check_eq "-j -s adds conns, pkts and bytes to services and servers" \
@@ -281,7 +281,7 @@ stats_conns()
 		(.[2].conns[] | "\(.client_port) \(.server)")')
 	check_eq "stats: 6 flows, 6 packets, 6 x 128 bytes" "${v[0]:-}" "6 6 768"
 	check_eq "stats: drop counters by reason" "${v[1]:-}" \
-		'["mtu","no_dest","no_neigh","other","table_full"]'
+		'["martian","mtu","no_dest","no_flow","no_neigh","other","table_full"]'
 	check_match "stats text: KEY VALUE lines" "$stats_text" "^pkts +6$"
 	check_eq "-s service show: per-service counters" "${v[2]:-}" "6 6"
 	check_eq "-s service show: per-server counters (rr: 3 each)" "${v[3]:-}" "3 3"

@@ -16,6 +16,7 @@ ALL_TESTS="
 	server_del_moves_flows
 	persistent_client
 	persistent_netmask
+	persistent_held
 "
 
 dir_setup 3
@@ -182,6 +183,28 @@ persistent_client()
 	check_match "conn show lists the persistence template" \
 		"$(ctl conn show tcp "$VIP:8080")" \
 		"^tcp +$CLIENT_IP:\* +$VIP:8080 +10\.0\.0\.1[123] +persistent +"
+}
+
+# A template outlives its persistence timeout while a flow it placed is
+# alive (IPVS keeps it while it controls connections): the client's next
+# connection lands beside the long one.
+persistent_held()
+{
+	local x out
+
+	dir_config < <(echo "service add tcp $VIP:8080 sched rr persistent 2"
+		       rs_lines tcp "$VIP:8080")
+	hold_start long 8080 1
+	x=$(held long)
+	# Three times the timeout, and the GC's five seconds, without a packet.
+	sleep 8
+	check_match "the template is still listed after 8 s (persistent 2) while the flow lives" \
+		"$(ctl conn show tcp "$VIP:8080")" \
+		"^tcp +$CLIENT_IP:\* +$VIP:8080 +$(rs_ip_of "$x") +persistent +"
+	out=$(client tcp "$VIP" 8080 --count 3)
+	check_eq "3 new connections of the client go to $x, beside the long one ($(dist "$out"))" \
+		"$(count "$x" "$out")" 3
+	hold_stop long
 }
 
 # With netmask 24, one /24 of clients on one server.

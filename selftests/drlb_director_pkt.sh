@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # The director and awkward packets and neighbours: a real server whose MAC
-# changes, and one the director has no neighbour entry for, are still
-# reached; fragmented UDP datagrams reach one server intact; a DF packet
+# changes is still reached; one the director has no neighbour entry for
+# gets the first packet of a flow (datagram or SYN) at the first try, and
+# is resolved as soon as it is added; fragmented UDP datagrams reach one server intact; a DF packet
 # too big for the egress MTU earns the client an ICMP frag-needed; an ICMP
 # error about a flow reaches that flow's server.
 
@@ -14,6 +15,8 @@ source "$TOP/selftests/lib/director.sh"
 ALL_TESTS="
 	server_mac_change
 	neigh_unresolved
+	neigh_first_syn
+	server_add_resolves
 	fragments_one_server
 	df_frag_needed
 	icmp_error_to_flow
@@ -65,27 +68,54 @@ server_mac_change()
 		"$(jq_ctl '.servers[0].mac' server show udp "$VIP:54")" "$newmac"
 }
 
-# The director has no neighbour entry for a server: it resolves it.
+# The director has no neighbour entry for a server: the first datagram
+# waits in the neighbour queue while ARP resolves it, and is delivered.
 neigh_unresolved()
 {
-	local nn0 nn1 first out
+	local nn0 nq0 first
 
 	dir_config < <(udp54_lines)
 	ip -n "$NS_DIR" neigh flush dev d0
 	check_eq "director's neighbour table has no entry for rs2" \
 		"$(ip -n "$NS_DIR" neigh show "${RS_IP[2]}" dev d0 | grep -c lladdr)" 0
 	nn0=$(dir_stat drop-no-neigh)
-	# The uapi lets the director drop a packet while it resolves (counted
-	# as drop-no-neigh); then the next one must get through.
+	nq0=$(dir_stat neigh-queued)
 	first=$(names "$(client udp "$VIP" 54 --sport 32000 --tries 1 --timeout 5)")
-	nn1=$(dir_stat drop-no-neigh)
-	diag "after the flush: first packet answered by '$first', drop-no-neigh $nn0 -> $nn1"
-	check "after a neighbour flush the first packet reaches rs2 or is counted as drop-no-neigh" \
-		test "$first" = rs2 -o "$nn1" -gt "$nn0"
-	out=$(client udp "$VIP" 54 --sport 32001)
-	check_eq "and rs2 is reached" "$(names "$out")" rs2
+	check_eq "after a neighbour flush the first datagram reaches rs2 at the first try" \
+		"$first" rs2
+	check_eq "nothing counted as drop-no-neigh" "$(dir_stat drop-no-neigh)" "$nn0"
+	check_eq "it waited for ARP (neigh-queued)" \
+		"$(($(dir_stat neigh-queued) - nq0))" 1
 	check_match "and the director resolved rs2 again" \
 		"$(ip -n "$NS_DIR" neigh show "${RS_IP[2]}" dev d0)" "lladdr ${RS_MAC[2]}"
+}
+
+# After a neighbour flush a TCP connection's first SYN is not lost: the
+# client never retransmits it.
+neigh_first_syn()
+{
+	local r0 nn0
+
+	dir_config < <(echo "service add tcp $VIP:80 sched rr"
+		       echo "server add tcp $VIP:80 ${RS_IP[1]}")
+	client tcp "$VIP" 80 > /dev/null
+	ip -n "$NS_DIR" neigh flush dev d0
+	r0=$(snmp "$NS_CLIENT" Tcp RetransSegs)
+	nn0=$(dir_stat drop-no-neigh)
+	check_eq "a connection after the flush is answered by rs1" \
+		"$(names "$(client tcp "$VIP" 80)")" rs1
+	check_eq "its SYN was never retransmitted" \
+		"$(snmp "$NS_CLIENT" Tcp RetransSegs)" "$r0"
+	check_eq "nothing counted as drop-no-neigh" "$(dir_stat drop-no-neigh)" "$nn0"
+}
+
+# Adding a server starts resolving its MAC before any flow needs it.
+server_add_resolves()
+{
+	ip -n "$NS_DIR" neigh flush dev d0
+	dir_config < <(udp54_lines)
+	check "server add: the director resolves rs2 without traffic" \
+		slowwait 10 bash -c "ip -n '$NS_DIR' neigh show '${RS_IP[2]}' dev d0 | grep -q 'lladdr ${RS_MAC[2]}'"
 }
 
 # Fragmented datagrams reach one server, reassembled intact.

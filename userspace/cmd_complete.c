@@ -35,8 +35,8 @@
 #include "nl.h"
 
 static const char *const drlbctl_grammar[] = {
-	"service add PROTO VIP[:PORT] [sched SCHED] [persistent SECS] [netmask MASK] [expire-nodest BOOL]",
-	"service change PROTO VIP[:PORT] [sched SCHED] [persistent SECS|off] [netmask MASK] [expire-nodest BOOL]",
+	"service add PROTO VIP[:PORT] [sched SCHED] [persistent SECS] [netmask MASK] [expire-nodest BOOL] [midstream BOOL]",
+	"service change PROTO VIP[:PORT] [sched SCHED] [persistent SECS|off] [netmask MASK] [expire-nodest BOOL] [midstream BOOL]",
 	"service del PROTO VIP[:PORT]",
 	"service show [PROTO VIP[:PORT]]",
 	"server add PROTO VIP[:PORT] RIP [weight N]",

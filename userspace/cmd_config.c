@@ -34,6 +34,7 @@ static const struct cfg_key cfg_keys[] = {
 	{ "timeout-udp", "timeout_udp", DRLB_CFG_A_TIMEOUT_UDP, 1, 2000000, false },
 	{ "timeout-sctp", "timeout_sctp", DRLB_CFG_A_TIMEOUT_SCTP, 1, 2000000, false },
 	{ "timeout-other", "timeout_other", DRLB_CFG_A_TIMEOUT_OTHER, 1, 2000000, false },
+	{ "bypass-mark", "bypass_mark", DRLB_CFG_A_BYPASS_MARK, 0, UINT32_MAX, false },
 	{ "conn-max", "conn_max", DRLB_CFG_A_CONN_MAX, 1, 1U << 26, false },
 	{ "mh-table-size", "mh_table_size", DRLB_CFG_A_MH_TABLE_SIZE, 251, 1048573, false },
 	{ "mh-seed", "mh_seed", DRLB_CFG_A_MH_SEED, 0, UINT32_MAX, false },

@@ -74,6 +74,8 @@ static int save_services(FILE *out)
 		}
 		if (!s->expire_nodest)
 			fputs(" expire-nodest no", out);
+		if (s->midstream)
+			fputs(" midstream yes", out);
 		fputc('\n', out);
 		for (int d = 0; d < s->n_dests; d++) {
 			format_ipv4_port(rip, sizeof(rip), s->dests[d].addr, 0);

@@ -2,6 +2,7 @@
 /*
  * drlbctl service add|change PROTO VIP[:PORT] [sched NAME]
  *                  [persistent SECS|off [netmask MASK]] [expire-nodest yes|no]
+ *                  [midstream yes|no]
  * drlbctl service del PROTO VIP[:PORT]
  * drlbctl service show [PROTO VIP[:PORT]]
  *
@@ -14,6 +15,10 @@
  * one; "netmask" (dotted or prefix length, default 32) groups clients for
  * that; "persistent off" (change) turns it off. "expire-nodest no" makes
  * flows of a deleted server move to another server instead of expiring.
+ * "midstream yes" lets a TCP segment (SCTP packet) of no known flow that
+ * is not a SYN (INIT) create an entry, with the SYN timeout; by default
+ * only a SYN opens a flow, and mid-stream packets of an mh or sh service
+ * are forwarded without an entry, those of other services dropped.
  *
  * "show" prints one line per service (protocol, VIP:port, scheduler and
  * its non-default settings in the words "add" takes) and one indented
@@ -30,6 +35,7 @@
  *      "persistent": 0,            seconds, 0 = off
  *      "netmask": 32,              persistence prefix length
  *      "expire_nodest": true,
+ *      "midstream": false,
  *      "num_servers": 3,
  *      "servers": [{
  *         "address": "10.0.0.11",
@@ -63,10 +69,11 @@
 /* What "add" and "change" were told, beyond the keys. */
 struct svc_opts {
 	const char *sched;
-	bool has_persist, has_netmask, has_expire;
+	bool has_persist, has_netmask, has_expire, has_midstream;
 	uint32_t persist;
 	uint8_t netmask;
 	bool expire_nodest;
+	bool midstream;
 };
 
 static int parse_opts(const char *ctx, int argc, char **argv,
@@ -78,8 +85,8 @@ static int parse_opts(const char *ctx, int argc, char **argv,
 
 		if (strcmp(w, "sched") && strcmp(w, "scheduler") &&
 		    strcmp(w, "persistent") && strcmp(w, "netmask") &&
-		    strcmp(w, "expire-nodest"))
-			return usage_error("%s: unknown option '%s' (sched, persistent, netmask, expire-nodest)",
+		    strcmp(w, "expire-nodest") && strcmp(w, "midstream"))
+			return usage_error("%s: unknown option '%s' (sched, persistent, netmask, expire-nodest, midstream)",
 					   ctx, w);
 		if (!v)
 			return usage_error("%s: missing value after '%s'", ctx,
@@ -102,6 +109,12 @@ static int parse_opts(const char *ctx, int argc, char **argv,
 				return usage_error("%s: bad netmask '%s' (e.g. 255.255.255.0 or 24)",
 						   ctx, v);
 			o->has_netmask = true;
+		} else if (w[0] == 'm') {
+			dup = o->has_midstream;
+			if (!dup && parse_bool(v, &o->midstream))
+				return usage_error("%s: bad midstream '%s' (yes or no)",
+						   ctx, v);
+			o->has_midstream = true;
 		} else {
 			dup = o->has_expire;
 			if (!dup && parse_bool(v, &o->expire_nodest))
@@ -137,8 +150,8 @@ static int service_set(bool add, int argc, char **argv)
 		return usage_error("%s: 'persistent off' is the default; leave it out",
 				   ctx);
 	if (!add && !o.sched && !o.has_persist && !o.has_netmask &&
-	    !o.has_expire)
-		return usage_error("%s: nothing to change (sched, persistent, netmask, expire-nodest)",
+	    !o.has_expire && !o.has_midstream)
+		return usage_error("%s: nothing to change (sched, persistent, netmask, expire-nodest, midstream)",
 				   ctx);
 
 	if (drlb_nl_open())
@@ -159,6 +172,8 @@ static int service_set(bool add, int argc, char **argv)
 		nla_put_u8(msg, DRLB_SVC_A_PERSIST_NETMASK, o.netmask);
 	if (o.has_expire)
 		nla_put_u8(msg, DRLB_SVC_A_EXPIRE_NODEST, o.expire_nodest);
+	if (o.has_midstream)
+		nla_put_u8(msg, DRLB_SVC_A_MIDSTREAM, o.midstream);
 	nla_nest_end(msg, nest);
 	ret = drlb_nl_transact(msg, NULL, NULL);
 	return ret ? drlb_nl_perror(ret, "%s %s", ctx, svc_key_str(&k)) : 0;
@@ -260,6 +275,9 @@ static void show_text(const struct svc_info *list, int n)
 		if (!s->expire_nodest)
 			len += snprintf(flags + len, sizeof(flags) - len,
 					"expire-nodest no ");
+		if (s->midstream)
+			len += snprintf(flags + len, sizeof(flags) - len,
+					"midstream yes ");
 		if (len)
 			flags[len - 1] = '\0';
 		format_ipv4_port(vip, sizeof(vip), s->key.addr, s->key.port);
@@ -297,6 +315,7 @@ static void show_json(const struct svc_info *list, int n)
 		json_u64(&j, "persistent", s->persist);
 		json_u64(&j, "netmask", s->netmask);
 		json_bool(&j, "expire_nodest", s->expire_nodest);
+		json_bool(&j, "midstream", s->midstream);
 		json_u64(&j, "num_servers", s->num_dests);
 		json_arr_open(&j, "servers");
 		for (int d = 0; d < s->n_dests; d++)

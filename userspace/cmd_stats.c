@@ -7,20 +7,25 @@
  * bytes (IP length) forwarded to real servers - and the packets dropped,
  * by reason, one "KEY VALUE" line each:
  *   conns, pkts, bytes,
+ *   stateless         of pkts: forwarded without an entry (mh/sh services:
+ *                     mid-stream packets, new flows while the table is full)
+ *   neigh-queued      of pkts: waited for the real server's MAC (ARP)
  *   drop-no-dest      no usable real server (none, or all weight 0)
- *   drop-no-neigh     the real server's MAC could not be resolved
+ *   drop-no-neigh     no route to the real server on an Ethernet LAN
  *   drop-mtu          DF set and too big for the egress MTU (ICMP sent)
  *   drop-table-full   the connection table is full (see config conn-max)
  *   drop-other        malformed, out of memory, ...
+ *   drop-no-flow      a TCP/SCTP packet of no flow that cannot open one
+ *   drop-martian      a source the kernel would refuse (martian, rp_filter)
  * Per-service and per-server counters: "drlbctl -s service show".
  *
  * "stats zero" zeroes every counter (services, servers, totals), or only
  * those of the service given.
  *
  * JSON (-j stats); stable keys:
- *   {"conns": N, "pkts": N, "bytes": N,
+ *   {"conns": N, "pkts": N, "bytes": N, "stateless": N, "neigh_queued": N,
  *    "drops": {"no_dest": N, "no_neigh": N, "mtu": N, "table_full": N,
- *              "other": N}}
+ *              "other": N, "no_flow": N, "martian": N}}
  */
 
 #include <inttypes.h>
@@ -39,11 +44,15 @@ static const struct {
 	{ DRLB_STATS_A_CONNS, "conns" },
 	{ DRLB_STATS_A_PKTS, "pkts" },
 	{ DRLB_STATS_A_BYTES, "bytes" },
+	{ DRLB_STATS_A_STATELESS, "stateless" },
+	{ DRLB_STATS_A_NEIGH_QUEUED, "neigh-queued" },
 	{ DRLB_STATS_A_DROP_NO_DEST, "drop-no-dest" },
 	{ DRLB_STATS_A_DROP_NO_NEIGH, "drop-no-neigh" },
 	{ DRLB_STATS_A_DROP_MTU, "drop-mtu" },
 	{ DRLB_STATS_A_DROP_TABLE_FULL, "drop-table-full" },
 	{ DRLB_STATS_A_DROP_OTHER, "drop-other" },
+	{ DRLB_STATS_A_DROP_NO_FLOW, "drop-no-flow" },
+	{ DRLB_STATS_A_DROP_MARTIAN, "drop-martian" },
 };
 
 static int stats_cb(struct nlattr **tb, void *arg)

@@ -65,6 +65,7 @@ static void usage(FILE *out)
 		"\n"
 		"  service add|change PROTO VIP[:PORT] [sched NAME]\n"
 		"          [persistent SECS|off [netmask MASK]] [expire-nodest yes|no]\n"
+		"          [midstream yes|no]\n"
 		"  service del PROTO VIP[:PORT]\n"
 		"  service show [PROTO VIP[:PORT]]\n"
 		"  server add|change PROTO VIP[:PORT] RIP [weight N]\n"

@@ -47,6 +47,7 @@ static struct nla_policy svc_policy[DRLB_SVC_A_MAX + 1] = {
 	[DRLB_SVC_A_EXPIRE_NODEST]	= { .type = NLA_U8 },
 	[DRLB_SVC_A_NUM_DESTS]		= { .type = NLA_U32 },
 	[DRLB_SVC_A_STATS]		= { .type = NLA_NESTED },
+	[DRLB_SVC_A_MIDSTREAM]		= { .type = NLA_U8 },
 };
 
 static struct nla_policy dest_policy[DRLB_DEST_A_MAX + 1] = {
@@ -71,6 +72,7 @@ static struct nla_policy cfg_policy[DRLB_CFG_A_MAX + 1] = {
 	[DRLB_CFG_A_MH_SEED]		= { .type = NLA_U32 },
 	[DRLB_CFG_A_CONN_COUNT]		= { .type = NLA_U32 },
 	[DRLB_CFG_A_CONN_ENTRY_SIZE]	= { .type = NLA_U32 },
+	[DRLB_CFG_A_BYPASS_MARK]	= { .type = NLA_U32 },
 };
 
 static struct nla_policy conn_policy[DRLB_CONN_A_MAX + 1] = {
@@ -92,6 +94,10 @@ static struct nla_policy stats_policy[DRLB_STATS_A_MAX + 1] = {
 	[DRLB_STATS_A_DROP_MTU]		= { .type = NLA_U64 },
 	[DRLB_STATS_A_DROP_TABLE_FULL]	= { .type = NLA_U64 },
 	[DRLB_STATS_A_DROP_OTHER]	= { .type = NLA_U64 },
+	[DRLB_STATS_A_DROP_NO_FLOW]	= { .type = NLA_U64 },
+	[DRLB_STATS_A_DROP_MARTIAN]	= { .type = NLA_U64 },
+	[DRLB_STATS_A_STATELESS]	= { .type = NLA_U64 },
+	[DRLB_STATS_A_NEIGH_QUEUED]	= { .type = NLA_U64 },
 };
 
 static struct nla_policy arp_policy[DRLB_ARP_A_MAX + 1] = {

@@ -131,6 +131,8 @@ static const struct {
 	{ DRLB_STATS_A_DROP_MTU, "mtu" },
 	{ DRLB_STATS_A_DROP_TABLE_FULL, "table_full" },
 	{ DRLB_STATS_A_DROP_OTHER, "other" },
+	{ DRLB_STATS_A_DROP_NO_FLOW, "no_flow" },
+	{ DRLB_STATS_A_DROP_MARTIAN, "martian" },
 };
 
 void stats_json(struct json *j, const char *key, const struct drlb_stats *st)
@@ -140,6 +142,8 @@ void stats_json(struct json *j, const char *key, const struct drlb_stats *st)
 	json_u64(j, "pkts", st->v[DRLB_STATS_A_PKTS]);
 	json_u64(j, "bytes", st->v[DRLB_STATS_A_BYTES]);
 	if (st->has_drops) {
+		json_u64(j, "stateless", st->v[DRLB_STATS_A_STATELESS]);
+		json_u64(j, "neigh_queued", st->v[DRLB_STATS_A_NEIGH_QUEUED]);
 		json_obj_open(j, "drops");
 		for (size_t i = 0; i < ARRAY_SIZE(drop_keys); i++)
 			json_u64(j, drop_keys[i].key, st->v[drop_keys[i].attr]);
@@ -204,6 +208,8 @@ static int svc_cb(struct nlattr **tb, void *arg)
 		     nla_get_u8(st[DRLB_SVC_A_PERSIST_NETMASK]) : 32;
 	s->expire_nodest = st[DRLB_SVC_A_EXPIRE_NODEST] ?
 			   nla_get_u8(st[DRLB_SVC_A_EXPIRE_NODEST]) : true;
+	s->midstream = st[DRLB_SVC_A_MIDSTREAM] &&
+		       nla_get_u8(st[DRLB_SVC_A_MIDSTREAM]);
 	if (st[DRLB_SVC_A_NUM_DESTS])
 		s->num_dests = nla_get_u32(st[DRLB_SVC_A_NUM_DESTS]);
 	stats_parse(st[DRLB_SVC_A_STATS], &s->stats);

@@ -43,6 +43,7 @@ struct svc_info {
 	uint32_t persist;	/* seconds, 0 = off */
 	uint8_t netmask;	/* prefix length */
 	bool expire_nodest;
+	bool midstream;
 	uint32_t num_dests;
 	struct drlb_stats stats;
 	struct dest_info *dests;

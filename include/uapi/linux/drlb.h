@@ -27,6 +27,26 @@
  *
  * Commands (-> request attributes, <- reply attributes)
  *
+ * Flow admission (the packet path, per VIP packet of a service)
+ *   - Sources the kernel's input path would refuse are dropped
+ *     (DROP_MARTIAN): 0.0.0.0, multicast, limited broadcast, 127/8
+ *     (unless route_localnet), and for a packet that has no flow yet a
+ *     local address of the namespace (unless accept_local) or one failing
+ *     reverse-path filtering when rp_filter is set on the ingress device.
+ *   - Only a TCP SYN without ACK, an SCTP INIT, or any UDP datagram opens
+ *     a flow (an entry). Another packet of no known flow is forwarded to
+ *     the scheduler's choice without an entry (STATELESS) when the
+ *     scheduler is stable across directors (mh, sh: mid-stream pickup
+ *     after a failover); else it is dropped (DROP_NO_FLOW), unless the
+ *     service has MIDSTREAM set.
+ *   - When the table is full (CONN_MAX), a new flow of an mh or sh
+ *     service is forwarded to the scheduler's choice without an entry
+ *     (STATELESS); other services drop it (DROP_TABLE_FULL).
+ *   - A packet for a real server whose MAC is not resolved yet waits in
+ *     the kernel's neighbour queue while it resolves (NEIGH_QUEUED, also
+ *     counted in PKTS), bounded by the neighbour table's
+ *     unres_qlen_bytes; if resolution fails the neighbour layer drops it.
+ *
  * DRLB_CMD_GET_INFO: do
  *   <- DRLB_A_VERSION: string, module version ("0.1.0")
  *      DRLB_A_API_VERSION: u32, DRLB_API_VERSION the module speaks
@@ -42,6 +62,10 @@
  *        DRLB_SVC_A_PERSIST_NETMASK: u8 prefix length (0..32), default 32
  *        DRLB_SVC_A_EXPIRE_NODEST: u8 0/1, default 1: when a dest is
  *          deleted its flows are expired; 0 reschedules them instead
+ *        DRLB_SVC_A_MIDSTREAM: u8 0/1, default 0: a TCP segment (SCTP
+ *          packet) of no known flow that cannot open one (not a SYN
+ *          without ACK; not an INIT) creates an entry with the SYN
+ *          timeout (1) instead of being refused (0, see "Flow admission")
  *   EEXIST if the service exists.
  *
  * DRLB_CMD_SET_SERVICE: do, admin
@@ -91,6 +115,11 @@
  *        DRLB_CFG_A_MH_TABLE_SIZE: u32, a prime, 251..1048573
  *        DRLB_CFG_A_MH_SEED: u32, Maglev hash seed; directors with the
  *          same seed, table size and dests pick the same dest
+ *        DRLB_CFG_A_BYPASS_MARK: u32; a packet whose skb mark has any of
+ *          these bits set is never balanced, it goes on to the host's
+ *          stack (breaks loops between two nodes that are each director
+ *          and real server: mark what arrives from the other director
+ *          in a chain that runs before drlb); 0 = off
  *      (GET also returns DRLB_CFG_A_CONN_COUNT: u32, current entries,
  *       and DRLB_CFG_A_CONN_ENTRY_SIZE: u32, bytes per entry)
  *
@@ -195,6 +224,7 @@ enum drlb_svc_attr {
 	DRLB_SVC_A_EXPIRE_NODEST,	/* u8 0/1 */
 	DRLB_SVC_A_NUM_DESTS,		/* u32, read-only */
 	DRLB_SVC_A_STATS,		/* nested: DRLB_STATS_A_* */
+	DRLB_SVC_A_MIDSTREAM,		/* u8 0/1 */
 	__DRLB_SVC_A_MAX
 };
 
@@ -230,6 +260,7 @@ enum drlb_cfg_attr {
 	DRLB_CFG_A_MH_SEED,		/* u32, default 0 */
 	DRLB_CFG_A_CONN_COUNT,		/* u32, read-only */
 	DRLB_CFG_A_CONN_ENTRY_SIZE,	/* u32 bytes, read-only */
+	DRLB_CFG_A_BYPASS_MARK,		/* u32 mark bits, default 0 (off) */
 	__DRLB_CFG_A_MAX
 };
 
@@ -274,6 +305,10 @@ enum drlb_stats_attr {
 	DRLB_STATS_A_DROP_MTU,		/* u64: DF and too big, ICMP sent */
 	DRLB_STATS_A_DROP_TABLE_FULL,	/* u64: connection table full */
 	DRLB_STATS_A_DROP_OTHER,	/* u64: malformed, no memory, ... */
+	DRLB_STATS_A_DROP_NO_FLOW,	/* u64: no flow, cannot open one */
+	DRLB_STATS_A_DROP_MARTIAN,	/* u64: martian or rp_filter source */
+	DRLB_STATS_A_STATELESS,		/* u64: forwarded without an entry */
+	DRLB_STATS_A_NEIGH_QUEUED,	/* u64: queued while RS MAC resolves */
 	__DRLB_STATS_A_MAX
 };
 
