@@ -25,7 +25,7 @@
 #   make demo               boot the test VM and show drlb working
 #   make install            drlbctl, man page, completion, systemd unit,
 #                           /etc/drlb files (DESTDIR, PREFIX, SBINDIR,
-#                           MANDIR, BASHCOMPDIR, SYSTEMDUNITDIR, ...)
+#                           MANDIR, BASHCOMPDIR, SYSTEMDUNITDIR, ENVDIR, ...)
 #   make modules_install    drlb.ko into /lib/modules/<rel>/updates, depmod
 #   make dkms-install       the module sources into /usr/src/drlb-VERSION
 #   make check-packages     dkms and Debian packages, installed and tested
@@ -62,6 +62,9 @@ PREFIX ?= /usr
 SBINDIR ?= $(PREFIX)/sbin
 MANDIR ?= $(PREFIX)/share/man
 SYSCONFDIR ?= /etc
+# drlb.service's environment file goes here: /etc/default on Debian,
+# /etc/sysconfig on RHEL (rpm/drlb.spec.in).
+ENVDIR ?= $(SYSCONFDIR)/default
 BASHCOMPDIR ?= $(or $(shell $(PKG_CONFIG) --define-variable=datadir=$(PREFIX)/share \
 	--variable=completionsdir bash-completion 2>/dev/null),$(PREFIX)/share/bash-completion/completions)
 SYSTEMDUNITDIR ?= $(or $(shell $(PKG_CONFIG) --variable=systemdsystemunitdir \
@@ -175,15 +178,15 @@ vm-shell: module
 install:
 	$(MAKE) -C userspace DRLB_VERSION=$(VERSION) $(INSTALL_DIRS) install
 	install -d $(DESTDIR)$(SYSTEMDUNITDIR) $(DESTDIR)$(MODULESLOADDIR)
-	sed 's|@SBINDIR@|$(SBINDIR)|g; s|@SYSCONFDIR@|$(SYSCONFDIR)|g' \
+	sed 's|@SBINDIR@|$(SBINDIR)|g; s|@SYSCONFDIR@|$(SYSCONFDIR)|g; s|@ENVDIR@|$(ENVDIR)|g' \
 		systemd/drlb.service.in > $(DESTDIR)$(SYSTEMDUNITDIR)/drlb.service
 	chmod 0644 $(DESTDIR)$(SYSTEMDUNITDIR)/drlb.service
 	install -m 0644 systemd/modules-load.conf $(DESTDIR)$(MODULESLOADDIR)/drlb.conf
-	install -d $(DESTDIR)$(SYSCONFDIR)/drlb $(DESTDIR)$(SYSCONFDIR)/default
+	install -d $(DESTDIR)$(SYSCONFDIR)/drlb $(DESTDIR)$(ENVDIR)
 	test -e $(DESTDIR)$(SYSCONFDIR)/drlb/drlb.conf || \
 		install -m 0644 systemd/drlb.conf $(DESTDIR)$(SYSCONFDIR)/drlb/drlb.conf
-	test -e $(DESTDIR)$(SYSCONFDIR)/default/drlb || \
-		install -m 0644 systemd/default $(DESTDIR)$(SYSCONFDIR)/default/drlb
+	test -e $(DESTDIR)$(ENVDIR)/drlb || \
+		install -m 0644 systemd/default $(DESTDIR)$(ENVDIR)/drlb
 
 # Removes what install put there; the /etc files only while they are
 # unchanged.
@@ -192,8 +195,8 @@ uninstall:
 	rm -f $(DESTDIR)$(SYSTEMDUNITDIR)/drlb.service $(DESTDIR)$(MODULESLOADDIR)/drlb.conf
 	! cmp -s systemd/drlb.conf $(DESTDIR)$(SYSCONFDIR)/drlb/drlb.conf || \
 		rm -f $(DESTDIR)$(SYSCONFDIR)/drlb/drlb.conf
-	! cmp -s systemd/default $(DESTDIR)$(SYSCONFDIR)/default/drlb || \
-		rm -f $(DESTDIR)$(SYSCONFDIR)/default/drlb
+	! cmp -s systemd/default $(DESTDIR)$(ENVDIR)/drlb || \
+		rm -f $(DESTDIR)$(ENVDIR)/drlb
 	-rmdir $(DESTDIR)$(SYSCONFDIR)/drlb 2>/dev/null
 
 # drlb.ko for each kernel of KVER into /lib/modules/<rel>/updates, then
