@@ -29,6 +29,9 @@
 #   make modules_install    drlb.ko into /lib/modules/<rel>/updates, depmod
 #   make dkms-install       the module sources into /usr/src/drlb-VERSION
 #   make check-packages     dkms and Debian packages, installed and tested
+#   make deb                drlb-dkms and drlbctl .debs into build/deb/
+#   make rpm                drlb-dkms and drlbctl RPMs into build/rpm/
+#                           (rpmbuild; scripts/build-rpm.sh)
 #
 # Each kernel gets its own out-of-tree build directory, build/<release>/,
 # holding a copy of the module sources, so builds never collide.
@@ -81,7 +84,7 @@ KBUILD_FLAGS := W=1 KCFLAGS=-Werror $(if $(C),C=$(C))
 
 .PHONY: all module tools clean check unit sparse demo bench vm-shell install \
 	uninstall version print-krels modules_install dkms-install \
-	dkms-uninstall check-packages deb debug-kernel check-debug fuzz \
+	dkms-uninstall check-packages deb rpm debug-kernel check-debug fuzz \
 	check-stress check-debug-ci style
 
 all: module tools
@@ -232,6 +235,10 @@ check-packages:
 # drlb-dkms and drlbctl .debs in build/deb/.
 deb:
 	selftests/pkg/check-packages.sh --build-only
+
+# drlb-dkms and drlbctl RPMs, and the source RPM, in build/rpm/ (rpm/drlb.spec.in).
+rpm:
+	scripts/build-rpm.sh
 
 clean:
 	rm -rf $(BUILD)
