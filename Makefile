@@ -28,7 +28,8 @@
 #                           MANDIR, BASHCOMPDIR, SYSTEMDUNITDIR, ENVDIR, ...)
 #   make modules_install    drlb.ko into /lib/modules/<rel>/updates, depmod
 #   make dkms-install       the module sources into /usr/src/drlb-VERSION
-#   make check-packages     dkms and Debian packages, installed and tested
+#   make check-packages     dkms and Debian packages, installed and tested;
+#                           the RPMs built, linted and compared with them
 #   make deb                drlb-dkms and drlbctl .debs into build/deb/
 #   make rpm                drlb-dkms and drlbctl RPMs into build/rpm/
 #                           (rpmbuild; scripts/build-rpm.sh)
