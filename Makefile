@@ -25,10 +25,14 @@
 #   make demo               boot the test VM and show drlb working
 #   make install            drlbctl, man page, completion, systemd unit,
 #                           /etc/drlb files (DESTDIR, PREFIX, SBINDIR,
-#                           MANDIR, BASHCOMPDIR, SYSTEMDUNITDIR, ...)
+#                           MANDIR, BASHCOMPDIR, SYSTEMDUNITDIR, ENVDIR, ...)
 #   make modules_install    drlb.ko into /lib/modules/<rel>/updates, depmod
 #   make dkms-install       the module sources into /usr/src/drlb-VERSION
-#   make check-packages     dkms and Debian packages, installed and tested
+#   make check-packages     dkms and Debian packages, installed and tested;
+#                           the RPMs built, linted and compared with them
+#   make deb                drlb-dkms and drlbctl .debs into build/deb/
+#   make rpm                drlb-dkms and drlbctl RPMs into build/rpm/
+#                           (rpmbuild; scripts/build-rpm.sh)
 #
 # Each kernel gets its own out-of-tree build directory, build/<release>/,
 # holding a copy of the module sources, so builds never collide.
@@ -62,6 +66,9 @@ PREFIX ?= /usr
 SBINDIR ?= $(PREFIX)/sbin
 MANDIR ?= $(PREFIX)/share/man
 SYSCONFDIR ?= /etc
+# drlb.service's environment file goes here: /etc/default on Debian,
+# /etc/sysconfig on RHEL (rpm/drlb.spec.in).
+ENVDIR ?= $(SYSCONFDIR)/default
 BASHCOMPDIR ?= $(or $(shell $(PKG_CONFIG) --define-variable=datadir=$(PREFIX)/share \
 	--variable=completionsdir bash-completion 2>/dev/null),$(PREFIX)/share/bash-completion/completions)
 SYSTEMDUNITDIR ?= $(or $(shell $(PKG_CONFIG) --variable=systemdsystemunitdir \
@@ -78,7 +85,7 @@ KBUILD_FLAGS := W=1 KCFLAGS=-Werror $(if $(C),C=$(C))
 
 .PHONY: all module tools clean check unit sparse demo bench vm-shell install \
 	uninstall version print-krels modules_install dkms-install \
-	dkms-uninstall check-packages deb debug-kernel check-debug fuzz \
+	dkms-uninstall check-packages deb rpm debug-kernel check-debug fuzz \
 	check-stress check-debug-ci style
 
 all: module tools
@@ -175,15 +182,15 @@ vm-shell: module
 install:
 	$(MAKE) -C userspace DRLB_VERSION=$(VERSION) $(INSTALL_DIRS) install
 	install -d $(DESTDIR)$(SYSTEMDUNITDIR) $(DESTDIR)$(MODULESLOADDIR)
-	sed 's|@SBINDIR@|$(SBINDIR)|g; s|@SYSCONFDIR@|$(SYSCONFDIR)|g' \
+	sed 's|@SBINDIR@|$(SBINDIR)|g; s|@SYSCONFDIR@|$(SYSCONFDIR)|g; s|@ENVDIR@|$(ENVDIR)|g' \
 		systemd/drlb.service.in > $(DESTDIR)$(SYSTEMDUNITDIR)/drlb.service
 	chmod 0644 $(DESTDIR)$(SYSTEMDUNITDIR)/drlb.service
 	install -m 0644 systemd/modules-load.conf $(DESTDIR)$(MODULESLOADDIR)/drlb.conf
-	install -d $(DESTDIR)$(SYSCONFDIR)/drlb $(DESTDIR)$(SYSCONFDIR)/default
+	install -d $(DESTDIR)$(SYSCONFDIR)/drlb $(DESTDIR)$(ENVDIR)
 	test -e $(DESTDIR)$(SYSCONFDIR)/drlb/drlb.conf || \
 		install -m 0644 systemd/drlb.conf $(DESTDIR)$(SYSCONFDIR)/drlb/drlb.conf
-	test -e $(DESTDIR)$(SYSCONFDIR)/default/drlb || \
-		install -m 0644 systemd/default $(DESTDIR)$(SYSCONFDIR)/default/drlb
+	test -e $(DESTDIR)$(ENVDIR)/drlb || \
+		install -m 0644 systemd/default $(DESTDIR)$(ENVDIR)/drlb
 
 # Removes what install put there; the /etc files only while they are
 # unchanged.
@@ -192,8 +199,8 @@ uninstall:
 	rm -f $(DESTDIR)$(SYSTEMDUNITDIR)/drlb.service $(DESTDIR)$(MODULESLOADDIR)/drlb.conf
 	! cmp -s systemd/drlb.conf $(DESTDIR)$(SYSCONFDIR)/drlb/drlb.conf || \
 		rm -f $(DESTDIR)$(SYSCONFDIR)/drlb/drlb.conf
-	! cmp -s systemd/default $(DESTDIR)$(SYSCONFDIR)/default/drlb || \
-		rm -f $(DESTDIR)$(SYSCONFDIR)/default/drlb
+	! cmp -s systemd/default $(DESTDIR)$(ENVDIR)/drlb || \
+		rm -f $(DESTDIR)$(ENVDIR)/drlb
 	-rmdir $(DESTDIR)$(SYSCONFDIR)/drlb 2>/dev/null
 
 # drlb.ko for each kernel of KVER into /lib/modules/<rel>/updates, then
@@ -229,6 +236,10 @@ check-packages:
 # drlb-dkms and drlbctl .debs in build/deb/.
 deb:
 	selftests/pkg/check-packages.sh --build-only
+
+# drlb-dkms and drlbctl RPMs, and the source RPM, in build/rpm/ (rpm/drlb.spec.in).
+rpm:
+	scripts/build-rpm.sh
 
 clean:
 	rm -rf $(BUILD)

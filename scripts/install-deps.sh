@@ -18,6 +18,8 @@ pkgs=(
 	ipvsadm arping ethtool nftables conntrack
 	perl python3 jq gnuplot-nox strace
 	dkms dh-dkms debhelper dpkg-dev fakeroot lintian
+	# make rpm and its test (selftests/pkg/drlb_pkg_rpm.sh)
+	rpm rpmlint
 	groff man-db bash-completion systemd
 	# the debug kernel (make check-debug, selftests/debug/build-kernel.sh)
 	linux-source-6.12 bison flex libelf-dev libssl-dev

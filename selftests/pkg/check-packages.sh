@@ -16,6 +16,10 @@
 #      every kernel, the VM smoke test against the installed files
 #      (/usr/sbin/drlbctl, the unit's ExecStart/ExecStop, /etc/drlb), then
 #      purge: no file left, dkms status empty.
+#   4. The RPMs (drlb_pkg_rpm.sh, host only, nothing installed): make rpm,
+#      rpmlint, their files compared with the .debs' path by path, the
+#      scriptlets shellchecked, the packaged module sources built by dkms
+#      for every kernel in a private dkms tree.
 #
 # The machine is shared: an installed drlb-dkms puts drlb.ko into
 # /lib/modules, which other test VMs see (they insmod build/<rel>/drlb.ko
@@ -23,7 +27,7 @@
 # purged first and everything is purged at the end, pass or fail.
 #
 #   selftests/pkg/check-packages.sh [--build-only] [--no-vm] [PART...]
-#   PART: dkms install deb (default: all three)
+#   PART: dkms install deb rpm (default: all four)
 #   KVER=6.12 limits the kernels as for make check.
 
 set -u
@@ -39,12 +43,12 @@ for a; do
 	case $a in
 	--build-only)	build_only=1 ;;
 	--no-vm)	vm=0 ;;
-	dkms|install|deb) parts+=("$a") ;;
-	*)	echo "usage: check-packages.sh [--build-only] [--no-vm] [dkms|install|deb]..." >&2
+	dkms|install|deb|rpm) parts+=("$a") ;;
+	*)	echo "usage: check-packages.sh [--build-only] [--no-vm] [dkms|install|deb|rpm]..." >&2
 		exit 2 ;;
 	esac
 done
-[ ${#parts[@]} -gt 0 ] || parts=(dkms install deb)
+[ ${#parts[@]} -gt 0 ] || parts=(dkms install deb rpm)
 want() { [[ " ${parts[*]} " == *" $1 "* ]]; }
 
 version=$(make -s version)
@@ -260,6 +264,17 @@ if want deb; then
 		for f in \$(cat $res/package-files.txt); do [ -d \"\$f\" ] || [ ! -e \"\$f\" ] || { echo \"left: \$f\"; exit 1; }; done"
 	step "purge left nothing in /lib/modules, /usr/src, /etc, dkms status" nothing_left
 	tapdone
+fi
+
+# ---- 4. RPMs ---------------------------------------------------------------
+
+if want rpm; then
+	echo ">>> the RPMs: make rpm, rpmlint, contents against the .debs, dkms build"
+	# The deb part built the .debs just now; otherwise build them.
+	want deb || build_debs > "$res/build-debs.log" 2>&1
+	t0=$SECONDS
+	DRLB_DEBDIR=$debdir selftests/pkg/drlb_pkg_rpm.sh > "$res/rpm.tap" 2>&1
+	echo ">>> drlb_pkg_rpm.sh took $((SECONDS - t0)) s"
 fi
 
 echo ">>> check-packages ran in $((SECONDS - start)) s; summary:"

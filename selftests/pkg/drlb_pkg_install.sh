@@ -8,7 +8,8 @@
 #   - make install puts exactly the expected files where DESTDIR, PREFIX,
 #     SBINDIR, MANDIR, BASHCOMPDIR, SYSTEMDUNITDIR say (Debian's layout by
 #     default, from pkg-config where it answers); the unit's paths follow
-#     SBINDIR;
+#     SBINDIR; ENVDIR=/etc/sysconfig moves the environment file and the
+#     unit's EnvironmentFile (the RPM's layout);
 #   - make uninstall leaves no file; an edited /etc/drlb/drlb.conf is the
 #     admin's and survives both a reinstall and uninstall;
 #   - make modules_install puts drlb.ko under lib/modules/<rel>/updates for
@@ -26,6 +27,7 @@ ALL_TESTS="
 	uninstall_removes_everything
 	install_custom_dirs
 	install_prefix_usr_local
+	install_envdir_sysconfig
 	modules_install_depmod
 	dkms_kernel_range
 	dkms_install_sources
@@ -168,6 +170,23 @@ install_prefix_usr_local()
 	check_eq "PREFIX=/usr/local: the unit runs /usr/local/sbin/drlbctl only" \
 		"$(grep -o '/[a-z/]*sbin/drlbctl' "$d/lib/systemd/system/drlb.service" | sort -u)" \
 		/usr/local/sbin/drlbctl
+}
+
+# The RPM's layout: the environment file in /etc/sysconfig.
+install_envdir_sysconfig()
+{
+	local d
+
+	destdir d
+	check "make install ENVDIR=/etc/sysconfig" make -s install DESTDIR="$d" ENVDIR=/etc/sysconfig
+	check_eq "ENVDIR: /etc/sysconfig/drlb, no /etc/default" \
+		"$(files "$d" | grep '^/etc/')" "/etc/drlb/drlb.conf
+/etc/sysconfig/drlb"
+	check_eq "ENVDIR: the unit's EnvironmentFile follows" \
+		"$(grep '^EnvironmentFile=' "$d/lib/systemd/system/drlb.service")" \
+		"EnvironmentFile=-/etc/sysconfig/drlb"
+	check "make uninstall ENVDIR=/etc/sysconfig" make -s uninstall DESTDIR="$d" ENVDIR=/etc/sysconfig
+	check_eq "uninstall leaves no file" "$(files "$d")" ""
 }
 
 modules_install_depmod()
