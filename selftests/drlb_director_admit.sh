@@ -26,6 +26,7 @@ ALL_TESTS="
 	firewall_before_drlb
 	bridged_frames
 	two_node_loop
+	malformed_packets
 "
 
 dir_setup 3
@@ -320,6 +321,99 @@ two_node_loop()
 		"$(($(dir_stat pkts) - p0))" 6
 	check_eq "the second node balanced none of them" \
 		"$(dctl "$b" stats | awk '$1 == "pkts" { print $2 }')" "$b0"
+}
+
+# nft_packets CHAIN...: the packets counted by the vipfuzz chains.
+nft_packets()
+{
+	local c
+
+	for c in "$@"; do
+		nse "$NS_DIR" nft list chain "${c%% *}" vipfuzz "${c#* }" |
+			sed -n 's/.*counter packets \([0-9]*\).*/\1/p'
+	done
+}
+
+# fuzz_balance: "IN PRE ACCOUNTED" for the header fuzz since the marks
+# taken in malformed_packets: IPv4 packets for the VIP that reached the
+# director's d0 (IN), those of them that passed ip_rcv()'s checks and
+# entered PRE_ROUTING (PRE, a chain before drlb's hook), and those drlb
+# counted (forwarded or dropped) or passed on (a chain right after its
+# hook).
+fuzz_balance()
+{
+	local in pre after
+
+	read -r in pre after < <(nft_packets "netdev in" "inet before" "inet after" | xargs)
+	echo "$((in - in0)) $((pre - pre0)) $(($(dir_stat pkts) + $(drops) - drlb0 + after - after0))"
+}
+
+# balanced: every packet that entered PRE_ROUTING was counted by drlb or
+# passed on by it.
+balanced()
+{
+	local in pre acc
+
+	read -r in pre acc < <(fuzz_balance)
+	[ "$pre" = "$acc" ]
+}
+
+# 100 000 malformed IPv4 packets (bad headers and lengths, options, every
+# TCP flag combination, truncated transport headers, ICMP errors quoting
+# garbage) and 20 000 hostile fragments at the VIP while 8 TCP flows are
+# established: every header-fuzz packet that passes ip_rcv() is counted by
+# drlb or passed on by it (nft counters before and after drlb's hook), the flows and
+# new flows are unaffected, and the kernel log stays clean (the runner's
+# dmesg gate; the debug kernel runs this too).
+malformed_packets()
+{
+	local out in0 pre0 after0 drlb0 bal
+
+	dir_config < <(tcp_lines 80 rr; echo "service add udp $VIP:53 sched rr"
+		       rs_lines udp "$VIP:53"
+		       echo "service add sctp $VIP:9 sched mh"; rs_lines sctp "$VIP:9")
+	nse "$NS_DIR" nft -f - <<-EOF
+	table netdev vipfuzz {
+		chain in {
+			type filter hook ingress device d0 priority 0;
+			meta protocol ip ip daddr $VIP counter
+		}
+	}
+	table inet vipfuzz {
+		chain before {
+			type filter hook prerouting priority -450;
+			ip daddr $VIP counter
+		}
+		chain after {
+			type filter hook prerouting priority -398;
+			ip daddr $VIP counter
+		}
+	}
+	EOF
+	defer nse "$NS_DIR" nft delete table inet vipfuzz
+	defer nse "$NS_DIR" nft delete table netdev vipfuzz
+	hold_start fuzz 80 8
+	read -r in0 pre0 after0 < <(nft_packets "netdev in" "inet before" "inet after" | xargs)
+	drlb0=$(($(dir_stat pkts) + $(drops)))
+	out=$(nse "$NS_ROUTER" "$HERE/drlb_raw" -F header -i r1 -m "$DIR_MAC" \
+		-d "$VIP" -P 80,53,9 -n 100000 -r 11)
+	check_eq "drlb_raw sent 100000 malformed packets" "$out" "sent 100000"
+	slowwait 10 balanced
+	bal=$(fuzz_balance)
+	diag "arrived, entered PRE_ROUTING, counted or passed on by drlb: $bal; drlb: $(ctl stats | xargs)"
+	check "every one that reached drlb's hook is in drlb's counters or passed on" \
+		balanced
+	check "all 100000 arrived (the rest were dropped by ip_rcv()'s header checks)" \
+		test "${bal%% *}" -ge 100000
+	out=$(nse "$NS_ROUTER" "$HERE/drlb_raw" -F frag -i r1 -m "$DIR_MAC" \
+		-d "$VIP" -P 80,53 -n 20000 -r 12)
+	check_eq "drlb_raw sent 20000 hostile fragments" "$out" "sent 20000"
+	hold_send fuzz "after-fuzz"
+	check "the 8 established flows still answer" \
+		slowwait 30 held_all fuzz 8 after-fuzz
+	out=$(client udp "$VIP" 53 --sport 44000 --count 6)
+	check_all_ok "6 new UDP flows answered ($(dist "$out"))" "$out"
+	hold_stop fuzz
 }
 
 tests_run
