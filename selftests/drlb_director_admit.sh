@@ -31,6 +31,13 @@ ALL_TESTS="
 
 dir_setup 3
 
+# Packet counts: full on Debian's kernels, a fifth on the debug kernel
+# (KASAN and lockdep under TCG are about ten times slower there).
+N_ACKS=$(rounds 100000 20000)
+N_MH_ACKS=$(rounds 20000 4000)
+N_FUZZ=$(rounds 100000 20000)
+N_FRAGS=$(rounds 20000 4000)
+
 # raw ARGS...: drlb_raw from the router's LAN port to the director.
 raw()
 {
@@ -56,9 +63,10 @@ tcp_lines()
 	rs_lines tcp "$VIP:$1"
 }
 
-# 100 000 spoofed bare ACKs from random sources to an rr service: no entry,
-# each dropped as no_flow, the 8 established flows untouched. 20 000 more
-# to an mh service: forwarded without an entry (stateless).
+# 100 000 spoofed bare ACKs (N_ACKS) from random sources to an rr
+# service: no entry, each dropped as no_flow, the 8 established flows
+# untouched. 20 000 more (N_MH_ACKS) to an mh service: forwarded without
+# an entry (stateless).
 spoofed_acks()
 {
 	local n0 nf0 st0 out
@@ -67,19 +75,19 @@ spoofed_acks()
 	hold_start acks 80 8
 	n0=$(conn_count)
 	nf0=$(dir_stat drop-no-flow)
-	out=$(raw -p tcp -P 80 -s rand -f A -n 100000 -r 7)
-	check_eq "drlb_raw sent 100000 bare ACKs" "$out" "sent 100000"
+	out=$(raw -p tcp -P 80 -s rand -f A -n "$N_ACKS" -r 7)
+	check_eq "drlb_raw sent $N_ACKS bare ACKs" "$out" "sent $N_ACKS"
 	check_eq "no entry was created (table had $n0)" "$(conn_count)" "$n0"
 	check_eq "each was dropped as no_flow" \
-		"$(($(dir_stat drop-no-flow) - nf0))" 100000
+		"$(($(dir_stat drop-no-flow) - nf0))" "$N_ACKS"
 	hold_send acks "after-acks"
 	check "the 8 established flows still answer" \
 		slowwait 30 held_all acks 8 after-acks
 	st0=$(dir_stat stateless)
-	out=$(raw -p tcp -P 81 -s rand -f A -n 20000 -r 8)
-	check_eq "mh: 20000 bare ACKs sent" "$out" "sent 20000"
+	out=$(raw -p tcp -P 81 -s rand -f A -n "$N_MH_ACKS" -r 8)
+	check_eq "mh: $N_MH_ACKS bare ACKs sent" "$out" "sent $N_MH_ACKS"
 	check_eq "mh: forwarded without an entry (stateless)" \
-		"$(($(dir_stat stateless) - st0))" 20000
+		"$(($(dir_stat stateless) - st0))" "$N_MH_ACKS"
 	check_eq "mh: still no new entry" "$(conn_count)" "$n0"
 	hold_stop acks
 }
@@ -358,9 +366,9 @@ balanced()
 	[ "$pre" = "$acc" ]
 }
 
-# 100 000 malformed IPv4 packets (bad headers and lengths, options, every
+# 100 000 malformed IPv4 packets (N_FUZZ; bad headers and lengths, options, every
 # TCP flag combination, truncated transport headers, ICMP errors quoting
-# garbage) and 20 000 hostile fragments at the VIP while 8 TCP flows are
+# garbage) and 20 000 hostile fragments (N_FRAGS) at the VIP while 8 TCP flows are
 # established: every header-fuzz packet that passes ip_rcv() is counted by
 # drlb or passed on by it (nft counters before and after drlb's hook), the flows and
 # new flows are unaffected, and the kernel log stays clean (the runner's
@@ -396,18 +404,18 @@ malformed_packets()
 	read -r in0 pre0 after0 < <(nft_packets "netdev in" "inet before" "inet after" | xargs)
 	drlb0=$(($(dir_stat pkts) + $(drops)))
 	out=$(nse "$NS_ROUTER" "$HERE/drlb_raw" -F header -i r1 -m "$DIR_MAC" \
-		-d "$VIP" -P 80,53,9 -n 100000 -r 11)
-	check_eq "drlb_raw sent 100000 malformed packets" "$out" "sent 100000"
+		-d "$VIP" -P 80,53,9 -n "$N_FUZZ" -r 11)
+	check_eq "drlb_raw sent $N_FUZZ malformed packets" "$out" "sent $N_FUZZ"
 	slowwait 10 balanced
 	bal=$(fuzz_balance)
 	diag "arrived, entered PRE_ROUTING, counted or passed on by drlb: $bal; drlb: $(ctl stats | xargs)"
 	check "every one that reached drlb's hook is in drlb's counters or passed on" \
 		balanced
-	check "all 100000 arrived (the rest were dropped by ip_rcv()'s header checks)" \
-		test "${bal%% *}" -ge 100000
+	check "all $N_FUZZ arrived (the rest were dropped by ip_rcv()'s header checks)" \
+		test "${bal%% *}" -ge "$N_FUZZ"
 	out=$(nse "$NS_ROUTER" "$HERE/drlb_raw" -F frag -i r1 -m "$DIR_MAC" \
-		-d "$VIP" -P 80,53 -n 20000 -r 12)
-	check_eq "drlb_raw sent 20000 hostile fragments" "$out" "sent 20000"
+		-d "$VIP" -P 80,53 -n "$N_FRAGS" -r 12)
+	check_eq "drlb_raw sent $N_FRAGS hostile fragments" "$out" "sent $N_FRAGS"
 	hold_send fuzz "after-fuzz"
 	check "the 8 established flows still answer" \
 		slowwait 30 held_all fuzz 8 after-fuzz
