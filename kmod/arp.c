@@ -60,6 +60,15 @@
  *     from the VIP): dropped. Rewriting the sender of a reply would answer
  *     for another address.
  *
+ * A rule does not act on a device that holds its VIP as one of its own
+ * addresses while the namespace has a service on that VIP: the host is
+ * then the VIP's director on that LAN (a node that switched from real
+ * server to director, e.g. keepalived moved the VIP onto eth0, with its
+ * rule still in place). It answers requests for the VIP there and its
+ * gratuitous ARP (vip announce, the kernel's own on address changes)
+ * leaves unchanged. A real server that keeps the VIP on eth0 with a rule
+ * (the arptables recipe) has no service on it: its rule acts as ever.
+ *
  * Lock order (see struct drlb_net): RTNL, then drlb_net.lock, then
  * netfilter's hook mutex. The netdevice notifiers (this file's and
  * xmit.c's) run under RTNL and take drlb_net.lock, so whatever adds or
@@ -126,6 +135,29 @@ static struct drlb_arp_rule *drlb_arp_match(struct drlb_net *dn, __be32 vip,
 	return any;
 }
 
+/*
+ * The rule for @vip on @dev, unless this host directs @vip there (see the
+ * top of the file): @dev holds it and a service uses it. RCU held.
+ */
+static struct drlb_arp_rule *drlb_arp_rule_for(struct drlb_net *dn,
+					       __be32 vip,
+					       struct net_device *dev)
+{
+	struct drlb_arp_rule *r = drlb_arp_match(dn, vip, dev->ifindex);
+	const struct in_device *in_dev;
+	const struct in_ifaddr *ifa;
+
+	if (!r)
+		return NULL;
+	in_dev = __in_dev_get_rcu(dev);
+	if (!in_dev)
+		return r;
+	in_dev_for_each_ifa_rcu(ifa, in_dev)
+		if (ifa->ifa_local == vip)
+			return drlb_svc_addr_used(dn, vip) ? NULL : r;
+	return r;
+}
+
 /* An ARP packet at @off bytes from skb->data, for IPv4 over @dev's link. */
 static bool drlb_arp_parse(const struct sk_buff *skb, unsigned int off,
 			   const struct net_device *dev, struct drlb_arp_pkt *p)
@@ -186,7 +218,7 @@ static unsigned int drlb_arp_sanitize_out(struct drlb_net *dn,
 
 	if (!drlb_arp_parse(skb, off, dev, &p))
 		return NF_ACCEPT;
-	r = drlb_arp_match(dn, p.sip, dev->ifindex);
+	r = drlb_arp_rule_for(dn, p.sip, dev);
 	if (!r)
 		return NF_ACCEPT;
 
@@ -212,7 +244,7 @@ static unsigned int drlb_arp_in(void *priv, struct sk_buff *skb,
 	if (!drlb_arp_parse(skb, skb_network_offset(skb), state->in, &p) ||
 	    p.op != htons(ARPOP_REQUEST) || p.sip == p.tip)
 		return NF_ACCEPT;
-	r = drlb_arp_match(dn, p.tip, state->in->ifindex);
+	r = drlb_arp_rule_for(dn, p.tip, state->in);
 	if (!r)
 		return NF_ACCEPT;
 	atomic64_inc(&r->req_dropped);

@@ -406,6 +406,7 @@ void drlb_svc_set_sched(struct drlb_net *dn, struct drlb_service *svc,
 int drlb_svc_rebuild_mh(struct drlb_net *dn, const struct drlb_config *cfg);
 struct drlb_dest *drlb_schedule(struct drlb_service *svc,
 				const struct drlb_flow *f);
+bool drlb_svc_addr_used(struct drlb_net *dn, __be32 addr);
 
 static inline bool drlb_dest_usable(const struct drlb_dest *dest)
 {

@@ -229,6 +229,27 @@ void drlb_svc_flush(struct drlb_net *dn)
 	drlb_conn_purge(dn, true);
 }
 
+/*
+ * Does the namespace have a service on @addr (any protocol, any port)?
+ * RCU or drlb_net.lock held. It walks the whole table, so it is for rare
+ * callers only: the ARP hooks ask it about a VIP that a device of the
+ * director holds (arp.c).
+ */
+bool drlb_svc_addr_used(struct drlb_net *dn, __be32 addr)
+{
+	struct drlb_service *svc;
+	unsigned int b;
+
+	if (!READ_ONCE(dn->num_services))
+		return false;
+	for (b = 0; b < DRLB_SVC_HASH_SIZE; b++)
+		hlist_for_each_entry_rcu(svc, &dn->svc_hash[b], hnode,
+					 lockdep_is_held(&dn->lock))
+			if (svc->addr == addr)
+				return true;
+	return false;
+}
+
 /* ---- scheduling ------------------------------------------------------ */
 
 /* Pick a usable dest for a new flow of @svc; RCU read side. */

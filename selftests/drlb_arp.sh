@@ -38,6 +38,7 @@ ALL_TESTS="
 	counters_exact
 	vip_check
 	vip_announce
+	role_switch
 	per_device_rules
 	rule_removal
 	module_unload
@@ -566,6 +567,38 @@ vip_announce()
 	out=$(rsctl 1 vip announce "$VIP" dev e0 2>&1) && rc=0 || rc=$?
 	check_match "a real server may not announce the VIP (not on e0): exit 1" \
 		"$rc: $out" "^1: drlbctl: vip announce: $VIP is not an address of e0"
+}
+
+# A real server becomes director with its rule still in place (keepalived
+# moved the VIP onto its e0 and loaded the services): its gratuitous ARP
+# reaches the router and it answers for the VIP on e0. Without a service
+# on the VIP (a real server keeping the VIP on e0, the arptables recipe)
+# the rule acts as ever.
+role_switch()
+{
+	local ns=${NS_RS[1]}
+
+	CHECK=0 rules_on 1 2 3
+	router_vip_forget
+	# The old director is gone: the VIP leaves its d0.
+	ip -n "$NS_DIR" addr del "$VIP/32" dev d0
+	defer ip -n "$NS_DIR" addr add "$VIP/32" dev d0
+	ip -n "$ns" addr add "$VIP/32" dev e0
+	defer ip -n "$ns" addr del "$VIP/32" dev e0
+	rsctl 1 service add udp "$VIP:53" sched rr
+	defer rsctl 1 flush
+	# The router still has the old director's MAC (a gratuitous ARP only
+	# updates an entry that exists).
+	ip -n "$NS_ROUTER" neigh replace "$VIP" dev r1 lladdr "$DIR_MAC" nud stale
+	check "rs1, now director, announces the VIP on e0 (its rule stays)" \
+		rsctl 1 vip announce "$VIP" dev e0 count 2 interval 100
+	check "the router's entry moves to rs1's MAC" \
+		slowwait 10 router_vip_mac_is "${RS_MAC[1]}"
+	check_eq "rs1 answers the router's requests for the VIP, alone" \
+		"$(router_arp_macs)" "${RS_MAC[1]}"
+	rsctl 1 service del udp "$VIP:53"
+	check_eq "without a service on the VIP, its rule silences it on e0 again" \
+		"$(router_arp_macs)" ""
 }
 
 # =========================================================================
