@@ -131,10 +131,10 @@ complete_from_binary()
 	check_eq "no guesses for a VIP" "$(comp 4 drlbctl service add tcp "")" ""
 	check_eq "complete service options" \
 		"$(comp 5 drlbctl service add tcp 10.0.0.1:80 "")" \
-		"sched persistent netmask expire-nodest"
+		"sched persistent netmask expire-nodest midstream"
 	check_eq "used options are not offered again" \
 		"$(comp 7 drlbctl service add tcp 10.0.0.1:80 sched rr "")" \
-		"persistent netmask expire-nodest"
+		"persistent netmask expire-nodest midstream"
 	check_eq "complete yes/no" \
 		"$(comp 6 drlbctl service add tcp 10.0.0.1:80 expire-nodest "")" "yes no"
 	check_eq "persistent off on change" \
