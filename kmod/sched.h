@@ -19,6 +19,7 @@
 #include <linux/types.h>
 
 #include "drlb.h"
+#include "sched_tables.h"
 
 /* A usable dest as the scheduler sees it (weight > 0, snapshot). */
 struct drlb_sched_dest {
@@ -107,11 +108,11 @@ int drlb_sched_mh_init(struct drlb_sched_state *st,
 /* sed's choice, shared with nq. */
 struct drlb_dest *drlb_sed_pick(struct drlb_sched_state *st);
 
-/* Overhead of a dest as IPVS counts it: active flows weigh 256 inactive. */
-static inline u32 drlb_dest_overhead(const struct drlb_dest *dest)
+/* Overhead of a dest as IPVS counts it (sched_tables.h: drlb_overhead). */
+static inline u64 drlb_dest_overhead(const struct drlb_dest *dest)
 {
-	return ((u32)atomic_read(&dest->active) << 8) +
-	       (u32)atomic_read(&dest->inactive);
+	return drlb_overhead(atomic_read(&dest->active),
+			     atomic_read(&dest->inactive));
 }
 
 #endif /* _DRLB_SCHED_H */
