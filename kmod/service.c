@@ -248,6 +248,9 @@ struct drlb_dest *drlb_schedule(struct drlb_service *svc,
 /*
  * The Maglev settings changed to @cfg: rebuild the state of every service
  * whose scheduler uses them. All or nothing: on failure nothing changed.
+ * A table of M slots takes tens of milliseconds to build (M = 1048573:
+ * 27-40 ms), and there may be thousands of services: the CPU is offered
+ * to others between two services (drlb_net.lock stays held; RTNL is not).
  */
 int drlb_svc_rebuild_mh(struct drlb_net *dn, const struct drlb_config *cfg)
 {
@@ -274,6 +277,7 @@ int drlb_svc_rebuild_mh(struct drlb_net *dn, const struct drlb_config *cfg)
 				break;
 			}
 			n++;
+			cond_resched();
 		}
 	}
 	for (i = 0, b = 0; b < DRLB_SVC_HASH_SIZE; b++) {
