@@ -105,6 +105,18 @@ void drlb_sched_state_free_rcu(struct drlb_sched_state *st);
 int drlb_sched_mh_init(struct drlb_sched_state *st,
 		       const struct drlb_config *cfg);
 
+/*
+ * A Maglev table (mh, sh) must have more slots than the service has dests
+ * (all of them, drained ones too: a weight change must never need a
+ * bigger table); IPVS refuses it too. Does @n dests with scheduler @ops
+ * fit a table of @size slots?
+ */
+static inline bool drlb_sched_fits(const struct drlb_sched_ops *ops,
+				   unsigned int n, u32 size)
+{
+	return !ops->uses_mh || n < size;
+}
+
 /* sed's choice, shared with nq. */
 struct drlb_dest *drlb_sed_pick(struct drlb_sched_state *st);
 

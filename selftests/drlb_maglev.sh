@@ -3,6 +3,13 @@
 #
 # Maglev (the mh and sh schedulers) at size, through drlbctl.
 #
+#   mh_slots_exceed_servers
+#      A Maglev table must have more slots than its service has real
+#      servers (IPVS refuses it too): a server beyond that, a smaller
+#      table, or a switch to mh of a service with too many servers is
+#      refused with a message naming the numbers (6.1: without them, its
+#      extack cannot carry a formatted message), exit status 1, and
+#      nothing changes.
 #   mh_rebuild_many_services
 #      A new mh-seed rebuilds the table of every mh service under the
 #      namespace's lock: 1000 of them (200 on the debug kernel) take
@@ -23,6 +30,7 @@ source "$(dirname "$0")/lib/lib.sh"
 require_root
 
 ALL_TESTS="
+	mh_slots_exceed_servers
 	mh_rebuild_many_services
 "
 
@@ -36,6 +44,70 @@ VIP=10.0.0.100
 d()
 {
 	nse "$ns" "$DRLBCTL" "$@"
+}
+
+# 6.1's extack has no room for a formatted message: the constant one.
+fmt=1
+case $(uname -r) in
+6.1.*) fmt=0 ;;
+esac
+
+# servers PROTO VIP:PORT N: "server add" lines for N real servers,
+# 10.1.0.1 and up.
+servers()
+{
+	awk -v s="$1 $2" -v n="$3" 'BEGIN { for (i = 0; i < n; i++)
+		printf "server add %s 10.1.%d.%d\n", s, i / 250, i % 250 + 1 }'
+}
+
+# unchanged: the configuration and settings are as saved in $before.
+unchanged()
+{
+	[ "$(d save)" = "$before" ]
+}
+
+# refused DESC WANT ARGS...: drlbctl ARGS exits 1 with one line
+# "drlbctl: ...: WANT" (6.1: the constant message), and nothing changed.
+refused()
+{
+	local desc=$1 want=$2 out rc
+
+	shift 2
+	[ $fmt = 1 ] ||
+		want="the Maglev table size must exceed the number of real servers"
+	out=$(d "$@" 2>&1) && rc=0 || rc=$?
+	check_match "$desc: refused (exit 1) saying '$want'" "$rc: $out" \
+		"^1: drlbctl: .*: $want"
+	check "$desc: nothing changed" unchanged
+}
+
+mh_slots_exceed_servers()
+{
+	local before
+
+	defer d config set mh-table-size 65537
+	defer d flush
+	{
+		echo "config set mh-table-size 257"
+		echo "service add udp $VIP:53 sched mh"
+		servers udp "$VIP:53" 256
+		echo "service add udp $VIP:54 sched wlc"
+		servers udp "$VIP:54" 300
+	} > "$tmp/mh"
+	check "257 slots; an mh service with 256 servers, a wlc one with 300" \
+		d restore "$tmp/mh"
+	before=$(d save)
+	refused "a 257th server of the mh service" \
+		"mh-table-size 257 too small for 257 real servers" \
+		server add udp "$VIP:53" 10.2.0.1
+	refused "251 slots" \
+		"mh-table-size 251 too small: $VIP:53 has 256 real servers" \
+		config set mh-table-size 251
+	refused "the wlc service turned mh" \
+		"mh-table-size 257 too small for 300 real servers" \
+		service change udp "$VIP:54" sched mh
+	check "263 slots are accepted" d config set mh-table-size 263
+	check "and a 257th server then fits" d server add udp "$VIP:53" 10.2.0.1
 }
 
 # The preemption model (PREEMPT_DYNAMIC, debugfs), "" if it cannot be set.

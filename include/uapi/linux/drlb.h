@@ -91,7 +91,9 @@
  *        DRLB_CFG_A_TIMEOUT_TCP_EST, _TCP_SYN, _TCP_FIN, _TCP_CLOSE,
  *          _UDP, _SCTP, _OTHER: u32 seconds, 1..(INT_MAX/HZ)
  *        DRLB_CFG_A_CONN_MAX: u32, bound on the connection table
- *        DRLB_CFG_A_MH_TABLE_SIZE: u32, a prime, 251..1048573
+ *        DRLB_CFG_A_MH_TABLE_SIZE: u32, a prime, 251..1048573, more
+ *          than the dests of any mh or sh service (NEW_DEST, a switch
+ *          to mh or sh and a smaller size are refused otherwise)
  *        DRLB_CFG_A_MH_SEED: u32, Maglev hash seed; directors with the
  *          same seed, table size and dests pick the same dest
  *      (GET also returns DRLB_CFG_A_CONN_COUNT: u32, current entries,
