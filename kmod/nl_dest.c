@@ -215,8 +215,18 @@ int drlb_nl_set_dest(struct sk_buff *skb, struct genl_info *info)
 				err = PTR_ERR(st);
 				goto out;
 			}
-			WRITE_ONCE(dest->weight, weight);
-			drlb_svc_set_sched(r.dn, svc, st);
+			/*
+			 * Usable before a state lists it; drained only once
+			 * the state without it is out (drlb_schedule()).
+			 */
+			if (weight) {
+				WRITE_ONCE(dest->weight, weight);
+				drlb_svc_set_sched(r.dn, svc, st);
+			} else {
+				drlb_svc_set_sched(r.dn, svc, st);
+				/* Pairs with smp_rmb() in drlb_schedule(). */
+				smp_store_release(&dest->weight, 0);
+			}
 		}
 	}
 	r.dn->gen++;
