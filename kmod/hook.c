@@ -112,7 +112,12 @@ static unsigned int drlb_in(struct drlb_net *dn, struct drlb_service *svc,
 			}
 		}
 		drlb_conn_touch(c, drlb_conn_timeout(dn, f->proto, state));
-		return drlb_xmit(dn, svc, c->dest, skb);
+		/*
+		 * Counted on the service of its server, which may not be
+		 * @svc: a port-0 service's flow goes on when a service for
+		 * its port comes.
+		 */
+		return drlb_xmit(dn, c->dest->svc, c->dest, skb);
 	}
 
 	state = th ? drlb_tcp_next_state(DRLB_CONN_S_NONE, th->syn, th->ack,
@@ -143,7 +148,7 @@ static unsigned int drlb_in(struct drlb_net *dn, struct drlb_service *svc,
 		drlb_stats_add(&c->dest->stats, DRLB_ST_CONNS, 1);
 		drlb_stats_add(&dn->stats, DRLB_ST_CONNS, 1);
 	}
-	return drlb_xmit(dn, svc, c->dest, skb);
+	return drlb_xmit(dn, c->dest->svc, c->dest, skb);
 }
 
 static struct drlb_service *drlb_svc_match(struct drlb_net *dn, u8 proto,
@@ -207,7 +212,7 @@ static unsigned int drlb_icmp_in(struct drlb_net *dn, struct sk_buff *skb,
 	c = drlb_conn_lookup(dn, &f, 0);
 	if (!c || test_bit(DRLB_DEST_DEAD, &c->dest->flags))
 		return NF_ACCEPT;
-	return drlb_xmit(dn, svc, c->dest, skb);
+	return drlb_xmit(dn, c->dest->svc, c->dest, skb);
 }
 
 static unsigned int drlb_hook_in(void *priv, struct sk_buff *skb,

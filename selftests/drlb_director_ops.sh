@@ -4,8 +4,8 @@
 # The director under operations: weight 0 drains a server; deleting a
 # server expires its flows (or moves them, with expire-nodest no);
 # persistence keeps a client on one server (or one /24 with netmask 24);
-# drains under a load of new flows lose none. Packets and neighbours:
-# drlb_director_pkt.sh.
+# drains under a load of new flows lose none; a flow is counted on the
+# service of its server. Packets and neighbours: drlb_director_pkt.sh.
 
 source "$(dirname "$0")/lib/lib.sh"
 source "$TOP/selftests/lib/topo.sh"
@@ -18,6 +18,7 @@ ALL_TESTS="
 	persistent_client
 	persistent_netmask
 	drains_lose_no_flow
+	counters_follow_flow_service
 "
 
 dir_setup 3
@@ -275,6 +276,33 @@ drains_lose_no_flow()
 	check_eq "no flow dropped (drop-no-dest, ...), all $n scheduled" \
 		"$(jq_ctl '"\(.conns) \(.drops.no_dest) \(.drops | add)"' stats)" "$n 0 0"
 	[ "$(n_answered "$out")" = 0 ] || diag "answered: $(dist "$out")"
+}
+
+# A flow is counted on the service of its server: a TCP connection made
+# to a port-0 service goes on to the same server when a service for its
+# port is added, and its packets count there, not on the new service.
+counters_follow_flow_service()
+{
+	local x
+
+	dir_config <<-EOF
+		service add tcp $VIP sched rr
+		server add tcp $VIP ${RS_IP[1]}
+		EOF
+	hold_start flow0 80 1
+	x=$(held flow0)
+	# Not restore: it would flush, and the flow with it.
+	ctl service add tcp "$VIP:80" sched rr
+	ctl server add tcp "$VIP:80" "${RS_IP[2]}"
+	ctl stats zero
+	hold_send flow0 "after-port-service"
+	slowwait 20 answered flow0 "after-port-service"
+	check_eq "the port-0 service's connection goes on at $x" \
+		"$(line2 flow0)" "0 $x after-port-service"
+	check_eq "its packets count on the port-0 service, none on port 80's" \
+		"$(jq_ctl '[.services[] | "\(.port):\(.stats.pkts > 0):\(.stats.conns)"] | sort | join(" ")' -s service show)" \
+		"0:true:0 80:false:0"
+	hold_stop flow0
 }
 
 tests_run
