@@ -387,8 +387,8 @@ static unsigned int drlb_xmit_big(struct drlb_net *dn,
 		drlb_count(dn, svc, dest, DRLB_ST_DROP_MTU);
 		return NF_DROP;
 	}
-	drlb_count_fwd(dn, svc, dest, skb);
 	if (!skb_is_gso(skb)) {
+		drlb_count_fwd(dn, svc, dest, skb);
 		drlb_fragment(dest, skb, dev, ha);
 		return NF_STOLEN;
 	}
@@ -398,6 +398,8 @@ static unsigned int drlb_xmit_big(struct drlb_net *dn,
 		drlb_count(dn, svc, dest, DRLB_ST_DROP_OTHER);
 		return NF_DROP;
 	}
+	/* Forwarded or dropped, never both: counted once it is segmented. */
+	drlb_count_fwd(dn, svc, dest, skb);
 	consume_skb(skb);
 	skb_list_walk_safe(segs, seg, next) {
 		skb_mark_not_on_list(seg);
