@@ -37,9 +37,19 @@
 #endif
 
 /*
- * Not backfilled: NL_SET_ERR_MSG_FMT_MOD (6.2; 6.1's struct netlink_ext_ack
- * has no buffer for a formatted message). drlb's extack messages are
- * constant strings (NL_SET_ERR_MSG_MOD).
+ * NL_SET_ERR_MSG_FMT_MOD is 6.2's: 6.1's struct netlink_ext_ack has no
+ * buffer for a formatted message, and nothing can stand in for one (the
+ * message is read after the handler returned and its locks are dropped).
+ * drlb_nl_err_fmt() formats @fmt where it can (at most 73 characters: the
+ * buffer is 80 with "drlb: ") and falls back to the constant @msg on 6.1;
+ * every other extack message is a constant string (NL_SET_ERR_MSG_MOD).
+ * (A version test: <linux/netlink.h> is not included yet here.)
  */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 2, 0) /* no #ifdef: see above */
+#define drlb_nl_err_fmt(extack, msg, fmt, ...)	NL_SET_ERR_MSG_MOD(extack, msg)
+#else
+#define drlb_nl_err_fmt(extack, msg, fmt, ...)			\
+	NL_SET_ERR_MSG_FMT_MOD(extack, fmt, ##__VA_ARGS__)
+#endif
 
 #endif /* _DRLB_COMPAT_H */

@@ -13,6 +13,7 @@
 
 #include "drlb.h"
 #include "netlink.h"
+#include "sched.h"
 
 /* Attribute carrying each timeout, in enum drlb_timeout order. */
 static const int drlb_timeout_attr[DRLB_TO_MAX] = {
@@ -88,6 +89,24 @@ static int drlb_config_fill(struct sk_buff *msg, struct drlb_net *dn)
 	return 0;
 }
 
+/*
+ * A service whose dests a Maglev table of @size slots cannot hold (see
+ * drlb_sched_fits()), or NULL; under drlb_net.lock.
+ */
+static struct drlb_service *drlb_mh_overfull(struct drlb_net *dn, u32 size)
+{
+	struct drlb_service *svc;
+	unsigned int b;
+
+	lockdep_assert_held(&dn->lock);
+	for (b = 0; b < DRLB_SVC_HASH_SIZE; b++)
+		hlist_for_each_entry(svc, &dn->svc_hash[b], hnode)
+			if (!drlb_sched_fits(svc->sched_ops, svc->num_dests,
+					     size))
+				return svc;
+	return NULL;
+}
+
 int drlb_nl_get_config(struct sk_buff *skb, struct genl_info *info)
 {
 	struct drlb_net *dn = drlb_pernet(genl_info_net(info));
@@ -113,6 +132,7 @@ int drlb_nl_set_config(struct sk_buff *skb, struct genl_info *info)
 	struct netlink_ext_ack *extack = info->extack;
 	struct nlattr *tb[DRLB_CFG_A_MAX + 1];
 	struct drlb_config *cfg = &dn->cfg, new;
+	struct drlb_service *svc;
 	int err, i;
 
 	if (GENL_REQ_ATTR_CHECK(info, DRLB_A_CONFIG)) {
@@ -139,6 +159,18 @@ int drlb_nl_set_config(struct sk_buff *skb, struct genl_info *info)
 		new.mh_table_size = nla_get_u32(tb[DRLB_CFG_A_MH_TABLE_SIZE]);
 	if (tb[DRLB_CFG_A_MH_SEED])
 		new.mh_seed = nla_get_u32(tb[DRLB_CFG_A_MH_SEED]);
+	svc = new.mh_table_size < cfg->mh_table_size ?
+	      drlb_mh_overfull(dn, new.mh_table_size) : NULL;
+	if (svc) {
+		drlb_nl_err_fmt(extack,
+				"the Maglev table size must exceed the number of real servers of every mh and sh service",
+				"mh-table-size %u too small: %pI4:%u has %u real servers",
+				new.mh_table_size, &svc->addr, ntohs(svc->port),
+				svc->num_dests);
+		NL_SET_BAD_ATTR(extack, tb[DRLB_CFG_A_MH_TABLE_SIZE]);
+		mutex_unlock(&dn->lock);
+		return -EINVAL;
+	}
 	if (new.mh_table_size != cfg->mh_table_size ||
 	    new.mh_seed != cfg->mh_seed) {
 		err = drlb_svc_rebuild_mh(dn, &new);

@@ -115,8 +115,12 @@ enum {
  * @svc:      owner; the dest holds a reference on it
  * @addr:     the real server's address
  * @weight:   0..65535; written under drlb_net.lock (WRITE_ONCE), read
- *            locklessly (READ_ONCE). 0 = drain: no new flows.
- * @flags:    DRLB_DEST_* bits, atomic bitops
+ *            locklessly (READ_ONCE). 0 = drain: no new flows. Made 0
+ *            only after a scheduler state without the dest is published
+ *            (smp_store_release), made non-zero before one listing it is
+ *            (see drlb_schedule()).
+ * @flags:    DRLB_DEST_* bits, atomic bitops; DEAD is set after a state
+ *            without the dest is published (see drlb_dest_kill())
  * @refcnt:   see above
  * @active:   connection entries in TCP EST state
  * @inactive: other connection entries (templates not counted)

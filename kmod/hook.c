@@ -176,9 +176,9 @@ static unsigned int drlb_in(struct drlb_net *dn, struct drlb_service *svc,
 			    struct sk_buff *skb, const struct drlb_flow *f,
 			    const struct tcphdr *th, bool opens)
 {
+	bool created, repicked = false;
 	struct drlb_dest *dest;
 	struct drlb_conn *c;
-	bool created;
 	u8 state;
 
 	c = drlb_conn_lookup(dn, f, 0);
@@ -205,6 +205,12 @@ static unsigned int drlb_in(struct drlb_net *dn, struct drlb_service *svc,
 				state = next;
 			}
 		}
+		/*
+		 * Counted (and its template held) on the service of its
+		 * server, which may not be @svc: a port-0 service's flow goes
+		 * on when a service for its port comes.
+		 */
+		svc = c->dest->svc;
 		if (drlb_conn_touch(c, drlb_conn_timeout(dn, f->proto, state)) &&
 		    READ_ONCE(svc->persist_timeout))
 			drlb_persist_hold(dn, svc, f, c);
@@ -252,6 +258,11 @@ schedule:
 			drlb_drop_count(dn, svc, DRLB_ST_DROP_TABLE_FULL);
 			break;
 		case -ENOENT:
+			/* Its dest went away since the pick: pick once more. */
+			if (!repicked) {
+				repicked = true;
+				goto schedule;
+			}
 			drlb_drop_count(dn, svc, DRLB_ST_DROP_NO_DEST);
 			break;
 		default:
@@ -267,7 +278,7 @@ schedule:
 		drlb_stats_add(&c->dest->stats, DRLB_ST_CONNS, 1);
 		drlb_stats_add(&dn->stats, DRLB_ST_CONNS, 1);
 	}
-	return drlb_xmit(dn, svc, c->dest, skb);
+	return drlb_xmit(dn, c->dest->svc, c->dest, skb);
 }
 
 static struct drlb_service *drlb_svc_match(struct drlb_net *dn, u8 proto,
@@ -331,7 +342,7 @@ static unsigned int drlb_icmp_in(struct drlb_net *dn, struct sk_buff *skb,
 	c = drlb_conn_lookup(dn, &f, 0);
 	if (!c || test_bit(DRLB_DEST_DEAD, &c->dest->flags))
 		return NF_ACCEPT;
-	return drlb_xmit(dn, svc, c->dest, skb);
+	return drlb_xmit(dn, c->dest->svc, c->dest, skb);
 }
 
 /*

@@ -6,9 +6,16 @@
  * own files and are listed here.
  *
  * Every operation has its own top-level policy and is validated strictly
- * (resv_start_op covers all commands). Operations that change state carry
- * GENL_ADMIN_PERM: CAP_NET_ADMIN in the initial user namespace, as IPVS
- * does, because the tables are not charged to the caller's memory cgroup.
+ * (resv_start_op covers all commands). Every operation but GET_INFO
+ * (version, API, features, schedulers) carries GENL_ADMIN_PERM:
+ * CAP_NET_ADMIN in the initial user namespace, as IPVS does for all of
+ * its operations. Changes need it because the tables are not charged to
+ * the caller's memory cgroup; reads because they show real servers'
+ * addresses and MACs, the counters and the flows, and take drlb_net.lock.
+ * Not GENL_UNS_ADMIN_PERM (CAP_NET_ADMIN over the netns's user namespace):
+ * the root of a user namespace can never create drlb state, so there is
+ * nothing for it to read, and one rule for every operation is easier to
+ * get right than two.
  *
  * A rejected request says why in its extack: NL_SET_ERR_MSG_MOD (the
  * "drlb: " prefix, which drlbctl strips) and, for the attribute to blame,
@@ -241,6 +248,7 @@ static const struct nla_policy drlb_flush_policy[DRLB_A_MAX + 1] = {
 
 static const struct genl_ops drlb_genl_ops[] = {
 	{
+		/* The one operation open to every user (drlbctl's API check). */
 		.cmd = DRLB_CMD_GET_INFO,
 		.doit = drlb_nl_get_info,
 		.policy = drlb_info_policy,
@@ -251,6 +259,7 @@ static const struct genl_ops drlb_genl_ops[] = {
 		.doit = drlb_nl_get_config,
 		.policy = drlb_info_policy,
 		.maxattr = DRLB_A_MAX,
+		.flags = GENL_ADMIN_PERM,
 	},
 	{
 		.cmd = DRLB_CMD_SET_CONFIG,
@@ -287,6 +296,7 @@ static const struct genl_ops drlb_genl_ops[] = {
 		.dumpit = drlb_nl_dump_service,
 		.policy = drlb_svc_req_policy,
 		.maxattr = DRLB_A_MAX,
+		.flags = GENL_ADMIN_PERM,
 	},
 	{
 		.cmd = DRLB_CMD_NEW_DEST,
@@ -318,6 +328,7 @@ static const struct genl_ops drlb_genl_ops[] = {
 		.done = drlb_nl_dump_dest_done,
 		.policy = drlb_dest_req_policy,
 		.maxattr = DRLB_A_MAX,
+		.flags = GENL_ADMIN_PERM,
 	},
 	{
 		.cmd = DRLB_CMD_FLUSH,
@@ -327,7 +338,6 @@ static const struct genl_ops drlb_genl_ops[] = {
 		.flags = GENL_ADMIN_PERM,
 	},
 	{
-		/* Client addresses are sensitive: admin only. */
 		.cmd = DRLB_CMD_GET_CONN,
 		.start = drlb_nl_dump_conn_start,
 		.dumpit = drlb_nl_dump_conn,
@@ -341,6 +351,7 @@ static const struct genl_ops drlb_genl_ops[] = {
 		.doit = drlb_nl_get_stats,
 		.policy = drlb_info_policy,
 		.maxattr = DRLB_A_MAX,
+		.flags = GENL_ADMIN_PERM,
 	},
 	{
 		.cmd = DRLB_CMD_ZERO,
@@ -369,6 +380,7 @@ static const struct genl_ops drlb_genl_ops[] = {
 		.dumpit = drlb_nl_get_arp_dump,
 		.policy = drlb_arp_dump_policy,
 		.maxattr = DRLB_A_MAX,
+		.flags = GENL_ADMIN_PERM,
 	},
 };
 

@@ -8,7 +8,8 @@
  * with the attribute to blame. Errors: a dest that exists EEXIST, a
  * service or dest that does not ENOENT, too many dests ENOSPC, AF other
  * than AF_INET EAFNOSUPPORT, a bad address EINVAL, out-of-range values
- * ERANGE (policy).
+ * ERANGE (policy). Too many dests is also as many as the slots of the
+ * Maglev table of an mh or sh service (sched.h: drlb_sched_fits()).
  */
 
 #include <net/sock.h>
@@ -153,6 +154,16 @@ int drlb_nl_new_dest(struct sk_buff *skb, struct genl_info *info)
 		err = -ENOSPC;
 		goto out;
 	}
+	if (!drlb_sched_fits(svc->sched_ops, svc->num_dests + 1,
+			     r.dn->cfg.mh_table_size)) {
+		drlb_nl_err_fmt(extack,
+				"the Maglev table size must exceed the number of real servers",
+				"mh-table-size %u too small for %u real servers",
+				r.dn->cfg.mh_table_size, svc->num_dests + 1);
+		NL_SET_BAD_ATTR(extack, info->attrs[DRLB_A_DEST]);
+		err = -ENOSPC;
+		goto out;
+	}
 	dest = drlb_dest_alloc(svc, r.addr, weight);
 	if (!dest) {
 		err = -ENOMEM;
@@ -205,8 +216,18 @@ int drlb_nl_set_dest(struct sk_buff *skb, struct genl_info *info)
 				err = PTR_ERR(st);
 				goto out;
 			}
-			WRITE_ONCE(dest->weight, weight);
-			drlb_svc_set_sched(r.dn, svc, st);
+			/*
+			 * Usable before a state lists it; drained only once
+			 * the state without it is out (drlb_schedule()).
+			 */
+			if (weight) {
+				WRITE_ONCE(dest->weight, weight);
+				drlb_svc_set_sched(r.dn, svc, st);
+			} else {
+				drlb_svc_set_sched(r.dn, svc, st);
+				/* Pairs with smp_rmb() in drlb_schedule(). */
+				smp_store_release(&dest->weight, 0);
+			}
 		}
 	}
 	r.dn->gen++;

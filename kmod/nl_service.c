@@ -290,6 +290,16 @@ int drlb_nl_set_service(struct sk_buff *skb, struct genl_info *info)
 		goto out;
 	}
 	if (conf.ops && conf.ops != svc->sched_ops) {
+		if (!drlb_sched_fits(conf.ops, svc->num_dests,
+				     dn->cfg.mh_table_size)) {
+			drlb_nl_err_fmt(extack,
+					"the Maglev table size must exceed the number of real servers",
+					"mh-table-size %u too small for %u real servers",
+					dn->cfg.mh_table_size, svc->num_dests);
+			NL_SET_BAD_ATTR(extack, tb[DRLB_SVC_A_SCHED_NAME]);
+			err = -EINVAL;
+			goto out;
+		}
 		st = drlb_sched_build(svc, conf.ops, &dn->cfg, NULL, 0);
 		if (IS_ERR(st)) {
 			err = PTR_ERR(st);

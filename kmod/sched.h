@@ -19,6 +19,7 @@
 #include <linux/types.h>
 
 #include "drlb.h"
+#include "sched_tables.h"
 
 /* A usable dest as the scheduler sees it (weight > 0, snapshot). */
 struct drlb_sched_dest {
@@ -109,14 +110,26 @@ void drlb_sched_state_free_rcu(struct drlb_sched_state *st);
 int drlb_sched_mh_init(struct drlb_sched_state *st,
 		       const struct drlb_config *cfg);
 
+/*
+ * A Maglev table (mh, sh) must have more slots than the service has dests
+ * (all of them, drained ones too: a weight change must never need a
+ * bigger table); IPVS refuses it too. Does @n dests with scheduler @ops
+ * fit a table of @size slots?
+ */
+static inline bool drlb_sched_fits(const struct drlb_sched_ops *ops,
+				   unsigned int n, u32 size)
+{
+	return !ops->uses_mh || n < size;
+}
+
 /* sed's choice, shared with nq. */
 struct drlb_dest *drlb_sed_pick(struct drlb_sched_state *st);
 
-/* Overhead of a dest as IPVS counts it: active flows weigh 256 inactive. */
-static inline u32 drlb_dest_overhead(const struct drlb_dest *dest)
+/* Overhead of a dest as IPVS counts it (sched_tables.h: drlb_overhead). */
+static inline u64 drlb_dest_overhead(const struct drlb_dest *dest)
 {
-	return ((u32)atomic_read(&dest->active) << 8) +
-	       (u32)atomic_read(&dest->inactive);
+	return drlb_overhead(atomic_read(&dest->active),
+			     atomic_read(&dest->inactive));
 }
 
 #endif /* _DRLB_SCHED_H */

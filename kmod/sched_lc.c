@@ -12,10 +12,11 @@ static struct drlb_dest *drlb_lc_schedule(struct drlb_sched_state *st,
 					  const struct drlb_flow *f)
 {
 	struct drlb_dest *best = st->d[0].dest;
-	u32 best_oh = drlb_dest_overhead(best), i;
+	u64 best_oh = drlb_dest_overhead(best);
+	u32 i;
 
 	for (i = 1; i < st->n; i++) {
-		u32 oh = drlb_dest_overhead(st->d[i].dest);
+		u64 oh = drlb_dest_overhead(st->d[i].dest);
 
 		if (oh < best_oh) {
 			best = st->d[i].dest;

@@ -72,6 +72,19 @@ static inline u32 drlb_gcd(u32 a, u32 b)
 	return a;
 }
 
+/*
+ * drlb_overhead - a dest's load as IPVS's lc and wlc count it: an active
+ * (established TCP) flow weighs 256 inactive ones. In 64 bits: conn-max
+ * allows 2^26 flows, all on one dest, and 2^26 << 8 does not fit 32 bits
+ * (a 32-bit sum wraps at 2^24 active flows and the busiest dest would look
+ * idle). The largest value, 2^26 * 257, times a weight (< 2^16) still fits
+ * 64 bits, as wlc's cross-multiplied comparison needs.
+ */
+static inline u64 drlb_overhead(u32 active, u32 inactive)
+{
+	return ((u64)active << 8) + inactive;
+}
+
 /* Maglev slot for a flow key, e.g. (client address, client port). */
 static inline u32 drlb_mh_slot(u32 key_a, u32 key_b, u32 seed, u32 size)
 {

@@ -172,6 +172,11 @@ static void drlb_dest_kill(struct drlb_net *dn, struct drlb_dest *dest,
 	dest->svc->num_dests--;
 	if (expire)
 		set_bit(DRLB_DEST_EXPIRE, &dest->flags);
+	/*
+	 * Dead only after the state without it is published: a pick that
+	 * sees it dead then sees that state (drlb_schedule()'s smp_rmb()).
+	 */
+	smp_mb__before_atomic();
 	set_bit(DRLB_DEST_DEAD, &dest->flags);
 	drlb_dest_cache_release(dest);
 	drlb_dest_put(dest);
@@ -252,23 +257,51 @@ bool drlb_svc_addr_used(struct drlb_net *dn, __be32 addr)
 
 /* ---- scheduling ------------------------------------------------------ */
 
-/* Pick a usable dest for a new flow of @svc; RCU read side. */
+/*
+ * Picks made again because the state changed under them, at most: every
+ * one needs a configuration change (a new state) meanwhile.
+ */
+#define DRLB_SCHED_TRIES	4
+
+/*
+ * Pick a usable dest for a new flow of @svc; RCU read side.
+ *
+ * A state being replaced may still list a dest just drained or deleted.
+ * Writers publish the state without a dest before they make it unusable
+ * (smp_store_release() of its zero weight in nl_dest.c, a full barrier
+ * before DRLB_DEST_DEAD in drlb_dest_kill()), and make a dest usable
+ * before they publish a state listing it. So a pick that finds its dest
+ * unusable reads the state again after an smp_rmb() and, if it is a newer
+ * one, picks from that: draining or deleting a server never drops a new
+ * flow that another server could take.
+ */
 struct drlb_dest *drlb_schedule(struct drlb_service *svc,
 				const struct drlb_flow *f)
 {
-	struct drlb_sched_state *st = rcu_dereference(svc->sched);
+	struct drlb_sched_state *st = rcu_dereference(svc->sched), *now;
+	unsigned int tries = DRLB_SCHED_TRIES;
 	struct drlb_dest *dest;
 
-	if (!st || !st->n)
-		return NULL;
-	dest = st->ops->schedule(st, f);
-	/* A state being replaced may still list a dest just deleted. */
-	return drlb_dest_usable(dest) ? dest : NULL;
+	while (st && st->n) {
+		dest = st->ops->schedule(st, f);
+		if (drlb_dest_usable(dest))
+			return dest;
+		/* Pairs with the writers' barriers, see above. */
+		smp_rmb();
+		now = rcu_dereference(svc->sched);
+		if (now == st || !--tries)
+			break;
+		st = now;
+	}
+	return NULL;
 }
 
 /*
  * The Maglev settings changed to @cfg: rebuild the state of every service
  * whose scheduler uses them. All or nothing: on failure nothing changed.
+ * A table of M slots takes tens of milliseconds to build (M = 1048573:
+ * 27-40 ms), and there may be thousands of services: the CPU is offered
+ * to others between two services (drlb_net.lock stays held; RTNL is not).
  */
 int drlb_svc_rebuild_mh(struct drlb_net *dn, const struct drlb_config *cfg)
 {
@@ -295,6 +328,7 @@ int drlb_svc_rebuild_mh(struct drlb_net *dn, const struct drlb_config *cfg)
 				break;
 			}
 			n++;
+			cond_resched();
 		}
 	}
 	for (i = 0, b = 0; b < DRLB_SVC_HASH_SIZE; b++) {

@@ -431,6 +431,7 @@ static unsigned int drlb_xmit_big(struct drlb_net *dn,
 		drlb_count(dn, svc, dest, DRLB_ST_DROP_OTHER);
 		return NF_DROP;
 	}
+	/* Forwarded or dropped, never both: counted once it is segmented. */
 	drlb_count_fwd(dn, svc, dest, skb, nh);
 	consume_skb(skb);
 	skb_list_walk_safe(segs, seg, next) {

@@ -38,6 +38,7 @@ CP_FILES=(checkpatch.pl spelling.txt const_structs.checkpatch)
 cp_exceptions=(
 	'kmod/compat.h:LINUX_VERSION_CODE: an out-of-tree module built for 6.1 and 6.12; this header is the one place the kernel version is tested'
 	'kmod/compat.h:CONSTANT_COMPARISON: checkpatch takes LINUX_VERSION_CODE for a constant; "LINUX_VERSION_CODE < KERNEL_VERSION(...)" is the kernel idiom'
+	'kmod/compat.h:MACRO_ARG_UNUSED: drlb_nl_err_fmt() takes a formatted and a constant message; each kernel uses one of them'
 	'userspace/*:CAMELCASE:*<PRI[diux]64>: C99 <inttypes.h> format macros; checkpatch -f only knows the CamelCase names declared under include/'
 	'userspace/fuzz/*:CAMELCASE:*<LLVMFuzzerTestOneInput>: the libFuzzer entry point; its name is fixed'
 	'userspace/util.h:PREFER_DEFINED_ATTRIBUTE_MACRO: the definition of __printf() itself'

@@ -3,8 +3,9 @@
 #
 # The director under operations: weight 0 drains a server; deleting a
 # server expires its flows (or moves them, with expire-nodest no);
-# persistence keeps a client on one server (or one /24 with netmask 24).
-# Packets and neighbours: drlb_director_pkt.sh.
+# persistence keeps a client on one server (or one /24 with netmask 24);
+# drains under a load of new flows lose none; a flow is counted on the
+# service of its server. Packets and neighbours: drlb_director_pkt.sh.
 
 source "$(dirname "$0")/lib/lib.sh"
 source "$TOP/selftests/lib/topo.sh"
@@ -17,6 +18,8 @@ ALL_TESTS="
 	persistent_client
 	persistent_netmask
 	persistent_held
+	drains_lose_no_flow
+	counters_follow_flow_service
 "
 
 dir_setup 3
@@ -221,6 +224,108 @@ persistent_netmask()
 	out=$(client tcp "$VIP" 8080 --src "$CLIENT_IPS" --count 3)
 	check_eq "persistent netmask 24: two clients of one /24 share a server ($(dist "$out"))" \
 		"$(n_names "$out"):$(n_answered "$out")" "1:6"
+}
+
+# udp_noport: datagrams that reached rs1 and rs2 for a UDP port nobody
+# listens on (they answer with a rate-limited ICMP error, no backend
+# process wakes up).
+udp_noport()
+{
+	echo $(($(snmp "${NS_RS[1]}" Udp NoPorts) + $(snmp "${NS_RS[2]}" Udp NoPorts)))
+}
+
+# Drains of a server (weight 0, then back; 40 of them) while one client
+# sends a burst of new UDP flows: every flow reaches a server and none is
+# dropped as drop-no-dest. A new flow's pick must never see a drained
+# server in a state that still lists it and give up: the drained server's
+# state is replaced first, and a pick that finds its server unusable picks
+# again from the newer state. To make drains land inside picks:
+#   - the service has 3000 more servers of weight 1 that sed never picks
+#     (it prefers the heaviest: rs1, then rs2 while rs1 is drained), so a
+#     pick is a pass over 3002 servers, a good share of each flow's time;
+#   - the flows go to a port nobody listens on at the real servers (no
+#     backend to wake per datagram), and the load and the drains run on
+#     CPUs of their own (the director's picks run in the sends' softirq:
+#     on one CPU a drain could not fall inside a pick).
+# Without the fix, about one drain in ten drops a flow. One process sends
+# (drlb_client.py --parallel), one drains (helpers/drlb_drain): drain I
+# waits for the load's 40 * I-th flow, and the helper reports how far the
+# load was at the first and the last (a drain of a service this size
+# takes tens of milliseconds under TCG).
+drains_lose_no_flow()
+{
+	local n=6000 fake=3000 drains=40 port=5399 out rc pid in0 in1 t0
+	local start last end ndone k v
+
+	t0=${EPOCHREALTIME//[!0-9]/}
+	dir_config < <(
+		echo "service add udp $VIP:$port sched sed"
+		echo "server add udp $VIP:$port ${RS_IP[1]} weight 65535"
+		echo "server add udp $VIP:$port ${RS_IP[2]} weight 65534"
+		awk -v s="udp $VIP:$port" -v n=$fake 'BEGIN { for (i = 0; i < n; i++)
+			printf "server add %s 10.1.%d.%d weight 1\n", s, i / 250, i % 250 + 1 }')
+	diag "$((fake + 2)) servers configured in $(((${EPOCHREALTIME//[!0-9]/} - t0) / 1000)) ms"
+	# Both MACs known from the start: no flow waits for ARP (drop-no-neigh).
+	# shellcheck disable=SC2016 # a script for sh
+	nse "$NS_DIR" sh -c 'for a; do ping -q -c 1 -W 5 "$a" & done; wait' \
+		sh "${RS_IP[1]}" "${RS_IP[2]}" > /dev/null
+	in0=$(udp_noport)
+	ctl stats zero
+	taskset -c 1 nsenter --net="/run/netns/$NS_DIR" \
+		"$TOP/selftests/helpers/drlb_drain" udp "$VIP:$port" \
+		"${RS_IP[1]}" 65535 $drains 40 2 > "$WORK/drain.out" 2>&1 &
+	pid=$!
+	defer kill "$pid"
+	# A socket per flow, all open at once, each on a port of its own.
+	out=$(ulimit -n $((n + 64)) &&
+	      taskset -c 0 nsenter --net="/run/netns/$NS_CLIENT" \
+		"$PY" -S "$HERE/drlb_client.py" udp "$VIP" $port --parallel \
+		--count $n --sport 20000 --tries 1 --timeout 0.5)
+	wait "$pid" && rc=0 || rc=$?
+	while read -r k v; do
+		case $k in
+		start)	start=$v ;;
+		last)	last=$v ;;
+		drains)	ndone=$v ;;
+		end)	end=$v ;;
+		esac
+	done < "$WORK/drain.out"
+	check_eq "$drains drains of rs1 while $n new flows came" "$rc:${ndone:-}" \
+		"0:$drains"
+	check "each began inside the load (flows at the first: ${start:-?}, at the last: ${last:-?}, after it: ${end:-?}; of $n)" \
+		test "${start:-0}" -gt 0 -a "${last:-$n}" -lt $n
+	in1=$(udp_noport)
+	check_eq "every new flow reached a real server" "$((in1 - in0))" $n
+	check_eq "no flow dropped (drop-no-dest, ...), all $n scheduled" \
+		"$(jq_ctl '"\(.conns) \(.drops.no_dest) \(.drops | add)"' stats)" "$n 0 0"
+	[ "$(n_answered "$out")" = 0 ] || diag "answered: $(dist "$out")"
+}
+
+# A flow is counted on the service of its server: a TCP connection made
+# to a port-0 service goes on to the same server when a service for its
+# port is added, and its packets count there, not on the new service.
+counters_follow_flow_service()
+{
+	local x
+
+	dir_config <<-EOF
+		service add tcp $VIP sched rr
+		server add tcp $VIP ${RS_IP[1]}
+		EOF
+	hold_start flow0 80 1
+	x=$(held flow0)
+	# Not restore: it would flush, and the flow with it.
+	ctl service add tcp "$VIP:80" sched rr
+	ctl server add tcp "$VIP:80" "${RS_IP[2]}"
+	ctl stats zero
+	hold_send flow0 "after-port-service"
+	slowwait 20 answered flow0 "after-port-service"
+	check_eq "the port-0 service's connection goes on at $x" \
+		"$(line2 flow0)" "0 $x after-port-service"
+	check_eq "its packets count on the port-0 service, none on port 80's" \
+		"$(jq_ctl '[.services[] | "\(.port):\(.stats.pkts > 0):\(.stats.conns)"] | sort | join(" ")' -s service show)" \
+		"0:true:0 80:false:0"
+	hold_stop flow0
 }
 
 tests_run

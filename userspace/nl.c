@@ -31,6 +31,8 @@ bool drlb_nl_dry_run;
 static struct nl_sock *sock;
 static int family_id = -1;
 static char errmsg[256];
+/* The command the last refusal answered (its EPERM hint says read or change). */
+static uint8_t refused_cmd;
 
 /* State of one transaction, shared by the callbacks. */
 struct transact {
@@ -261,6 +263,8 @@ static void batch_refused(int err, size_t tag)
 {
 	if (batch.err)
 		return;
+	/* A batch holds only requests without replies: changes. */
+	refused_cmd = DRLB_CMD_UNSPEC;
 	batch.err = err;
 	batch.err_tag = tag;
 	snprintf(batch.err_msg, sizeof(batch.err_msg), "%s", errmsg);
@@ -380,6 +384,7 @@ static int batch_add(struct nl_msg *msg)
 int drlb_nl_transact(struct nl_msg *msg, drlb_reply_cb cb, void *arg)
 {
 	struct transact t = { .err = 1, .cb = cb, .arg = arg };
+	uint8_t cmd = genlmsg_hdr(nlmsg_hdr(msg))->cmd;
 	struct nl_cb *nlcb;
 	int ret;
 
@@ -417,7 +422,26 @@ int drlb_nl_transact(struct nl_msg *msg, drlb_reply_cb cb, void *arg)
 			t.err = ret == -NLE_NOMEM ? -ENOMEM : -EIO;
 	}
 	nl_cb_put(nlcb);
+	if (t.err < 0)
+		refused_cmd = cmd;
 	return t.err;
+}
+
+/* Does @cmd only read (the commands GENL_ADMIN_PERM guards as reads)? */
+static bool cmd_reads(uint8_t cmd)
+{
+	switch (cmd) {
+	case DRLB_CMD_GET_INFO:
+	case DRLB_CMD_GET_SERVICE:
+	case DRLB_CMD_GET_DEST:
+	case DRLB_CMD_GET_CONFIG:
+	case DRLB_CMD_GET_CONN:
+	case DRLB_CMD_GET_STATS:
+	case DRLB_CMD_GET_ARP:
+		return true;
+	default:
+		return false;
+	}
 }
 
 int drlb_nl_perror(int err, const char *fmt, ...)
@@ -434,7 +458,9 @@ int drlb_nl_perror(int err, const char *fmt, ...)
 		fprintf(stderr, ": %s\n", strerror(-err));
 	if (err == -EPERM)
 		fprintf(stderr,
-			"drlbctl: changing drlb needs CAP_NET_ADMIN in the initial user namespace (run as root)\n");
+			"drlbctl: %s needs CAP_NET_ADMIN in the initial user namespace (run as root)\n",
+			cmd_reads(refused_cmd) ? "reading the configuration" :
+			"changing drlb");
 	return 1;
 }
 

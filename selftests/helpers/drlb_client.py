@@ -88,6 +88,14 @@ def udp(a):
             out(line)
 
 
+def poller(socks):
+    """A poll object for reading on @socks."""
+    p = select.poll()
+    for s in socks:
+        p.register(s, select.POLLIN)
+    return p
+
+
 def udp_parallel(a):
     """All flows at once: send every datagram, then collect the answers."""
     srcs = a.src.split(",") if a.src else ["0.0.0.0"]
@@ -99,6 +107,7 @@ def udp_parallel(a):
             s.bind((src, a.sport + i if a.sport else 0))
             payload = os.urandom(a.size)
             flows.append([s, "%s:%d" % s.getsockname(), payload, None])
+    by_fd = {f[0].fileno(): f[0] for f in flows}
     for _ in range(a.tries):
         waiting = {f[0]: f for f in flows if f[3] is None}
         if not waiting:
@@ -106,12 +115,16 @@ def udp_parallel(a):
         for s, _, payload, _ in waiting.values():
             s.sendto(payload, (a.vip, a.port))
         deadline = time.monotonic() + a.timeout
+        # poll, not select: a thousand flows have sockets past select()'s
+        # FD_SETSIZE.
+        p = poller(waiting)
         while waiting:
             left = deadline - time.monotonic()
             if left <= 0:
                 break
-            ready, _, _ = select.select(list(waiting), [], [], left)
-            for s in ready:
+            for fd, _ in p.poll(left * 1000):
+                s = by_fd[fd]
+                p.unregister(fd)
                 f = waiting.pop(s)
                 data, peer = s.recvfrom(4096)
                 words = data.decode(errors="replace").split(" ", 1)

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Unit tests for the kernel module's pure table builders
- * (kmod/sched_tables.h): the Maglev table behind the mh and sh schedulers
- * and the interleaved wrr sequence. The header is the module's own, built
- * here against the uapi <linux/types.h>.
+ * (kmod/sched_tables.h): the Maglev table behind the mh and sh schedulers,
+ * the interleaved wrr sequence and the lc/wlc overhead. The header is the
+ * module's own, built here against the uapi <linux/types.h>.
  */
 
 #include <stdio.h>
@@ -271,6 +271,31 @@ static void test_wrr(void)
 	ok(drlb_wrr_scale(w, 3, turns) == 0, "wrr: a zero weight gives no sequence");
 }
 
+/*
+ * lc/wlc overhead (active * 256 + inactive) where 32 bits wrap: conn-max
+ * allows 2^26 flows, so a dest may have 2^24 active flows and more.
+ */
+static void test_overhead(void)
+{
+	const u32 big = 1U << 24, max = 1U << 26;
+	u64 top = drlb_overhead(max, max);
+
+	ok(drlb_overhead(3, 5) == 3 * 256 + 5, "overhead: active weigh 256");
+	ok(drlb_overhead(big, 0) > drlb_overhead(0, 1000),
+	   "overhead: 2^24 active flows weigh more than 1000 inactive (32 bits: 0)");
+	ok(drlb_overhead(big + 1, 0) > drlb_overhead(big - 1, 255),
+	   "overhead: ordered across 2^24 active flows");
+	ok(top == ((u64)max << 8) + max,
+	   "overhead: 2^26 active and 2^26 inactive flows: %llu",
+	   (unsigned long long)top);
+	/* wlc compares overhead_a * weight_b with overhead_b * weight_a. */
+	ok(top * 65535 / 65535 == top,
+	   "overhead: the largest times the largest weight fits 64 bits");
+	ok(drlb_overhead(big, 0) * 1 > drlb_overhead(big - 1, 0) * 1 &&
+	   drlb_overhead(big, 0) * 2 < drlb_overhead(big - 1, 0) * 3,
+	   "overhead: wlc's comparison at 2^24 active flows");
+}
+
 int main(void)
 {
 	test_mh_full_and_balanced();
@@ -279,5 +304,6 @@ int main(void)
 	test_mh_seed();
 	test_mh_slot();
 	test_wrr();
+	test_overhead();
 	return tap_done();
 }

@@ -4,11 +4,14 @@
  *
  * Family name: DRLB_GENL_NAME ("drlb"), version DRLB_GENL_VERSION.
  * All state is per network namespace; every command acts on the netns of
- * the requesting socket. Commands that change state need CAP_NET_ADMIN in
- * the initial user namespace (GENL_ADMIN_PERM). Every rejected request
- * carries an extended-ack message and, where one is to blame, the offending
- * attribute. Attributes are validated strictly: unknown attributes, wrong
- * types and out-of-range values are rejected.
+ * the requesting socket. Every command but DRLB_CMD_GET_INFO needs
+ * CAP_NET_ADMIN in the initial user namespace (GENL_ADMIN_PERM), reads
+ * included: they show real servers' addresses and MACs, counters and
+ * flows. Commands marked "admin" below are refused with EPERM without it.
+ * Every rejected request carries an extended-ack message and, where one
+ * is to blame, the offending attribute. Attributes are validated
+ * strictly: unknown attributes, wrong types and out-of-range values are
+ * rejected.
  *
  * Conventions
  *   - Addresses are DRLB_*_A_ADDR (NLA_BINARY): 4 bytes in network byte
@@ -47,7 +50,7 @@
  *     counted in PKTS), bounded by the neighbour table's
  *     unres_qlen_bytes; if resolution fails the neighbour layer drops it.
  *
- * DRLB_CMD_GET_INFO: do
+ * DRLB_CMD_GET_INFO: do, open to every user
  *   <- DRLB_A_VERSION: string, module version ("0.1.0")
  *      DRLB_A_API_VERSION: u32, DRLB_API_VERSION the module speaks
  *      DRLB_A_FEATURES: u64, DRLB_F_* bits the module supports
@@ -75,7 +78,7 @@
  * DRLB_CMD_DEL_SERVICE: do, admin
  *   -> DRLB_A_SERVICE with the four keys. Its dests and flows go with it.
  *
- * DRLB_CMD_GET_SERVICE: do (keys given) or dump (all services)
+ * DRLB_CMD_GET_SERVICE: do (keys given) or dump (all services), admin
  *   <- DRLB_A_SERVICE: nested, the keys and settings above plus
  *        DRLB_SVC_A_NUM_DESTS: u32
  *        DRLB_SVC_A_STATS: nested DRLB_STATS_A_*
@@ -95,7 +98,7 @@
  *      expired or rescheduled, per the service's EXPIRE_NODEST.
  *
  * DRLB_CMD_GET_DEST: do (service and dest keys) or dump (service keys
- *   required: the dests of that service)
+ *   required: the dests of that service), admin
  *   <- DRLB_A_SERVICE (keys), DRLB_A_DEST: nested, the above plus
  *        DRLB_DEST_A_ACTIVE_CONNS, _INACTIVE_CONNS: u32
  *        DRLB_DEST_A_IFINDEX: u32, egress device (0 if unresolved)
@@ -105,14 +108,16 @@
  * DRLB_CMD_FLUSH: do, admin. Deletes every service, dest and flow.
  *   -> DRLB_A_FLUSH_ARP: flag, also delete every ARP rule
  *
- * DRLB_CMD_GET_CONFIG: do
+ * DRLB_CMD_GET_CONFIG: do, admin
  *   <- DRLB_A_CONFIG: nested DRLB_CFG_A_*
  * DRLB_CMD_SET_CONFIG: do, admin
  *   -> DRLB_A_CONFIG: nested; only the attributes present change
  *        DRLB_CFG_A_TIMEOUT_TCP_EST, _TCP_SYN, _TCP_FIN, _TCP_CLOSE,
  *          _UDP, _SCTP, _OTHER: u32 seconds, 1..(INT_MAX/HZ)
  *        DRLB_CFG_A_CONN_MAX: u32, bound on the connection table
- *        DRLB_CFG_A_MH_TABLE_SIZE: u32, a prime, 251..1048573
+ *        DRLB_CFG_A_MH_TABLE_SIZE: u32, a prime, 251..1048573, more
+ *          than the dests of any mh or sh service (NEW_DEST, a switch
+ *          to mh or sh and a smaller size are refused otherwise)
  *        DRLB_CFG_A_MH_SEED: u32, Maglev hash seed; directors with the
  *          same seed, table size and dests pick the same dest
  *        DRLB_CFG_A_BYPASS_MARK: u32; a packet whose skb mark has any of
@@ -123,10 +128,11 @@
  *      (GET also returns DRLB_CFG_A_CONN_COUNT: u32, current entries,
  *       and DRLB_CFG_A_CONN_ENTRY_SIZE: u32, bytes per entry)
  *
- * DRLB_CMD_GET_CONN: dump, optionally filtered by DRLB_A_SERVICE (keys)
+ * DRLB_CMD_GET_CONN: dump, admin, optionally filtered by DRLB_A_SERVICE
+ *   (keys)
  *   <- DRLB_A_CONN: nested DRLB_CONN_A_*
  *
- * DRLB_CMD_GET_STATS: do
+ * DRLB_CMD_GET_STATS: do, admin
  *   <- DRLB_A_STATS: nested DRLB_STATS_A_*, netns-wide totals and drops
  *
  * DRLB_CMD_ZERO: do, admin. Zeroes the counters of every service and
@@ -147,7 +153,7 @@
  *   until deleted by its IFINDEX; it pins nothing and matches only a device
  *   that gets the same index again.
  *
- * DRLB_CMD_GET_ARP: dump, unprivileged
+ * DRLB_CMD_GET_ARP: dump, admin
  *   <- DRLB_A_ARP: nested, the keys plus DRLB_ARP_A_STATS:
  *        nested DRLB_ARP_STATS_A_*
  */
