@@ -307,7 +307,7 @@ enum drlb_stats_attr {
 	DRLB_STATS_A_PKTS,		/* u64: packets forwarded */
 	DRLB_STATS_A_BYTES,		/* u64: bytes forwarded (IP length) */
 	DRLB_STATS_A_DROP_NO_DEST,	/* u64: no usable real server */
-	DRLB_STATS_A_DROP_NO_NEIGH,	/* u64: RS MAC not resolved */
+	DRLB_STATS_A_DROP_NO_NEIGH,	/* u64: no route to RS on a LAN */
 	DRLB_STATS_A_DROP_MTU,		/* u64: DF and too big, ICMP sent */
 	DRLB_STATS_A_DROP_TABLE_FULL,	/* u64: connection table full */
 	DRLB_STATS_A_DROP_OTHER,	/* u64: malformed, no memory, ... */
