@@ -200,7 +200,7 @@ defer_run()
 # name that is not in ALL_TESTS fails.
 tests_run()
 {
-	local t all=" ${ALL_TESTS//[$'\n\t']/ } "
+	local t t0 all=" ${ALL_TESTS//[$'\n\t']/ } "
 
 	# shellcheck disable=SC2086 # a list of names, one word each
 	for t in ${TESTS:-$ALL_TESTS}; do
@@ -209,9 +209,11 @@ tests_run()
 			continue
 		fi
 		diag "case $t"
+		t0=$SECONDS
 		defer_scope_push
 		"$t"
 		defer_scope_pop
+		diag "case $t: $((SECONDS - t0)) s"
 	done
 }
 
