@@ -64,6 +64,7 @@ static bool drlb_is_prime(u32 n)
 static int drlb_config_fill(struct sk_buff *msg, struct drlb_net *dn)
 {
 	struct drlb_config *cfg = &dn->cfg;
+	u32 buckets, chain_max;
 	struct nlattr *nest;
 	int i;
 
@@ -84,6 +85,12 @@ static int drlb_config_fill(struct sk_buff *msg, struct drlb_net *dn)
 			atomic_read(&dn->conn_count)) ||
 	    nla_put_u32(msg, DRLB_CFG_A_CONN_ENTRY_SIZE,
 			sizeof(struct drlb_conn)))
+		return -EMSGSIZE;
+	rcu_read_lock();
+	drlb_conn_hash_info(dn, &buckets, &chain_max);
+	rcu_read_unlock();
+	if (nla_put_u32(msg, DRLB_CFG_A_CONN_BUCKETS, buckets) ||
+	    nla_put_u32(msg, DRLB_CFG_A_CONN_CHAIN_MAX, chain_max))
 		return -EMSGSIZE;
 	nla_nest_end(msg, nest);
 	return 0;
@@ -178,6 +185,17 @@ int drlb_nl_set_config(struct sk_buff *skb, struct genl_info *info)
 			mutex_unlock(&dn->lock);
 			NL_SET_ERR_MSG_MOD(extack,
 					   "cannot rebuild the Maglev tables");
+			return err;
+		}
+	}
+	/* A bigger conn_max grows the hash first: if that fails, likewise. */
+	if (tb[DRLB_CFG_A_CONN_MAX]) {
+		err = drlb_conn_resize(dn, nla_get_u32(tb[DRLB_CFG_A_CONN_MAX]));
+		if (err) {
+			mutex_unlock(&dn->lock);
+			NL_SET_ERR_MSG_MOD(extack,
+					   "no memory to grow the connection hash for this conn-max");
+			NL_SET_BAD_ATTR(extack, tb[DRLB_CFG_A_CONN_MAX]);
 			return err;
 		}
 	}

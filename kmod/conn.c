@@ -14,6 +14,19 @@
  *  - Unlinked entries are freed after a grace period (call_rcu); the free
  *    drops the entry's dest reference.
  *
+ * Growing (drlb_conn_resize(), when conn_max is raised): the chains are
+ * hlist_nulls lists whose end marker names the table and the bucket. A
+ * bigger table is hung off the current one (its @next); from then on new
+ * entries go into it, and the resize moves the old table's entries over
+ * one at a time under both buckets' locks. A lookup searches the current
+ * table, then its @next: an entry is in one of them at every moment, and
+ * only moves old to new, so it is found - unless the lookup was standing
+ * on it in an old chain as it moved, in which case the walk ends on
+ * another chain's end marker and the lookup starts again. When the old
+ * table is empty, the new one becomes current and the old one is freed
+ * after a grace period. Each entry records which of the two tables it is
+ * in (@tab), so that an unlink takes the right lock.
+ *
  * Expiry without timers: each entry stores its expiry time in jiffies. The
  * packet path rewrites it (WRITE_ONCE) only when it moves by more than a
  * second, so busy flows do not dirty the line per packet. A per-namespace
@@ -31,24 +44,26 @@
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/random.h>
+#include <linux/rculist_nulls.h>
 #include <linux/slab.h>
 #include <uapi/linux/drlb.h>
 
 #include "drlb.h"
 
 /*
- * The hash is sized once per namespace, when its first service is added:
- * one bucket per two entries of cfg.conn_max at that moment (so a full
+ * The hash gets one bucket per two entries of cfg.conn_max (so a full
  * table has chains of two on average, and the heads cost 4 bytes per
- * entry), between 2^8 and 2^22 buckets; conn_hash_bits fixes it instead.
+ * entry), between 2^8 and 2^25 buckets: sized when the namespace gets its
+ * first service and grown, online, whenever conn_max is raised past what
+ * it was sized for (drlb_conn_resize()); conn_hash_bits fixes it instead.
  */
 static unsigned int conn_hash_bits;
 module_param(conn_hash_bits, uint, 0444);
 MODULE_PARM_DESC(conn_hash_bits,
-		 "log2 of the connection hash buckets per namespace (8..22); 0 (default): from conn-max, one bucket per two entries");
+		 "log2 of the connection hash buckets per namespace (8..25); 0 (default): from conn-max, one bucket per two entries, grown when conn-max is raised");
 
 #define DRLB_CONN_HASH_MIN_BITS	8
-#define DRLB_CONN_HASH_MAX_BITS	22
+#define DRLB_CONN_HASH_MAX_BITS	25
 
 static struct kmem_cache *drlb_conn_cachep __read_mostly;
 
@@ -85,6 +100,23 @@ static u32 drlb_conn_hash(const struct drlb_conn_tab *t,
 	       ((1U << t->bits) - 1);
 }
 
+static u32 drlb_conn_hash_of(const struct drlb_conn_tab *t,
+			     const struct drlb_conn *c)
+{
+	struct drlb_flow f = {
+		.caddr = c->caddr, .vaddr = c->vaddr, .cport = c->cport,
+		.vport = c->vport, .proto = c->proto,
+	};
+
+	return drlb_conn_hash(t, &f, c->flags);
+}
+
+/* The end marker of bucket @b of @t: which table, which bucket. */
+static unsigned long drlb_conn_nulls(const struct drlb_conn_tab *t, u32 b)
+{
+	return ((unsigned long)t->id << DRLB_CONN_HASH_MAX_BITS) | b;
+}
+
 static spinlock_t *drlb_conn_lock(const struct drlb_conn_tab *t, u32 hash)
 {
 	return &t->locks[hash % DRLB_CONN_LOCKS];
@@ -102,13 +134,23 @@ static bool drlb_conn_match(const struct drlb_conn *c,
 struct drlb_conn *drlb_conn_lookup(struct drlb_net *dn,
 				   const struct drlb_flow *f, u8 flags)
 {
-	const struct drlb_conn_tab *t = &dn->conn;
+	const struct drlb_conn_tab *t;
+	struct hlist_nulls_node *n;
 	struct drlb_conn *c;
+	u32 h;
 
-	hlist_for_each_entry_rcu(c, &t->buckets[drlb_conn_hash(t, f, flags)],
-				 node)
-		if (drlb_conn_match(c, f, flags))
-			return c;
+restart:
+	t = rcu_dereference(dn->conn);
+	do {
+		h = drlb_conn_hash(t, f, flags);
+		hlist_nulls_for_each_entry_rcu(c, n, &t->buckets[h], node)
+			if (drlb_conn_match(c, f, flags))
+				return c;
+		/* Carried into another chain by an entry that moved. */
+		if (get_nulls_value(n) != drlb_conn_nulls(t, h))
+			goto restart;
+		t = rcu_dereference(t->next);
+	} while (t);
 	return NULL;
 }
 
@@ -129,23 +171,60 @@ static atomic_t *drlb_conn_counter(const struct drlb_conn *c, u8 state)
 					  &c->dest->inactive;
 }
 
+/* Under the bucket's lock: the entry of @f in chain @h of @t, or NULL. */
+static struct drlb_conn *drlb_conn_find_locked(const struct drlb_conn_tab *t,
+					       u32 h, const struct drlb_flow *f,
+					       u8 flags)
+{
+	struct hlist_nulls_node *n;
+	struct drlb_conn *c;
+
+	hlist_nulls_for_each_entry(c, n, &t->buckets[h], node)
+		if (drlb_conn_match(c, f, flags))
+			return c;
+	return NULL;
+}
+
+/*
+ * Under the lock of bucket @h of @t: link @c there, taking a reference on
+ * its dest and counting it, unless the chain has its key already. Returns
+ * @c, the entry found, or ERR_PTR(-ENOENT) if the dest is going away.
+ */
+static struct drlb_conn *drlb_conn_link_locked(const struct drlb_conn_tab *t,
+					       u32 h, struct drlb_conn *c,
+					       const struct drlb_flow *f)
+{
+	struct drlb_conn *old = drlb_conn_find_locked(t, h, f, c->flags);
+	atomic_t *cnt;
+
+	if (old)
+		return old;
+	if (!drlb_dest_get(c->dest))
+		return ERR_PTR(-ENOENT);
+	cnt = drlb_conn_counter(c, c->state);
+	if (cnt)
+		atomic_inc(cnt);
+	c->tab = t->id;
+	hlist_nulls_add_head_rcu(&c->node, &t->buckets[h]);
+	return c;
+}
+
 /*
  * drlb_conn_insert - add a flow or template for @dest, or find the one
  * another CPU added first. Takes its own reference on @dest (the caller
  * found @dest under RCU). Sets *@created when the entry is new.
  * Returns the entry, or ERR_PTR: -ENOSPC table full, -ENOENT dest going
- * away, -ENOMEM.
+ * away, -ENOMEM. Under RCU.
  */
 struct drlb_conn *drlb_conn_insert(struct drlb_net *dn,
 				   const struct drlb_flow *f, u8 flags,
 				   u8 state, struct drlb_dest *dest,
 				   unsigned long timeout, bool *created)
 {
-	const struct drlb_conn_tab *t = &dn->conn;
-	struct drlb_conn *c, *old;
-	spinlock_t *lock;	/* the bucket's */
-	atomic_t *cnt;
-	u32 h;
+	const struct drlb_conn_tab *t, *nt;
+	spinlock_t *lock, *nlock;	/* the buckets' */
+	struct drlb_conn *c, *ret;
+	u32 h, nh;
 
 	*created = false;
 	if (atomic_inc_return(&dn->conn_count) > READ_ONCE(dn->cfg.conn_max)) {
@@ -167,30 +246,39 @@ struct drlb_conn *drlb_conn_insert(struct drlb_net *dn,
 	c->dest = dest;
 	c->expires = jiffies + timeout;
 
+	t = rcu_dereference(dn->conn);
 	h = drlb_conn_hash(t, f, flags);
 	lock = drlb_conn_lock(t, h);
 	spin_lock_bh(lock);
-	hlist_for_each_entry(old, &t->buckets[h], node) {
-		if (drlb_conn_match(old, f, flags)) {
-			spin_unlock_bh(lock);
-			kmem_cache_free(drlb_conn_cachep, c);
-			atomic_dec(&dn->conn_count);
-			return old;
+	ret = drlb_conn_find_locked(t, h, f, flags);
+	if (!ret) {
+		/*
+		 * A resize hangs the new table off @t before it moves
+		 * anything; read under @t's bucket lock, which the resize
+		 * takes to move this bucket. Once there is one, new
+		 * entries go there, after this chain was looked at.
+		 */
+		nt = rcu_dereference(t->next);
+		if (nt) {
+			nh = drlb_conn_hash(nt, f, flags);
+			nlock = drlb_conn_lock(nt, nh);
+			/* Old table's lock, then the new one's: as resizes. */
+			spin_lock_nested(nlock, SINGLE_DEPTH_NESTING);
+			ret = drlb_conn_link_locked(nt, nh, c, f);
+			spin_unlock(nlock);
+		} else {
+			ret = drlb_conn_link_locked(t, h, c, f);
 		}
 	}
-	if (!drlb_dest_get(dest)) {
-		spin_unlock_bh(lock);
-		kmem_cache_free(drlb_conn_cachep, c);
-		atomic_dec(&dn->conn_count);
-		return ERR_PTR(-ENOENT);
-	}
-	cnt = drlb_conn_counter(c, state);
-	if (cnt)
-		atomic_inc(cnt);
-	hlist_add_head_rcu(&c->node, &t->buckets[h]);
 	spin_unlock_bh(lock);
-	*created = true;
-	return c;
+	if (ret == c) {
+		*created = true;
+		return c;
+	}
+	/* another CPU's entry, or an error: ours goes */
+	kmem_cache_free(drlb_conn_cachep, c);
+	atomic_dec(&dn->conn_count);
+	return ret;
 }
 
 /* Caller holds the entry's bucket lock; the entry is hashed. */
@@ -200,26 +288,46 @@ static void __drlb_conn_unlink(struct drlb_net *dn, struct drlb_conn *c)
 	u8 old = xchg(&c->state, DRLB_CONN_S_DEAD);
 	atomic_t *cnt = drlb_conn_counter(c, old);
 
-	hlist_del_init_rcu(&c->node);
+	hlist_nulls_del_init_rcu(&c->node);
 	if (cnt)
 		atomic_dec(cnt);
 	atomic_dec(&dn->conn_count);
 	call_rcu(&c->rcu, drlb_conn_free_rcu);
 }
 
-/* Unlink @c now (packet path: its dest is gone, or a stale template). */
+/*
+ * Unlink @c now (packet path: its dest is gone, or a stale template).
+ * Under RCU. The table @c is in is the current one or, while a resize
+ * moves entries, its @next; only the resize changes @c->tab, with the
+ * old bucket's lock held.
+ */
 void drlb_conn_unlink(struct drlb_net *dn, struct drlb_conn *c)
 {
-	const struct drlb_conn_tab *t = &dn->conn;
-	struct drlb_flow f = {
-		.caddr = c->caddr, .vaddr = c->vaddr, .cport = c->cport,
-		.vport = c->vport, .proto = c->proto,
-	};
-	spinlock_t *lock = drlb_conn_lock(t, drlb_conn_hash(t, &f, c->flags));
+	const struct drlb_conn_tab *t;
+	spinlock_t *lock;	/* the bucket's */
 
+again:
+	t = rcu_dereference(dn->conn);
+	/* @c->tab as the resize left it before it made @t current. */
+	smp_rmb();
+	if (READ_ONCE(c->tab) != t->id) {
+		/*
+		 * Not in @t. A table's @next, once set, stays until the
+		 * table is freed, and nothing hashes an unlinked entry
+		 * again: with no @next, @c is in no table any more.
+		 */
+		t = rcu_dereference(t->next);
+		if (!t)
+			return;
+	}
+	lock = drlb_conn_lock(t, drlb_conn_hash_of(t, c));
 	spin_lock_bh(lock);
+	if (c->tab != t->id) {	/* moved meanwhile */
+		spin_unlock_bh(lock);
+		goto again;
+	}
 	/* Another CPU or the GC may have unlinked it already. */
-	if (!hlist_unhashed(&c->node))
+	if (!hlist_nulls_unhashed(&c->node))
 		__drlb_conn_unlink(dn, c);
 	spin_unlock_bh(lock);
 }
@@ -321,60 +429,73 @@ u8 drlb_tcp_next_state(u8 state, bool syn, bool ack, bool fin, bool rst)
 }
 
 /*
- * Unlink @b's entries that are due: expired, belonging to a dest deleted
- * with expire_nodest, or every entry if @all.
+ * The table as the GC, purges and resizes see it: it changes only under
+ * drlb_net.lock and drlb_net.conn_resize both, so either suffices.
  */
-static void drlb_conn_scan_bucket(struct drlb_net *dn, u32 b, bool all)
+static struct drlb_conn_tab *drlb_conn_tab_locked(struct drlb_net *dn)
 {
-	const struct drlb_conn_tab *t = &dn->conn;
-	struct hlist_head *head = &t->buckets[b];
+	return rcu_dereference_protected(dn->conn,
+					 lockdep_is_held(&dn->lock) ||
+					 lockdep_is_held(&dn->conn_resize));
+}
+
+/*
+ * Unlink the entries of bucket @b of @t that are due: expired, belonging
+ * to a dest deleted with expire_nodest, or every entry if @all. Returns
+ * the chain's length as found (for the GC's longest-chain figure).
+ */
+static unsigned int drlb_conn_scan_bucket(struct drlb_net *dn,
+					  struct drlb_conn_tab *t, u32 b,
+					  bool all)
+{
+	struct hlist_nulls_head *head = &t->buckets[b];
 	spinlock_t *lock = drlb_conn_lock(t, b);
-	struct hlist_node *tmp;
+	struct hlist_nulls_node *n;
+	unsigned int len = 0;
+	bool stale = all;
 	struct drlb_conn *c;
 
-	if (hlist_empty(head))
-		return;
+	if (hlist_nulls_empty(head))
+		return 0;
 	/*
 	 * Look without the lock first: most buckets have nothing to remove,
 	 * and taking a lock per bucket made the GC of a million entries a
 	 * noticeable share of a CPU.
 	 */
-	if (!all) {
-		bool stale = false;
-
-		rcu_read_lock();
-		hlist_for_each_entry_rcu(c, head, node) {
-			if (time_after_eq(jiffies, READ_ONCE(c->expires)) ||
-			    test_bit(DRLB_DEST_EXPIRE, &c->dest->flags)) {
-				stale = true;
-				break;
-			}
-		}
-		rcu_read_unlock();
-		if (!stale)
-			return;
+	rcu_read_lock();
+	hlist_nulls_for_each_entry_rcu(c, n, head, node) {
+		len++;
+		if (time_after_eq(jiffies, READ_ONCE(c->expires)) ||
+		    test_bit(DRLB_DEST_EXPIRE, &c->dest->flags))
+			stale = true;
 	}
+	rcu_read_unlock();
+	if (!stale)
+		return len;
 	spin_lock_bh(lock);
-	hlist_for_each_entry_safe(c, tmp, head, node)
+	hlist_nulls_for_each_entry_safe(c, n, head, node)
 		if (all || time_after_eq(jiffies, READ_ONCE(c->expires)) ||
 		    test_bit(DRLB_DEST_EXPIRE, &c->dest->flags))
 			__drlb_conn_unlink(dn, c);
 	spin_unlock_bh(lock);
+	return len;
 }
 
 /*
  * Remove every entry (@all) or those of dests deleted with expire_nodest,
- * at once. Process context; under drlb_net.lock or at namespace exit.
+ * at once. Process context; under drlb_net.lock (so no resize runs) or
+ * drlb_net.conn_resize.
  */
 void drlb_conn_purge(struct drlb_net *dn, bool all)
 {
+	struct drlb_conn_tab *t = drlb_conn_tab_locked(dn);
 	u32 b, size;
 
-	if (!drlb_conn_tab(dn))
+	if (!t)
 		return;
-	size = 1U << dn->conn.bits;
+	size = 1U << t->bits;
 	for (b = 0; b < size; b++) {
-		drlb_conn_scan_bucket(dn, b, all);
+		drlb_conn_scan_bucket(dn, t, b, all);
 		if (!(b & 1023))
 			cond_resched();
 	}
@@ -384,18 +505,31 @@ static void drlb_conn_gc(struct work_struct *work)
 {
 	struct drlb_net *dn = container_of(to_delayed_work(work),
 					   struct drlb_net, gc_work);
+	struct drlb_conn_tab *t;
 	u32 size, n, i;
 
-	if (!drlb_conn_tab(dn))
+	/* A resize in progress: it holds the mutex until it is done. */
+	mutex_lock(&dn->conn_resize);
+	t = drlb_conn_tab_locked(dn);
+	if (!t) {
+		mutex_unlock(&dn->conn_resize);
 		return;
-	size = 1U << dn->conn.bits;
+	}
+	size = 1U << t->bits;
 	n = size / DRLB_GC_PARTS;
 	for (i = 0; i < n; i++) {
-		drlb_conn_scan_bucket(dn, dn->gc_pos, false);
+		dn->gc_chain = max(dn->gc_chain,
+				   drlb_conn_scan_bucket(dn, t, dn->gc_pos,
+							 false));
 		dn->gc_pos = (dn->gc_pos + 1) & (size - 1);
+		if (!dn->gc_pos) {	/* a whole pass */
+			WRITE_ONCE(dn->conn_chain_max, dn->gc_chain);
+			dn->gc_chain = 0;
+		}
 		if (!(i & 1023))
 			cond_resched();
 	}
+	mutex_unlock(&dn->conn_resize);
 	/* Stop when there is nothing left to expire and no hook adds any. */
 	if (READ_ONCE(dn->hooked) || atomic_read(&dn->conn_count))
 		queue_delayed_work(system_power_efficient_wq, &dn->gc_work, HZ);
@@ -409,47 +543,155 @@ void drlb_conn_gc_start(struct drlb_net *dn)
 void drlb_conn_net_init(struct drlb_net *dn)
 {
 	atomic_set(&dn->conn_count, 0);
+	mutex_init(&dn->conn_resize);
 	INIT_DELAYED_WORK(&dn->gc_work, drlb_conn_gc);
+}
+
+/* log2 of the buckets for @conn_max entries: two entries a bucket. */
+static unsigned int drlb_conn_bits(u32 conn_max)
+{
+	int order;
+
+	if (conn_hash_bits)
+		return conn_hash_bits;
+	/* log2 of conn_max rounded up, less one */
+	order = fls(max(conn_max, 2U) - 1);
+	return clamp(order - 1, DRLB_CONN_HASH_MIN_BITS,
+		     DRLB_CONN_HASH_MAX_BITS);
+}
+
+static void drlb_conn_tab_free(struct drlb_conn_tab *t)
+{
+	if (!t)
+		return;
+	kvfree(t->buckets);
+	kvfree(t->locks);
+	kfree(t);
+}
+
+static struct drlb_conn_tab *drlb_conn_tab_new(unsigned int bits, u8 id,
+					       u32 gen)
+{
+	struct drlb_conn_tab *t;
+	u32 i;
+
+	t = kzalloc(sizeof(*t), GFP_KERNEL);
+	if (!t)
+		return NULL;
+	t->buckets = kvmalloc_array(1U << bits, sizeof(*t->buckets),
+				    GFP_KERNEL_ACCOUNT);
+	t->locks = kvmalloc_array(DRLB_CONN_LOCKS, sizeof(*t->locks),
+				  GFP_KERNEL);
+	if (!t->buckets || !t->locks) {
+		drlb_conn_tab_free(t);
+		return NULL;
+	}
+	t->bits = bits;
+	t->id = id;
+	t->gen = gen;
+	t->seed = get_random_u32();
+	for (i = 0; i < (1U << bits); i++)
+		INIT_HLIST_NULLS_HEAD(&t->buckets[i], drlb_conn_nulls(t, i));
+	for (i = 0; i < DRLB_CONN_LOCKS; i++)
+		spin_lock_init(&t->locks[i]);
+	return t;
 }
 
 /* Under drlb_net.lock, before the first hook registration. */
 int drlb_conn_tab_alloc(struct drlb_net *dn)
 {
-	struct hlist_head *buckets;
-	unsigned int i, bits;
-	spinlock_t *locks;	/* the new drlb_conn_tab.locks */
+	struct drlb_conn_tab *t;
 
 	lockdep_assert_held(&dn->lock);
-	if (dn->conn.buckets)
+	if (rcu_access_pointer(dn->conn))
 		return 0;
-	bits = conn_hash_bits;
-	if (!bits) {
-		/* log2 of conn_max rounded up, less one: two entries a bucket */
-		int order = fls(max(READ_ONCE(dn->cfg.conn_max), 2U) - 1);
-
-		bits = clamp(order - 1, DRLB_CONN_HASH_MIN_BITS,
-			     DRLB_CONN_HASH_MAX_BITS);
-	}
-	/* Zeroed hlist_heads are empty lists. */
-	buckets = kvcalloc(1U << bits, sizeof(*buckets), GFP_KERNEL_ACCOUNT);
-	locks = kvmalloc_array(DRLB_CONN_LOCKS, sizeof(*locks), GFP_KERNEL);
-	if (!buckets || !locks) {
-		kvfree(buckets);
-		kvfree(locks);
+	t = drlb_conn_tab_new(drlb_conn_bits(READ_ONCE(dn->cfg.conn_max)),
+			      0, 1);
+	if (!t)
 		return -ENOMEM;
-	}
-	for (i = 0; i < DRLB_CONN_LOCKS; i++)
-		spin_lock_init(&locks[i]);
-	dn->conn.locks = locks;
-	dn->conn.bits = bits;
-	dn->conn.seed = get_random_u32();
-	/*
-	 * Publish the table: pairs with smp_load_acquire() in
-	 * drlb_conn_tab(), so a reader (dump, GC, purge) that sees the
-	 * buckets also sees the locks, size and seed set above.
-	 */
-	smp_store_release(&dn->conn.buckets, buckets);
+	mutex_lock(&dn->conn_resize);
+	rcu_assign_pointer(dn->conn, t);
+	mutex_unlock(&dn->conn_resize);
 	return 0;
+}
+
+/* Move bucket @b of @t into @nt, entry by entry; the resize. */
+static void drlb_conn_move_bucket(struct drlb_conn_tab *t,
+				  struct drlb_conn_tab *nt, u32 b)
+{
+	spinlock_t *lock = drlb_conn_lock(t, b), *nlock;
+	struct hlist_nulls_node *first;
+	struct drlb_conn *c;
+	u32 h;
+
+	spin_lock_bh(lock);
+	while (!is_a_nulls(first = t->buckets[b].first)) {
+		c = hlist_nulls_entry(first, struct drlb_conn, node);
+		h = drlb_conn_hash_of(nt, c);
+		nlock = drlb_conn_lock(nt, h);
+		/* Old table's lock, then the new one's: as inserts. */
+		spin_lock_nested(nlock, SINGLE_DEPTH_NESTING);
+		hlist_nulls_del_rcu(&c->node);
+		WRITE_ONCE(c->tab, nt->id);
+		hlist_nulls_add_head_rcu(&c->node, &nt->buckets[h]);
+		spin_unlock(nlock);
+	}
+	spin_unlock_bh(lock);
+}
+
+/*
+ * drlb_conn_resize - grow the hash for @conn_max entries if it was sized
+ * for fewer (see the top of this file). Under drlb_net.lock; sleeps.
+ * Flows keep being found and added throughout. Returns 0, or -ENOMEM
+ * with nothing changed.
+ */
+int drlb_conn_resize(struct drlb_net *dn, u32 conn_max)
+{
+	struct drlb_conn_tab *t, *nt;
+	unsigned int bits;
+	u32 b, size;
+
+	lockdep_assert_held(&dn->lock);
+	t = drlb_conn_tab_locked(dn);
+	bits = drlb_conn_bits(conn_max);
+	if (!t || bits <= t->bits)
+		return 0;
+	nt = drlb_conn_tab_new(bits, !t->id, t->gen + 1);
+	if (!nt)
+		return -ENOMEM;
+	mutex_lock(&dn->conn_resize);
+	rcu_assign_pointer(t->next, nt);
+	/*
+	 * Every lookup and insert from now on knows @nt: none that started
+	 * without it is still running when the first entry moves.
+	 */
+	synchronize_rcu();
+	size = 1U << t->bits;
+	for (b = 0; b < size; b++) {
+		drlb_conn_move_bucket(t, nt, b);
+		if (!(b & 255))
+			cond_resched();
+	}
+	rcu_assign_pointer(dn->conn, nt);
+	/* Lookups still walking the (empty) old table go on into @nt. */
+	synchronize_rcu();
+	dn->gc_chain = 0;
+	WRITE_ONCE(dn->conn_chain_max, 0);
+	mutex_unlock(&dn->conn_resize);
+	drlb_conn_tab_free(t);
+	return 0;
+}
+
+/*
+ * The hash's bucket count (0 before the first service) and the longest
+ * chain the GC found in its last whole pass; under RCU.
+ */
+void drlb_conn_hash_info(struct drlb_net *dn, u32 *buckets, u32 *chain_max)
+{
+	const struct drlb_conn_tab *t = rcu_dereference(dn->conn);
+
+	*buckets = t ? 1U << t->bits : 0;
+	*chain_max = READ_ONCE(dn->conn_chain_max);
 }
 
 /*
@@ -459,12 +701,14 @@ int drlb_conn_tab_alloc(struct drlb_net *dn)
  */
 void drlb_conn_net_exit(struct drlb_net *dn)
 {
+	struct drlb_conn_tab *t;
+
 	cancel_delayed_work_sync(&dn->gc_work);
-	if (!drlb_conn_tab(dn))
-		return;
+	mutex_lock(&dn->conn_resize);
+	t = drlb_conn_tab_locked(dn);
 	drlb_conn_purge(dn, true);
 	WARN_ON_ONCE(atomic_read(&dn->conn_count));
-	kvfree(dn->conn.buckets);
-	kvfree(dn->conn.locks);
-	dn->conn.buckets = NULL;
+	RCU_INIT_POINTER(dn->conn, NULL);
+	mutex_unlock(&dn->conn_resize);
+	drlb_conn_tab_free(t);
 }

@@ -8,6 +8,7 @@
 #include <linux/atomic.h>
 #include <linux/bits.h>
 #include <linux/list.h>
+#include <linux/list_nulls.h>
 #include <linux/mutex.h>
 #include <linux/netfilter.h>
 #include <linux/rcupdate.h>
@@ -213,23 +214,26 @@ struct drlb_flow {
  * struct drlb_conn - one flow (or persistence template), 64 bytes.
  *
  * Found by RCU lookups with no lock. Inserted and unlinked under the lock
- * of its bucket; freed after a grace period. The key fields and @dest are
+ * of its bucket (and moved to a bigger table, under both buckets' locks,
+ * by a resize); freed after a grace period. The key fields and @dest are
  * immutable; @state changes by cmpxchg (so exactly one CPU accounts each
  * transition in the dest's active/inactive counts, and none after
  * unlinking); @expires is written with WRITE_ONCE by any CPU hitting the
  * entry and read by the GC with READ_ONCE.
  *
- * @node:    in its bucket's chain
+ * @node:    in its bucket's chain (an hlist_nulls: see conn.c)
  * @expires: jiffies after which the GC removes the entry
  * @dest:    the real server; the entry holds a reference
  * @caddr, @cport, @vaddr, @vport, @proto: the key (a template: client
  *           network, port 0, VIP, service port)
  * @flags:   DRLB_CONN_F_*
  * @state:   enum drlb_conn_state, DRLB_CONN_S_DEAD once unlinked
+ * @tab:     drlb_conn_tab.id of the table whose chain holds the entry;
+ *           changed only by a resize, under the old bucket's lock
  * @rcu:     deferred free
  */
 struct drlb_conn {
-	struct hlist_node node;
+	struct hlist_nulls_node node;
 	unsigned long expires;
 	struct drlb_dest *dest;
 	__be32 caddr;
@@ -239,25 +243,38 @@ struct drlb_conn {
 	u8 proto;
 	u8 flags;
 	u8 state;
+	u8 tab;
 	struct rcu_head rcu;
 };
 
 /*
  * struct drlb_conn_tab - the buckets, allocated when the namespace gets its
- * first service and kept until the namespace goes away.
+ * first service, replaced by a bigger one when conn_max grows past them
+ * (drlb_conn_resize()), freed with the namespace.
  *
- * @buckets: 1 << @bits chains; RCU readers, writers hold the bucket's lock
+ * @buckets: 1 << @bits chains (hlist_nulls, whose end marker names @id
+ *           and the bucket); RCU readers, writers hold the bucket's lock
  * @locks:   DRLB_CONN_LOCKS spinlocks striped over the buckets (bucket b
  *           uses locks[b % DRLB_CONN_LOCKS]); taken with BH disabled by
- *           inserts (packet path), unlinks (packet path, GC, purges)
+ *           inserts (packet path), unlinks (packet path, GC, purges) and
+ *           a resize moving entries; with both tables' locks, the old
+ *           table's is taken first
+ * @next:    while a resize moves entries, the bigger table they go to;
+ *           NULL otherwise. Set once, under drlb_net.lock; read under RCU
+ *           (inserts read it with the old bucket's lock held)
  * @bits:    log2 of the bucket count
  * @seed:    hash seed (random: clients choose the keys)
+ * @gen:     1 for the first table, one more for each bigger one
+ * @id:      0 or 1, differs from the previous table's (drlb_conn.tab)
  */
 struct drlb_conn_tab {
-	struct hlist_head *buckets;
+	struct hlist_nulls_head *buckets;
 	spinlock_t *locks;	/* the chains' writers, striped, see above */
+	struct drlb_conn_tab __rcu *next;
 	unsigned int bits;
 	u32 seed;
+	u32 gen;
+	u8 id;
 };
 
 #define DRLB_CONN_LOCKS		1024
@@ -319,13 +336,22 @@ struct drlb_arp_net {
  * @hooked: the netfilter hook (and defrag) is registered; under @lock,
  *        read locklessly by the GC
  * @hook_ops: the hook, registered while @num_services > 0
- * @conn: the connection table; @conn.buckets is set once under @lock
- *        (smp_store_release) and read with smp_load_acquire by dumps
+ * @conn: the connection table, NULL until the first service. Replaced
+ *        (rcu_assign_pointer) with @lock and @conn_resize held; read
+ *        under RCU (packet path, dumps) or with either lock held
+ * @conn_resize: held by a resize from the moment it starts moving
+ *        entries until the old table is freed, and by each GC run (the
+ *        GC walks @conn outside RCU); after @lock
  * @conn_count: entries in @conn (flows and templates), bounded by
  *        cfg.conn_max
+ * @conn_chain_max: the longest chain the GC's last whole pass over @conn
+ *        found (0 until one is done); written by the GC and resizes
+ *        under @conn_resize, read with READ_ONCE
  * @gc_work: the connection GC, every second while entries or services
  *        exist
- * @gc_pos: next bucket the GC scans; GC work only
+ * @gc_pos: next bucket the GC scans; under @conn_resize
+ * @gc_chain: the longest chain of the GC's pass so far; under
+ *        @conn_resize
  * @stats: namespace-wide counters
  * @arp:  ARP rules, see struct drlb_arp_net.
  */
@@ -338,10 +364,13 @@ struct drlb_net {
 	unsigned int gen;
 	bool hooked;
 	struct nf_hook_ops hook_ops;
-	struct drlb_conn_tab conn;
+	struct drlb_conn_tab __rcu *conn;
+	struct mutex conn_resize;	/* see above: resize vs GC */
 	atomic_t conn_count;
+	unsigned int conn_chain_max;
 	struct delayed_work gc_work;
 	unsigned int gc_pos;
+	unsigned int gc_chain;
 	struct drlb_stats stats;
 	struct drlb_arp_net arp;
 };
@@ -431,6 +460,8 @@ int __init drlb_conn_module_init(void);
 void drlb_conn_module_exit(void);
 void drlb_conn_net_init(struct drlb_net *dn);
 int drlb_conn_tab_alloc(struct drlb_net *dn);
+int drlb_conn_resize(struct drlb_net *dn, u32 conn_max);
+void drlb_conn_hash_info(struct drlb_net *dn, u32 *buckets, u32 *chain_max);
 void drlb_conn_net_exit(struct drlb_net *dn);
 void drlb_conn_gc_start(struct drlb_net *dn);
 struct drlb_conn *drlb_conn_lookup(struct drlb_net *dn,
@@ -447,12 +478,6 @@ void drlb_conn_extend(struct drlb_conn *c, unsigned long until);
 void drlb_conn_purge(struct drlb_net *dn, bool all);
 unsigned long drlb_conn_timeout(struct drlb_net *dn, u8 proto, u8 state);
 u8 drlb_tcp_next_state(u8 state, bool syn, bool ack, bool fin, bool rst);
-
-static inline struct drlb_conn_tab *drlb_conn_tab(struct drlb_net *dn)
-{
-	/* Pairs with smp_store_release() in drlb_conn_tab_alloc(). */
-	return smp_load_acquire(&dn->conn.buckets) ? &dn->conn : NULL;
-}
 
 /* xmit.c */
 int __init drlb_xmit_module_init(void);

@@ -4,9 +4,13 @@
  * the flows (and templates) of one service.
  *
  * The dump walks the buckets under RCU, one skb at a time, and resumes at
- * (cb->args[0] bucket, cb->args[1] entries of it already passed); a
- * table that changes between two skbs may show an entry twice or miss
- * one, like any netlink dump. Client addresses are sensitive: the command
+ * (cb->args[0] bucket, cb->args[1] entries of it already passed) of the
+ * table of generation cb->args[3]; a table that changes between two skbs
+ * may show an entry twice or miss one, like any netlink dump. While a
+ * resize moves entries, the old table is walked, then the new one (an
+ * entry may show twice, none is missed within one skb); a dump that
+ * spans a resize starts over on the new table and is flagged
+ * NLM_F_DUMP_INTR. Client addresses are sensitive: the command
  * needs CAP_NET_ADMIN (netlink.c).
  */
 
@@ -77,23 +81,24 @@ static int drlb_nl_put_conn(struct sk_buff *skb, struct netlink_callback *cb,
 	return 0;
 }
 
-int drlb_nl_dump_conn(struct sk_buff *skb, struct netlink_callback *cb)
+/*
+ * Entries of @t from bucket cb->args[0], cb->args[1] of them passed, into
+ * @skb; false when it is full (the position saved).
+ */
+static bool drlb_nl_dump_conn_tab(struct sk_buff *skb,
+				  struct netlink_callback *cb,
+				  const struct drlb_conn_tab *t,
+				  const struct drlb_service *svc)
 {
-	struct drlb_net *dn = drlb_pernet(sock_net(skb->sk));
-	struct drlb_service *svc = (struct drlb_service *)cb->args[2];
-	struct drlb_conn_tab *t = drlb_conn_tab(dn);
 	unsigned long b = cb->args[0], skip = cb->args[1];
-	unsigned long size;
+	unsigned long size = 1UL << t->bits;
+	struct hlist_nulls_node *n;
 	struct drlb_conn *c;
 
-	if (!t)
-		return 0;
-	size = 1UL << t->bits;
-	rcu_read_lock();
 	for (; b < size; b++, skip = 0) {
 		unsigned long i = 0;
 
-		hlist_for_each_entry_rcu(c, &t->buckets[b], node) {
+		hlist_nulls_for_each_entry_rcu(c, n, &t->buckets[b], node) {
 			if (i++ < skip)
 				continue;
 			if (READ_ONCE(c->state) == DRLB_CONN_S_DEAD ||
@@ -102,12 +107,50 @@ int drlb_nl_dump_conn(struct sk_buff *skb, struct netlink_callback *cb)
 			if (drlb_nl_put_conn(skb, cb, c)) {
 				cb->args[0] = b;
 				cb->args[1] = i - 1;
-				goto out;
+				return false;
 			}
 		}
 	}
-	cb->args[0] = b;
+	cb->args[0] = 0;
 	cb->args[1] = 0;
+	return true;
+}
+
+/*
+ * cb->args: [0] bucket, [1] entries of it passed, [2] the service (see
+ * start), [3] generation of the table walked, [4] 0 in it, 1 in its
+ * @next, 2 done.
+ */
+int drlb_nl_dump_conn(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct drlb_net *dn = drlb_pernet(sock_net(skb->sk));
+	struct drlb_service *svc = (struct drlb_service *)cb->args[2];
+	const struct drlb_conn_tab *t, *nt;
+
+	rcu_read_lock();
+	t = rcu_dereference(dn->conn);
+	if (!t)
+		goto out;
+	/* Flags the dump if the table changes between two of its skbs. */
+	cb->seq = t->gen;
+	if (cb->args[3] && cb->args[3] != t->gen) {
+		/* Replaced (resized) since the last skb: start over. */
+		cb->args[0] = 0;
+		cb->args[1] = 0;
+		cb->args[4] = 0;
+	}
+	cb->args[3] = t->gen;
+	if (cb->args[4] == 0) {
+		if (!drlb_nl_dump_conn_tab(skb, cb, t, svc))
+			goto out;
+		cb->args[4] = 1;
+	}
+	if (cb->args[4] == 1) {
+		nt = rcu_dereference(t->next);
+		if (nt && !drlb_nl_dump_conn_tab(skb, cb, nt, svc))
+			goto out;
+		cb->args[4] = 2;	/* done */
+	}
 out:
 	rcu_read_unlock();
 	return skb->len;

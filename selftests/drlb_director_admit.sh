@@ -54,12 +54,6 @@ conn_count()
 	jq_ctl '.conn_count' config show
 }
 
-# held_all NAME N LINE: all N of NAME's held connections answered LINE.
-held_all()
-{
-	[ "$(grep -c " $3\$" "$WORK/$1.out")" -ge "$2" ]
-}
-
 # tcp_lines PORT SCHED: a tcp service on VIP:PORT over the three servers.
 tcp_lines()
 {

@@ -5,13 +5,15 @@
 # server expires its flows (or moves them, with expire-nodest no);
 # persistence keeps a client on one server (or one /24 with netmask 24);
 # drains under a load of new flows lose none; a flow is counted on the
-# service of its server. Packets and neighbours: drlb_director_pkt.sh.
+# service of its server; raising conn-max grows the connection hash with
+# every flow kept. Packets and neighbours: drlb_director_pkt.sh.
 
 source "$(dirname "$0")/lib/lib.sh"
 source "$TOP/selftests/lib/topo.sh"
 source "$TOP/selftests/lib/director.sh"
 
 ALL_TESTS="
+	conn_hash_grows
 	weight0_drains
 	server_del_expires_flows
 	server_del_moves_flows
@@ -56,11 +58,100 @@ rsts() { local i t=0; for i in 1 2 3; do t=$((t + $(snmp "${NS_RS[i]}" Tcp OutRs
 # answered NAME LINE: the held connection got LINE's answer (or an error).
 answered() { grep -q "$2" "$WORK/$1.out"; }
 
+# raw ARGS...: drlb_raw from the router's LAN port to the director.
+raw()
+{
+	nse "$NS_ROUTER" "$HERE/drlb_raw" -i r1 -m "$DIR_MAC" -d "$VIP" "$@"
+}
+# cfg KEY: a value of `config show` (read-only ones included).
+cfg() { jq_ctl ".$1" config show; }
+# chain_max_seen: the GC finished a pass since the last resize.
+chain_max_seen() { [ "$(cfg conn_chain_max)" -gt 0 ]; }
+# longest_chain: the longest chain of a GC pass that began after now (a
+# pass is four runs, a second apart).
+longest_chain()
+{
+	sleep 6
+	slowwait 15 chain_max_seen && cfg conn_chain_max
+}
+# The second flood's datagrams: on the debug kernel a fifth.
+N_GROW=$(rounds 20000 4000)
+
 # tcp_rr_lines: tcp VIP:80, rr, on the three servers.
 tcp_rr_lines()
 {
 	echo "service add tcp $VIP:80 sched rr"
 	rs_lines tcp "$VIP:80"
+}
+
+# grow_under_traffic NAME CONN_MAX N: raise conn-max to CONN_MAX while
+# NAME's held connections send N lines, 20 ms apart; each must get all N
+# answers, no packet of theirs may miss its entry (drop-no-flow) and no
+# entry may be lost.
+grow_under_traffic()
+{
+	local name=$1 n=$3 n0 nf0 i pid
+
+	n0=$(cfg conn_count)
+	nf0=$(dir_stat drop-no-flow)
+	# 20 ms apart, with no exec: a read from a fifo nobody writes.
+	mkfifo "$WORK/pace"
+	for ((i = 1; i <= n; i++)); do
+		hold_send "$name" "grow-$2-$i"
+		read -r -t 0.02 _ <> "$WORK/pace"
+	done &
+	pid=$!
+	ctl config set conn-max "$2"
+	wait "$pid"
+	rm -f "$WORK/pace"
+	check "conn-max $2: the held connections got all $n answers" \
+		slowwait 30 held_all "$name" 8 "grow-$2-$n"
+	check_eq "conn-max $2: ... every one of them" \
+		"$(grep -c " grow-$2-" "$WORK/$name.out")" $((8 * n))
+	check_eq "conn-max $2: no packet missed its flow" \
+		"$(($(dir_stat drop-no-flow) - nf0))" 0
+	check_eq "conn-max $2: every entry kept ($n0)" "$(cfg conn_count)" "$n0"
+}
+
+# The connection hash is sized from conn-max at the namespace's first
+# service (one bucket per two entries); raising conn-max later grows it,
+# online: 8 held TCP connections keep talking through two resizes, the
+# second moving 21 000 entries, and the chains stay short. Needs the
+# namespace's first service (it runs first).
+conn_hash_grows()
+{
+	local max out chain
+
+	if [ "$(cfg conn_buckets)" != 0 ]; then
+		tap_skip "conn hash grows" "the table exists already (run this case first)"
+		return
+	fi
+	max=$(cfg conn_max)
+	defer ctl config set conn-max "$max"
+	ctl config set conn-max 1024
+	dir_config < <(tcp_rr_lines; echo "service add udp $VIP:9 sched rr"
+		       rs_lines udp "$VIP:9")
+	check_eq "conn-max 1024: 512 buckets" "$(cfg conn_buckets)" 512
+	hold_start grow 80 8
+	# UDP to the discard port: each datagram an entry (no listener on
+	# the servers, who answer with rate-limited ICMP).
+	out=$(raw -p udp -P 9 -s rand -n 1000 -r 21)
+	check_eq "drlb_raw sent 1000 datagrams" "$out" "sent 1000"
+	grow_under_traffic grow 32768 25
+	check_eq "conn-max 32768: 16384 buckets" "$(cfg conn_buckets)" 16384
+	out=$(raw -p udp -P 9 -s rand -n "$N_GROW" -r 22)
+	check_eq "drlb_raw sent $N_GROW datagrams" "$out" "sent $N_GROW"
+	chain=$(longest_chain)
+	diag "$(cfg conn_buckets) buckets, $(cfg conn_count) entries: longest chain $chain"
+	# 21 000 entries in 512 buckets (no resize) make chains of 41 on
+	# average; in 16 384, the longest is about 8.
+	check "a GC pass measured the longest chain: at most 16 (${chain:-none})" \
+		test "${chain:-99}" -le 16
+	grow_under_traffic grow 1048576 50
+	check_eq "conn-max 1048576: 524288 buckets" "$(cfg conn_buckets)" 524288
+	ctl config set conn-max 2048
+	check_eq "a lower conn-max keeps the hash" "$(cfg conn_buckets)" 524288
+	hold_stop grow
 }
 
 # Weight 0 drains: existing flows go on, new ones avoid the server.

@@ -40,6 +40,8 @@ static const struct cfg_key cfg_keys[] = {
 	{ "mh-seed", "mh_seed", DRLB_CFG_A_MH_SEED, 0, UINT32_MAX, false },
 	{ "conn-count", "conn_count", DRLB_CFG_A_CONN_COUNT, 0, 0, true },
 	{ "conn-entry-size", "conn_entry_size", DRLB_CFG_A_CONN_ENTRY_SIZE, 0, 0, true },
+	{ "conn-buckets", "conn_buckets", DRLB_CFG_A_CONN_BUCKETS, 0, 0, true },
+	{ "conn-chain-max", "conn_chain_max", DRLB_CFG_A_CONN_CHAIN_MAX, 0, 0, true },
 };
 
 #define N_KEYS ARRAY_SIZE(cfg_keys)

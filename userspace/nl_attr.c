@@ -72,6 +72,8 @@ static struct nla_policy cfg_policy[DRLB_CFG_A_MAX + 1] = {
 	[DRLB_CFG_A_MH_SEED]		= { .type = NLA_U32 },
 	[DRLB_CFG_A_CONN_COUNT]		= { .type = NLA_U32 },
 	[DRLB_CFG_A_CONN_ENTRY_SIZE]	= { .type = NLA_U32 },
+	[DRLB_CFG_A_CONN_BUCKETS]	= { .type = NLA_U32 },
+	[DRLB_CFG_A_CONN_CHAIN_MAX]	= { .type = NLA_U32 },
 	[DRLB_CFG_A_BYPASS_MARK]	= { .type = NLA_U32 },
 };
 

@@ -322,6 +322,12 @@ hold_stop()
 	kill "${!pid_var}" 2>/dev/null
 }
 
+# held_all NAME N LINE: all N of NAME's held connections answered LINE.
+held_all()
+{
+	[ "$(grep -c " $3\$" "$WORK/$1.out")" -ge "$2" ]
+}
+
 # conns_gone PROTO VIP:PORT: the service has no flows left (conn show
 # prints nothing, not even its header).
 conns_gone()

@@ -114,7 +114,9 @@
  *   -> DRLB_A_CONFIG: nested; only the attributes present change
  *        DRLB_CFG_A_TIMEOUT_TCP_EST, _TCP_SYN, _TCP_FIN, _TCP_CLOSE,
  *          _UDP, _SCTP, _OTHER: u32 seconds, 1..(INT_MAX/HZ)
- *        DRLB_CFG_A_CONN_MAX: u32, bound on the connection table
+ *        DRLB_CFG_A_CONN_MAX: u32, bound on the connection table; a
+ *          raise grows the connection hash (one bucket per two entries,
+ *          at most 2^25) with every flow kept
  *        DRLB_CFG_A_MH_TABLE_SIZE: u32, a prime, 251..1048573, more
  *          than the dests of any mh or sh service (NEW_DEST, a switch
  *          to mh or sh and a smaller size are refused otherwise)
@@ -126,7 +128,10 @@
  *          and real server: mark what arrives from the other director
  *          in a chain that runs before drlb); 0 = off
  *      (GET also returns DRLB_CFG_A_CONN_COUNT: u32, current entries,
- *       and DRLB_CFG_A_CONN_ENTRY_SIZE: u32, bytes per entry)
+ *       DRLB_CFG_A_CONN_ENTRY_SIZE: u32, bytes per entry,
+ *       DRLB_CFG_A_CONN_BUCKETS: u32, the connection hash's buckets, 0
+ *       before the first service, and DRLB_CFG_A_CONN_CHAIN_MAX: u32,
+ *       the longest chain of the last whole GC pass over them)
  *
  * DRLB_CMD_GET_CONN: dump, admin, optionally filtered by DRLB_A_SERVICE
  *   (keys)
@@ -267,6 +272,8 @@ enum drlb_cfg_attr {
 	DRLB_CFG_A_CONN_COUNT,		/* u32, read-only */
 	DRLB_CFG_A_CONN_ENTRY_SIZE,	/* u32 bytes, read-only */
 	DRLB_CFG_A_BYPASS_MARK,		/* u32 mark bits, default 0 (off) */
+	DRLB_CFG_A_CONN_BUCKETS,	/* u32, read-only */
+	DRLB_CFG_A_CONN_CHAIN_MAX,	/* u32, read-only */
 	__DRLB_CFG_A_MAX
 };
 
