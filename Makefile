@@ -23,6 +23,8 @@
 #                           kmemleak...), then a leak scan
 #   make check-debug-ci     the same for DEBUG_CI_PROGS only (what CI runs)
 #   make demo               boot the test VM and show drlb working
+#   make bench-egress       what the ARP egress hook costs a real server's
+#                           replies (VM clock counting instructions)
 #   make install            drlbctl, man page, completion, systemd unit,
 #                           /etc/drlb files (DESTDIR, PREFIX, SBINDIR,
 #                           MANDIR, BASHCOMPDIR, SYSTEMDUNITDIR, ENVDIR, ...)
@@ -56,7 +58,8 @@ endif
 KRELS := $(shell $(KVER_SH) $(KVER))
 endif
 
-MODULE_SRCS := Kbuild dkms.conf $(wildcard kmod/*.[ch]) include/uapi/linux/drlb.h
+MODULE_SRCS := Kbuild dkms.conf $(wildcard kmod/*.[ch]) include/uapi/linux/drlb.h \
+	$(wildcard selftests/kmod/*)
 
 # Install locations. pkg-config answers for systemd and bash-completion
 # where they are installed; the defaults are Debian's.
@@ -86,6 +89,7 @@ KBUILD_FLAGS := W=1 KCFLAGS=-Werror $(if $(C),C=$(C))
 .PHONY: all module tools clean check unit sparse demo bench vm-shell install \
 	uninstall version print-krels modules_install dkms-install \
 	dkms-uninstall check-packages deb rpm debug-kernel check-debug fuzz \
+	bench-egress \
 	check-stress check-debug-ci style
 
 all: module tools
@@ -106,6 +110,10 @@ module-%: $(MODULE_SRCS)
 	@cp -p -u include/uapi/linux/drlb.h $(BUILD)/$*/include/uapi/linux/
 	$(MAKE) -C $(if $(KDIR),$(KDIR),/lib/modules/$*/build) \
 		M=$(BUILD)/$* $(KBUILD_FLAGS) modules
+	@mkdir -p $(BUILD)/$*/testmod
+	@cp -p -u selftests/kmod/Kbuild selftests/kmod/*.c $(BUILD)/$*/testmod/
+	$(MAKE) -C $(if $(KDIR),$(KDIR),/lib/modules/$*/build) \
+		M=$(BUILD)/$*/testmod $(KBUILD_FLAGS) modules
 
 tools:
 	$(MAKE) -C userspace DRLB_VERSION=$(VERSION)
@@ -171,6 +179,16 @@ demo:
 bench:
 	scripts/install-deps.sh
 	KVER=$(KVER) selftests/bench/run.sh
+
+# What the ARP egress hook costs a real server's replies, per kernel, in
+# a VM whose clock counts instructions (selftests/bench/egress.sh).
+bench-egress: module tools
+	@set -e; for k in $(KRELS); do \
+		mkdir -p $(BUILD)/bench-egress/$$k; \
+		VMRUN_QEMU_ARGS="-icount shift=0" selftests/vm/vmrun.sh -k $$k \
+			-o $(BUILD)/bench-egress/$$k -- \
+			"make -s -C selftests >/dev/null && selftests/bench/egress.sh | tee $(BUILD)/bench-egress/$$k/egress.tap"; \
+	done; prove --exec cat $(BUILD)/bench-egress/*/egress.tap
 
 # A root shell in the test VM: make vm-shell KVER=6.12
 vm-shell: module

@@ -36,8 +36,9 @@
  *     state->out the device. Last, so that what we check is what leaves
  *     even if arptables/nft mangled the sender address before us.
  *
- *   NF_NETDEV_EGRESS (drlb_arp_egress), priority NF_IP_PRI_LAST, on every
- *     Ethernet device of the namespace: from __dev_queue_xmit() with
+ *   NF_NETDEV_EGRESS (drlb_arp_egress), priority NF_IP_PRI_LAST, on each
+ *     Ethernet device a rule covers (every one while a rule names no
+ *     device; else just the devices rules name): from __dev_queue_xmit() with
  *     rcu_read_lock_bh() and rcu_read_lock() held, skb->data at the
  *     Ethernet header. ARP that user space builds itself on an AF_PACKET
  *     socket (arping, keepalived, DHCP clients...) never passes arp_xmit();
@@ -46,6 +47,10 @@
  *     PACKET_QDISC_BYPASS sockets on kernels without
  *     nf_hook_direct_egress() (6.1), and VLAN-tagged frames written onto
  *     the lower device (the VLAN device's own hook sees untagged ones).
+ *     This hook runs for every packet the device sends (a real server's
+ *     replies are most of them), so it stays off devices no rule covers
+ *     and returns at its first test for anything not from a packet
+ *     socket; drlb_arp.sh egress_cost measures what it costs.
  *
  * On the way out, an ARP packet whose sender address is a VIP with a rule
  * for the outgoing device is
@@ -290,7 +295,19 @@ static const struct nf_hook_ops drlb_arp_ops[] = {
 	},
 };
 
-/* ---- egress hooks, one per Ethernet device; RTNL held ------------------ */
+/* ---- egress hooks, one per covered Ethernet device; RTNL held ---------- */
+
+/* Does a rule apply on @dev? drlb_net.lock held. */
+static bool drlb_arp_covers(struct drlb_net *dn, const struct net_device *dev)
+{
+	struct drlb_arp_rule *r;
+
+	lockdep_assert_held(&dn->lock);
+	list_for_each_entry(r, &dn->arp.rules, list)
+		if (!r->ifindex || r->ifindex == dev->ifindex)
+			return true;
+	return false;
+}
 
 static struct drlb_arp_egress *drlb_arp_egress_find(struct drlb_net *dn,
 						    struct net_device *dev)
@@ -366,9 +383,9 @@ static int drlb_arp_netdev_event(struct notifier_block *nb,
 	dn = drlb_pernet(dev_net(dev));
 	mutex_lock(&dn->lock);
 	if (dn->arp.hooks) {
-		if (event == NETDEV_REGISTER)
+		if (event == NETDEV_REGISTER && drlb_arp_covers(dn, dev))
 			drlb_arp_egress_attach(dn, dev);
-		else
+		else if (event == NETDEV_UNREGISTER)
 			drlb_arp_egress_detach(dn, dev);
 	}
 	mutex_unlock(&dn->lock);
@@ -396,9 +413,23 @@ void drlb_arp_module_exit(void)
  * notifiers run under RTNL and take drlb_net.lock), never the reverse.
  */
 
-static int drlb_arp_hooks_register(struct drlb_net *dn)
+/* Egress hooks on exactly the devices the rules cover. */
+static void drlb_arp_egress_sync(struct drlb_net *dn)
 {
 	struct net_device *dev;
+
+	ASSERT_RTNL();
+	lockdep_assert_held(&dn->lock);
+	for_each_netdev(dn->net, dev) {
+		if (drlb_arp_covers(dn, dev))
+			drlb_arp_egress_attach(dn, dev);
+		else
+			drlb_arp_egress_detach(dn, dev);
+	}
+}
+
+static int drlb_arp_hooks_register(struct drlb_net *dn)
+{
 	int err;
 
 	ASSERT_RTNL();
@@ -407,8 +438,6 @@ static int drlb_arp_hooks_register(struct drlb_net *dn)
 				    ARRAY_SIZE(drlb_arp_ops));
 	if (err)
 		return err;
-	for_each_netdev(dn->net, dev)
-		drlb_arp_egress_attach(dn, dev);
 	dn->arp.hooks = true;
 	return 0;
 }
@@ -464,6 +493,7 @@ int drlb_arp_rule_add(struct drlb_net *dn, __be32 vip, int ifindex,
 	}
 	list_add_tail_rcu(&r->list, &dn->arp.rules);
 	dn->arp.n_rules++;
+	drlb_arp_egress_sync(dn);
 	return 0;
 }
 
@@ -486,6 +516,8 @@ int drlb_arp_rule_del(struct drlb_net *dn, __be32 vip, int ifindex,
 		drlb_arp_rule_free(dn, r);
 		if (!dn->arp.n_rules)
 			drlb_arp_hooks_unregister(dn);
+		else
+			drlb_arp_egress_sync(dn);
 		return 0;
 	}
 	NL_SET_ERR_MSG_MOD(extack, "no such ARP rule");

@@ -294,13 +294,13 @@ struct drlb_conn_tab {
  * @rules:   struct drlb_arp_rule list. Changed with list_*_rcu() under
  *           drlb_net.lock; the ARP hooks walk it under RCU.
  * @n_rules: length of @rules; under drlb_net.lock.
- * @hooks:   the NFPROTO_ARP hooks are registered and every Ethernet
- *           device of the namespace carries our egress hook, which is the
- *           case exactly while @n_rules > 0; under RTNL and drlb_net.lock.
+ * @hooks:   the NFPROTO_ARP hooks are registered, which is the case
+ *           exactly while @n_rules > 0; under RTNL and drlb_net.lock.
  * @egress:  struct drlb_arp_egress list, one per Ethernet device carrying
- *           our netdev egress hook; under RTNL and drlb_net.lock (the
- *           module's netdevice notifier adds and removes them as devices
- *           come and go).
+ *           our netdev egress hook: exactly the devices a rule covers
+ *           (all of them while a rule names no device); under RTNL and
+ *           drlb_net.lock (rule changes and the module's netdevice
+ *           notifier add and remove them).
  *
  * Lock order: RTNL, then drlb_net.lock (see struct drlb_net).
  */

@@ -22,6 +22,9 @@
 #   per_device_rules, rule_removal, module_unload
 #      Per-device rules, vanished devices, rule removal and module unload
 #      bring the default behaviour back.
+#   egress_where_needed
+#      The egress hook (ARP from packet sockets), which every packet of
+#      its device pays for, is only on devices a rule covers.
 #
 # Each case puts in the rules it needs (rules_on) and they go when it ends.
 # Bad input, the netlink contract, permissions and namespace teardown are
@@ -40,6 +43,7 @@ ALL_TESTS="
 	vip_announce
 	role_switch
 	per_device_rules
+	egress_where_needed
 	rule_removal
 	module_unload
 	dmesg_clean
@@ -630,6 +634,49 @@ $VIP dev e0"
 	check "... and can be deleted by index" rsctl 1 arp del "$VIP" ifindex "$idx"
 	check "rs1: arp del $VIP dev e0" rsctl 1 arp del "$VIP" dev e0
 	check "rs1: arp add $VIP (every device again)" rsctl 1 arp add "$VIP"
+}
+
+# egress_hooks NS DEV: the functions on DEV's egress hook in NS, on one line.
+egress_hooks()
+{
+	nse "$1" "$PY" -S "$TOP/selftests/helpers/nf_hooks.py" "$2" | tr '\n' ' ' | sed 's/ $//'
+}
+
+# The egress hook runs for every packet of a device it is on: a real
+# server's replies pay for it (make bench-egress measures how much). So it
+# is only on the devices a rule covers, as nfnetlink_hook shows; 6.1's
+# cannot list egress hooks.
+egress_where_needed()
+{
+	local eg i
+
+	setup_ns eg
+	for i in 0 1; do
+		ip -n "$eg" link add "dm$i" type dummy
+		ip -n "$eg" link set "dm$i" up
+	done
+	ip -n "$eg" addr add "$VIP/32" dev lo
+	modprobe -q nfnetlink_hook
+	if ! nse "$eg" "$PY" -S "$TOP/selftests/helpers/nf_hooks.py" dm0 > /dev/null; then
+		tap_skip "egress hooks only on covered devices" "this kernel's nfnetlink_hook cannot list egress hooks"
+		return
+	fi
+	check_eq "no rule: no egress hook" "$(egress_hooks "$eg" dm0)" ""
+	nse "$eg" "$DRLBCTL" arp add "$VIP" dev dm0
+	check_eq "a rule for dm0: the egress hook on dm0" \
+		"$(egress_hooks "$eg" dm0)" drlb_arp_egress
+	check_eq "... and not on dm1" "$(egress_hooks "$eg" dm1)" ""
+	nse "$eg" "$DRLBCTL" arp add "$VIP"
+	check_eq "a rule for every device: on dm1 too" \
+		"$(egress_hooks "$eg" dm1)" drlb_arp_egress
+	ip -n "$eg" link add dm2 type dummy
+	check_eq "... and on a device added later" \
+		"$(egress_hooks "$eg" dm2)" drlb_arp_egress
+	nse "$eg" "$DRLBCTL" arp del "$VIP"
+	check_eq "that rule gone: off dm1 again" "$(egress_hooks "$eg" dm1)" ""
+	check_eq "... and dm2" "$(egress_hooks "$eg" dm2)" ""
+	nse "$eg" "$DRLBCTL" arp del "$VIP" dev dm0
+	check_eq "no rule: off dm0" "$(egress_hooks "$eg" dm0)" ""
 }
 
 # drlb_hooks I: every drlb ARP hook nft lists in real server I's

@@ -189,7 +189,11 @@ append="console=ttyS1 panic=-1 no_timer_check ${VMRUN_APPEND:-} vmrun.tree=$tree
 # timeout three times (AE_AML_LOOP_TIMEOUT), 100 of its 118 s of boot. Its
 # virtio devices use MSI-X, and the PIRQ table covers the rest.
 [ $debug = 0 ] || append+=" acpi=noirq"
-qemu=(qemu-system-x86_64 -accel tcg -smp 2 -m "$mem"
+# VMRUN_QEMU_ARGS: more qemu options, e.g. "-icount shift=0" (guest time
+# counts instructions: rates measured in the guest become the CPU work
+# per packet, whatever else the host runs; selftests/bench/egress.sh).
+# shellcheck disable=SC2206 # options, split at spaces
+qemu=(qemu-system-x86_64 -accel tcg -smp 2 -m "$mem" ${VMRUN_QEMU_ARGS:-}
 	-nodefaults -no-user-config -display none -no-reboot -nic none
 	-kernel "$kernel" -initrd "$initrd"
 	-virtfs "local,path=/,mount_tag=vmrun_root,security_model=none,readonly=on,multidevs=remap"
