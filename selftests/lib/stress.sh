@@ -63,12 +63,10 @@ stress_iters()
 
 # ---- waiting without processes ---------------------------------------------
 
-# stress_sleep SECS: sleep (fractions allowed) in the shell: a read with a
-# timeout on a pipe nobody writes to, instead of a sleep process each time.
-exec {STRESS_SLEEP_FD}<> <(:)
+# stress_sleep SECS: lib.sh's nap.
 stress_sleep()
 {
-	read -rt "$1" -u "$STRESS_SLEEP_FD" _ || :
+	nap "$1"
 }
 
 # now_ms: milliseconds since the epoch into NOW_MS (no subshell).

@@ -6,8 +6,9 @@
 # stress/drlb_churn.sh) one after the other, inside the test VM. Each
 # test's TAP goes to the console and to OUTDIR/TEST.tap ('/' made '_'). A
 # test that exceeds its timeout (see test_timeout) is killed and fails.
-# TESTS="case..." is passed on: each test runs only those of its cases.
-# Exit 0 if all passed.
+# TESTS="case..." is passed on: each test runs only those of its cases;
+# a TEST written FILE:CASE,CASE... runs just those cases of FILE (its TAP
+# in OUTDIR/FILE-CASE-CASE.tap). Exit 0 if all passed.
 #
 # RUN_QUEUE=DIR: several VMs share one list (check-debug.sh runs two debug
 # VMs side by side). A test runs in the VM that first creates DIR/TEST
@@ -39,15 +40,22 @@ queue=${RUN_QUEUE:-}
 rc=0
 for t in "${tests[@]}"; do
 	t=${t#selftests/}
-	tap=$out/$(echo "${t%.sh}" | tr / _).tap
+	file=${t%%:*}
+	cases=
+	[ "$file" = "$t" ] || cases=${t#*:}
+	tap=$out/$(echo "${file%.sh}${cases:+-$cases}" | tr /, _-).tap
 	if [ -n "$queue" ]; then
 		mkdir "$queue/${t//\//_}" 2>/dev/null || continue
 		echo "$out" > "$queue/${t//\//_}/by"
 	fi
 	echo "# === $t ($(uname -r))"
 	start=$SECONDS
-	timeout=$(test_timeout "$here/$t")
-	timeout -k 10 "$timeout" "$here/$t" 2>&1 | tee "$tap"
+	timeout=$(test_timeout "$here/$file")
+	if [ -n "$cases" ]; then
+		TESTS=${cases//,/ } timeout -k 10 "$timeout" "$here/$file" 2>&1 | tee "$tap"
+	else
+		timeout -k 10 "$timeout" "$here/$file" 2>&1 | tee "$tap"
+	fi
 	trc=${PIPESTATUS[0]}
 	echo "# === $t: exit $trc in $((SECONDS - start)) s"
 	case $trc in
