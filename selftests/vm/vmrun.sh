@@ -188,7 +188,8 @@ append="console=ttyS1 panic=-1 no_timer_check ${VMRUN_APPEND:-} vmrun.tree=$tree
 # runs the i440fx _PRT method (PCI interrupt routing) into ACPI's 30 s loop
 # timeout three times (AE_AML_LOOP_TIMEOUT), 100 of its 118 s of boot. Its
 # virtio devices use MSI-X, and the PIRQ table covers the rest.
-[ $debug = 0 ] || append+=" acpi=noirq"
+# VMRUN_ACPI_NOIRQ=0 leaves it out (to compare).
+[ $debug = 0 ] || [ "${VMRUN_ACPI_NOIRQ:-1}" = 0 ] || append+=" acpi=noirq"
 # VMRUN_QEMU_ARGS: more qemu options, e.g. "-icount shift=0" (guest time
 # counts instructions: rates measured in the guest become the CPU work
 # per packet, whatever else the host runs; selftests/bench/egress.sh).
