@@ -53,17 +53,18 @@
 /*
  * The hash gets one bucket per two entries of cfg.conn_max (so a full
  * table has chains of two on average, and the heads cost 4 bytes per
- * entry), between 2^8 and 2^25 buckets: sized when the namespace gets its
+ * entry), between 2^8 and 2^22 buckets (32 MiB: at the largest conn_max,
+ * 2^26, chains of 16 on average): sized when the namespace gets its
  * first service and grown, online, whenever conn_max is raised past what
  * it was sized for (drlb_conn_resize()); conn_hash_bits fixes it instead.
  */
 static unsigned int conn_hash_bits;
 module_param(conn_hash_bits, uint, 0444);
 MODULE_PARM_DESC(conn_hash_bits,
-		 "log2 of the connection hash buckets per namespace (8..25); 0 (default): from conn-max, one bucket per two entries, grown when conn-max is raised");
+		 "log2 of the connection hash buckets per namespace (8..22); 0 (default): from conn-max, one bucket per two entries, grown when conn-max is raised");
 
 #define DRLB_CONN_HASH_MIN_BITS	8
-#define DRLB_CONN_HASH_MAX_BITS	25
+#define DRLB_CONN_HASH_MAX_BITS	22
 
 static struct kmem_cache *drlb_conn_cachep __read_mostly;
 

@@ -116,7 +116,7 @@
  *          _UDP, _SCTP, _OTHER: u32 seconds, 1..(INT_MAX/HZ)
  *        DRLB_CFG_A_CONN_MAX: u32, bound on the connection table; a
  *          raise grows the connection hash (one bucket per two entries,
- *          at most 2^25) with every flow kept
+ *          at most 2^22) with every flow kept
  *        DRLB_CFG_A_MH_TABLE_SIZE: u32, a prime, 251..1048573, more
  *          than the dests of any mh or sh service (NEW_DEST, a switch
  *          to mh or sh and a smaller size are refused otherwise)
