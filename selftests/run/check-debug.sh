@@ -102,9 +102,11 @@ for i in $(seq "$nvm"); do
 	out=$res/vm$i
 	mkdir -p "$out"
 	pin=()
+	# Pinned side by side, one vCPU each (see vmrun.sh -c).
 	[ "$nvm" -gt 1 ] && command -v taskset >/dev/null &&
 		pin=(taskset -c $(((i - 1) % ncpu)))
 	"${pin[@]}" selftests/vm/vmrun.sh -k debug -m "${DEBUG_VM_MEM:-3072}" -o "$out" \
+		-c "${VM_CPUS:-$(( ${#pin[@]} ? 1 : 2 ))}" \
 		-t "${DEBUG_VM_TIMEOUT:-3600}" -- \
 		"RUN_QUEUE=$queue FUZZ_COUNT=$fuzz_count selftests/debug/guest.sh $out $tests" \
 		> "$res/vm$i.log" 2>&1 &

@@ -108,7 +108,9 @@ vm_suite()
 	[ "$jobs" -gt 1 ] && command -v taskset >/dev/null && pin=(taskset -c "$cpu")
 	mkdir -p "$out"
 	echo ">>> VM ($suite) on $k started${pin:+ on CPU $cpu}"
-	"${pin[@]}" selftests/vm/vmrun.sh -k "$k" -o "$out" -t "${VM_TIMEOUT:-3600}" -- \
+	# Pinned side by side, one vCPU each (see vmrun.sh -c).
+	"${pin[@]}" selftests/vm/vmrun.sh -k "$k" -o "$out" -t "${VM_TIMEOUT:-3600}" \
+		-c "${VM_CPUS:-$(( ${#pin[@]} ? 1 : 2 ))}" -- \
 		"selftests/vm/run_tests.sh $out/tap $progs" > "$res/vm-$k.log" 2>&1
 	rc=$?
 	echo "$rc" > "$out/rc"

@@ -40,7 +40,7 @@ tree=$(cd "$here/../.." && pwd -P)
 usage()
 {
 	cat >&2 <<EOF
-usage: vmrun.sh -k KVER [-o OUTDIR] [-t TIMEOUT_SECS] [-m MEM_MB] [--shell]
+usage: vmrun.sh -k KVER [-o OUTDIR] [-t TIMEOUT_SECS] [-m MEM_MB] [-c CPUS] [--shell]
                 [--no-dmesg-gate] [-- COMMAND STRING...]
        vmrun.sh -K IMAGE -M MODROOT [options...] [-- COMMAND STRING...]
 
@@ -54,6 +54,10 @@ usage: vmrun.sh -k KVER [-o OUTDIR] [-t TIMEOUT_SECS] [-m MEM_MB] [--shell]
   -t SECS          kill the guest after SECS seconds (default 900)
   -m MB            guest memory (default 1024; 2048 for -k debug: KASAN
                    takes 1/8 for its shadow, kmemleak and lockdep more)
+  -c CPUS          guest CPUs (default \$VMRUN_SMP, else 2). VMs side by side
+                   on a host CPU each want 1: under TCG two vCPUs sharing one
+                   host CPU wait on each other (a process exec measured 2-5
+                   times slower than with one vCPU, see docs/testing.md)
   --shell          interactive root shell on the console instead of COMMAND
   --no-dmesg-gate  do not fail on kernel warnings in dmesg (debugging only)
 
@@ -79,12 +83,13 @@ modroot=
 outdir=
 timeout=900
 mem=
+smp=${VMRUN_SMP:-2}
 shell=0
 debug=0
 gate=1
 while [ $# -gt 0 ]; do
 	case "$1" in
-	-k|-o|-t|-m|-K|-M)
+	-k|-o|-t|-m|-K|-M|-c)
 		[ $# -ge 2 ] || usage
 		case "$1" in
 		-k) kver=$2 ;;
@@ -93,6 +98,7 @@ while [ $# -gt 0 ]; do
 		-o) outdir=$2 ;;
 		-t) timeout=$2 ;;
 		-m) mem=$2 ;;
+		-c) smp=$2 ;;
 		esac
 		shift 2
 		;;
@@ -103,6 +109,7 @@ while [ $# -gt 0 ]; do
 	esac
 done
 cmd="$*"
+[[ $smp =~ ^[1-9][0-9]?$ ]] || die "-c: a CPU count (1..99), not '$smp'"
 
 [ $shell = 1 ] || [ -n "$cmd" ] || usage
 # The guest has an environment of its own: the tests' knobs set on the host
@@ -194,7 +201,7 @@ append="console=ttyS1 panic=-1 no_timer_check ${VMRUN_APPEND:-} vmrun.tree=$tree
 # counts instructions: rates measured in the guest become the CPU work
 # per packet, whatever else the host runs; selftests/bench/egress.sh).
 # shellcheck disable=SC2206 # options, split at spaces
-qemu=(qemu-system-x86_64 -accel tcg -smp 2 -m "$mem" ${VMRUN_QEMU_ARGS:-}
+qemu=(qemu-system-x86_64 -accel tcg -smp "$smp" -m "$mem" ${VMRUN_QEMU_ARGS:-}
 	-nodefaults -no-user-config -display none -no-reboot -nic none
 	-kernel "$kernel" -initrd "$initrd"
 	-virtfs "local,path=/,mount_tag=vmrun_root,security_model=none,readonly=on,multidevs=remap"
