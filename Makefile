@@ -187,7 +187,7 @@ bench-egress: module tools
 	$(MAKE) -C selftests
 	@set -e; for k in $(KRELS); do \
 		mkdir -p $(BUILD)/bench-egress/$$k; \
-		VMRUN_QEMU_ARGS="-icount shift=0 -smp 1" selftests/vm/vmrun.sh -k $$k \
+		VMRUN_QEMU_ARGS="-icount shift=0" selftests/vm/vmrun.sh -k $$k -c 1 \
 			-o $(BUILD)/bench-egress/$$k -- \
 			"selftests/bench/egress.sh | tee $(BUILD)/bench-egress/$$k/egress.tap"; \
 	done; prove --exec cat $(BUILD)/bench-egress/*/egress.tap

@@ -27,6 +27,8 @@
  * @ifindex:       the device the rule applies to, 0 for every device. An
  *                 index, never a device pointer: a rule pins nothing, and
  *                 a rule whose device went away simply never matches.
+ * @flags:         DRLB_ARP_F_*; written under drlb_net.lock (NEW_ARP with
+ *                 NLM_F_REPLACE), read only under it (the hooks do not).
  * @req_dropped:   ARP requests for @vip dropped on the way in.
  * @src_rewritten: outgoing requests whose sender @vip was replaced.
  * @src_dropped:   outgoing ARP with sender @vip dropped (announcements,
@@ -40,6 +42,7 @@ struct drlb_arp_rule {
 	struct list_head list;
 	__be32 vip;
 	int ifindex;
+	u32 flags;
 	atomic64_t req_dropped;
 	atomic64_t src_rewritten;
 	atomic64_t src_dropped;
@@ -48,7 +51,7 @@ struct drlb_arp_rule {
 
 /* arp.c; drlb_net.lock held by the caller. */
 int drlb_arp_rule_add(struct drlb_net *dn, __be32 vip, int ifindex,
-		      struct netlink_ext_ack *extack);
+		      u32 flags, bool replace, struct netlink_ext_ack *extack);
 int drlb_arp_rule_del(struct drlb_net *dn, __be32 vip, int ifindex,
 		      struct netlink_ext_ack *extack);
 

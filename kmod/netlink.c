@@ -107,6 +107,7 @@ const struct nla_policy drlb_arp_policy[DRLB_ARP_A_MAX + 1] = {
 	[DRLB_ARP_A_ADDR]		= { .type = NLA_BINARY, .len = 16 },
 	[DRLB_ARP_A_IFINDEX]		= { .type = NLA_U32 },
 	[DRLB_ARP_A_STATS]		= { .type = NLA_REJECT },
+	[DRLB_ARP_A_FLAGS]		= NLA_POLICY_MASK(NLA_U32, DRLB_ARP_F_ALL),
 };
 
 /* GET_INFO, GET_CONFIG and GET_STATS take no attributes: this rejects any. */

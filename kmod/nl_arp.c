@@ -2,10 +2,9 @@
 /*
  * drlb: DRLB_CMD_NEW_ARP, DRLB_CMD_DEL_ARP and DRLB_CMD_GET_ARP (dump).
  *
- * NEW and DEL need CAP_NET_ADMIN (GENL_ADMIN_PERM, see netlink.c). The
- * dump is open to everyone, like GET_CONFIG: it shows what the host
- * refuses to say on the wire anyway, and lets monitoring run unprivileged.
- * A request is validated completely before anything changes.
+ * All three need CAP_NET_ADMIN (GENL_ADMIN_PERM, see netlink.c), as every
+ * IPVS operation does. A request is validated completely before anything
+ * changes.
  */
 
 #include <linux/inetdevice.h>
@@ -34,7 +33,7 @@ const struct nla_policy drlb_arp_dump_policy[DRLB_A_MAX + 1] = {
  * device of the namespace (NEW); DEL may name a device that has gone.
  */
 static int drlb_arp_parse_req(struct genl_info *info, bool need_dev,
-			      __be32 *vip, int *ifindex)
+			      __be32 *vip, int *ifindex, u32 *flags)
 {
 	struct netlink_ext_ack *extack = info->extack;
 	struct nlattr *tb[DRLB_ARP_A_MAX + 1];
@@ -82,6 +81,7 @@ static int drlb_arp_parse_req(struct genl_info *info, bool need_dev,
 		}
 	}
 	*ifindex = idx;
+	*flags = tb[DRLB_ARP_A_FLAGS] ? nla_get_u32(tb[DRLB_ARP_A_FLAGS]) : 0;
 	return 0;
 }
 
@@ -90,14 +90,17 @@ int drlb_nl_new_arp(struct sk_buff *skb, struct genl_info *info)
 	struct drlb_net *dn = drlb_pernet(genl_info_net(info));
 	int ifindex, err;
 	__be32 vip;
+	u32 flags;
 
-	err = drlb_arp_parse_req(info, true, &vip, &ifindex);
+	err = drlb_arp_parse_req(info, true, &vip, &ifindex, &flags);
 	if (err)
 		return err;
 	/* RTNL first: see the lock order in arp.c. */
 	rtnl_lock();
 	mutex_lock(&dn->lock);
-	err = drlb_arp_rule_add(dn, vip, ifindex, info->extack);
+	err = drlb_arp_rule_add(dn, vip, ifindex, flags,
+				info->nlhdr->nlmsg_flags & NLM_F_REPLACE,
+				info->extack);
 	mutex_unlock(&dn->lock);
 	rtnl_unlock();
 	return err;
@@ -108,8 +111,9 @@ int drlb_nl_del_arp(struct sk_buff *skb, struct genl_info *info)
 	struct drlb_net *dn = drlb_pernet(genl_info_net(info));
 	int ifindex, err;
 	__be32 vip;
+	u32 flags;
 
-	err = drlb_arp_parse_req(info, false, &vip, &ifindex);
+	err = drlb_arp_parse_req(info, false, &vip, &ifindex, &flags);
 	if (err)
 		return err;
 	rtnl_lock();
@@ -133,7 +137,8 @@ static int drlb_arp_fill(struct sk_buff *skb, const struct drlb_arp_rule *r,
 	if (!nest ||
 	    nla_put_u16(skb, DRLB_ARP_A_AF, AF_INET) ||
 	    nla_put_in_addr(skb, DRLB_ARP_A_ADDR, r->vip) ||
-	    nla_put_u32(skb, DRLB_ARP_A_IFINDEX, r->ifindex))
+	    nla_put_u32(skb, DRLB_ARP_A_IFINDEX, r->ifindex) ||
+	    nla_put_u32(skb, DRLB_ARP_A_FLAGS, r->flags))
 		goto err;
 	stats = nla_nest_start(skb, DRLB_ARP_A_STATS);
 	if (!stats ||

@@ -22,9 +22,11 @@
 #   per_device_rules, rule_removal, module_unload
 #      Per-device rules, vanished devices, rule removal and module unload
 #      bring the default behaviour back.
-#   egress_where_needed
-#      The egress hook (ARP from packet sockets), which every packet of
-#      its device pays for, is only on devices a rule covers.
+#   packet_sockets_opt_in, egress_where_needed
+#      ARP from packet sockets (arping) is covered only by rules added
+#      with "packet-sockets yes": the egress hook that sees it, which every
+#      packet of its device pays for, is only on devices such a rule
+#      covers.
 #
 # Each case puts in the rules it needs (rules_on) and they go when it ends.
 # Bad input, the netlink contract, permissions and namespace teardown are
@@ -43,6 +45,7 @@ ALL_TESTS="
 	vip_announce
 	role_switch
 	per_device_rules
+	packet_sockets_opt_in
 	egress_where_needed
 	rule_removal
 	module_unload
@@ -86,7 +89,8 @@ rsctl()
 }
 
 # rules_on I...: the every-device rule for the VIP on real servers I...
-# (CHECK=1: each put in as a TAP check); whatever ARP rules they have go
+# (CHECK=1: each put in as a TAP check; RULE_OPTS: more words for arp add,
+# e.g. "packet-sockets yes"); whatever ARP rules they have go
 # when the case ends (rules_off), unless the case said it removed them
 # itself (rules_gone): a drlbctl process costs seconds under TCG.
 RULES_LEFT=()
@@ -97,10 +101,12 @@ rules_on()
 	defer rules_off "$@"
 	for i in "$@"; do
 		RULES_LEFT[i]=1
+		# shellcheck disable=SC2086 # RULE_OPTS: words
 		if [ "${CHECK:-0}" = 1 ]; then
-			check "rs$i: drlbctl arp add $VIP" rsctl "$i" arp add "$VIP"
+			check "rs$i: drlbctl arp add $VIP${RULE_OPTS:+ $RULE_OPTS}" \
+				rsctl "$i" arp add "$VIP" ${RULE_OPTS:-}
 		else
-			rsctl "$i" arp add "$VIP" ||
+			rsctl "$i" arp add "$VIP" ${RULE_OPTS:-} ||
 				tap_fail "rs$i: the ARP rule for $VIP put in"
 		fi
 	done
@@ -210,7 +216,7 @@ arp_counters_of()
 {
 	local vip dev r s d
 
-	while read -r vip dev r s d; do
+	while read -r vip dev r s d _; do
 		[ "$vip" = "$VIP" ] && [ "$dev" = "${2:-any}" ] && echo "$r $s $d"
 	done <<< "$1"
 }
@@ -404,11 +410,12 @@ rules_stop_flux()
 {
 	local i pids=() before rc
 
-	CHECK=1 rules_on 1 2 3
+	CHECK=1 RULE_OPTS="packet-sockets yes" rules_on 1 2 3
 	check_eq "only the director answers ARP for the VIP" "$(router_arp_macs)" "$DIR_MAC"
 	check_eq "other addresses untouched: rs1 answers for its own address" \
 		"$(router_arp_macs "${RS_IP[1]}")" "${RS_MAC[1]}"
-	check_match "arp show lists the rule" "$(rsctl 1 arp show)" "^$VIP\$"
+	check_match "arp show lists the rule" "$(rsctl 1 arp show)" \
+		"^$VIP packet-sockets yes\$"
 
 	router_vip_forget
 	ip -n "$NS_ROUTER" neigh flush dev r1
@@ -476,7 +483,7 @@ counters_exact()
 {
 	local r0 s0 d0 r1 s1 d1 shown
 
-	rules_on 1
+	RULE_OPTS="packet-sockets yes" rules_on 1
 	router_vip_forget
 	ip -n "$NS_ROUTER" neigh replace "$VIP" dev r1 lladdr "$DIR_MAC" nud permanent
 	read -r r0 s0 d0 <<< "$(arp_counters 1)"
@@ -497,7 +504,7 @@ counters_exact()
 	check_eq "arping from the VIP to the router: sources_rewritten +1" "$s1" $((s0 + 1))
 	check_eq "... and nothing else counted" "$r1" $((r0 + 1))
 	check_match "arp show -s shows the counters" "$shown" \
-		"^$VIP +any +$((r0 + 1)) +$((s0 + 1)) +$((d0 + 2))\$"
+		"^$VIP +any +$((r0 + 1)) +$((s0 + 1)) +$((d0 + 2)) +yes\$"
 }
 
 # =========================================================================
@@ -582,7 +589,8 @@ role_switch()
 {
 	local ns=${NS_RS[1]}
 
-	CHECK=0 rules_on 1 2 3
+	# With packet sockets covered: vip announce writes on one.
+	CHECK=0 RULE_OPTS="packet-sockets yes" rules_on 1 2 3
 	router_vip_forget
 	# The old director is gone: the VIP leaves its d0.
 	ip -n "$NS_DIR" addr del "$VIP/32" dev d0
@@ -642,10 +650,47 @@ egress_hooks()
 	nse "$1" "$PY" -S "$TOP/selftests/helpers/nf_hooks.py" "$2" | tr '\n' ' ' | sed 's/ $//'
 }
 
+# A rule covers the kernel's ARP; ARP that user space writes on a packet
+# socket only with "packet-sockets yes" (the egress hook's price is paid
+# by every packet of the device). Seen at the router: a gratuitous ARP
+# from arping moves its VIP entry to rs2 under a plain rule, not under
+# one with packet-sockets; and in rs2's counters.
+packet_sockets_opt_in()
+{
+	local d0 d1
+
+	rules_on 2
+	router_vip_forget
+	ip -n "$NS_ROUTER" neigh replace "$VIP" dev r1 lladdr "$DIR_MAC" nud stale
+	read -r _ _ d0 <<< "$(arp_counters 2)"
+	nse "${NS_RS[2]}" arping -q -c 1 -U -S "$VIP" -i e0 "$VIP" > /dev/null 2>&1
+	check "a plain rule: arping -U -S VIP on rs2 still moves the router's entry to rs2" \
+		slowwait 5 router_vip_mac_is "${RS_MAC[2]}"
+	read -r _ _ d1 <<< "$(arp_counters 2)"
+	check_eq "... and rs2 counted nothing" "$d1" "$d0"
+
+	rsctl 2 arp del "$VIP"
+	check "rs2: arp add $VIP packet-sockets yes" \
+		rsctl 2 arp add "$VIP" packet-sockets yes
+	check_eq "arp show says so" "$(rsctl 2 arp show)" "$VIP packet-sockets yes"
+	check_match "... and -j" "$(rsctl 2 -j arp show)" '"packet_sockets": true'
+	ip -n "$NS_ROUTER" neigh replace "$VIP" dev r1 lladdr "$DIR_MAC" nud stale
+	# shellcheck disable=SC2016 # a script for the namespace's bash
+	d1=$(nsh "${NS_RS[2]}" '
+		arping -q -c 1 -U -S "$VIP" -i e0 "$VIP" > /dev/null 2>&1
+		"$DRLBCTL" -s arp show')
+	read -r _ _ d1 <<< "$(arp_counters_of "$d1")"
+	check_eq "with packet-sockets: rs2 drops arping's announcement (sources_dropped +1)" \
+		"$d1" $((d0 + 1))
+	check_eq "... and the router's entry stays the director's" \
+		"$(router_vip_mac)" "$DIR_MAC"
+	router_vip_forget
+}
+
 # The egress hook runs for every packet of a device it is on: a real
 # server's replies pay for it (make bench-egress measures how much). So it
-# is only on the devices a rule covers, as nfnetlink_hook shows (Debian's
-# 6.1 has none).
+# is only on the devices a rule with packet-sockets covers, as
+# nfnetlink_hook shows (Debian's 6.1 has none).
 egress_where_needed()
 {
 	local eg i
@@ -662,12 +707,16 @@ egress_where_needed()
 		return
 	fi
 	check_eq "no rule: no egress hook" "$(egress_hooks "$eg" dm0)" ""
-	nse "$eg" "$DRLBCTL" arp add "$VIP" dev dm0
-	check_eq "a rule for dm0: the egress hook on dm0" \
+	nse "$eg" "$DRLBCTL" arp add "$VIP"
+	check_eq "a plain rule for every device: no egress hook" \
+		"$(egress_hooks "$eg" dm0) $(egress_hooks "$eg" dm1)" " "
+	nse "$eg" "$DRLBCTL" arp del "$VIP"
+	nse "$eg" "$DRLBCTL" arp add "$VIP" dev dm0 packet-sockets yes
+	check_eq "a rule for dm0 with packet-sockets: the egress hook on dm0" \
 		"$(egress_hooks "$eg" dm0)" drlb_arp_egress
 	check_eq "... and not on dm1" "$(egress_hooks "$eg" dm1)" ""
-	nse "$eg" "$DRLBCTL" arp add "$VIP"
-	check_eq "a rule for every device: on dm1 too" \
+	nse "$eg" "$DRLBCTL" arp add "$VIP" packet-sockets yes
+	check_eq "such a rule for every device: on dm1 too" \
 		"$(egress_hooks "$eg" dm1)" drlb_arp_egress
 	ip -n "$eg" link add dm2 type dummy
 	check_eq "... and on a device added later" \

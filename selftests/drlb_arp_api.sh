@@ -178,6 +178,10 @@ arp_bad_input()
 		1 arp add $VIP ifindex 99999
 		2 arp frob
 		2 arp show extra
+		2 arp add $VIP packet-sockets
+		2 arp add $VIP packet-sockets maybe
+		2 arp add $VIP dev e0 dev e0
+		2 arp del $VIP packet-sockets yes
 		EOF
 	check_eq "duplicate rule: the kernel's reason reaches the user" \
 		"${BAD_OUT[arp add $VIP]}" "drlbctl: arp add $VIP: this ARP rule exists"
@@ -294,13 +298,13 @@ netns_teardown()
 		EOF
 		"$1" restore - <<-EOF || exit 1
 			arp add $2
-			arp add $2 dev v0
+			arp add $2 dev v0 packet-sockets yes
 			arp add 10.0.0.101 dev v1
 		EOF
 		"$1" vip announce "$2" dev v0 count 1 2> /dev/null
 		ping -q -c 1 -W 0.1 -I "$2" 192.0.2.2 > /dev/null 2>&1
 		rules=0 acted=0
-		while read -r vip dev r s d; do
+		while read -r vip dev r s d _; do
 			[ "$vip" = VIP ] && continue
 			rules=$((rules + 1))
 			acted=$((acted + s + d))

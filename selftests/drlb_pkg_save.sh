@@ -73,7 +73,7 @@ d save > "$tmp/default" || { tap_fail "save the pristine configuration"; exit; }
 		echo "server add udp 10.0.0.100:53 10.0.0.11 weight 0"
 	fi
 	if [ $arp = 1 ]; then
-		echo "arp add 10.0.0.100 dev lan0"
+		echo "arp add 10.0.0.100 dev lan0 packet-sockets yes"
 		echo "arp add 10.0.0.101"
 	fi
 } > "$tmp/config"
@@ -136,7 +136,7 @@ save_format()
 		tap_skip "save: services and servers" "module has no director yet"
 	fi
 	if [ $arp = 1 ]; then
-		check_match "save: ARP rules" "$out" "^arp add 10\.0\.0\.100 dev lan0$"
+		check_match "save: ARP rules" "$out" "^arp add 10\.0\.0\.100 dev lan0 packet-sockets yes$"
 		check_match "save: every-device ARP rule" "$out" "^arp add 10\.0\.0\.101$"
 	else
 		tap_skip "save: ARP rules" "module has no ARP rules yet"

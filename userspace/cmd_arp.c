@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * drlbctl arp add VIP [dev IFNAME | ifindex N]
+ * drlbctl arp add VIP [dev IFNAME | ifindex N] [packet-sockets yes|no]
  * drlbctl arp del VIP [dev IFNAME | ifindex N]
  * drlbctl [-s] [-j] arp show
  *
@@ -9,14 +9,19 @@
  * requests for the VIP nor send ARP with the VIP as sender address, so the
  * LAN keeps learning the VIP at the director's MAC. Without "dev" a rule
  * applies on every device. Rules are per network namespace. "ifindex N"
- * names a device by index, for a rule whose device has gone.
+ * names a device by index, for a rule whose device has gone. A rule covers
+ * the ARP the kernel sends, as arptables and the arp_announce sysctl do;
+ * "packet-sockets yes" covers also the ARP user space writes on packet
+ * sockets (arping, a VRRP daemon's gratuitous ARP), at a price: every
+ * packet the rule's devices send then passes an egress hook.
  *
  * "arp show" prints one rule per line, exactly what "arp add" reads back:
  *     10.0.0.100
  *     10.0.0.100 dev e0
  *     10.0.0.100 ifindex 7            (the device has gone)
+ *     10.0.0.100 dev e0 packet-sockets yes
  * With -s it prints a table with the counters instead:
- *     VIP              DEV       REQ-DROPPED  SRC-REWRITTEN  SRC-DROPPED
+ *     VIP              DEV       REQ-DROPPED  SRC-REWRITTEN  SRC-DROPPED PKT-SOCKETS
  * where DEV is "any" for an every-device rule.
  *
  * JSON (-j), stable keys; the counters are always present:
@@ -25,6 +30,7 @@
  *      "dev": "e0" | null,        device name; null for every device (and
  *                                 for a device that has gone)
  *      "ifindex": 2,              0 for every device
+ *      "packet_sockets": false,   also ARP from packet sockets
  *      "requests_dropped": 0,     ARP requests for the VIP not answered
  *      "sources_rewritten": 0,    own requests sent with another sender
  *      "sources_dropped": 0}      own ARP with the VIP as sender dropped
@@ -50,6 +56,7 @@
 struct arp_rule {
 	uint32_t vip;		/* network order */
 	uint32_t ifindex;
+	uint32_t flags;		/* DRLB_ARP_F_* */
 	uint64_t req_dropped, src_rewritten, src_dropped;
 };
 
@@ -58,42 +65,77 @@ struct arp_rules {
 	size_t n, cap;
 };
 
-/* "VIP [dev IFNAME | ifindex N]" after the subcommand word. */
-static int parse_rule(const char *what, int argc, char **argv,
-		      uint32_t *vip, uint32_t *ifindex)
+/* The device of "dev NAME" or "ifindex N". */
+static int parse_dev(const char *what, const char *key, const char *val,
+		     uint32_t *ifindex)
 {
+	if (*ifindex)
+		return usage_error("arp %s: one device only ('%s %s')", what,
+				   key, val);
+	if (!strcmp(key, "ifindex")) {
+		if (parse_u32(val, 1, INT32_MAX, ifindex))
+			return usage_error("arp %s: ifindex must be an integer from 1 to %d, not '%s'",
+					   what, INT32_MAX, val);
+		return 0;
+	}
+	if (strlen(val) >= IFNAMSIZ)
+		return usage_error("arp %s: device name '%s' is too long", what,
+				   val);
+	*ifindex = if_nametoindex(val);
+	if (!*ifindex) {
+		fprintf(stderr,
+			"drlbctl: arp %s: no device '%s' in this network namespace\n",
+			what, val);
+		return 1;
+	}
+	return 0;
+}
+
+/*
+ * "VIP [dev IFNAME | ifindex N] [packet-sockets yes|no]" after the
+ * subcommand word; packet-sockets only for add (@flags non-NULL).
+ */
+static int parse_rule(const char *what, int argc, char **argv,
+		      uint32_t *vip, uint32_t *ifindex, uint32_t *flags)
+{
+	const char *words = flags ? "dev, ifindex, packet-sockets" :
+				    "dev, ifindex";
+	int i, err;
+
 	if (argc < 2)
 		return usage_error("arp %s: expected VIP [dev IFNAME]", what);
 	if (parse_ipv4(argv[1], vip))
 		return usage_error("arp %s: '%s' is not an IPv4 address", what,
 				   argv[1]);
 	*ifindex = 0;
-	if (argc == 2)
-		return 0;
-	if (argc != 4)
-		return usage_error("arp %s: expected VIP [dev IFNAME], not '%s'",
-				   what, argv[argc > 4 ? 4 : argc - 1]);
-	if (!strcmp(argv[2], "dev")) {
-		if (strlen(argv[3]) >= IFNAMSIZ)
-			return usage_error("arp %s: device name '%s' is too long",
-					   what, argv[3]);
-		*ifindex = if_nametoindex(argv[3]);
-		if (!*ifindex) {
-			fprintf(stderr,
-				"drlbctl: arp %s: no device '%s' in this network namespace\n",
-				what, argv[3]);
-			return 1;
+	if (flags)
+		*flags = 0;
+	for (i = 2; i < argc; i += 2) {
+		const char *key = argv[i];
+		bool yes;
+
+		if (strcmp(key, "dev") && strcmp(key, "ifindex") &&
+		    (!flags || strcmp(key, "packet-sockets")))
+			return usage_error("arp %s: unknown word '%s' (%s)",
+					   what, key, words);
+		if (i + 1 >= argc)
+			return usage_error("arp %s: '%s' needs a value", what,
+					   key);
+		if (strcmp(key, "packet-sockets")) {
+			err = parse_dev(what, key, argv[i + 1], ifindex);
+			if (err)
+				return err;
+			continue;
 		}
-		return 0;
+		if (parse_bool(argv[i + 1], &yes))
+			return usage_error("arp %s: bad packet-sockets '%s' (yes or no)",
+					   what, argv[i + 1]);
+		if (yes)
+			*flags |= DRLB_ARP_F_PACKET_SOCKETS;
+		else
+			*flags &= ~DRLB_ARP_F_PACKET_SOCKETS;
 	}
-	if (!strcmp(argv[2], "ifindex")) {
-		if (parse_u32(argv[3], 1, INT32_MAX, ifindex))
-			return usage_error("arp %s: ifindex must be an integer from 1 to %d, not '%s'",
-					   what, INT32_MAX, argv[3]);
-		return 0;
-	}
-	return usage_error("arp %s: unknown word '%s' (dev, ifindex)", what,
-			   argv[2]);
+	return 0;
 }
 
 static int need_feature(void)
@@ -113,13 +155,14 @@ static int need_feature(void)
 
 static int arp_change(int argc, char **argv, uint8_t cmd, const char *what)
 {
-	uint32_t vip, ifindex;
+	uint32_t vip, ifindex, flags = 0;
 	struct nlattr *nest;
 	struct nl_msg *msg;
-	char buf[INET_ADDRSTRLEN];
+	char buf[INET_ADDRSTRLEN], dev[IF_NAMESIZE + 16] = "";
 	int err;
 
-	err = parse_rule(what, argc, argv, &vip, &ifindex);
+	err = parse_rule(what, argc, argv, &vip, &ifindex,
+			 cmd == DRLB_CMD_NEW_ARP ? &flags : NULL);
 	if (err)
 		return err;
 	if (need_feature())
@@ -127,18 +170,25 @@ static int arp_change(int argc, char **argv, uint8_t cmd, const char *what)
 	msg = drlb_nl_msg(cmd, 0);
 	nest = nla_nest_start(msg, DRLB_A_ARP);
 	if (!nest || drlb_nl_put_addr4(msg, DRLB_ARP_A_AF, DRLB_ARP_A_ADDR, vip) ||
-	    (ifindex && nla_put_u32(msg, DRLB_ARP_A_IFINDEX, ifindex))) {
+	    (ifindex && nla_put_u32(msg, DRLB_ARP_A_IFINDEX, ifindex)) ||
+	    (flags && nla_put_u32(msg, DRLB_ARP_A_FLAGS, flags))) {
 		nlmsg_free(msg);
 		fprintf(stderr, "drlbctl: out of memory\n");
 		return 1;
 	}
 	nla_nest_end(msg, nest);
 	err = drlb_nl_transact(msg, NULL, NULL);
-	if (err)
-		return drlb_nl_perror(err, "arp %s %s%s%s%s%s", what,
+	if (err) {
+		char name[IF_NAMESIZE];
+
+		if (ifindex && if_indextoname(ifindex, name))
+			snprintf(dev, sizeof(dev), " dev %s", name);
+		else if (ifindex)
+			snprintf(dev, sizeof(dev), " ifindex %u", ifindex);
+		return drlb_nl_perror(err, "arp %s %s%s", what,
 				      inet_ntop(AF_INET, &vip, buf, sizeof(buf)),
-				      argc > 2 ? " " : "", argc > 2 ? argv[2] : "",
-				      argc > 2 ? " " : "", argc > 2 ? argv[3] : "");
+				      dev);
+	}
 	return 0;
 }
 
@@ -168,6 +218,8 @@ static int show_cb(struct nlattr **tb, void *arg)
 	memcpy(&r->vip, nla_data(at[DRLB_ARP_A_ADDR]), 4);
 	if (at[DRLB_ARP_A_IFINDEX])
 		r->ifindex = nla_get_u32(at[DRLB_ARP_A_IFINDEX]);
+	if (at[DRLB_ARP_A_FLAGS])
+		r->flags = nla_get_u32(at[DRLB_ARP_A_FLAGS]);
 	if (at[DRLB_ARP_A_STATS] &&
 	    !drlb_nl_parse_nested(st, DRLB_ARP_STATS_A_MAX, at[DRLB_ARP_A_STATS])) {
 		if (st[DRLB_ARP_STATS_A_REQ_DROPPED])
@@ -180,18 +232,23 @@ static int show_cb(struct nlattr **tb, void *arg)
 	return 0;
 }
 
-/* "VIP", "VIP dev NAME" or "VIP ifindex N": the words "arp add" reads. */
+/*
+ * "VIP", "VIP dev NAME" or "VIP ifindex N", then "packet-sockets yes" if
+ * set: the words "arp add" reads.
+ */
 static void print_rule_words(FILE *out, const struct arp_rule *r)
 {
 	char vip[INET_ADDRSTRLEN], name[IF_NAMESIZE];
 
 	inet_ntop(AF_INET, &r->vip, vip, sizeof(vip));
 	if (!r->ifindex)
-		fprintf(out, "%s\n", vip);
+		fprintf(out, "%s", vip);
 	else if (if_indextoname(r->ifindex, name))
-		fprintf(out, "%s dev %s\n", vip, name);
+		fprintf(out, "%s dev %s", vip, name);
 	else
-		fprintf(out, "%s ifindex %u\n", vip, r->ifindex);
+		fprintf(out, "%s ifindex %u", vip, r->ifindex);
+	fprintf(out, "%s\n", r->flags & DRLB_ARP_F_PACKET_SOCKETS ?
+		" packet-sockets yes" : "");
 }
 
 static void print_rules(const struct arp_rules *rules)
@@ -205,8 +262,9 @@ static void print_rules(const struct arp_rules *rules)
 		json_obj_open(&j, NULL);
 		json_arr_open(&j, "arp_rules");
 	} else if (opts.stats) {
-		printf("%-16s %-16s %12s %14s %12s\n", "VIP", "DEV",
-		       "REQ-DROPPED", "SRC-REWRITTEN", "SRC-DROPPED");
+		printf("%-16s %-16s %12s %14s %12s %11s\n", "VIP", "DEV",
+		       "REQ-DROPPED", "SRC-REWRITTEN", "SRC-DROPPED",
+		       "PKT-SOCKETS");
 	}
 	for (i = 0; i < rules->n; i++) {
 		const struct arp_rule *r = &rules->v[i];
@@ -221,6 +279,8 @@ static void print_rules(const struct arp_rules *rules)
 			else
 				json_null(&j, "dev");
 			json_u64(&j, "ifindex", r->ifindex);
+			json_bool(&j, "packet_sockets",
+				  r->flags & DRLB_ARP_F_PACKET_SOCKETS);
 			json_u64(&j, "requests_dropped", r->req_dropped);
 			json_u64(&j, "sources_rewritten", r->src_rewritten);
 			json_u64(&j, "sources_dropped", r->src_dropped);
@@ -234,9 +294,10 @@ static void print_rules(const struct arp_rules *rules)
 				snprintf(dev, sizeof(dev), "%s", name);
 			else
 				snprintf(dev, sizeof(dev), "#%u", r->ifindex);
-			printf("%-16s %-16s %12" PRIu64 " %14" PRIu64 " %12" PRIu64 "\n",
+			printf("%-16s %-16s %12" PRIu64 " %14" PRIu64 " %12" PRIu64 " %11s\n",
 			       vip, dev, r->req_dropped, r->src_rewritten,
-			       r->src_dropped);
+			       r->src_dropped,
+			       r->flags & DRLB_ARP_F_PACKET_SOCKETS ? "yes" : "no");
 		} else {
 			print_rule_words(stdout, r);
 		}
@@ -291,6 +352,20 @@ int arp_save(FILE *out)
 		fputs("arp add ", out);
 		print_rule_words(out, &rules.v[i]);
 	}
+	free(rules.v);
+	return err;
+}
+
+int arp_rules_each(void (*fn)(uint32_t vip, uint32_t ifindex,
+			      uint32_t flags, void *arg), void *arg)
+{
+	struct arp_rules rules = { 0 };
+	int err;
+
+	err = drlb_nl_transact(drlb_nl_msg(DRLB_CMD_GET_ARP, 1), show_cb,
+			       &rules);
+	for (size_t i = 0; !err && i < rules.n; i++)
+		fn(rules.v[i].vip, rules.v[i].ifindex, rules.v[i].flags, arg);
 	free(rules.v);
 	return err;
 }

@@ -47,7 +47,7 @@ static const char *const drlbctl_grammar[] = {
 	"stats [show]",
 	"stats zero [PROTO VIP[:PORT]]",
 	"flush [all]",
-	"arp add VIP [dev IFNAME | ifindex N]",
+	"arp add VIP [dev IFNAME | ifindex N] [packet-sockets BOOL]",
 	"arp del VIP [dev IFNAME | ifindex N]",
 	"arp show",
 	"vip announce VIP dev IFNAME [count N] [interval MS]",
@@ -56,6 +56,7 @@ static const char *const drlbctl_grammar[] = {
 	"config set KEY VALUE [KEY VALUE]...",
 	"save",
 	"restore [FILE|-]",
+	"restore --check [FILE|-]",
 	"version",
 	"help",
 	NULL

@@ -157,6 +157,14 @@ const char *config_key_name(size_t i)
 	return NULL;
 }
 
+const char *config_attr_name(int attr)
+{
+	for (size_t k = 0; k < N_KEYS; k++)
+		if (!cfg_keys[k].ro && cfg_keys[k].attr == attr)
+			return cfg_keys[k].name;
+	return NULL;
+}
+
 static int save_cb(struct nlattr **tb, void *arg)
 {
 	struct nlattr *ct[DRLB_CFG_A_MAX + 1];

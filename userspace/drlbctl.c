@@ -25,7 +25,7 @@ static const struct drlbctl_cmd cmds[] = {
 	{ "arp", cmd_arp, "real server: keep quiet about a VIP on ARP" },
 	{ "vip", cmd_vip, "director: announce a VIP, detect ARP flux" },
 	{ "save", cmd_save, "print the whole configuration as drlbctl commands" },
-	{ "restore", cmd_restore, "replace the whole configuration with a saved one" },
+	{ "restore", cmd_restore, "make the configuration a saved one, changing what differs" },
 	{ "version", cmd_version, "show drlbctl and module versions" },
 	{ "help", cmd_help, "show this help" },
 	{ "__complete", cmd_complete, NULL },	/* hidden: for bash completion */
@@ -79,7 +79,7 @@ static void usage(FILE *out)
 		"  vip announce VIP dev IFNAME [count N] [interval MS]\n"
 		"  vip check VIP dev IFNAME [timeout MS] [owner MAC]\n"
 		"  config show | config set KEY VALUE...\n"
-		"  save | restore [FILE|-]\n"
+		"  save | restore [--check] [FILE|-]\n"
 		"\n"
 		"PROTO is tcp, udp or sctp; a VIP without port (or :*) covers every port.\n"
 		"See drlbctl(8) for the full grammar.\n");

@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "util.h"
@@ -55,8 +56,15 @@ const struct drlbctl_cmd *drlbctl_cmd_at(size_t i);
  * file prints its own part of "drlbctl save" and names its own keywords.
  */
 const char *config_key_name(size_t i);	/* i-th settable key, NULL at end */
+/* The CLI key of settable DRLB_CFG_A_* @attr, or NULL (restore.c). */
+const char *config_attr_name(int attr);
 int config_save(FILE *out);		/* cmd_config.c: "config set ..." */
 int arp_save(FILE *out);		/* cmd_arp.c: "arp add ..." lines */
+/* cmd_arp.c: call @fn for every ARP rule of the namespace (restore.c). */
+int arp_rules_each(void (*fn)(uint32_t vip, uint32_t ifindex,
+			      uint32_t flags, void *arg), void *arg);
+/* cmd_save.c: "drlbctl save" to @out. */
+int save_all(FILE *out);
 
 /* Print "drlbctl: MSG" to stderr and return 2 (usage error). */
 int usage_error(const char *fmt, ...) __printf(1, 2);

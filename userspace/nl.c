@@ -27,6 +27,8 @@
 #endif
 
 bool drlb_nl_dry_run;
+void (*drlb_nl_capture)(const struct nlmsghdr *nlh, size_t tag, void *arg);
+void *drlb_nl_capture_arg;
 
 static struct nl_sock *sock;
 static int family_id = -1;
@@ -391,6 +393,9 @@ int drlb_nl_transact(struct nl_msg *msg, drlb_reply_cb cb, void *arg)
 	errmsg[0] = '\0';
 	/* restore's first pass: the command parsed; that is all we wanted. */
 	if (drlb_nl_dry_run) {
+		if (drlb_nl_capture)
+			drlb_nl_capture(nlmsg_hdr(msg), drlb_nl_tag,
+					drlb_nl_capture_arg);
 		nlmsg_free(msg);
 		return 0;
 	}

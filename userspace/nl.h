@@ -26,6 +26,15 @@ typedef int (*drlb_reply_cb)(struct nlattr **tb, void *arg);
  * changes. drlb_nl_open() and drlb_nl_info() still ask the kernel.
  */
 extern bool drlb_nl_dry_run;
+/*
+ * In a dry run, each request that would have been sent is handed to
+ * drlb_nl_capture (if set) with drlb_nl_tag and drlb_nl_capture_arg
+ * before it is freed: restore reads a file's meaning from the requests
+ * its lines make.
+ */
+extern void (*drlb_nl_capture)(const struct nlmsghdr *nlh, size_t tag,
+			       void *arg);
+extern void *drlb_nl_capture_arg;
 
 /*
  * restore's second pass: batching. Between drlb_nl_batch_start() and

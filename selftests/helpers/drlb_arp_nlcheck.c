@@ -118,6 +118,14 @@ int main(void)
 	nla_nest_end(msg, nest);
 	expect(msg, -EINVAL, NULL, "nested attribute beyond DRLB_ARP_A_MAX");
 
+	msg = drlb_nl_msg(DRLB_CMD_NEW_ARP, 0);
+	nest = nla_nest_start(msg, DRLB_A_ARP);
+	nla_put_u16(msg, DRLB_ARP_A_AF, AF_INET);
+	nla_put_u32(msg, DRLB_ARP_A_ADDR, htonl(VIP));
+	nla_put_u32(msg, DRLB_ARP_A_FLAGS, DRLB_ARP_F_ALL + 1);
+	nla_nest_end(msg, nest);
+	expect(msg, -EINVAL, NULL, "a flag beyond DRLB_ARP_F_ALL");
+
 	msg = arp_msg(DRLB_CMD_NEW_ARP, AF_INET, VIP, 4, -1);
 	nla_put_flag(msg, DRLB_A_FLUSH_ARP);
 	expect(msg, -EINVAL, NULL, "NEW_ARP with an attribute it does not take");

@@ -20,6 +20,13 @@
 #       Opens N connections and prints "I NAME" for each, then sends every
 #       line read from stdin on every connection and prints "I REPLY", or
 #       "I error ERRNO" / "I timeout". Ends at EOF on stdin.
+#   watch VIP PORT [--count N] [--sport BASE] [--interval MS]
+#       N UDP flows (source ports BASE+i) each send a numbered datagram
+#       every MS ms (default 50) until stdin reaches EOF, then wait
+#       --timeout for late answers. Prints "ready" once every flow was
+#       answered once, and at the end per flow "SPORT sent N got M
+#       NAME[,NAME...]" (the servers that answered), then "total sent N
+#       got M". A datagram counts as got when its own answer came back.
 #   mtu VIP PORT SIZE
 #       One SIZE-byte datagram with DF set on a connected socket; prints
 #       "emsgsize mtu=N" when an ICMP frag-needed came back, "reply NAME"
@@ -202,6 +209,60 @@ def hold(a):
                 conns[i] = None
 
 
+def watch(a):
+    flows = []
+    for i in range(a.count):
+        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        s.bind(("0.0.0.0", a.sport + i if a.sport else 0))
+        s.setblocking(False)
+        flows.append({"s": s, "sent": 0, "got": 0, "names": [], "want": {}})
+    by_fd = {f["s"].fileno(): f for f in flows}
+    p = poller([f["s"] for f in flows])
+    p.register(sys.stdin, select.POLLIN)
+    ready = False
+    stop_at = None
+    next_send = time.monotonic()
+    while True:
+        now = time.monotonic()
+        if stop_at is None and now >= next_send:
+            for f in flows:
+                payload = b"%08d" % f["sent"] + os.urandom(8)
+                f["want"]["%d %08x" % (len(payload), zlib.crc32(payload))] = 1
+                f["s"].sendto(payload, (a.vip, a.port))
+                f["sent"] += 1
+            next_send = now + a.interval / 1000.0
+        if stop_at is not None and (now >= stop_at or
+                                    all(f["got"] == f["sent"] for f in flows)):
+            break
+        until = stop_at if stop_at is not None else next_send
+        for fd, _ in p.poll(max(0, (until - time.monotonic()) * 1000)):
+            if fd == sys.stdin.fileno():
+                if not sys.stdin.readline():
+                    p.unregister(sys.stdin)
+                    stop_at = time.monotonic() + a.timeout
+                continue
+            f = by_fd[fd]
+            try:
+                data, peer = f["s"].recvfrom(4096)
+            except BlockingIOError:
+                continue
+            words = data.decode(errors="replace").split(" ", 1)
+            if (peer == (a.vip, a.port) and len(words) == 2 and
+                    f["want"].pop(words[1], None)):
+                f["got"] += 1
+                if words[0] not in f["names"]:
+                    f["names"].append(words[0])
+        if not ready and all(f["got"] for f in flows):
+            ready = True
+            out("ready")
+    for f in flows:
+        out(f["s"].getsockname()[1], "sent", f["sent"], "got", f["got"],
+            ",".join(f["names"]) or "-")
+    out("total sent", sum(f["sent"] for f in flows), "got",
+        sum(f["got"] for f in flows))
+
+
 def mtu(a):
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     s.setsockopt(socket.IPPROTO_IP, IP_MTU_DISCOVER, IP_PMTUDISC_DO)
@@ -249,7 +310,7 @@ def icmp(a):
 
 p = argparse.ArgumentParser()
 sub = p.add_subparsers(dest="mode", required=True)
-for m in ("udp", "tcp", "hold", "mtu"):
+for m in ("udp", "tcp", "hold", "mtu", "watch"):
     sp = sub.add_parser(m)
     sp.add_argument("vip")
     sp.add_argument("port", type=int)
@@ -261,6 +322,10 @@ for m in ("udp", "tcp", "hold", "mtu"):
     sp.add_argument("--count", type=int, default=1)
     if m != "hold":
         sp.add_argument("--src")
+    if m == "watch":
+        sp.add_argument("--sport", type=int, default=0)
+        sp.add_argument("--interval", type=int, default=50)
+        continue
     if m == "udp":
         sp.add_argument("--sport", type=int, default=0)
         sp.add_argument("--size", type=int, default=16)
@@ -273,4 +338,5 @@ sp.add_argument("vport", type=int)
 args = p.parse_args()
 if args.mode == "udp" and args.parallel:
     args.mode = "udp_parallel"
-{"udp": udp, "udp_parallel": udp_parallel, "tcp": tcp, "hold": hold, "mtu": mtu, "icmp": icmp}[args.mode](args)
+{"udp": udp, "udp_parallel": udp_parallel, "tcp": tcp, "hold": hold,
+ "mtu": mtu, "watch": watch, "icmp": icmp}[args.mode](args)

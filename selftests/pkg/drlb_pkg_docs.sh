@@ -150,7 +150,8 @@ complete_from_binary()
 	check_eq "config keys already given are not offered" \
 		"$(comp 5 drlbctl config set conn-max 5 mh)" "mh-table-size mh-seed"
 	check_eq "no completion for a value" "$(comp 4 drlbctl config set conn-max "")" ""
-	check_eq "restore completes files" "$(comp 2 drlbctl restore "")" "@file -"
+	check_eq "restore completes files and --check" "$(comp 2 drlbctl restore "")" "@file - --check"
+	check_eq "restore --check completes files" "$(comp 3 drlbctl restore --check "")" "@file -"
 	check_eq "-f completes files" "$(comp 2 drlbctl -f "")" "@file"
 	check_eq "nothing after a complete command" "$(comp 2 drlbctl version "")" ""
 	check_eq "unknown command: nothing" "$(comp 3 drlbctl frob x "")" ""
@@ -158,8 +159,11 @@ complete_from_binary()
 	   grep -q '^arp' <<< "$cmds"; then
 		check_eq "arp dev completes devices" \
 			"$(comp 5 drlbctl arp add 10.0.0.1 dev l)" "lo"
-		check_eq "arp: dev or ifindex, not both" \
-			"$(comp 6 drlbctl arp add 10.0.0.1 dev lo "")" ""
+		check_eq "arp: dev or ifindex, not both; packet-sockets next" \
+			"$(comp 6 drlbctl arp add 10.0.0.1 dev lo "")" "packet-sockets"
+		check_eq "arp: packet-sockets takes yes or no" \
+			"$(comp 7 drlbctl arp add 10.0.0.1 dev lo packet-sockets "")" \
+			"yes no"
 	fi
 	check_eq "hidden __complete is not in help" \
 		"$("$DRLBCTL" help | grep -c __complete)" 0

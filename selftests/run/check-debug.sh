@@ -20,9 +20,9 @@
 #
 #   PROGS="drlb_module.sh" selftests/run/check-debug.sh   some tests
 #   TESTS="case..." the cases to run (with one test in PROGS)
-#   DEBUG_VMS=N (VMs side by side), FUZZ_COUNT=N (default 100000; 25000
+#   DEBUG_VMS=N (VMs side by side), FUZZ_COUNT=N (default 100000; 10000
 #   for DEBUG_SET=ci: the fuzzer's requests are its time, and CI's run is
-#   a quarter of the full one),
+#   a tenth of the full one),
 #   DEBUG_VM_MEM=MB, DEBUG_VM_TIMEOUT=S override the defaults.
 
 set -u
@@ -34,7 +34,7 @@ all)	res=$top/build/results-debug
 	fuzz_count=${FUZZ_COUNT:-100000}
 	progs=${PROGS:-$(make -s -C selftests list-stress) $(make -s -C selftests list)} ;;
 ci)	res=$top/build/results-debug-ci
-	fuzz_count=${FUZZ_COUNT:-25000}
+	fuzz_count=${FUZZ_COUNT:-10000}
 	progs=${PROGS:-$(make -s -C selftests list-debug-ci)} ;;
 *)	echo "check-debug.sh: DEBUG_SET is all or ci, not '$set_'" >&2; exit 2 ;;
 esac

@@ -148,10 +148,17 @@
  *        DRLB_ARP_A_AF, DRLB_ARP_A_ADDR: required, the VIP
  *        DRLB_ARP_A_IFINDEX: u32, device the rule applies to; absent or 0
  *          means every device
+ *        DRLB_ARP_A_FLAGS: u32, DRLB_ARP_F_* (NEW only; DEL ignores it)
  *   With a rule for VIP the host neither answers ARP requests for VIP
  *   nor sends ARP with VIP as sender address (it is rewritten to the
- *   device's best local address, or the packet is dropped).
- *   NEW: EEXIST if the same rule exists; ENODEV if IFINDEX names no device
+ *   device's best local address, or the packet is dropped). That covers
+ *   the ARP the kernel sends (arp_xmit(), as arptables' OUTPUT chain);
+ *   with DRLB_ARP_F_PACKET_SOCKETS also the ARP user space writes on
+ *   AF_PACKET sockets (arping, gratuitous ARP of VRRP daemons), through
+ *   an egress hook on the devices the rule covers, which every packet
+ *   they send then passes (about 2 % of a small-packet rate).
+ *   NEW: EEXIST if the same rule exists, unless NLM_F_REPLACE: then its
+ *   FLAGS are replaced in place (it never stops acting); ENODEV if IFINDEX names no device
  *   of the namespace; EAFNOSUPPORT for a family other than AF_INET;
  *   EINVAL for a VIP that is not unicast; ENOSPC beyond 1024 rules.
  *   DEL: ENOENT if it does not exist. A rule whose device is deleted stays
@@ -334,10 +341,15 @@ enum drlb_arp_attr {
 	DRLB_ARP_A_ADDR,	/* binary: the VIP */
 	DRLB_ARP_A_IFINDEX,	/* u32, 0 = every device */
 	DRLB_ARP_A_STATS,	/* nested: DRLB_ARP_STATS_A_* */
+	DRLB_ARP_A_FLAGS,	/* u32: DRLB_ARP_F_* */
 	__DRLB_ARP_A_MAX
 };
 
 #define DRLB_ARP_A_MAX (__DRLB_ARP_A_MAX - 1)
+
+/* DRLB_ARP_A_FLAGS */
+#define DRLB_ARP_F_PACKET_SOCKETS	(1U << 0) /* also ARP from AF_PACKET */
+#define DRLB_ARP_F_ALL			DRLB_ARP_F_PACKET_SOCKETS
 
 enum drlb_arp_stats_attr {
 	DRLB_ARP_STATS_A_UNSPEC,

@@ -1,0 +1,177 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Unit tests for cfgdiff.c: the models restore builds and the steps of
+ * their difference - nothing for what both hold, changes in place, the
+ * order (deletions of services first, ARP rules added before any goes),
+ * a hash that survives deletions, and ten thousand services.
+ */
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cfgdiff.h"
+#include "tap.h"
+
+#define VIP(n) htonl(0x0a000064 + (n))
+#define RIP(n) htonl(0x0a00000a + (n))
+
+struct steps {
+	enum cm_op_kind kind[64];
+	unsigned int fields[64];
+	size_t line[64];
+	size_t n;
+};
+
+static int rec(const struct cm_op *op, void *arg)
+{
+	struct steps *s = arg;
+
+	if (s->n < 64) {
+		s->kind[s->n] = op->kind;
+		s->fields[s->n] = op->fields;
+		s->line[s->n] = op->line;
+	}
+	s->n++;
+	return 0;
+}
+
+static struct cm_svc *svc(struct cm_model *m, int vip, uint16_t port,
+			  int n_rs, size_t line)
+{
+	struct cm_svc *s;
+	int err;
+
+	s = cm_svc_add(m, 6, VIP(vip), port, line, &err);
+	for (int i = 0; s && i < n_rs; i++)
+		cm_dest_add(s, RIP(i), line, &err);
+	return s;
+}
+
+static void test_same(void)
+{
+	struct cm_model a, b;
+	struct steps st = { 0 };
+	int err;
+
+	cm_init(&a);
+	cm_init(&b);
+	svc(&a, 0, 80, 3, 0);
+	svc(&b, 0, 80, 3, 1);
+	cm_arp_add(&a, VIP(0), 0, 0, 0, &err);
+	cm_arp_add(&b, VIP(0), 0, 0, 2, &err);
+	cm_cfg_set(&a, DRLB_CFG_A_CONN_MAX, 5000, 0);
+	cm_cfg_set(&a, DRLB_CFG_A_MH_SEED, 7, 0);
+	cm_cfg_set(&b, DRLB_CFG_A_CONN_MAX, 5000, 3);
+	cm_diff(&a, &b, rec, &st);
+	ok(st.n == 0, "the same configuration: no step (%zu)", st.n);
+	ok(cm_diff_count(&b, &b) == 0, "a model against itself: no step");
+	ok(!cm_svc_add(&b, 6, VIP(0), 80, 4, &err) && err == -EEXIST,
+	   "a service added twice: -EEXIST");
+	cm_free(&a);
+	cm_free(&b);
+}
+
+static void test_changes(void)
+{
+	struct cm_model a, b;
+	struct steps st = { 0 };
+	struct cm_svc *s;
+	int err;
+
+	cm_init(&a);
+	cm_init(&b);
+	svc(&a, 0, 80, 3, 0);			/* kept, one server gone */
+	svc(&a, 1, 80, 1, 0);			/* gone */
+	s = svc(&a, 2, 80, 2, 0);		/* sched and weight change */
+	cm_arp_add(&a, VIP(0), 0, 0, 0, &err);	/* kept */
+	cm_arp_add(&a, VIP(1), 0, 0, 0, &err);	/* gone */
+	cm_arp_add(&a, VIP(2), 0, 0, 0, &err);	/* flags change */
+	cm_cfg_set(&a, DRLB_CFG_A_CONN_MAX, 5000, 0);
+
+	svc(&b, 0, 80, 2, 10);
+	s = svc(&b, 2, 80, 2, 11);
+	snprintf(s->sched, sizeof(s->sched), "mh");
+	s->dests[1].weight = 5;
+	s->dests[1].line = 12;
+	svc(&b, 3, 80, 2, 13);			/* new, with 2 servers */
+	cm_dest_add(cm_svc_find(&b, 6, VIP(0), 80), RIP(7), 14, &err);
+	cm_arp_add(&b, VIP(0), 0, 0, 15, &err);
+	cm_arp_add(&b, VIP(2), 0, DRLB_ARP_F_PACKET_SOCKETS, 16, &err);
+	cm_arp_add(&b, VIP(3), 0, 0, 17, &err);
+	cm_cfg_set(&b, DRLB_CFG_A_CONN_MAX, 6000, 18);
+
+	cm_diff(&a, &b, rec, &st);
+	ok(st.n == 12, "12 steps (%zu)", st.n);
+	ok(st.kind[0] == CM_CFG_SET && st.line[0] == 18, "settings first, with their line");
+	ok(st.kind[1] == CM_SVC_DEL, "then the service gone");
+	ok(st.kind[2] == CM_DEST_DEL, "then the server gone");
+	ok(st.kind[3] == CM_SVC_CHANGE && st.fields[3] == CM_F_SCHED &&
+	   st.line[3] == 11, "the scheduler changed in place, nothing else");
+	ok(st.kind[4] == CM_DEST_CHANGE && st.line[4] == 12, "the weight changed in place");
+	ok(st.kind[5] == CM_DEST_ADD && st.line[5] == 14, "a server added to a kept service");
+	ok(st.kind[6] == CM_SVC_ADD && st.kind[7] == CM_DEST_ADD &&
+	   st.kind[8] == CM_DEST_ADD, "the new service, then its servers");
+	ok(st.kind[9] == CM_ARP_REPLACE && st.kind[10] == CM_ARP_ADD &&
+	   st.kind[11] == CM_ARP_DEL, "ARP rules: changed and added before any goes");
+	ok(cm_diff_count(&b, &a) == 11, "and 11 steps back (the service gone had one server)");
+	cm_free(&a);
+	cm_free(&b);
+}
+
+static void test_persist(void)
+{
+	struct cm_model a, b;
+	struct steps st = { 0 };
+	struct cm_svc *s;
+
+	cm_init(&a);
+	cm_init(&b);
+	s = svc(&a, 0, 80, 0, 0);
+	s->netmask = 24;	/* not persistent: the netmask means nothing */
+	svc(&b, 0, 80, 0, 0);
+	ok(cm_diff_count(&a, &b) == 0, "netmask without persistence: no step");
+	s = cm_svc_find(&b, 6, VIP(0), 80);
+	s->persist = 300;
+	s->netmask = 24;
+	cm_diff(&a, &b, rec, &st);
+	ok(st.n == 1 && st.kind[0] == CM_SVC_CHANGE && st.fields[0] == CM_F_PERSIST,
+	   "persistence turned on: one change of persistence");
+	cm_free(&a);
+	cm_free(&b);
+}
+
+static void test_hash(void)
+{
+	struct cm_model m;
+	struct cm_svc *s;
+	int err, found = 0;
+
+	cm_init(&m);
+	for (int i = 0; i < 10000; i++)
+		svc(&m, i % 100, (uint16_t)(1000 + i / 100), 2, (size_t)i + 1);
+	for (int i = 0; i < 10000; i += 2)
+		cm_svc_del(&m, cm_svc_find(&m, 6, VIP(i % 100),
+					   (uint16_t)(1000 + i / 100)));
+	for (int i = 0; i < 10000; i++)
+		found += !!cm_svc_find(&m, 6, VIP(i % 100),
+				       (uint16_t)(1000 + i / 100));
+	ok(found == 5000, "10 000 services, every other deleted: 5 000 found (%d)",
+	   found);
+	s = cm_svc_add(&m, 6, VIP(0), 1000, 1, &err);
+	ok(s && cm_svc_find(&m, 6, VIP(0), 1000) == s,
+	   "a deleted key can be added again");
+	cm_svc_flush(&m);
+	ok(!cm_svc_find(&m, 6, VIP(1), 1000), "flush: none left");
+	cm_free(&m);
+}
+
+int main(void)
+{
+	test_same();
+	test_changes();
+	test_persist();
+	test_hash();
+	return tap_done();
+}
