@@ -502,6 +502,58 @@ void drlb_conn_purge(struct drlb_net *dn, bool all)
 	}
 }
 
+bool drlb_conn_filter_match(const struct drlb_conn_filter *f,
+			    const struct drlb_conn *c)
+{
+	const struct drlb_dest *d = c->dest;
+
+	return (!f->svc || d->svc == f->svc) &&
+	       (!f->has_proto || c->proto == f->proto) &&
+	       (!f->has_caddr || !((c->caddr ^ f->caddr) & f->cmask)) &&
+	       (!f->has_cport || c->cport == f->cport) &&
+	       (!f->has_daddr || d->addr == f->daddr) &&
+	       (!f->has_state || READ_ONCE(c->state) == f->state) &&
+	       (!f->templates || c->flags & DRLB_CONN_F_TEMPLATE);
+}
+
+/*
+ * Unlink the entries @f matches, bucket by bucket under each bucket's
+ * lock; conn_resize held, so the table is not replaced meanwhile (a
+ * resize runs before or after). Entries inserted during the walk into
+ * buckets already passed stay. Returns how many went.
+ */
+unsigned long drlb_conn_delete(struct drlb_net *dn,
+			       const struct drlb_conn_filter *f)
+{
+	struct hlist_nulls_node *n;
+	struct drlb_conn_tab *t;
+	unsigned long done = 0;
+	struct drlb_conn *c;
+	spinlock_t *lock;	/* the bucket's */
+	u32 b, size;
+
+	mutex_lock(&dn->conn_resize);
+	t = drlb_conn_tab_locked(dn);
+	size = t ? 1U << t->bits : 0;
+	for (b = 0; b < size; b++) {
+		if (hlist_nulls_empty(&t->buckets[b]))
+			continue;
+		lock = drlb_conn_lock(t, b);
+		spin_lock_bh(lock);
+		hlist_nulls_for_each_entry_safe(c, n, &t->buckets[b], node)
+			if (c->state != DRLB_CONN_S_DEAD &&
+			    drlb_conn_filter_match(f, c)) {
+				__drlb_conn_unlink(dn, c);
+				done++;
+			}
+		spin_unlock_bh(lock);
+		if (!(b & 1023))
+			cond_resched();
+	}
+	mutex_unlock(&dn->conn_resize);
+	return done;
+}
+
 static void drlb_conn_gc(struct work_struct *work)
 {
 	struct drlb_net *dn = container_of(to_delayed_work(work),

@@ -207,6 +207,20 @@ struct drlb_flow {
 /* drlb_conn.flags */
 #define DRLB_CONN_F_TEMPLATE	0x01	/* persistence template */
 
+/*
+ * struct drlb_conn_filter - which entries GET_CONN and DEL_CONN act on
+ * (nl_conn.c fills it; a field is a criterion when its has_ flag is set).
+ * @svc is held by the request (or dump) that made the filter.
+ */
+struct drlb_conn_filter {
+	const struct drlb_service *svc;
+	__be32 caddr, cmask, daddr;
+	__be16 cport;
+	u8 proto, state;
+	bool has_proto, has_caddr, has_cport, has_daddr, has_state;
+	bool templates;
+};
+
 /* drlb_conn.state: enum drlb_conn_state, or this once unlinked. */
 #define DRLB_CONN_S_DEAD	0xff
 
@@ -475,6 +489,12 @@ void drlb_conn_set_state(struct drlb_net *dn, struct drlb_conn *c,
 			 u8 state);
 bool drlb_conn_touch(struct drlb_conn *c, unsigned long timeout);
 void drlb_conn_extend(struct drlb_conn *c, unsigned long until);
+/* Remove the entries @f matches; returns how many. Process context. */
+unsigned long drlb_conn_delete(struct drlb_net *dn,
+			       const struct drlb_conn_filter *f);
+/* Does @f match @c? */
+bool drlb_conn_filter_match(const struct drlb_conn_filter *f,
+			    const struct drlb_conn *c);
 void drlb_conn_purge(struct drlb_net *dn, bool all);
 unsigned long drlb_conn_timeout(struct drlb_net *dn, u8 proto, u8 state);
 u8 drlb_tcp_next_state(u8 state, bool syn, bool ack, bool fin, bool rst);

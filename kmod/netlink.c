@@ -239,6 +239,12 @@ static const struct nla_policy drlb_svc_req_policy[DRLB_A_MAX + 1] = {
 	[DRLB_A_SERVICE]	= NLA_POLICY_NESTED(drlb_svc_policy),
 };
 
+/* GET_CONN and DEL_CONN: a service and DRLB_A_CONN's criteria. */
+static const struct nla_policy drlb_conn_req_policy[DRLB_A_MAX + 1] = {
+	[DRLB_A_SERVICE]	= NLA_POLICY_NESTED(drlb_svc_policy),
+	[DRLB_A_CONN]		= NLA_POLICY_NESTED(drlb_conn_filter_policy),
+};
+
 /* Dest commands: a service and one of its dests. */
 static const struct nla_policy drlb_dest_req_policy[DRLB_A_MAX + 1] = {
 	[DRLB_A_SERVICE]	= NLA_POLICY_NESTED(drlb_svc_policy),
@@ -341,11 +347,20 @@ static const struct genl_ops drlb_genl_ops[] = {
 		.flags = GENL_ADMIN_PERM,
 	},
 	{
+		/* dump: the entries; do: their count. */
 		.cmd = DRLB_CMD_GET_CONN,
+		.doit = drlb_nl_get_conn,
 		.start = drlb_nl_dump_conn_start,
 		.dumpit = drlb_nl_dump_conn,
 		.done = drlb_nl_dump_conn_done,
-		.policy = drlb_svc_req_policy,
+		.policy = drlb_conn_req_policy,
+		.maxattr = DRLB_A_MAX,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = DRLB_CMD_DEL_CONN,
+		.doit = drlb_nl_del_conn,
+		.policy = drlb_conn_req_policy,
 		.maxattr = DRLB_A_MAX,
 		.flags = GENL_ADMIN_PERM,
 	},

@@ -16,6 +16,7 @@ extern const struct nla_policy drlb_svc_policy[DRLB_SVC_A_MAX + 1];
 extern const struct nla_policy drlb_dest_policy[DRLB_DEST_A_MAX + 1];
 extern const struct nla_policy drlb_cfg_policy[DRLB_CFG_A_MAX + 1];
 extern const struct nla_policy drlb_arp_policy[DRLB_ARP_A_MAX + 1];
+extern const struct nla_policy drlb_conn_filter_policy[DRLB_CONN_A_MAX + 1];
 /* nl_arp.c: the top-level policies of NEW/DEL_ARP and of the GET_ARP dump */
 extern const struct nla_policy drlb_arp_req_policy[DRLB_A_MAX + 1];
 extern const struct nla_policy drlb_arp_dump_policy[DRLB_A_MAX + 1];
@@ -122,6 +123,8 @@ int drlb_nl_zero(struct sk_buff *skb, struct genl_info *info);
 int drlb_nl_dump_conn_start(struct netlink_callback *cb);
 int drlb_nl_dump_conn(struct sk_buff *skb, struct netlink_callback *cb);
 int drlb_nl_dump_conn_done(struct netlink_callback *cb);
+int drlb_nl_get_conn(struct sk_buff *skb, struct genl_info *info);
+int drlb_nl_del_conn(struct sk_buff *skb, struct genl_info *info);
 
 /* nl_arp.c */
 int drlb_nl_new_arp(struct sk_buff *skb, struct genl_info *info);

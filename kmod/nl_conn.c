@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * drlb: DRLB_CMD_GET_CONN - dump of the connection table, optionally only
- * the flows (and templates) of one service.
+ * drlb: DRLB_CMD_GET_CONN - dump of the connection table, or the count of
+ * its entries (do) - and DRLB_CMD_DEL_CONN, which removes entries. All
+ * three take the same filter: a service, and DRLB_A_CONN's criteria
+ * (struct drlb_conn_filter).
  *
  * The dump walks the buckets under RCU, one skb at a time, and resumes at
  * (cb->args[0] bucket, cb->args[1] entries of it already passed) of the
@@ -22,26 +24,112 @@
 #include "drlb.h"
 #include "netlink.h"
 
-/* cb->args[2]: the service filtered on (held), or 0. */
+/* The criteria of a filter (DRLB_A_CONN in a request). */
+const struct nla_policy drlb_conn_filter_policy[DRLB_CONN_A_MAX + 1] = {
+	[DRLB_CONN_A_AF]	= { .type = NLA_U16 },
+	[DRLB_CONN_A_PROTOCOL]	= { .type = NLA_U8 },
+	[DRLB_CONN_A_CADDR]	= NLA_POLICY_EXACT_LEN(4),
+	[DRLB_CONN_A_CPREFIX]	= NLA_POLICY_MAX(NLA_U8, 32),
+	[DRLB_CONN_A_CPORT]	= { .type = NLA_U16 },
+	[DRLB_CONN_A_DADDR]	= NLA_POLICY_EXACT_LEN(4),
+	[DRLB_CONN_A_STATE]	= NLA_POLICY_MAX(NLA_U8, __DRLB_CONN_S_MAX - 1),
+	[DRLB_CONN_A_PERSIST]	= { .type = NLA_FLAG },
+	[DRLB_CONN_A_VADDR]	= { .type = NLA_REJECT },
+	[DRLB_CONN_A_VPORT]	= { .type = NLA_REJECT },
+	[DRLB_CONN_A_EXPIRES_MS] = { .type = NLA_REJECT },
+};
+
+/*
+ * @attrs' DRLB_A_CONN into @f (the service is the caller's). Criteria
+ * only; an address family other than AF_INET is refused.
+ */
+static int drlb_conn_filter_parse(struct nlattr **attrs,
+				  struct drlb_conn_filter *f,
+				  struct netlink_ext_ack *extack)
+{
+	struct nlattr *tb[DRLB_CONN_A_MAX + 1];
+	u8 plen = 32;
+	int err;
+
+	if (!attrs[DRLB_A_CONN])
+		return 0;
+	err = nla_parse_nested(tb, DRLB_CONN_A_MAX, attrs[DRLB_A_CONN],
+			       drlb_conn_filter_policy, extack);
+	if (err)
+		return err;
+	if (tb[DRLB_CONN_A_AF] && nla_get_u16(tb[DRLB_CONN_A_AF]) != AF_INET) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[DRLB_CONN_A_AF],
+				    "only AF_INET flows exist");
+		return -EAFNOSUPPORT;
+	}
+	if (tb[DRLB_CONN_A_CPREFIX] && !tb[DRLB_CONN_A_CADDR]) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[DRLB_CONN_A_CPREFIX],
+				    "a client prefix length needs a client address");
+		return -EINVAL;
+	}
+	if (tb[DRLB_CONN_A_PROTOCOL]) {
+		f->has_proto = true;
+		f->proto = nla_get_u8(tb[DRLB_CONN_A_PROTOCOL]);
+	}
+	if (tb[DRLB_CONN_A_CADDR]) {
+		if (tb[DRLB_CONN_A_CPREFIX])
+			plen = nla_get_u8(tb[DRLB_CONN_A_CPREFIX]);
+		f->has_caddr = true;
+		f->cmask = plen ? htonl(~0U << (32 - plen)) : 0;
+		f->caddr = nla_get_in_addr(tb[DRLB_CONN_A_CADDR]) & f->cmask;
+	}
+	if (tb[DRLB_CONN_A_CPORT]) {
+		f->has_cport = true;
+		f->cport = htons(nla_get_u16(tb[DRLB_CONN_A_CPORT]));
+	}
+	if (tb[DRLB_CONN_A_DADDR]) {
+		f->has_daddr = true;
+		f->daddr = nla_get_in_addr(tb[DRLB_CONN_A_DADDR]);
+	}
+	if (tb[DRLB_CONN_A_STATE]) {
+		f->has_state = true;
+		f->state = nla_get_u8(tb[DRLB_CONN_A_STATE]);
+	}
+	f->templates = nla_get_flag(tb[DRLB_CONN_A_PERSIST]);
+	return 0;
+}
+
+/* cb->args[5]: the filter (its service held), made here, freed at done. */
 int drlb_nl_dump_conn_start(struct netlink_callback *cb)
 {
+	struct drlb_conn_filter *f;
 	struct drlb_service *svc;
+	int err;
 
-	if (!drlb_dump_attrs(cb)[DRLB_A_SERVICE])
-		return 0;
-	svc = drlb_nl_dump_svc_get(cb);
-	if (IS_ERR(svc))
-		return PTR_ERR(svc);
-	cb->args[2] = (unsigned long)svc;
+	f = kzalloc(sizeof(*f), GFP_KERNEL);
+	if (!f)
+		return -ENOMEM;
+	err = drlb_conn_filter_parse(drlb_dump_attrs(cb), f, cb->extack);
+	if (!err && drlb_dump_attrs(cb)[DRLB_A_SERVICE]) {
+		svc = drlb_nl_dump_svc_get(cb);
+		if (IS_ERR(svc))
+			err = PTR_ERR(svc);
+		else
+			f->svc = svc;
+	}
+	if (err) {
+		kfree(f);
+		return err;
+	}
+	cb->args[5] = (unsigned long)f;
 	return 0;
+}
+
+static void drlb_conn_filter_free(struct drlb_conn_filter *f)
+{
+	if (f && f->svc)
+		drlb_svc_put((struct drlb_service *)f->svc);
+	kfree(f);
 }
 
 int drlb_nl_dump_conn_done(struct netlink_callback *cb)
 {
-	struct drlb_service *svc = (struct drlb_service *)cb->args[2];
-
-	if (svc)
-		drlb_svc_put(svc);
+	drlb_conn_filter_free((struct drlb_conn_filter *)cb->args[5]);
 	return 0;
 }
 
@@ -88,7 +176,7 @@ static int drlb_nl_put_conn(struct sk_buff *skb, struct netlink_callback *cb,
 static bool drlb_nl_dump_conn_tab(struct sk_buff *skb,
 				  struct netlink_callback *cb,
 				  const struct drlb_conn_tab *t,
-				  const struct drlb_service *svc)
+				  const struct drlb_conn_filter *f)
 {
 	unsigned long b = cb->args[0], skip = cb->args[1];
 	unsigned long size = 1UL << t->bits;
@@ -102,7 +190,7 @@ static bool drlb_nl_dump_conn_tab(struct sk_buff *skb,
 			if (i++ < skip)
 				continue;
 			if (READ_ONCE(c->state) == DRLB_CONN_S_DEAD ||
-			    (svc && c->dest->svc != svc))
+			    !drlb_conn_filter_match(f, c))
 				continue;
 			if (drlb_nl_put_conn(skb, cb, c)) {
 				cb->args[0] = b;
@@ -117,14 +205,14 @@ static bool drlb_nl_dump_conn_tab(struct sk_buff *skb,
 }
 
 /*
- * cb->args: [0] bucket, [1] entries of it passed, [2] the service (see
- * start), [3] generation of the table walked, [4] 0 in it, 1 in its
- * @next, 2 done.
+ * cb->args: [0] bucket, [1] entries of it passed, [3] generation of the
+ * table walked, [4] 0 in it, 1 in its @next, 2 done, [5] the filter (see
+ * start).
  */
 int drlb_nl_dump_conn(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct drlb_net *dn = drlb_pernet(sock_net(skb->sk));
-	struct drlb_service *svc = (struct drlb_service *)cb->args[2];
+	const struct drlb_conn_filter *f = (void *)cb->args[5];
 	const struct drlb_conn_tab *t, *nt;
 
 	rcu_read_lock();
@@ -141,17 +229,126 @@ int drlb_nl_dump_conn(struct sk_buff *skb, struct netlink_callback *cb)
 	}
 	cb->args[3] = t->gen;
 	if (cb->args[4] == 0) {
-		if (!drlb_nl_dump_conn_tab(skb, cb, t, svc))
+		if (!drlb_nl_dump_conn_tab(skb, cb, t, f))
 			goto out;
 		cb->args[4] = 1;
 	}
 	if (cb->args[4] == 1) {
 		nt = rcu_dereference(t->next);
-		if (nt && !drlb_nl_dump_conn_tab(skb, cb, nt, svc))
+		if (nt && !drlb_nl_dump_conn_tab(skb, cb, nt, f))
 			goto out;
 		cb->args[4] = 2;	/* done */
 	}
 out:
 	rcu_read_unlock();
 	return skb->len;
+}
+
+/* The filter of a GET_CONN or DEL_CONN do, its service held. */
+static int drlb_nl_conn_filter(struct genl_info *info,
+			       struct drlb_conn_filter *f)
+{
+	struct drlb_net *dn = drlb_pernet(genl_info_net(info));
+	struct nlattr *tb[DRLB_SVC_A_MAX + 1];
+	struct drlb_service *svc;
+	struct drlb_svc_key k;
+	int err;
+
+	memset(f, 0, sizeof(*f));
+	err = drlb_conn_filter_parse(info->attrs, f, info->extack);
+	if (err || !info->attrs[DRLB_A_SERVICE])
+		return err;
+	err = drlb_nl_svc_key(info->attrs, tb, &k, info->extack);
+	if (err)
+		return err;
+	mutex_lock(&dn->lock);
+	svc = drlb_nl_svc_find(dn, &k, info->attrs[DRLB_A_SERVICE],
+			       info->extack);
+	if (svc)
+		refcount_inc(&svc->refcnt);
+	mutex_unlock(&dn->lock);
+	if (!svc)
+		return -ENOENT;
+	f->svc = svc;
+	return 0;
+}
+
+/* Matching entries of @t (RCU held). */
+static unsigned long drlb_conn_count_tab(const struct drlb_conn_tab *t,
+					 const struct drlb_conn_filter *f)
+{
+	unsigned long b, size = 1UL << t->bits, n = 0;
+	struct hlist_nulls_node *node;
+	struct drlb_conn *c;
+
+	for (b = 0; b < size; b++)
+		hlist_nulls_for_each_entry_rcu(c, node, &t->buckets[b], node)
+			if (READ_ONCE(c->state) != DRLB_CONN_S_DEAD &&
+			    drlb_conn_filter_match(f, c))
+				n++;
+	return n;
+}
+
+static int drlb_nl_conn_reply(struct genl_info *info, u8 cmd, u64 count)
+{
+	struct sk_buff *msg;
+	void *hdr;
+
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	hdr = drlb_nl_put_hdr(msg, info->snd_portid, info->snd_seq, 0, cmd);
+	if (!hdr || nla_put_u64_64bit(msg, DRLB_A_COUNT, count, DRLB_A_PAD)) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+}
+
+/*
+ * GET_CONN do: how many entries match, without sending them (a million
+ * entries are counted in one request). The walk is under RCU, like the
+ * dump: a table resized meanwhile is counted in both its halves.
+ */
+int drlb_nl_get_conn(struct sk_buff *skb, struct genl_info *info)
+{
+	struct drlb_net *dn = drlb_pernet(genl_info_net(info));
+	const struct drlb_conn_tab *t, *nt;
+	struct drlb_conn_filter f;
+	unsigned long n = 0;
+	int err;
+
+	err = drlb_nl_conn_filter(info, &f);
+	if (err)
+		return err;
+	rcu_read_lock();
+	t = rcu_dereference(dn->conn);
+	if (t) {
+		n = drlb_conn_count_tab(t, &f);
+		nt = rcu_dereference(t->next);
+		if (nt)
+			n += drlb_conn_count_tab(nt, &f);
+	}
+	rcu_read_unlock();
+	if (f.svc)
+		drlb_svc_put((struct drlb_service *)f.svc);
+	return drlb_nl_conn_reply(info, DRLB_CMD_GET_CONN, n);
+}
+
+/* DEL_CONN: remove the matching entries; replies with their number. */
+int drlb_nl_del_conn(struct sk_buff *skb, struct genl_info *info)
+{
+	struct drlb_net *dn = drlb_pernet(genl_info_net(info));
+	struct drlb_conn_filter f;
+	unsigned long n;
+	int err;
+
+	err = drlb_nl_conn_filter(info, &f);
+	if (err)
+		return err;
+	n = drlb_conn_delete(dn, &f);
+	if (f.svc)
+		drlb_svc_put((struct drlb_service *)f.svc);
+	return drlb_nl_conn_reply(info, DRLB_CMD_DEL_CONN, n);
 }

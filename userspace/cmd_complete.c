@@ -15,9 +15,10 @@
  * notation (the man page's SYNOPSIS uses the same words):
  *
  *   word          a literal word
- *   WORD          a placeholder; PROTO, SCHED, BOOL, IFNAME, KEY and FILE
- *                 complete (protocols, the module's schedulers, yes/no,
- *                 devices, config keys, files), others (VIP, N...) do not
+ *   WORD          a placeholder; PROTO, SCHED, BOOL, IFNAME, KEY, STATE
+ *                 and FILE complete (protocols, the module's schedulers,
+ *                 yes/no, devices, config keys, flow states, files),
+ *                 others (VIP, N...) do not
  *   A|B           a word that is one of A, B (each literal or placeholder)
  *   [w X]         an optional group, after the required words, in any
  *                 order, each at most once; [w X | v Y] one of two forms;
@@ -43,7 +44,9 @@ static const char *const drlbctl_grammar[] = {
 	"server change PROTO VIP[:PORT] RIP weight N",
 	"server del PROTO VIP[:PORT] RIP",
 	"server show PROTO VIP[:PORT]",
-	"conn show [PROTO VIP[:PORT]]",
+	"conn show [PROTO VIP[:PORT]] [client ADDR] [cport PORT] [server ADDR] [state STATE] [proto PROTO] [persistent] [--count]",
+	"conn del [PROTO VIP[:PORT]] [client ADDR] [cport PORT] [server ADDR] [state STATE] [proto PROTO] [persistent]",
+	"conn del all",
 	"stats [show]",
 	"stats zero [PROTO VIP[:PORT]]",
 	"flush [all]",
@@ -228,6 +231,12 @@ static void offer_token(struct out *o, const char *t)
 		} else if (!strcmp(p, "BOOL")) {
 			offer(o, "yes");
 			offer(o, "no");
+		} else if (!strcmp(p, "STATE")) {
+			offer(o, "none");
+			offer(o, "syn");
+			offer(o, "established");
+			offer(o, "fin");
+			offer(o, "close");
 		} else if (!strcmp(p, "SCHED")) {
 			offer_scheds(o);
 		} else if (!strcmp(p, "IFNAME")) {

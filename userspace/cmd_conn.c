@@ -1,6 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * drlbctl conn show [PROTO VIP[:PORT]]
+ * drlbctl conn show [PROTO VIP[:PORT]] [FILTER...] [-c|--count]
+ * drlbctl conn del  [PROTO VIP[:PORT]] FILTER... | all
+ *   FILTER: client ADDR[/LEN] | cport PORT | server ADDR | state STATE |
+ *           proto PROTO | persistent
+ *   STATE: none, syn, established, fin, close
+ *
+ * The filters are the kernel's (DRLB_A_CONN of GET_CONN and DEL_CONN): a
+ * flow is shown, counted or deleted when it matches every one given.
+ * "--count" prints how many match, counted by the module without sending
+ * them (a million-flow table in one request). "del" removes the matching
+ * flows and templates at once - every flow of a client, or to a server
+ * before its maintenance - and prints how many; the next packet of a
+ * deleted flow is one of no flow (a SYN is scheduled afresh). "del" needs
+ * a filter or the word "all".
  *
  * The director's flow table (all services, or one): which real server
  * each client flow goes to, its state as the director sees it (only the
@@ -25,6 +38,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -175,31 +189,216 @@ static void show_json(const struct conn_vec *vec)
 	json_end(&j);
 }
 
-static int conn_show(int argc, char **argv)
-{
-	struct conn_vec vec = { 0 };
-	struct nl_msg *msg;
-	struct svc_key k;
-	int ret;
+/* What "conn show" and "conn del" were told. */
+struct conn_filter {
+	bool has_svc, has_proto, has_client, has_cport, has_server, has_state;
+	bool persistent, all, count;
+	struct svc_key svc;
+	uint8_t proto, plen, state;
+	uint32_t client, server;	/* network order */
+	uint16_t cport;
+	int n;				/* criteria given */
+};
 
-	if (argc > 1) {
-		ret = svc_parse_key("conn show", argc - 1, argv + 1, &k);
+static int parse_state(const char *s, uint8_t *state)
+{
+	static const char *const names[] = {
+		[DRLB_CONN_S_NONE] = "none", [DRLB_CONN_S_SYN] = "syn",
+		[DRLB_CONN_S_EST] = "established", [DRLB_CONN_S_FIN] = "fin",
+		[DRLB_CONN_S_CLOSE] = "close",
+	};
+
+	for (uint8_t i = 0; i < ARRAY_SIZE(names); i++)
+		if (names[i] && !strcmp(s, names[i])) {
+			*state = i;
+			return 0;
+		}
+	return -EINVAL;
+}
+
+/* "ADDR" or "ADDR/LEN" */
+static int parse_prefix(char *s, uint32_t *addr, uint8_t *plen)
+{
+	char *slash = strchr(s, '/');
+	uint32_t len = 32;
+	int err;
+
+	if (slash) {
+		*slash = '\0';
+		if (parse_u32(slash + 1, 0, 32, &len)) {
+			*slash = '/';
+			return -EINVAL;
+		}
+	}
+	err = parse_ipv4(s, addr);
+	if (slash)
+		*slash = '/';
+	*plen = (uint8_t)len;
+	return err;
+}
+
+static int parse_filter(const char *ctx, int argc, char **argv,
+			struct conn_filter *f)
+{
+	int i = 1, ret;
+
+	if (argc > 2 && parse_proto(argv[1], &f->proto) == 0) {
+		ret = svc_parse_key(ctx, argc - 1, argv + 1, &f->svc);
 		if (ret)
 			return ret;
-		if (argc > 3)
-			return usage_error("conn show: unexpected '%s'", argv[3]);
+		f->has_svc = true;
+		f->n++;
+		i = 3;
 	}
+	for (; i < argc; i++) {
+		const char *w = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+
+		if (!strcmp(w, "-c") || !strcmp(w, "--count")) {
+			f->count = true;
+			continue;
+		}
+		if (!strcmp(w, "persistent")) {
+			f->persistent = true;
+			f->n++;
+			continue;
+		}
+		if (!strcmp(w, "all")) {
+			f->all = true;
+			continue;
+		}
+		if (strcmp(w, "client") && strcmp(w, "cport") &&
+		    strcmp(w, "server") && strcmp(w, "state") &&
+		    strcmp(w, "proto"))
+			return usage_error("%s: unknown filter '%s' (client, cport, server, state, proto, persistent)",
+					   ctx, w);
+		if (!v)
+			return usage_error("%s: missing value after '%s'", ctx, w);
+		if (!strcmp(w, "client")) {
+			if (f->has_client || parse_prefix(argv[i + 1], &f->client, &f->plen))
+				return usage_error("%s: bad client '%s' (ADDR or ADDR/LEN, once)",
+						   ctx, v);
+			f->has_client = true;
+		} else if (!strcmp(w, "cport")) {
+			uint32_t port;
+
+			if (f->has_cport || parse_u32(v, 1, 65535, &port))
+				return usage_error("%s: bad cport '%s' (1..65535, once)",
+						   ctx, v);
+			f->cport = (uint16_t)port;
+			f->has_cport = true;
+		} else if (!strcmp(w, "server")) {
+			if (f->has_server || parse_ipv4(v, &f->server))
+				return usage_error("%s: bad server '%s' (an IPv4 address, once)",
+						   ctx, v);
+			f->has_server = true;
+		} else if (!strcmp(w, "state")) {
+			if (f->has_state || parse_state(v, &f->state))
+				return usage_error("%s: bad state '%s' (none, syn, established, fin, close)",
+						   ctx, v);
+			f->has_state = true;
+		} else {
+			if (f->has_proto || parse_proto(v, &f->proto))
+				return usage_error("%s: bad proto '%s' (tcp, udp or sctp, once)",
+						   ctx, v);
+			f->has_proto = true;
+		}
+		f->n++;
+		i++;
+	}
+	return 0;
+}
+
+static int put_filter(struct nl_msg *msg, const struct conn_filter *f)
+{
+	struct nlattr *nest;
+
+	if (f->has_svc && svc_put_key(msg, &f->svc))
+		return -EMSGSIZE;
+	if (f->n == f->has_svc)
+		return 0;
+	nest = nla_nest_start(msg, DRLB_A_CONN);
+	if (!nest ||
+	    (f->has_proto && nla_put_u8(msg, DRLB_CONN_A_PROTOCOL, f->proto)) ||
+	    (f->has_client &&
+	     (nla_put(msg, DRLB_CONN_A_CADDR, 4, &f->client) ||
+	      nla_put_u8(msg, DRLB_CONN_A_CPREFIX, f->plen))) ||
+	    (f->has_cport && nla_put_u16(msg, DRLB_CONN_A_CPORT, f->cport)) ||
+	    (f->has_server && nla_put(msg, DRLB_CONN_A_DADDR, 4, &f->server)) ||
+	    (f->has_state && nla_put_u8(msg, DRLB_CONN_A_STATE, f->state)) ||
+	    (f->persistent && nla_put_flag(msg, DRLB_CONN_A_PERSIST)))
+		return -EMSGSIZE;
+	nla_nest_end(msg, nest);
+	return 0;
+}
+
+static int count_cb(struct nlattr **tb, void *arg)
+{
+	if (!tb[DRLB_A_COUNT])
+		return -EPROTO;
+	*(uint64_t *)arg = nla_get_u64(tb[DRLB_A_COUNT]);
+	return 0;
+}
+
+/* GET_CONN (do) or DEL_CONN with @f: the count the module replies. */
+static int conn_count(uint8_t cmd, const struct conn_filter *f, uint64_t *n)
+{
+	struct nl_msg *msg = drlb_nl_msg(cmd, 0);
+
+	if (put_filter(msg, f)) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	return drlb_nl_transact(msg, count_cb, n);
+}
+
+static void print_count(const char *key, uint64_t n, const char *text)
+{
+	struct json j;
+
+	if (!opts.json) {
+		printf("%" PRIu64 "%s\n", n, text);
+		return;
+	}
+	json_init(&j, stdout);
+	json_obj_open(&j, NULL);
+	json_u64(&j, key, n);
+	json_obj_close(&j);
+	json_end(&j);
+}
+
+static int conn_show(int argc, char **argv)
+{
+	struct conn_filter f = { 0 };
+	struct conn_vec vec = { 0 };
+	struct nl_msg *msg;
+	uint64_t n;
+	int ret;
+
+	ret = parse_filter("conn show", argc, argv, &f);
+	if (ret)
+		return ret;
+	if (f.all)
+		return usage_error("conn show: 'all' is for conn del");
 	if (drlb_nl_open())
 		return 1;
+	if (f.count) {
+		ret = conn_count(DRLB_CMD_GET_CONN, &f, &n);
+		if (ret)
+			return drlb_nl_perror(ret, "conn show --count");
+		print_count("count", n, "");
+		return 0;
+	}
 	msg = drlb_nl_msg(DRLB_CMD_GET_CONN, 1);
-	if (argc > 1)
-		svc_put_key(msg, &k);
+	if (put_filter(msg, &f)) {
+		nlmsg_free(msg);
+		return drlb_nl_perror(-EMSGSIZE, "conn show");
+	}
 	ret = drlb_nl_transact(msg, conn_cb, &vec);
 	if (ret) {
 		free(vec.v);
-		if (argc > 1)
+		if (f.has_svc)
 			return drlb_nl_perror(ret, "conn show %s",
-					      svc_key_str(&k));
+					      svc_key_str(&f.svc));
 		return drlb_nl_perror(ret, "conn show");
 	}
 	if (vec.n)
@@ -212,11 +411,37 @@ static int conn_show(int argc, char **argv)
 	return 0;
 }
 
+static int conn_del(int argc, char **argv)
+{
+	struct conn_filter f = { 0 };
+	uint64_t n;
+	int ret;
+
+	ret = parse_filter("conn del", argc, argv, &f);
+	if (ret)
+		return ret;
+	if (f.count)
+		return usage_error("conn del: --count is for conn show");
+	if (!f.n && !f.all)
+		return usage_error("conn del: which flows? (a filter, or all)");
+	if (f.n && f.all)
+		return usage_error("conn del: 'all' or filters, not both");
+	if (drlb_nl_open())
+		return 1;
+	ret = conn_count(DRLB_CMD_DEL_CONN, &f, &n);
+	if (ret)
+		return drlb_nl_perror(ret, "conn del");
+	print_count("deleted", n, " deleted");
+	return 0;
+}
+
 int cmd_conn(int argc, char **argv)
 {
 	const char *sub = argc > 1 ? argv[1] : "show";
 
 	if (!strcmp(sub, "show") || !strcmp(sub, "list"))
 		return conn_show(argc > 1 ? argc - 1 : 1, argv + (argc > 1));
-	return usage_error("conn: unknown subcommand '%s' (show)", sub);
+	if (!strcmp(sub, "del"))
+		return conn_del(argc - 1, argv + 1);
+	return usage_error("conn: unknown subcommand '%s' (show, del)", sub);
 }

@@ -18,7 +18,7 @@ struct drlbctl_opts opts;
 static const struct drlbctl_cmd cmds[] = {
 	{ "service", cmd_service, "add, change, delete or show virtual services" },
 	{ "server", cmd_server, "add, change, delete or show a service's real servers" },
-	{ "conn", cmd_conn, "show the director's flow table" },
+	{ "conn", cmd_conn, "show, count and delete the director's flows" },
 	{ "stats", cmd_stats, "show or zero the director's counters" },
 	{ "flush", cmd_flush, "delete every service, server and flow" },
 	{ "config", cmd_config, "show or set namespace-wide settings" },
@@ -71,7 +71,10 @@ static void usage(FILE *out)
 		"  server add|change PROTO VIP[:PORT] RIP [weight N]\n"
 		"  server del PROTO VIP[:PORT] RIP\n"
 		"  server show PROTO VIP[:PORT]\n"
-		"  conn show [PROTO VIP[:PORT]]\n"
+		"  conn show [PROTO VIP[:PORT]] [FILTER...] [--count]\n"
+		"  conn del [PROTO VIP[:PORT]] FILTER... | all\n"
+		"    FILTER: client ADDR[/LEN], cport PORT, server ADDR, state STATE,\n"
+		"            proto PROTO, persistent\n"
 		"  stats [zero [PROTO VIP[:PORT]]]\n"
 		"  flush [all]\n"
 		"  arp add|del VIP [dev IFNAME | ifindex N]\n"

@@ -133,9 +133,20 @@
  *       before the first service, and DRLB_CFG_A_CONN_CHAIN_MAX: u32,
  *       the longest chain of the last whole GC pass over them)
  *
- * DRLB_CMD_GET_CONN: dump, admin, optionally filtered by DRLB_A_SERVICE
- *   (keys)
- *   <- DRLB_A_CONN: nested DRLB_CONN_A_*
+ * DRLB_CMD_GET_CONN: dump or do, admin, optionally filtered by
+ *   DRLB_A_SERVICE (keys) and DRLB_A_CONN: nested, each attribute given
+ *   must match: DRLB_CONN_A_PROTOCOL, DRLB_CONN_A_CADDR (with
+ *   DRLB_CONN_A_CPREFIX, u8 0..32, default 32: a client prefix),
+ *   DRLB_CONN_A_CPORT, DRLB_CONN_A_DADDR (the real server),
+ *   DRLB_CONN_A_STATE, DRLB_CONN_A_PERSIST (templates only)
+ *   dump <- DRLB_A_CONN: nested DRLB_CONN_A_*, one entry per message
+ *   do   <- DRLB_A_COUNT: u64, the entries that match
+ *
+ * DRLB_CMD_DEL_CONN: do, admin, the filter of GET_CONN (none: every
+ *   entry). Removes the matching entries (flows and templates) at once;
+ *   the next packet of a deleted flow is treated as one of no flow (a
+ *   SYN is scheduled afresh).
+ *   <- DRLB_A_COUNT: u64, the entries removed
  *
  * DRLB_CMD_GET_STATS: do, admin
  *   <- DRLB_A_STATS: nested DRLB_STATS_A_*, netns-wide totals and drops
@@ -200,6 +211,7 @@ enum drlb_cmd {
 	DRLB_CMD_NEW_ARP,
 	DRLB_CMD_DEL_ARP,
 	DRLB_CMD_GET_ARP,
+	DRLB_CMD_DEL_CONN,
 	__DRLB_CMD_MAX
 };
 
@@ -224,6 +236,7 @@ enum drlb_attr {
 	DRLB_A_STATS,		/* nested: DRLB_STATS_A_* */
 	DRLB_A_ARP,		/* nested: DRLB_ARP_A_* */
 	DRLB_A_FLUSH_ARP,	/* flag */
+	DRLB_A_COUNT,		/* u64 */
 	__DRLB_A_MAX
 };
 
@@ -309,6 +322,7 @@ enum drlb_conn_attr {
 	DRLB_CONN_A_STATE,	/* u8: enum drlb_conn_state */
 	DRLB_CONN_A_EXPIRES_MS,	/* u32: time left before expiry */
 	DRLB_CONN_A_PERSIST,	/* flag: a persistence template */
+	DRLB_CONN_A_CPREFIX,	/* u8: filters only, client prefix length */
 	__DRLB_CONN_A_MAX
 };
 
