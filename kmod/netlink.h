@@ -68,6 +68,10 @@ struct drlb_service *drlb_nl_svc_find(struct drlb_net *dn,
  * held (drlb_svc_put() when the dump is done), or an ERR_PTR with extack.
  */
 struct drlb_service *drlb_nl_dump_svc_get(struct netlink_callback *cb);
+/* The same for a do: the service @attrs name, held, or an ERR_PTR. */
+struct drlb_service *drlb_nl_svc_get(struct drlb_net *dn,
+				     struct nlattr **attrs,
+				     struct netlink_ext_ack *extack);
 
 void *drlb_nl_put_hdr(struct sk_buff *skb, u32 portid, u32 seq, int flags,
 		      u8 cmd);

@@ -249,26 +249,16 @@ static int drlb_nl_conn_filter(struct genl_info *info,
 			       struct drlb_conn_filter *f)
 {
 	struct drlb_net *dn = drlb_pernet(genl_info_net(info));
-	struct nlattr *tb[DRLB_SVC_A_MAX + 1];
 	struct drlb_service *svc;
-	struct drlb_svc_key k;
 	int err;
 
 	memset(f, 0, sizeof(*f));
 	err = drlb_conn_filter_parse(info->attrs, f, info->extack);
 	if (err || !info->attrs[DRLB_A_SERVICE])
 		return err;
-	err = drlb_nl_svc_key(info->attrs, tb, &k, info->extack);
-	if (err)
-		return err;
-	mutex_lock(&dn->lock);
-	svc = drlb_nl_svc_find(dn, &k, info->attrs[DRLB_A_SERVICE],
-			       info->extack);
-	if (svc)
-		refcount_inc(&svc->refcnt);
-	mutex_unlock(&dn->lock);
-	if (!svc)
-		return -ENOENT;
+	svc = drlb_nl_svc_get(dn, info->attrs, info->extack);
+	if (IS_ERR(svc))
+		return PTR_ERR(svc);
 	f->svc = svc;
 	return 0;
 }

@@ -92,24 +92,30 @@ struct drlb_service *drlb_nl_svc_find(struct drlb_net *dn,
  * it). A missing or bad key or an unknown service fails the dump with an
  * extack message. Returns the service or an ERR_PTR.
  */
-struct drlb_service *drlb_nl_dump_svc_get(struct netlink_callback *cb)
+struct drlb_service *drlb_nl_svc_get(struct drlb_net *dn,
+				     struct nlattr **attrs,
+				     struct netlink_ext_ack *extack)
 {
-	struct drlb_net *dn = drlb_pernet(sock_net(cb->skb->sk));
-	struct nlattr **attrs = drlb_dump_attrs(cb);
 	struct nlattr *tb[DRLB_SVC_A_MAX + 1];
 	struct drlb_service *svc;
 	struct drlb_svc_key k;
 	int err;
 
-	err = drlb_nl_svc_key(attrs, tb, &k, cb->extack);
+	err = drlb_nl_svc_key(attrs, tb, &k, extack);
 	if (err)
 		return ERR_PTR(err);
 	mutex_lock(&dn->lock);
-	svc = drlb_nl_svc_find(dn, &k, attrs[DRLB_A_SERVICE], cb->extack);
+	svc = drlb_nl_svc_find(dn, &k, attrs[DRLB_A_SERVICE], extack);
 	if (svc)
 		refcount_inc(&svc->refcnt);
 	mutex_unlock(&dn->lock);
 	return svc ?: ERR_PTR(-ENOENT);
+}
+
+struct drlb_service *drlb_nl_dump_svc_get(struct netlink_callback *cb)
+{
+	return drlb_nl_svc_get(drlb_pernet(sock_net(cb->skb->sk)),
+			       drlb_dump_attrs(cb), cb->extack);
 }
 
 /* The settings of a NEW/SET_SERVICE request (has_*: present). */
