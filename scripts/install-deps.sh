@@ -1,11 +1,20 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# install-deps.sh - make sure this Debian 12 machine has what drlb's build,
-# tests and demo need. As root it installs what is missing with apt-get;
-# otherwise it prints the exact command to run and fails.
+# install-deps.sh [debug-kernel] - make sure this Debian 12 machine has what
+# drlb's build, tests and demo need. As root it installs what is missing
+# with apt-get; otherwise it prints the exact command to run and fails.
+# With "debug-kernel", only what selftests/debug/build-kernel.sh needs:
+# .ci/run installs that first and starts the debug kernel's build, which
+# then uses the CPU the rest of the installation leaves idle.
 
 set -u
+
+# The debug kernel's build (selftests/debug/build-kernel.sh checks the same).
+debug_kernel_pkgs=(
+	linux-source-6.12 build-essential bc bison flex libelf-dev libssl-dev
+	cpio xz-utils kmod
+)
 
 pkgs=(
 	build-essential make gcc pkg-config kmod bc
@@ -22,12 +31,18 @@ pkgs=(
 	rpm rpmlint
 	groff man-db bash-completion systemd
 	# the debug kernel (make check-debug, selftests/debug/build-kernel.sh)
-	linux-source-6.12 bison flex libelf-dev libssl-dev
+	"${debug_kernel_pkgs[@]}"
 	# libFuzzer targets (make fuzz)
 	clang libclang-rt-14-dev
 	# make style (checkpatch.pl comes from linux-source-6.12)
 	shellcheck codespell
 )
+
+case "${1:-}" in
+"")		;;
+debug-kernel)	pkgs=("${debug_kernel_pkgs[@]}") ;;
+*)		echo "usage: install-deps.sh [debug-kernel]" >&2; exit 2 ;;
+esac
 
 missing=()
 for p in "${pkgs[@]}"; do

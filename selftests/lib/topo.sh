@@ -41,66 +41,130 @@ CLIENT_MAC=02:00:0a:00:01:02
 declare -a NS_RS RS_IP RS_MAC
 TOPO_N_RS=0
 
-# topo_link NS_A IF_A NS_B IF_B [MAC_A]: a veth pair between two namespaces.
+# topo_link NS_A IF_A NS_B IF_B [MAC_A]: a veth pair between two namespaces,
+# both ends up.
 topo_link()
 {
-	ip link add "$2" netns "$1" type veth peer name "$4" netns "$3" || return 1
-	[ -n "${5:-}" ] && ip -n "$1" link set "$2" address "$5"
+	ip link add "$2" netns "$1" ${5:+address "$5"} type veth \
+		peer name "$4" netns "$3" || return 1
 	ip -n "$1" link set "$2" up
 	ip -n "$3" link set "$4" up
 }
 
-# topo_port NS IF MAC: connect NS's interface IF to the LAN switch.
-topo_port()
-{
-	local ns=$1 ifname=$2 mac=$3 port=$4
+# The set-up is batched (under TCG each process costs 0.1-0.3 s, seconds
+# on the debug kernel; one by one it took 90 s there): the namespaces in
+# one `ip -b`, every veth pair in one `ip -b` from here, then for each
+# namespace one `ip -n NS -b` with its lines, collected below; before
+# those, every namespace's sysctls from one process (helpers/drlb_nssysctl),
+# so that they (no IPv6) apply before the links come up.
+declare -A TOPO_IPB TOPO_SYSCTL
 
-	topo_link "$ns" "$ifname" "$NS_SW" "$port" "$mac" || return 1
-	ip -n "$NS_SW" link set "$port" master br0
+# topo_ipb NS LINE...: lines for NS's `ip -b`.
+topo_ipb()
+{
+	local ns=$1 line
+
+	shift
+	for line in "$@"; do
+		TOPO_IPB[$ns]+=$line$'\n'
+	done
 }
 
-topo_setup()
+# topo_sysctl NS KEY=VALUE...: sysctls for NS.
+topo_sysctl()
 {
-	local n=${1:-3} i
+	local ns=$1
 
-	modprobe -q veth
-	modprobe -q bridge
-	setup_ns NS_CLIENT NS_ROUTER NS_SW NS_DIR || return 1
+	shift
+	TOPO_SYSCTL[$ns]+=" $*"
+}
 
-	# The switch: a plain bridge, no STP, no learning delays.
-	ip -n "$NS_SW" link add br0 type bridge stp_state 0 forward_delay 0
-	ip -n "$NS_SW" link set br0 up
+# topo_build N DR: the namespaces and links of the picture above, with N
+# real servers; DR=1 adds topo_dr_setup's VIPs and sysctls.
+topo_build()
+{
+	local n=$1 dr=$2 i ns links sysctls
+	local -a vars=(NS_CLIENT NS_ROUTER NS_SW NS_DIR)
 
-	# client <-> router
-	topo_link "$NS_CLIENT" c0 "$NS_ROUTER" r0 "$CLIENT_MAC"
-	ip -n "$NS_CLIENT" addr add "$CLIENT_IP/24" dev c0
-	ip -n "$NS_CLIENT" route add default via "$ROUTER_CLIENT_IP"
-	ip -n "$NS_ROUTER" addr add "$ROUTER_CLIENT_IP/24" dev r0
-
-	# router <-> LAN
-	topo_port "$NS_ROUTER" r1 "$ROUTER_MAC" sw-r
-	ip -n "$NS_ROUTER" addr add "$ROUTER_IP/24" dev r1
-	nsx "$NS_ROUTER" sysctl -qw net.ipv4.ip_forward=1
-
-	# director
-	topo_port "$NS_DIR" d0 "$DIR_MAC" sw-d
-	ip -n "$NS_DIR" addr add "$DIR_IP/24" dev d0
-	ip -n "$NS_DIR" route add default via "$ROUTER_IP"
-
-	# real servers
+	modprobe -qa veth bridge
+	NS_RS=()
+	for ((i = 1; i <= n; i++)); do
+		vars+=("NS_RS[$i]")
+	done
+	ns_create "${vars[@]}" || return 1
 	# shellcheck disable=SC2034 # TOPO_N_RS: for the tests (director.sh)
 	TOPO_N_RS=$n
-	for i in $(seq "$n"); do
-		local ns
+	TOPO_IPB=()
+	TOPO_SYSCTL=()
 
-		setup_ns ns || return 1
-		NS_RS[i]=$ns
+	# veth pairs: the client's to the router, then a port on the LAN
+	# switch for the router, the director and each real server.
+	links="link add c0 netns $NS_CLIENT address $CLIENT_MAC type veth peer name r0 netns $NS_ROUTER"
+	links+=$'\n'"link add r1 netns $NS_ROUTER address $ROUTER_MAC type veth peer name sw-r netns $NS_SW"
+	links+=$'\n'"link add d0 netns $NS_DIR address $DIR_MAC type veth peer name sw-d netns $NS_SW"
+	for ((i = 1; i <= n; i++)); do
 		RS_IP[i]=10.0.0.1$i
 		RS_MAC[i]=02:00:0a:00:00:1$i
-		topo_port "$ns" e0 "${RS_MAC[i]}" "sw-rs$i"
-		ip -n "$ns" addr add "${RS_IP[i]}/24" dev e0
-		ip -n "$ns" route add default via "$ROUTER_IP"
+		links+=$'\n'"link add e0 netns ${NS_RS[i]} address ${RS_MAC[i]} type veth peer name sw-rs$i netns $NS_SW"
 	done
+	ip -b - <<< "$links" || return 1
+
+	# The switch: a plain bridge, no STP, no learning delays.
+	topo_ipb "$NS_SW" "link set lo up" \
+		"link add br0 type bridge stp_state 0 forward_delay 0" \
+		"link set br0 up"
+	topo_ipb "$NS_SW" "link set sw-r master br0 up" \
+		"link set sw-d master br0 up"
+	for ((i = 1; i <= n; i++)); do
+		topo_ipb "$NS_SW" "link set sw-rs$i master br0 up"
+	done
+
+	topo_ipb "$NS_CLIENT" "link set lo up" "link set c0 up" \
+		"addr add $CLIENT_IP/24 dev c0" \
+		"route add default via $ROUTER_CLIENT_IP"
+	topo_ipb "$NS_ROUTER" "link set lo up" "link set r0 up" "link set r1 up" \
+		"addr add $ROUTER_CLIENT_IP/24 dev r0" "addr add $ROUTER_IP/24 dev r1"
+	topo_sysctl "$NS_ROUTER" net.ipv4.ip_forward=1
+	topo_ipb "$NS_DIR" "link set lo up" "link set d0 up" \
+		"addr add $DIR_IP/24 dev d0" "route add default via $ROUTER_IP"
+	for ((i = 1; i <= n; i++)); do
+		topo_ipb "${NS_RS[i]}" "link set lo up" "link set e0 up" \
+			"addr add ${RS_IP[i]}/24 dev e0" \
+			"route add default via $ROUTER_IP"
+	done
+
+	if [ "$dr" = 1 ]; then
+		# The VIP on the director's d0 and on every real server's lo
+		# behind the classic ARP sysctls; no IPv6 chatter anywhere.
+		topo_ipb "$NS_DIR" "addr add $VIP/32 dev d0"
+		for ((i = 1; i <= n; i++)); do
+			topo_ipb "${NS_RS[i]}" "addr add $VIP/32 dev lo"
+			# shellcheck disable=SC2086 # KEY=VALUE words
+			topo_sysctl "${NS_RS[i]}" $TOPO_RS_ARP_SYSCTLS
+		done
+		for ns in "$NS_DIR" "$NS_CLIENT" "$NS_ROUTER" "$NS_SW" "${NS_RS[@]}"; do
+			topo_sysctl "$ns" net.ipv6.conf.all.disable_ipv6=1 \
+				net.ipv6.conf.default.disable_ipv6=1
+		done
+	fi
+
+	sysctls=()
+	for ns in "${!TOPO_SYSCTL[@]}"; do
+		# shellcheck disable=SC2206 # KEY=VALUE words
+		sysctls+=(-- "$ns" ${TOPO_SYSCTL[$ns]})
+	done
+	[ ${#sysctls[@]} -eq 0 ] ||
+		"$TOP/selftests/helpers/drlb_nssysctl" "${sysctls[@]:1}" || return 1
+	for ns in "$NS_CLIENT" "$NS_ROUTER" "$NS_SW" "$NS_DIR" "${NS_RS[@]}"; do
+		ip -n "$ns" -b - <<< "${TOPO_IPB[$ns]}" || return 1
+	done
+}
+
+# topo_setup [N_RS]: the topology of the picture above, with N real servers
+# (default 3), no VIP anywhere yet.
+topo_setup()
+{
+	topo_build "${1:-3}" 0
 }
 
 # topo_vip_on_director: the usual director recipe, VIP on the LAN NIC.
@@ -115,18 +179,11 @@ topo_vip_on_rs()
 	ip -n "${NS_RS[$1]}" addr add "$VIP/32" dev lo
 }
 
-# topo_rs_arp_sysctls I: the classic sysctl recipe against ARP flux
-# (arp_ignore=1, arp_announce=2), for tests that do not use drlb's own
-# ARP suppression.
-topo_rs_arp_sysctls()
-{
-	local ns=${NS_RS[$1]} k
-
-	for k in all e0; do
-		nsx "$ns" sysctl -qw "net.ipv4.conf.$k.arp_ignore=1"
-		nsx "$ns" sysctl -qw "net.ipv4.conf.$k.arp_announce=2"
-	done
-}
+# The classic sysctl recipe against ARP flux on a real server
+# (arp_ignore=1, arp_announce=2), for tests that do not use drlb's own ARP
+# suppression.
+TOPO_RS_ARP_SYSCTLS="net.ipv4.conf.all.arp_ignore=1 net.ipv4.conf.all.arp_announce=2
+	net.ipv4.conf.e0.arp_ignore=1 net.ipv4.conf.e0.arp_announce=2"
 
 # topo_dr_setup [N_RS]: the whole LVS-DR test bed, as the director and
 # stress tests use it: the topology with N real servers (default 3), the
@@ -136,19 +193,8 @@ topo_rs_arp_sysctls()
 # when the topology cannot be set up.
 topo_dr_setup()
 {
-	local n=${1:-3} i ns
-
 	# shellcheck disable=SC2154 # ksft_fail: lib.sh, sourced before this
-	topo_setup "$n" || { tap_fail "topology set up"; exit "$ksft_fail"; }
-	topo_vip_on_director
-	for i in $(seq "$n"); do
-		topo_rs_arp_sysctls "$i"
-		topo_vip_on_rs "$i"
-	done
-	for ns in "$NS_DIR" "$NS_CLIENT" "$NS_ROUTER" "$NS_SW" "${NS_RS[@]}"; do
-		nsx "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1
-		nsx "$ns" sysctl -qw net.ipv6.conf.default.disable_ipv6=1
-	done
+	topo_build "${1:-3}" 1 || { tap_fail "topology set up"; exit "$ksft_fail"; }
 	WORK=$(mktemp -d)
 	defer rm -rf "$WORK"
 }
