@@ -464,24 +464,44 @@ static void drlb_arp_hooks_unregister(struct drlb_net *dn)
 
 /* ---- rules --------------------------------------------------------------- */
 
+static struct drlb_arp_rule *drlb_arp_rule_find(struct drlb_net *dn,
+						__be32 vip, int ifindex)
+{
+	struct drlb_arp_rule *r;
+
+	list_for_each_entry(r, &dn->arp.rules, list)
+		if (r->vip == vip && r->ifindex == ifindex)
+			return r;
+	return NULL;
+}
+
+int drlb_arp_rule_set(struct drlb_net *dn, __be32 vip, int ifindex,
+		      u32 flags, struct netlink_ext_ack *extack)
+{
+	struct drlb_arp_rule *r;
+
+	lockdep_assert_held(&dn->lock);
+	r = drlb_arp_rule_find(dn, vip, ifindex);
+	if (!r) {
+		NL_SET_ERR_MSG_MOD(extack, "no such ARP rule");
+		return -ENOENT;
+	}
+	/* In place: the rule never stops acting. */
+	r->flags = flags;
+	drlb_arp_egress_sync(dn);
+	return 0;
+}
+
 int drlb_arp_rule_add(struct drlb_net *dn, __be32 vip, int ifindex,
-		      u32 flags, bool replace, struct netlink_ext_ack *extack)
+		      u32 flags, struct netlink_ext_ack *extack)
 {
 	struct drlb_arp_rule *r;
 	int err;
 
 	lockdep_assert_held(&dn->lock);
-	list_for_each_entry(r, &dn->arp.rules, list) {
-		if (r->vip != vip || r->ifindex != ifindex)
-			continue;
-		if (!replace) {
-			NL_SET_ERR_MSG_MOD(extack, "this ARP rule exists");
-			return -EEXIST;
-		}
-		/* In place: the rule never stops acting. */
-		r->flags = flags;
-		drlb_arp_egress_sync(dn);
-		return 0;
+	if (drlb_arp_rule_find(dn, vip, ifindex)) {
+		NL_SET_ERR_MSG_MOD(extack, "this ARP rule exists");
+		return -EEXIST;
 	}
 	if (dn->arp.n_rules >= DRLB_ARP_RULES_MAX) {
 		NL_SET_ERR_MSG_MOD(extack, "too many ARP rules in this namespace");
@@ -517,7 +537,7 @@ static void drlb_arp_rule_free(struct drlb_net *dn, struct drlb_arp_rule *r)
 }
 
 int drlb_arp_rule_del(struct drlb_net *dn, __be32 vip, int ifindex,
-		      struct netlink_ext_ack *extack)
+		      u32 *flags, struct netlink_ext_ack *extack)
 {
 	struct drlb_arp_rule *r;
 
@@ -525,6 +545,7 @@ int drlb_arp_rule_del(struct drlb_net *dn, __be32 vip, int ifindex,
 	list_for_each_entry(r, &dn->arp.rules, list) {
 		if (r->vip != vip || r->ifindex != ifindex)
 			continue;
+		*flags = r->flags;
 		drlb_arp_rule_free(dn, r);
 		if (!dn->arp.n_rules)
 			drlb_arp_hooks_unregister(dn);

@@ -51,8 +51,12 @@ struct drlb_arp_rule {
 
 /* arp.c; drlb_net.lock held by the caller. */
 int drlb_arp_rule_add(struct drlb_net *dn, __be32 vip, int ifindex,
-		      u32 flags, bool replace, struct netlink_ext_ack *extack);
+		      u32 flags, struct netlink_ext_ack *extack);
+/* An existing rule gets @flags, in place. */
+int drlb_arp_rule_set(struct drlb_net *dn, __be32 vip, int ifindex,
+		      u32 flags, struct netlink_ext_ack *extack);
+/* @flags: the deleted rule's. */
 int drlb_arp_rule_del(struct drlb_net *dn, __be32 vip, int ifindex,
-		      struct netlink_ext_ack *extack);
+		      u32 *flags, struct netlink_ext_ack *extack);
 
 #endif /* _DRLB_ARP_H */

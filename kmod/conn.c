@@ -583,6 +583,8 @@ static void drlb_conn_gc(struct work_struct *work)
 			cond_resched();
 	}
 	mutex_unlock(&dn->conn_resize);
+	/* A full table that has room again: TABLE_OK (event.c). */
+	drlb_event_table_check(dn);
 	/* Stop when there is nothing left to expire and no hook adds any. */
 	if (READ_ONCE(dn->hooked) || atomic_read(&dn->conn_count))
 		queue_delayed_work(system_power_efficient_wq, &dn->gc_work, HZ);

@@ -77,6 +77,14 @@ struct drlb_pcpu_stats {
 	struct u64_stats_sync syncp;
 };
 
+/* The rates the estimator keeps (est.c): conns, packets, bytes per second. */
+enum drlb_rate {
+	DRLB_RATE_CPS,
+	DRLB_RATE_PPS,
+	DRLB_RATE_BPS,
+	DRLB_RATE_MAX
+};
+
 /*
  * struct drlb_stats - per-CPU counters, written by the packet path on the
  * local CPU only. ZERO never writes them (another CPU's counters cannot be
@@ -85,10 +93,15 @@ struct drlb_pcpu_stats {
  *
  * @pcpu: the counters
  * @base: sums at the last ZERO; written and read under drlb_net.lock
+ * @est_last: the sums (conns, pkts, bytes) at the estimator's last sample
+ * @est_avg: the rates, per second << DRLB_EST_SHIFT, averaged; both
+ *        written by the estimator and read under drlb_net.lock (est.c)
  */
 struct drlb_stats {
 	struct drlb_pcpu_stats __percpu *pcpu;
 	u64 base[DRLB_ST_MAX];
+	u64 est_last[DRLB_RATE_MAX];
+	u64 est_avg[DRLB_RATE_MAX];
 };
 
 /* ---- services and dests ---------------------------------------------------- */
@@ -128,6 +141,8 @@ enum {
  * @cache_lock: serialises replacing @cache (packet path and notifiers)
  * @cache:    egress device and neighbour of the real server, see xmit.c;
  *            RCU-protected, replaced under @cache_lock
+ * @neigh_ev: the neighbour state (enum drlb_neigh_state) last reported
+ *            in an event; under drlb_net.lock (event.c)
  * @stats:    counters
  * @rcu:      deferred free
  */
@@ -142,6 +157,7 @@ struct drlb_dest {
 	atomic_t inactive;
 	spinlock_t cache_lock;	/* replacing @cache */
 	struct drlb_dest_cache __rcu *cache;
+	u8 neigh_ev;
 	struct drlb_stats stats;
 	struct rcu_head rcu;
 };
@@ -368,6 +384,13 @@ struct drlb_arp_net {
  *        @conn_resize
  * @stats: namespace-wide counters
  * @arp:  ARP rules, see struct drlb_arp_net.
+ * @ev_dead: the namespace is going: nothing queues @ev_work any more;
+ *        set under event.c's drlb_ev_lock, which queueing takes
+ * @ev_flags: DRLB_EVS_* (the table's state as reported) and DRLB_EVP_*
+ *        (events for @ev_work to send) bits, atomic bitops
+ * @ev_work: sends the events of what the kernel did on its own (event.c)
+ * @est_work: the rate estimator, every 2 s while the hook is registered
+ * @est_time: jiffies of its last sample; under @lock
  */
 struct drlb_net {
 	struct net *net;
@@ -387,6 +410,21 @@ struct drlb_net {
 	unsigned int gc_chain;
 	struct drlb_stats stats;
 	struct drlb_arp_net arp;
+	bool ev_dead;
+	unsigned long ev_flags;
+	struct work_struct ev_work;
+	struct delayed_work est_work;
+	unsigned long est_time;
+};
+
+/* drlb_net.ev_flags bits */
+enum {
+	DRLB_EVS_FULL,		/* the table is full (TABLE_FULL sent) */
+	DRLB_EVS_STATELESS,	/* ... and STATELESS sent */
+	DRLB_EVP_FULL,		/* to send: TABLE_FULL */
+	DRLB_EVP_STATELESS,	/* STATELESS */
+	DRLB_EVP_OK,		/* TABLE_OK */
+	DRLB_EVP_NEIGH,		/* NEIGH for dests whose state changed */
 };
 
 /* DRLB_F_* bits this build supports (reported by DRLB_CMD_GET_INFO). */
@@ -408,6 +446,13 @@ void drlb_stats_free(struct drlb_stats *st);
 void drlb_stats_read(const struct drlb_stats *st, u64 *out);
 void drlb_stats_zero(struct drlb_stats *st);
 int drlb_stats_put(struct sk_buff *msg, int attr, const struct drlb_stats *st);
+void drlb_stats_sum(const struct drlb_stats *st, u64 *out);
+
+/* est.c: the rate estimator */
+void drlb_est_net_init(struct drlb_net *dn);
+void drlb_est_start(struct drlb_net *dn);
+void drlb_est_net_exit(struct drlb_net *dn);
+u64 drlb_est_rate(const struct drlb_stats *st, enum drlb_rate r);
 
 static inline void drlb_stats_add(struct drlb_stats *st, enum drlb_stat i,
 				  u64 val)
@@ -507,6 +552,26 @@ unsigned int drlb_xmit(struct drlb_net *dn, struct drlb_service *svc,
 void drlb_dest_cache_release(struct drlb_dest *dest);
 void drlb_dest_resolve(struct net *net, struct drlb_dest *dest);
 int drlb_dest_cache_fill(struct sk_buff *msg, struct drlb_dest *dest);
+u8 drlb_dest_neigh_state(struct drlb_dest *dest);
+
+/* event.c: DRLB_CMD_EVENT messages (see there) */
+struct genl_info;
+int __init drlb_event_module_init(void);
+void drlb_event_module_exit(void);
+void drlb_event_stop(void);
+void drlb_event_net_init(struct drlb_net *dn);
+void drlb_event_net_exit(struct drlb_net *dn);
+/* A request's change (@dest NULL: a service event); drlb_net.lock held. */
+void drlb_event_svc(struct drlb_net *dn, u32 ev, struct drlb_service *svc,
+		    struct drlb_dest *dest, const struct genl_info *info);
+void drlb_event_arp(struct drlb_net *dn, u32 ev, __be32 vip, int ifindex,
+		    u32 flags, const struct genl_info *info);
+void drlb_event_flush(struct drlb_net *dn, bool arp,
+		      const struct genl_info *info);
+/* What the kernel does on its own: any context. */
+void drlb_event_kick(struct drlb_net *dn, unsigned int bit);
+void drlb_event_table_full(struct drlb_net *dn, bool stateless);
+void drlb_event_table_check(struct drlb_net *dn);
 
 /* arp.c: real-server ARP rules (their netlink side: nl_arp.c) */
 int __init drlb_arp_module_init(void);

@@ -253,8 +253,11 @@ schedule:
 	if (IS_ERR(c)) {
 		switch (PTR_ERR(c)) {
 		case -ENOSPC:
-			if (drlb_svc_stable(svc))
+			if (drlb_svc_stable(svc)) {
+				drlb_event_table_full(dn, true);
 				return drlb_xmit_stateless(dn, svc, dest, skb);
+			}
+			drlb_event_table_full(dn, false);
 			drlb_drop_count(dn, svc, DRLB_ST_DROP_TABLE_FULL);
 			break;
 		case -ENOENT:
@@ -468,6 +471,7 @@ int drlb_hook_register(struct drlb_net *dn)
 	}
 	WRITE_ONCE(dn->hooked, true);
 	drlb_conn_gc_start(dn);
+	drlb_est_start(dn);
 	return 0;
 }
 

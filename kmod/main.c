@@ -29,6 +29,8 @@ static int __net_init drlb_net_init(struct net *net)
 		goto err_svc;
 	drlb_conn_net_init(dn);
 	drlb_arp_net_init(dn);
+	drlb_event_net_init(dn);
+	drlb_est_net_init(dn);
 	return 0;
 
 err_svc:
@@ -45,15 +47,18 @@ static void __net_exit drlb_net_pre_exit(struct net *net)
 }
 
 /*
- * Services first (that unregisters the hook and waits for packets in
- * flight), then the connection table. What remains are RCU callbacks
- * that touch only the objects they free, never @dn.
+ * Events first (nothing queues their work any more), services (that
+ * unregisters the hook and waits for packets in flight), then the
+ * connection table. What remains are RCU callbacks that touch only the
+ * objects they free, never @dn.
  */
 static void __net_exit drlb_net_exit(struct net *net)
 {
 	struct drlb_net *dn = drlb_pernet(net);
 
+	drlb_event_net_exit(dn);
 	drlb_service_net_exit(dn);
+	drlb_est_net_exit(dn);
 	drlb_conn_net_exit(dn);
 	drlb_stats_free(&dn->stats);
 	mutex_destroy(&dn->lock);
@@ -84,6 +89,10 @@ static int __init drlb_init(void)
 	if (err)
 		goto err_xmit;
 
+	err = drlb_event_module_init();
+	if (err)
+		goto err_event;
+
 	err = drlb_arp_module_init();
 	if (err)
 		goto err_arp;
@@ -98,6 +107,8 @@ static int __init drlb_init(void)
 err_genl:
 	drlb_arp_module_exit();
 err_arp:
+	drlb_event_module_exit();
+err_event:
 	drlb_xmit_module_exit();
 err_xmit:
 	unregister_pernet_subsys(&drlb_net_ops);
@@ -110,10 +121,13 @@ err_conn:
 
 static void __exit drlb_exit(void)
 {
-	/* Netlink first: no request can reach a namespace being torn down. */
+	/* Events stop first: none is sent on a family that has gone. */
+	drlb_event_stop();
+	/* Netlink next: no request can reach a namespace being torn down. */
 	drlb_genl_exit();
 	/* The notifiers before pernet: their replays read per-namespace state. */
 	drlb_arp_module_exit();
+	drlb_event_module_exit();
 	drlb_xmit_module_exit();
 	unregister_pernet_subsys(&drlb_net_ops);
 	/*

@@ -82,6 +82,7 @@ const struct nla_policy drlb_dest_policy[DRLB_DEST_A_MAX + 1] = {
 	[DRLB_DEST_A_IFINDEX]		= { .type = NLA_REJECT },
 	[DRLB_DEST_A_LLADDR]		= { .type = NLA_REJECT },
 	[DRLB_DEST_A_STATS]		= { .type = NLA_REJECT },
+	[DRLB_DEST_A_NEIGH]		= { .type = NLA_REJECT },
 };
 
 const struct nla_policy drlb_cfg_policy[DRLB_CFG_A_MAX + 1] = {
@@ -387,6 +388,13 @@ static const struct genl_ops drlb_genl_ops[] = {
 		.flags = GENL_ADMIN_PERM,
 	},
 	{
+		.cmd = DRLB_CMD_SET_ARP,
+		.doit = drlb_nl_set_arp,
+		.policy = drlb_arp_req_policy,
+		.maxattr = DRLB_A_MAX,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
 		.cmd = DRLB_CMD_DEL_ARP,
 		.doit = drlb_nl_del_arp,
 		.policy = drlb_arp_req_policy,
@@ -409,6 +417,9 @@ struct genl_family drlb_genl_family __ro_after_init = {
 	.netnsok = true,
 	.ops = drlb_genl_ops,
 	.n_ops = ARRAY_SIZE(drlb_genl_ops),
+	/* Events (event.c): joined only with CAP_NET_ADMIN. */
+	.mcgrps = drlb_mcgrps,
+	.n_mcgrps = DRLB_N_MCGRPS,
 	/* Every command is new: strict validation, reserved header checked. */
 	.resv_start_op = DRLB_CMD_GET_INFO,
 };

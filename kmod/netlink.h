@@ -11,6 +11,9 @@
 #include <uapi/linux/drlb.h>
 
 extern struct genl_family drlb_genl_family;
+/* event.c: the multicast groups (DRLB_MCGRP_MONITOR) */
+#define DRLB_N_MCGRPS	1
+extern const struct genl_multicast_group drlb_mcgrps[DRLB_N_MCGRPS];
 
 extern const struct nla_policy drlb_svc_policy[DRLB_SVC_A_MAX + 1];
 extern const struct nla_policy drlb_dest_policy[DRLB_DEST_A_MAX + 1];
@@ -132,6 +135,7 @@ int drlb_nl_del_conn(struct sk_buff *skb, struct genl_info *info);
 
 /* nl_arp.c */
 int drlb_nl_new_arp(struct sk_buff *skb, struct genl_info *info);
+int drlb_nl_set_arp(struct sk_buff *skb, struct genl_info *info);
 int drlb_nl_del_arp(struct sk_buff *skb, struct genl_info *info);
 int drlb_nl_get_arp_dump(struct sk_buff *skb, struct netlink_callback *cb);
 

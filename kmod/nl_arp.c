@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * drlb: DRLB_CMD_NEW_ARP, DRLB_CMD_DEL_ARP and DRLB_CMD_GET_ARP (dump).
+ * drlb: DRLB_CMD_NEW_ARP, DRLB_CMD_SET_ARP, DRLB_CMD_DEL_ARP and
+ * DRLB_CMD_GET_ARP (dump).
  *
- * All three need CAP_NET_ADMIN (GENL_ADMIN_PERM, see netlink.c), as every
+ * All four need CAP_NET_ADMIN (GENL_ADMIN_PERM, see netlink.c), as every
  * IPVS operation does. A request is validated completely before anything
  * changes.
  */
@@ -85,25 +86,40 @@ static int drlb_arp_parse_req(struct genl_info *info, bool need_dev,
 	return 0;
 }
 
-int drlb_nl_new_arp(struct sk_buff *skb, struct genl_info *info)
+/* NEW_ARP (@set false) or SET_ARP. */
+static int drlb_nl_add_or_set_arp(struct genl_info *info, bool set)
 {
 	struct drlb_net *dn = drlb_pernet(genl_info_net(info));
 	int ifindex, err;
 	__be32 vip;
 	u32 flags;
 
-	err = drlb_arp_parse_req(info, true, &vip, &ifindex, &flags);
+	err = drlb_arp_parse_req(info, !set, &vip, &ifindex, &flags);
 	if (err)
 		return err;
 	/* RTNL first: see the lock order in arp.c. */
 	rtnl_lock();
 	mutex_lock(&dn->lock);
-	err = drlb_arp_rule_add(dn, vip, ifindex, flags,
-				info->nlhdr->nlmsg_flags & NLM_F_REPLACE,
-				info->extack);
+	if (set)
+		err = drlb_arp_rule_set(dn, vip, ifindex, flags, info->extack);
+	else
+		err = drlb_arp_rule_add(dn, vip, ifindex, flags, info->extack);
+	if (!err)
+		drlb_event_arp(dn, set ? DRLB_EV_ARP_SET : DRLB_EV_ARP_NEW,
+			       vip, ifindex, flags, info);
 	mutex_unlock(&dn->lock);
 	rtnl_unlock();
 	return err;
+}
+
+int drlb_nl_new_arp(struct sk_buff *skb, struct genl_info *info)
+{
+	return drlb_nl_add_or_set_arp(info, false);
+}
+
+int drlb_nl_set_arp(struct sk_buff *skb, struct genl_info *info)
+{
+	return drlb_nl_add_or_set_arp(info, true);
 }
 
 int drlb_nl_del_arp(struct sk_buff *skb, struct genl_info *info)
@@ -118,7 +134,9 @@ int drlb_nl_del_arp(struct sk_buff *skb, struct genl_info *info)
 		return err;
 	rtnl_lock();
 	mutex_lock(&dn->lock);
-	err = drlb_arp_rule_del(dn, vip, ifindex, info->extack);
+	err = drlb_arp_rule_del(dn, vip, ifindex, &flags, info->extack);
+	if (!err)
+		drlb_event_arp(dn, DRLB_EV_ARP_DEL, vip, ifindex, flags, info);
 	mutex_unlock(&dn->lock);
 	rtnl_unlock();
 	return err;

@@ -182,6 +182,9 @@ int drlb_nl_new_dest(struct sk_buff *skb, struct genl_info *info)
 	drlb_svc_set_sched(r.dn, svc, st);
 	r.dn->gen++;
 	drlb_dest_resolve(r.dn->net, dest);
+	/* Neighbour events report changes from here on (event.c). */
+	dest->neigh_ev = drlb_dest_neigh_state(dest);
+	drlb_event_svc(r.dn, DRLB_EV_DEST_NEW, svc, dest, info);
 out:
 	mutex_unlock(&r.dn->lock);
 	return err;
@@ -231,6 +234,7 @@ int drlb_nl_set_dest(struct sk_buff *skb, struct genl_info *info)
 		}
 	}
 	r.dn->gen++;
+	drlb_event_svc(r.dn, DRLB_EV_DEST_SET, svc, dest, info);
 out:
 	mutex_unlock(&r.dn->lock);
 	return err;
@@ -262,6 +266,7 @@ int drlb_nl_del_dest(struct sk_buff *skb, struct genl_info *info)
 		goto out;
 	}
 	drlb_svc_set_sched(r.dn, svc, st);
+	drlb_event_svc(r.dn, DRLB_EV_DEST_DEL, svc, dest, info);
 	/* ...then the dest goes, with its flows or to be rescheduled. */
 	drlb_dest_del(r.dn, dest);
 out:

@@ -262,6 +262,7 @@ int drlb_nl_new_service(struct sk_buff *skb, struct genl_info *info)
 		drlb_sched_state_free(st);
 		goto out_put;
 	}
+	drlb_event_svc(dn, DRLB_EV_SERVICE_NEW, svc, NULL, info);
 	mutex_unlock(&dn->lock);
 	return 0;
 
@@ -316,6 +317,7 @@ int drlb_nl_set_service(struct sk_buff *skb, struct genl_info *info)
 	}
 	drlb_svc_apply(svc, &conf);
 	dn->gen++;
+	drlb_event_svc(dn, DRLB_EV_SERVICE_SET, svc, NULL, info);
 out:
 	mutex_unlock(&dn->lock);
 	return err;
@@ -335,8 +337,11 @@ int drlb_nl_del_service(struct sk_buff *skb, struct genl_info *info)
 	mutex_lock(&dn->lock);
 	svc = drlb_nl_svc_find(dn, &k, info->attrs[DRLB_A_SERVICE],
 			       info->extack);
-	if (svc)
+	if (svc) {
+		/* As it was: after the deletion @svc may be gone. */
+		drlb_event_svc(dn, DRLB_EV_SERVICE_DEL, svc, NULL, info);
 		drlb_svc_del(dn, svc);
+	}
 	mutex_unlock(&dn->lock);
 	return svc ? 0 : -ENOENT;
 }
@@ -406,6 +411,7 @@ int drlb_nl_flush(struct sk_buff *skb, struct genl_info *info)
 	/* The real-server role's ARP rules only when asked for. */
 	if (arp)
 		drlb_arp_flush(dn);
+	drlb_event_flush(dn, arp, info);
 	mutex_unlock(&dn->lock);
 	if (arp)
 		rtnl_unlock();

@@ -34,6 +34,8 @@ static const int drlb_stat_attr[DRLB_ST_MAX] = {
 int drlb_stats_init(struct drlb_stats *st)
 {
 	memset(st->base, 0, sizeof(st->base));
+	memset(st->est_last, 0, sizeof(st->est_last));
+	memset(st->est_avg, 0, sizeof(st->est_avg));
 	st->pcpu = netdev_alloc_pcpu_stats(struct drlb_pcpu_stats);
 	return st->pcpu ? 0 : -ENOMEM;
 }
@@ -45,7 +47,7 @@ void drlb_stats_free(struct drlb_stats *st)
 }
 
 /* Sums over every CPU, before the baseline is subtracted. */
-static void drlb_stats_sum(const struct drlb_stats *st, u64 *out)
+void drlb_stats_sum(const struct drlb_stats *st, u64 *out)
 {
 	int cpu, i;
 
@@ -95,6 +97,13 @@ int drlb_stats_put(struct sk_buff *msg, int attr, const struct drlb_stats *st)
 		if (nla_put_u64_64bit(msg, drlb_stat_attr[i], v[i],
 				      DRLB_STATS_A_PAD))
 			return -EMSGSIZE;
+	if (nla_put_u64_64bit(msg, DRLB_STATS_A_CPS,
+			      drlb_est_rate(st, DRLB_RATE_CPS), DRLB_STATS_A_PAD) ||
+	    nla_put_u64_64bit(msg, DRLB_STATS_A_INPPS,
+			      drlb_est_rate(st, DRLB_RATE_PPS), DRLB_STATS_A_PAD) ||
+	    nla_put_u64_64bit(msg, DRLB_STATS_A_INBPS,
+			      drlb_est_rate(st, DRLB_RATE_BPS), DRLB_STATS_A_PAD))
+		return -EMSGSIZE;
 	nla_nest_end(msg, nest);
 	return 0;
 }

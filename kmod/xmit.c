@@ -200,9 +200,43 @@ static struct drlb_dest_cache *drlb_dest_cache_get(struct net *net,
 	return drlb_dest_cache_refresh(net, dest);
 }
 
-/* GET_DEST: egress ifindex (0 if unresolved) and the MAC if resolved. */
+/* The uapi's view (enum drlb_neigh_state) of a neighbour entry's state. */
+static u8 drlb_neigh_state(const struct neighbour *n)
+{
+	u8 nud = READ_ONCE(n->nud_state);
+
+	if (nud & (NUD_REACHABLE | NUD_PERMANENT | NUD_NOARP))
+		return DRLB_NEIGH_RESOLVED;
+	if (nud & (NUD_STALE | NUD_DELAY | NUD_PROBE))
+		return DRLB_NEIGH_STALE;
+	if (nud & NUD_INCOMPLETE)
+		return DRLB_NEIGH_INCOMPLETE;
+	if (nud & NUD_FAILED)
+		return DRLB_NEIGH_FAILED;
+	return DRLB_NEIGH_NONE;
+}
+
+/* The state of @dest's neighbour entry (NONE while it has none). */
+u8 drlb_dest_neigh_state(struct drlb_dest *dest)
+{
+	struct drlb_dest_cache *c;
+	u8 state = DRLB_NEIGH_NONE;
+
+	rcu_read_lock();
+	c = rcu_dereference(dest->cache);
+	if (c)
+		state = drlb_neigh_state(c->neigh);
+	rcu_read_unlock();
+	return state;
+}
+
+/*
+ * GET_DEST: egress ifindex (0 if unresolved), the neighbour's state and
+ * the MAC if resolved.
+ */
 int drlb_dest_cache_fill(struct sk_buff *msg, struct drlb_dest *dest)
 {
+	u8 state = DRLB_NEIGH_NONE;
 	char ha[MAX_ADDR_LEN];
 	struct drlb_dest_cache *c;
 	bool mac = false;
@@ -212,6 +246,7 @@ int drlb_dest_cache_fill(struct sk_buff *msg, struct drlb_dest *dest)
 	c = rcu_dereference(dest->cache);
 	if (c) {
 		ifindex = c->dev->ifindex;
+		state = drlb_neigh_state(c->neigh);
 		if (READ_ONCE(c->neigh->nud_state) & NUD_VALID) {
 			neigh_ha_snapshot(ha, c->neigh, c->dev);
 			mac = true;
@@ -219,6 +254,7 @@ int drlb_dest_cache_fill(struct sk_buff *msg, struct drlb_dest *dest)
 	}
 	rcu_read_unlock();
 	if (nla_put_u32(msg, DRLB_DEST_A_IFINDEX, ifindex) ||
+	    nla_put_u8(msg, DRLB_DEST_A_NEIGH, state) ||
 	    (mac && nla_put(msg, DRLB_DEST_A_LLADDR, ETH_ALEN, ha)))
 		return -EMSGSIZE;
 	return 0;

@@ -233,7 +233,7 @@ show()
 	check_eq "-j: the documented keys of a service" "${keys[0]:-}" \
 		'["expire_nodest","midstream","netmask","num_servers","persistent","port","protocol","scheduler","servers","vip"]'
 	check_eq "-j: the documented keys of a server" "${keys[1]:-}" \
-		'["active_conns","address","dev","ifindex","inactive_conns","mac","weight"]'
+		'["active_conns","address","dev","ifindex","inactive_conns","mac","neigh","weight"]'
 	check_eq "-j -s adds conns, pkts and bytes to services and servers" \
 		"${keys[2]:-}" '[true,true]'
 	check_eq "server show lists one service's servers" "${keys[3]:-}" \
@@ -286,7 +286,7 @@ stats_conns()
 	check_eq "-s service show: per-service counters" "${v[2]:-}" "6 6"
 	check_eq "-s service show: per-server counters (rr: 3 each)" "${v[3]:-}" "3 3"
 	check_match "-s service show text: a counters line" "$show_text" \
-		"^ +conns 3 +pkts 3 +bytes 384$"
+		"^ +conns 3 +pkts 3 +bytes 384  \|  [0-9]+ conns/s  [0-9]+ pkts/s  [0-9]+ bytes/s$"
 
 	check_eq "conn show: the 6 flows" "${v[4]:-}" 6
 	# Both lists by client port (the ports are all five digits).

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * drlbctl arp add VIP [dev IFNAME | ifindex N] [packet-sockets yes|no]
+ * drlbctl arp change VIP [dev IFNAME | ifindex N] packet-sockets yes|no
  * drlbctl arp del VIP [dev IFNAME | ifindex N]
  * drlbctl [-s] [-j] arp show
  *
@@ -162,9 +163,17 @@ static int arp_change(int argc, char **argv, uint8_t cmd, const char *what)
 	int err;
 
 	err = parse_rule(what, argc, argv, &vip, &ifindex,
-			 cmd == DRLB_CMD_NEW_ARP ? &flags : NULL);
+			 cmd != DRLB_CMD_DEL_ARP ? &flags : NULL);
 	if (err)
 		return err;
+	if (cmd == DRLB_CMD_SET_ARP) {
+		int i;
+
+		for (i = 2; i < argc && strcmp(argv[i], "packet-sockets"); i += 2)
+			;
+		if (i >= argc)
+			return usage_error("arp change: nothing to change (packet-sockets yes|no)");
+	}
 	if (need_feature())
 		return 1;
 	msg = drlb_nl_msg(cmd, 0);
@@ -376,8 +385,10 @@ int cmd_arp(int argc, char **argv)
 		return arp_show(argc > 1 ? argc - 1 : 1, argv + (argc > 1));
 	if (!strcmp(argv[1], "add"))
 		return arp_change(argc - 1, argv + 1, DRLB_CMD_NEW_ARP, "add");
+	if (!strcmp(argv[1], "change"))
+		return arp_change(argc - 1, argv + 1, DRLB_CMD_SET_ARP, "change");
 	if (!strcmp(argv[1], "del"))
 		return arp_change(argc - 1, argv + 1, DRLB_CMD_DEL_ARP, "del");
-	return usage_error("arp: unknown subcommand '%s' (add, del, show)",
+	return usage_error("arp: unknown subcommand '%s' (add, change, del, show)",
 			   argv[1]);
 }

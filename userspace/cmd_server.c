@@ -138,7 +138,7 @@ static int server_show(int argc, char **argv)
 		json_arr_open(&j, "servers");
 		for (int i = 0; i < n; i++)
 			for (int d = 0; d < list[i].n_dests; d++)
-				show_server_json(&j, &list[i].dests[d]);
+				show_server_json(&j, NULL, &list[i].dests[d]);
 		json_arr_close(&j);
 		json_obj_close(&j);
 		json_end(&j);

@@ -45,6 +45,9 @@
  *         "mac": "02:00:0a:00:00:11" | null,   null while unresolved
  *         "dev": "eth0" | null,
  *         "ifindex": 2,            0 while unresolved
+ *         "neigh": "resolved",     its ARP entry on the director:
+ *                                  "none", "incomplete", "resolved",
+ *                                  "stale" or "failed"
  *         "stats": {...}           with -s, as below
  *      }],
  *      "stats": {"conns": N, "pkts": N, "bytes": N}    with -s
@@ -202,9 +205,14 @@ static int service_del(int argc, char **argv)
 
 static void print_stats_line(const struct drlb_stats *st)
 {
-	printf("       conns %" PRIu64 "  pkts %" PRIu64 "  bytes %" PRIu64 "\n",
+	printf("       conns %" PRIu64 "  pkts %" PRIu64 "  bytes %" PRIu64,
 	       st->v[DRLB_STATS_A_CONNS], st->v[DRLB_STATS_A_PKTS],
 	       st->v[DRLB_STATS_A_BYTES]);
+	if (st->has_rates)
+		printf("  |  %" PRIu64 " conns/s  %" PRIu64 " pkts/s  %" PRIu64
+		       " bytes/s", st->v[DRLB_STATS_A_CPS],
+		       st->v[DRLB_STATS_A_INPPS], st->v[DRLB_STATS_A_INBPS]);
+	printf("\n");
 }
 
 void show_servers_header(void)
@@ -228,13 +236,14 @@ void show_server_text(const struct dest_info *d)
 		print_stats_line(&d->stats);
 }
 
-void show_server_json(struct json *j, const struct dest_info *d)
+void show_server_json(struct json *j, const char *key,
+		      const struct dest_info *d)
 {
 	char a[32], mac[18], dev[IF_NAMESIZE];
 
 	format_ipv4_port(a, sizeof(a), d->addr, 0);
 	a[strlen(a) - 2] = '\0';
-	json_obj_open(j, NULL);
+	json_obj_open(j, key);
 	json_str(j, "address", a);
 	json_u64(j, "weight", d->weight);
 	json_u64(j, "active_conns", d->active);
@@ -248,6 +257,8 @@ void show_server_json(struct json *j, const struct dest_info *d)
 	else
 		json_null(j, "dev");
 	json_u64(j, "ifindex", d->ifindex);
+	if (d->has_neigh)
+		json_str(j, "neigh", neigh_state_name(d->neigh));
 	if (opts.stats)
 		stats_json(j, "stats", &d->stats);
 	json_obj_close(j);
@@ -319,7 +330,7 @@ static void show_json(const struct svc_info *list, int n)
 		json_u64(&j, "num_servers", s->num_dests);
 		json_arr_open(&j, "servers");
 		for (int d = 0; d < s->n_dests; d++)
-			show_server_json(&j, &s->dests[d]);
+			show_server_json(&j, NULL, &s->dests[d]);
 		json_arr_close(&j);
 		if (opts.stats)
 			stats_json(&j, "stats", &s->stats);

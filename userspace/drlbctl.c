@@ -26,6 +26,7 @@ static const struct drlbctl_cmd cmds[] = {
 	{ "vip", cmd_vip, "director: announce a VIP, detect ARP flux" },
 	{ "save", cmd_save, "print the whole configuration as drlbctl commands" },
 	{ "restore", cmd_restore, "make the configuration a saved one, changing what differs" },
+	{ "monitor", cmd_monitor, "print changes and the module's events as they happen" },
 	{ "version", cmd_version, "show drlbctl and module versions" },
 	{ "help", cmd_help, "show this help" },
 	{ "__complete", cmd_complete, NULL },	/* hidden: for bash completion */

@@ -44,6 +44,7 @@ int cmd_help(int argc, char **argv);
 int cmd_save(int argc, char **argv);
 int cmd_restore(int argc, char **argv);
 int cmd_complete(int argc, char **argv);
+int cmd_monitor(int argc, char **argv);
 
 /* Run one command line, argv[0] being the command (main, restore). */
 int drlbctl_run(int argc, char **argv);

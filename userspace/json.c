@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * drlbctl: streaming JSON writer. Output is pretty-printed with two-space
- * indentation; strings are escaped per RFC 8259.
+ * indentation, or compact (one line a document: json_init_compact());
+ * strings are escaped per RFC 8259.
  */
 
 #include <inttypes.h>
@@ -14,6 +15,13 @@ void json_init(struct json *j, FILE *out)
 	j->out = out;
 	j->depth = 0;
 	j->first[0] = true;
+	j->compact = false;
+}
+
+void json_init_compact(struct json *j, FILE *out)
+{
+	json_init(j, out);
+	j->compact = true;
 }
 
 static void indent(struct json *j)
@@ -57,14 +65,17 @@ static void put_escaped(FILE *out, const char *s)
 /* Separator, newline, indentation and key for the next member. */
 static void member(struct json *j, const char *key)
 {
-	if (j->depth > 0) {
+	if (j->depth > 0 && j->compact) {
+		if (!j->first[j->depth])
+			fputc(',', j->out);
+	} else if (j->depth > 0) {
 		fputs(j->first[j->depth] ? "\n" : ",\n", j->out);
 		indent(j);
 	}
 	j->first[j->depth] = false;
 	if (key) {
 		put_escaped(j->out, key);
-		fputs(": ", j->out);
+		fputs(j->compact ? ":" : ": ", j->out);
 	}
 }
 
@@ -91,7 +102,7 @@ static void close_(struct json *j, char c)
 	bool empty = j->first[j->depth];
 
 	j->depth--;
-	if (!empty) {
+	if (!empty && !j->compact) {
 		fputc('\n', j->out);
 		indent(j);
 	}

@@ -17,9 +17,12 @@ struct json {
 	FILE *out;
 	int depth;
 	bool first[JSON_MAX_DEPTH + 1];	/* no member written yet at this depth */
+	bool compact;			/* no newlines or indentation */
 };
 
 void json_init(struct json *j, FILE *out);
+/* The same, for one-line documents (drlbctl monitor -j). */
+void json_init_compact(struct json *j, FILE *out);
 void json_obj_open(struct json *j, const char *key);
 void json_obj_close(struct json *j);
 void json_arr_open(struct json *j, const char *key);

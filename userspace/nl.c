@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/socket.h>
 #include <linux/netlink.h>
 #include <netlink/genl/ctrl.h>
@@ -195,6 +196,46 @@ void drlb_nl_close(void)
 int drlb_nl_family(void)
 {
 	return family_id;
+}
+
+int drlb_nl_subscribe(const char *group)
+{
+	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
+	int fd, grp, err, size = 1 << 20;
+
+	err = drlb_nl_open();
+	if (err)
+		return err;
+	grp = genl_ctrl_resolve_grp(sock, DRLB_GENL_NAME, group);
+	if (grp < 0) {
+		fprintf(stderr,
+			"drlbctl: the drlb module has no \"%s\" group (update the drlb module)\n",
+			group);
+		return -ENOENT;
+	}
+	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC);
+	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa))) {
+		err = -errno;
+		fprintf(stderr, "drlbctl: netlink socket: %s\n", strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return err;
+	}
+	/* Bursts (a restore of many lines) must not overrun it. */
+	setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
+	if (setsockopt(fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, &grp,
+		       sizeof(grp))) {
+		err = -errno;
+		if (err == -EPERM)
+			fprintf(stderr,
+				"drlbctl: joining drlb's events needs CAP_NET_ADMIN (run as root)\n");
+		else
+			fprintf(stderr, "drlbctl: joining drlb's events: %s\n",
+				strerror(-err));
+		close(fd);
+		return err;
+	}
+	return fd;
 }
 
 struct nl_msg *drlb_nl_msg(uint8_t cmd, int dump)

@@ -74,6 +74,13 @@ void drlb_nl_close(void);
 /* The resolved family id (after drlb_nl_open()). */
 int drlb_nl_family(void);
 
+/*
+ * A netlink socket of its own joined to the family's multicast group
+ * @group (DRLB_MCGRP_MONITOR): its fd, or -errno after printing why
+ * (EPERM: needs CAP_NET_ADMIN).
+ */
+int drlb_nl_subscribe(const char *group);
+
 /* A new request for @cmd; @dump adds NLM_F_DUMP. Exits on ENOMEM. */
 struct nl_msg *drlb_nl_msg(uint8_t cmd, int dump);
 

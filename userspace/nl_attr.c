@@ -33,6 +33,9 @@ static struct nla_policy top_policy[DRLB_A_MAX + 1] = {
 	[DRLB_A_STATS]		= { .type = NLA_NESTED },
 	[DRLB_A_ARP]		= { .type = NLA_NESTED },
 	[DRLB_A_FLUSH_ARP]	= { .type = NLA_FLAG },
+	[DRLB_A_COUNT]		= { .type = NLA_U64 },
+	[DRLB_A_EVENT]		= { .type = NLA_U32 },
+	[DRLB_A_PORTID]		= { .type = NLA_U32 },
 };
 
 /* Addresses stay NLA_UNSPEC: their length depends on the family. */
@@ -57,6 +60,7 @@ static struct nla_policy dest_policy[DRLB_DEST_A_MAX + 1] = {
 	[DRLB_DEST_A_INACTIVE_CONNS]	= { .type = NLA_U32 },
 	[DRLB_DEST_A_IFINDEX]		= { .type = NLA_U32 },
 	[DRLB_DEST_A_STATS]		= { .type = NLA_NESTED },
+	[DRLB_DEST_A_NEIGH]		= { .type = NLA_U8 },
 };
 
 static struct nla_policy cfg_policy[DRLB_CFG_A_MAX + 1] = {
@@ -100,6 +104,9 @@ static struct nla_policy stats_policy[DRLB_STATS_A_MAX + 1] = {
 	[DRLB_STATS_A_DROP_MARTIAN]	= { .type = NLA_U64 },
 	[DRLB_STATS_A_STATELESS]	= { .type = NLA_U64 },
 	[DRLB_STATS_A_NEIGH_QUEUED]	= { .type = NLA_U64 },
+	[DRLB_STATS_A_CPS]		= { .type = NLA_U64 },
+	[DRLB_STATS_A_INPPS]		= { .type = NLA_U64 },
+	[DRLB_STATS_A_INBPS]		= { .type = NLA_U64 },
 };
 
 static struct nla_policy arp_policy[DRLB_ARP_A_MAX + 1] = {

@@ -229,7 +229,7 @@ static int model_apply(struct reading *rd, const struct nlmsghdr *nlh,
 			return -ENOENT;
 		}
 		break;
-	case DRLB_CMD_NEW_ARP: case DRLB_CMD_DEL_ARP:
+	case DRLB_CMD_NEW_ARP: case DRLB_CMD_SET_ARP: case DRLB_CMD_DEL_ARP:
 		if (!tb[DRLB_A_ARP] ||
 		    drlb_nl_parse_nested(at, DRLB_ARP_A_MAX, tb[DRLB_A_ARP]) ||
 		    !at[DRLB_ARP_A_ADDR] || nla_len(at[DRLB_ARP_A_ADDR]) != 4)
@@ -276,6 +276,15 @@ static int model_apply(struct reading *rd, const struct nlmsghdr *nlh,
 		if (!cm_arp_add(m, addr, ifindex, flags, line, &err) &&
 		    err == -EEXIST)
 			snprintf(rd->why, sizeof(rd->why), "this ARP rule exists");
+		break;
+	case DRLB_CMD_SET_ARP:
+		a = cm_arp_find(m, addr, ifindex);
+		if (!a) {
+			snprintf(rd->why, sizeof(rd->why), "no such ARP rule");
+			return -ENOENT;
+		}
+		a->flags = flags;
+		a->line = line;
 		break;
 	case DRLB_CMD_DEL_ARP:
 		a = cm_arp_find(m, addr, ifindex);
@@ -578,7 +587,7 @@ static struct nl_msg *op_msg(const struct cm_op *op)
 		[CM_SVC_ADD] = DRLB_CMD_NEW_SERVICE,
 		[CM_DEST_ADD] = DRLB_CMD_NEW_DEST,
 		[CM_ARP_ADD] = DRLB_CMD_NEW_ARP,
-		[CM_ARP_REPLACE] = DRLB_CMD_NEW_ARP,
+		[CM_ARP_REPLACE] = DRLB_CMD_SET_ARP,
 		[CM_ARP_DEL] = DRLB_CMD_DEL_ARP,
 	};
 	struct nl_msg *msg = drlb_nl_msg(cmds[op->kind], 0);
@@ -614,8 +623,6 @@ static struct nl_msg *op_msg(const struct cm_op *op)
 			nla_nest_end(msg, nest);
 		break;
 	case CM_ARP_ADD: case CM_ARP_REPLACE: case CM_ARP_DEL:
-		if (op->kind == CM_ARP_REPLACE)
-			nlmsg_hdr(msg)->nlmsg_flags |= NLM_F_REPLACE;
 		nest = nla_nest_start(msg, DRLB_A_ARP);
 		err = !nest ||
 		      drlb_nl_put_addr4(msg, DRLB_ARP_A_AF, DRLB_ARP_A_ADDR,

@@ -116,8 +116,11 @@ void stats_parse(struct nlattr *nest, struct drlb_stats *st)
 		if (!tb[a])
 			continue;
 		st->v[a] = nla_get_u64(tb[a]);
-		if (a >= DRLB_STATS_A_DROP_NO_DEST)
+		if (a >= DRLB_STATS_A_DROP_NO_DEST &&
+		    a <= DRLB_STATS_A_NEIGH_QUEUED)
 			st->has_drops = true;
+		if (a >= DRLB_STATS_A_CPS)
+			st->has_rates = true;
 	}
 }
 
@@ -141,6 +144,11 @@ void stats_json(struct json *j, const char *key, const struct drlb_stats *st)
 	json_u64(j, "conns", st->v[DRLB_STATS_A_CONNS]);
 	json_u64(j, "pkts", st->v[DRLB_STATS_A_PKTS]);
 	json_u64(j, "bytes", st->v[DRLB_STATS_A_BYTES]);
+	if (st->has_rates) {
+		json_u64(j, "conns_per_s", st->v[DRLB_STATS_A_CPS]);
+		json_u64(j, "pkts_per_s", st->v[DRLB_STATS_A_INPPS]);
+		json_u64(j, "bytes_per_s", st->v[DRLB_STATS_A_INBPS]);
+	}
 	if (st->has_drops) {
 		json_u64(j, "stateless", st->v[DRLB_STATS_A_STATELESS]);
 		json_u64(j, "neigh_queued", st->v[DRLB_STATS_A_NEIGH_QUEUED]);
@@ -180,19 +188,15 @@ static int get_addr4(struct nlattr *a, uint32_t *addr)
 	return 0;
 }
 
-static int svc_cb(struct nlattr **tb, void *arg)
+int svc_info_parse(struct nlattr *nest, struct svc_info *s)
 {
 	struct nlattr *st[DRLB_SVC_A_MAX + 1];
-	struct svc_vec *vec = arg;
-	struct svc_info *s;
 
-	if (drlb_nl_parse_nested(st, DRLB_SVC_A_MAX, tb[DRLB_A_SERVICE]))
+	if (drlb_nl_parse_nested(st, DRLB_SVC_A_MAX, nest))
 		return -EPROTO;
 	/* IPv4 only today; skip what this drlbctl cannot show. */
 	if (st[DRLB_SVC_A_AF] && nla_get_u16(st[DRLB_SVC_A_AF]) != AF_INET)
-		return 0;
-	vec->v = grow(vec->v, vec->n, &vec->cap, sizeof(*vec->v));
-	s = &vec->v[vec->n];
+		return 1;
 	memset(s, 0, sizeof(*s));
 	if (get_addr4(st[DRLB_SVC_A_ADDR], &s->key.addr) ||
 	    !st[DRLB_SVC_A_PROTOCOL] || !st[DRLB_SVC_A_PORT])
@@ -213,7 +217,20 @@ static int svc_cb(struct nlattr **tb, void *arg)
 	if (st[DRLB_SVC_A_NUM_DESTS])
 		s->num_dests = nla_get_u32(st[DRLB_SVC_A_NUM_DESTS]);
 	stats_parse(st[DRLB_SVC_A_STATS], &s->stats);
-	vec->n++;
+	return 0;
+}
+
+static int svc_cb(struct nlattr **tb, void *arg)
+{
+	struct svc_vec *vec = arg;
+	int err;
+
+	vec->v = grow(vec->v, vec->n, &vec->cap, sizeof(*vec->v));
+	err = svc_info_parse(tb[DRLB_A_SERVICE], &vec->v[vec->n]);
+	if (err < 0)
+		return err;
+	if (!err)
+		vec->n++;
 	return 0;
 }
 
@@ -222,18 +239,14 @@ struct dest_vec {
 	int n, cap;
 };
 
-static int dest_cb(struct nlattr **tb, void *arg)
+int dest_info_parse(struct nlattr *nest, struct dest_info *d)
 {
 	struct nlattr *dt[DRLB_DEST_A_MAX + 1];
-	struct dest_vec *vec = arg;
-	struct dest_info *d;
 
-	if (drlb_nl_parse_nested(dt, DRLB_DEST_A_MAX, tb[DRLB_A_DEST]))
+	if (drlb_nl_parse_nested(dt, DRLB_DEST_A_MAX, nest))
 		return -EPROTO;
 	if (dt[DRLB_DEST_A_AF] && nla_get_u16(dt[DRLB_DEST_A_AF]) != AF_INET)
-		return 0;
-	vec->v = grow(vec->v, vec->n, &vec->cap, sizeof(*vec->v));
-	d = &vec->v[vec->n];
+		return 1;
 	memset(d, 0, sizeof(*d));
 	if (get_addr4(dt[DRLB_DEST_A_ADDR], &d->addr))
 		return -EPROTO;
@@ -249,9 +262,39 @@ static int dest_cb(struct nlattr **tb, void *arg)
 		memcpy(d->mac, nla_data(dt[DRLB_DEST_A_LLADDR]), 6);
 		d->has_mac = true;
 	}
+	if (dt[DRLB_DEST_A_NEIGH]) {
+		d->neigh = nla_get_u8(dt[DRLB_DEST_A_NEIGH]);
+		d->has_neigh = true;
+	}
 	stats_parse(dt[DRLB_DEST_A_STATS], &d->stats);
-	vec->n++;
 	return 0;
+}
+
+static int dest_cb(struct nlattr **tb, void *arg)
+{
+	struct dest_vec *vec = arg;
+	int err;
+
+	vec->v = grow(vec->v, vec->n, &vec->cap, sizeof(*vec->v));
+	err = dest_info_parse(tb[DRLB_A_DEST], &vec->v[vec->n]);
+	if (err < 0)
+		return err;
+	if (!err)
+		vec->n++;
+	return 0;
+}
+
+const char *neigh_state_name(uint8_t state)
+{
+	static const char *const names[] = {
+		[DRLB_NEIGH_NONE]	= "none",
+		[DRLB_NEIGH_INCOMPLETE]	= "incomplete",
+		[DRLB_NEIGH_RESOLVED]	= "resolved",
+		[DRLB_NEIGH_STALE]	= "stale",
+		[DRLB_NEIGH_FAILED]	= "failed",
+	};
+
+	return state <= DRLB_NEIGH_MAX ? names[state] : "unknown";
 }
 
 static int cmp_u32_be(uint32_t a, uint32_t b)

@@ -25,6 +25,7 @@ struct svc_key {
 struct drlb_stats {
 	uint64_t v[DRLB_STATS_A_MAX + 1];
 	bool has_drops;		/* any DRLB_STATS_A_DROP_* was present */
+	bool has_rates;		/* DRLB_STATS_A_CPS... were */
 };
 
 struct dest_info {
@@ -34,6 +35,8 @@ struct dest_info {
 	uint32_t ifindex;	/* 0: unresolved */
 	bool has_mac;
 	uint8_t mac[6];
+	bool has_neigh;
+	uint8_t neigh;		/* enum drlb_neigh_state */
 	struct drlb_stats stats;
 };
 
@@ -74,7 +77,10 @@ int svc_check_sched(const char *ctx, const char *name);
 
 /* Parse a nested DRLB_STATS_A_* attribute (absent: all zero). */
 void stats_parse(struct nlattr *nest, struct drlb_stats *st);
-/* {"conns":..,"pkts":..,"bytes":..[,"drops":{...}]} under @key. */
+/*
+ * {"conns":..,"pkts":..,"bytes":..[,"conns_per_s":..,"pkts_per_s":..,
+ * "bytes_per_s":..][,"drops":{...}]} under @key.
+ */
 void stats_json(struct json *j, const char *key, const struct drlb_stats *st);
 
 /*
@@ -85,9 +91,20 @@ void stats_json(struct json *j, const char *key, const struct drlb_stats *st);
 int svc_list_get(const struct svc_key *only, struct svc_info **out, int *n);
 void svc_list_free(struct svc_info *list, int n);
 
+/*
+ * Parse a DRLB_A_SERVICE / DRLB_A_DEST nest into @s / @d (servers not
+ * read): 0, 1 for an address family drlbctl does not show, or -EPROTO.
+ */
+int svc_info_parse(struct nlattr *nest, struct svc_info *s);
+int dest_info_parse(struct nlattr *nest, struct dest_info *d);
+/* "resolved", "stale"... for DRLB_DEST_A_NEIGH. */
+const char *neigh_state_name(uint8_t state);
+
 /* Server lines of "service show" (cmd_service.c), shared with "server show". */
 void show_servers_header(void);
 void show_server_text(const struct dest_info *d);
-void show_server_json(struct json *j, const struct dest_info *d);
+/* Under @key (NULL in an array). */
+void show_server_json(struct json *j, const char *key,
+		      const struct dest_info *d);
 
 #endif /* DRLBCTL_SVC_H */

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * drlb_arp_nlcheck - the netlink contract of DRLB_CMD_{NEW,DEL,GET}_ARP:
+ * drlb_arp_nlcheck - the netlink contract of DRLB_CMD_{NEW,SET,DEL,GET}_ARP:
  * malformed requests are refused with the documented errno and an
  * extended-ack message, and the namespace's ARP rules are unchanged
  * afterwards. Expects to run as root in a namespace of its own with a
@@ -149,6 +149,26 @@ int main(void)
 	expect(arp_msg(DRLB_CMD_NEW_ARP, AF_INET, VIP, 4, lo), -EEXIST,
 	       "exists", "NEW_ARP duplicate on one device");
 	ok(n_rules() == 2, "two rules");
+
+	/* SET_ARP: the flags of an existing rule, nothing else. */
+	expect(arp_msg(DRLB_CMD_SET_ARP, AF_INET, VIP, 4, 999999), -ENOENT,
+	       "no such ARP rule", "SET_ARP of a missing rule");
+	msg = arp_msg(DRLB_CMD_SET_ARP, AF_INET, VIP, 4, lo);
+	nla_put_flag(msg, DRLB_A_FLUSH_ARP);
+	expect(msg, -EINVAL, NULL, "SET_ARP with an attribute it does not take");
+	msg = drlb_nl_msg(DRLB_CMD_SET_ARP, 0);
+	nest = nla_nest_start(msg, DRLB_A_ARP);
+	nla_put_u16(msg, DRLB_ARP_A_AF, AF_INET);
+	nla_put_u32(msg, DRLB_ARP_A_ADDR, htonl(VIP));
+	nla_put_u32(msg, DRLB_ARP_A_IFINDEX, lo);
+	nla_put_u32(msg, DRLB_ARP_A_FLAGS, DRLB_ARP_F_PACKET_SOCKETS);
+	nla_nest_end(msg, nest);
+	expect(msg, 0, NULL, "SET_ARP: packet sockets on the device rule");
+	/* What restore once sent: generic netlink refuses NLM_F_REPLACE. */
+	msg = arp_msg(DRLB_CMD_NEW_ARP, AF_INET, VIP, 4, lo);
+	nlmsg_hdr(msg)->nlmsg_flags |= NLM_F_REPLACE;
+	expect(msg, -EINVAL, "nlmsg_flags", "NEW_ARP with NLM_F_REPLACE");
+	ok(n_rules() == 2, "still two rules");
 	expect(arp_msg(DRLB_CMD_DEL_ARP, AF_INET6, VIP, 16, -1), -EAFNOSUPPORT,
 	       "AF_INET", "DEL_ARP AF_INET6");
 	expect(arp_msg(DRLB_CMD_DEL_ARP, AF_INET, VIP, 4, 999999), -ENOENT,

@@ -72,6 +72,15 @@ int main(void)
 	expect(drlb_nl_msg(200, 0), -EOPNOTSUPP, NULL, "unknown command");
 	expect(drlb_nl_msg(DRLB_CMD_UNSPEC, 0), -EOPNOTSUPP, NULL,
 	       "command 0");
+	expect(drlb_nl_msg(DRLB_CMD_EVENT, 0), -EOPNOTSUPP, NULL,
+	       "EVENT: the kernel sends it, nobody may");
+
+	msg = drlb_nl_msg(DRLB_CMD_FLUSH, 0);
+	nla_put_u32(msg, DRLB_A_EVENT, DRLB_EV_FLUSH);
+	expect(msg, -EINVAL, NULL, "DRLB_A_EVENT in a request (FLUSH)");
+	msg = drlb_nl_msg(DRLB_CMD_FLUSH, 0);
+	nla_put_u32(msg, DRLB_A_PORTID, 1);
+	expect(msg, -EINVAL, NULL, "DRLB_A_PORTID in a request (FLUSH)");
 
 	msg = drlb_nl_msg(DRLB_CMD_GET_INFO, 0);
 	nla_put_string(msg, DRLB_A_VERSION, "9.9");

@@ -6,7 +6,8 @@
 # build/results-pkg/, summed by prove.
 #
 #   1. dkms from the tree: make dkms-install installs exactly the module
-#      sources; dkms add, build and install for every installed kernel;
+#      sources; dkms add, build and install for the newest kernel (every
+#      one with DKMS_KRELS=all; the package of 3. covers every kernel);
 #      the VM loads the dkms module with modprobe and smoke-tests it
 #      (drlb_pkg_smoke.sh); dkms remove leaves nothing in /lib/modules.
 #   2. make install / uninstall into a DESTDIR: the file list, and nothing
@@ -19,7 +20,8 @@
 #   4. The RPMs (drlb_pkg_rpm.sh, host only, nothing installed): make rpm,
 #      rpmlint, their files compared with the .debs' path by path, the
 #      scriptlets shellchecked, the packaged module sources built by dkms
-#      for every kernel in a private dkms tree.
+#      for the newest kernel (DKMS_KRELS=all: every one) in a private
+#      dkms tree.
 #
 # The machine is shared: an installed drlb-dkms puts drlb.ko into
 # /lib/modules, which other test VMs see (they insmod build/<rel>/drlb.ko
@@ -208,14 +210,19 @@ if want dkms; then
 	rm -rf "$dd"
 	step "make dkms-install into /usr/src" make -s dkms-install
 	step "dkms add -m drlb -v $version" dkms add -m drlb -v "$version"
-	for k in $krels; do
+	# The newest kernel only: the package (section 3) has dkms build and
+	# load the same dkms.conf for every kernel; this checks the tree's
+	# own dkms-install (DKMS_KRELS=all: every kernel here too).
+	dkms_krels=$krels
+	[ "${DKMS_KRELS:-}" = all ] || dkms_krels=$(tail -n 1 <<< "$krels")
+	for k in $dkms_krels; do
 		step "dkms build for $k" timed dkms build -m drlb -v "$version" -k "$k"
 		step "dkms install for $k" timed dkms install -m drlb -v "$version" -k "$k"
 		step "dkms installed drlb.ko $version for $k, depmod ran" dkms_installed "$k"
 	done
 	if [ $vm = 1 ]; then
 		make -s tools
-		for k in $krels; do
+		for k in $dkms_krels; do
 			step "VM on $k: modprobe loads the dkms module, smoke test" \
 				vm_smoke "$k" dkms "$top/userspace/drlbctl"
 		done

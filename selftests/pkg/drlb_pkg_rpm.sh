@@ -15,8 +15,9 @@
 #   - each scriptlet, its macros expanded as rpmbuild expanded them,
 #     passes a shellcheck run; drlb-dkms's, run against a dkms that
 #     fails, call dkms as intended and still exit 0;
-#   - the module sources in drlb-dkms build with dkms for every installed
-#     Debian kernel (KVER limits them).
+#   - the module sources in drlb-dkms build with dkms for the newest
+#     installed Debian kernel (DKMS_KRELS=all: for every one; KVER limits
+#     them).
 #
 # The module is built by dkms itself, in a private tree (--sourcetree on
 # the RPM's extracted /usr/src, --dkmstree in a temporary directory), not
@@ -315,12 +316,16 @@ install -m drlb -v $version"
 
 rpm_dkms_build()
 {
-	local src=$work/rpm/drlb-dkms/usr/src tree=$work/dkms k ko
+	local src=$work/rpm/drlb-dkms/usr/src tree=$work/dkms k ko krels
 	local opts=(--sourcetree "$src" --dkmstree "$tree" -m drlb -v "$version")
 
 	mkdir -p "$tree"
 	check "dkms add (private tree, the RPM's /usr/src)" dkms add "${opts[@]}"
-	for k in $(scripts/kver.sh "${KVER:-all}"); do
+	# The sources build alike for every kernel: the newest is the check
+	# (DKMS_KRELS=all: each of them).
+	krels=$(scripts/kver.sh "${KVER:-all}")
+	[ "${DKMS_KRELS:-}" = all ] || krels=$(tail -n 1 <<< "$krels")
+	for k in $krels; do
 		check "dkms build for $k" dkms build "${opts[@]}" -k "$k"
 		ko=$(ls "$tree/drlb/$version/$k"/*/module/drlb.ko* 2>/dev/null)
 		if [ -z "$ko" ]; then

@@ -9,16 +9,24 @@
 #include "json.h"
 #include "tap.h"
 
-static char *render(void (*fn)(struct json *j))
+static char *render_as(void (*fn)(struct json *j), bool compact)
 {
 	static char buf[4096];
 	struct json j;
 	FILE *f = fmemopen(buf, sizeof(buf), "w");
 
-	json_init(&j, f);
+	if (compact)
+		json_init_compact(&j, f);
+	else
+		json_init(&j, f);
 	fn(&j);
 	fclose(f);
 	return buf;
+}
+
+static char *render(void (*fn)(struct json *j))
+{
+	return render_as(fn, false);
 }
 
 static void doc_nested(struct json *j)
@@ -64,10 +72,18 @@ int main(void)
 		"  }\n"
 		"}\n";
 	char *got = render(doc_nested);
+	bool pass;
 
 	ok(!strcmp(got, want), "nested document, escapes, empty array");
 	if (strcmp(got, want))
 		printf("# got:\n%s", got);
 	ok(!strcmp(render(doc_top_array), "[\n  {}\n]\n"), "top-level array");
+	got = render_as(doc_nested, true);
+	want = "{\"a\":\"x\\\"y\\\\z\\n\\u0001\",\"l\":[1,-2],\"empty\":[],";
+	pass = !strncmp(got, want, strlen(want)) &&
+	       !strcmp(got + strlen(want), "\"o\":{\"t\":true,\"n\":null}}\n");
+	ok(pass, "compact: the same document on one line");
+	if (!pass)
+		printf("# got: %s", got);
 	return tap_done();
 }

@@ -151,6 +151,13 @@
  * DRLB_CMD_GET_STATS: do, admin
  *   <- DRLB_A_STATS: nested DRLB_STATS_A_*, netns-wide totals and drops
  *
+ * Rates: every DRLB_STATS_A_* nest (namespace, service, dest) carries
+ * DRLB_STATS_A_CPS, _INPPS and _INBPS, per second: sampled every 2 s while
+ * the namespace has services and averaged (each sample weighs 1/2, so a
+ * change shows 3/4 of itself after 4 s, 15/16 after 8 s). ZERO does not
+ * reset them. A director forwards only the clients' half of a flow: there
+ * are no "out" rates (IPVS's DR mode reports 0 for them).
+ *
  * DRLB_CMD_ZERO: do, admin. Zeroes the counters of every service and
  *   dest and the netns totals, or of one service if DRLB_A_SERVICE given.
  *
@@ -168,17 +175,45 @@
  *   AF_PACKET sockets (arping, gratuitous ARP of VRRP daemons), through
  *   an egress hook on the devices the rule covers, which every packet
  *   they send then passes (about 2 % of a small-packet rate).
- *   NEW: EEXIST if the same rule exists, unless NLM_F_REPLACE: then its
- *   FLAGS are replaced in place (it never stops acting); ENODEV if IFINDEX names no device
+ *   NEW: EEXIST if the same rule exists; ENODEV if IFINDEX names no device
  *   of the namespace; EAFNOSUPPORT for a family other than AF_INET;
  *   EINVAL for a VIP that is not unicast; ENOSPC beyond 1024 rules.
  *   DEL: ENOENT if it does not exist. A rule whose device is deleted stays
  *   until deleted by its IFINDEX; it pins nothing and matches only a device
  *   that gets the same index again.
  *
+ * DRLB_CMD_SET_ARP: do, admin
+ *   -> DRLB_A_ARP: the keys (AF, ADDR, IFINDEX) and DRLB_ARP_A_FLAGS
+ *   (absent: 0), which replace the rule's in place: it never stops
+ *   acting. ENOENT if the rule does not exist.
+ *
  * DRLB_CMD_GET_ARP: dump, admin
  *   <- DRLB_A_ARP: nested, the keys plus DRLB_ARP_A_STATS:
  *        nested DRLB_ARP_STATS_A_*
+ *
+ * Events: the multicast group DRLB_MCGRP_MONITOR ("monitor"), which only
+ * a socket with CAP_NET_ADMIN (over the namespace's user namespace) can
+ * join, gets a DRLB_CMD_EVENT message for every change in the sender's
+ * namespace, in the order the changes were made:
+ *   <- DRLB_A_EVENT: u32, enum drlb_event
+ *      DRLB_A_PORTID: u32, the netlink port of the request that made the
+ *        change; absent for what the kernel did on its own (neighbour
+ *        and table events)
+ *      and the object:
+ *      SERVICE_*: DRLB_A_SERVICE as GET_SERVICE gives it (DEL: as it was)
+ *      DEST_*, NEIGH: DRLB_A_SERVICE (keys), DRLB_A_DEST as GET_DEST gives
+ *        it, with DRLB_DEST_A_NEIGH (enum drlb_neigh_state). NEIGH: the
+ *        real server's neighbour entry changed state.
+ *      ARP_*: DRLB_A_ARP, the keys and DRLB_ARP_A_FLAGS
+ *      FLUSH: DRLB_A_FLUSH_ARP if the ARP rules went too
+ *      TABLE_FULL: the connection table reached CONN_MAX; TABLE_OK: the
+ *        connection GC found it below 9/10 of CONN_MAX again; STATELESS:
+ *        the first new flow since TABLE_FULL went out without an entry
+ *        (an mh or sh service); each with DRLB_A_CONFIG holding CONN_MAX
+ *        and CONN_COUNT.
+ *   Neighbour and table events are sent from a work item, shortly after
+ *   the fact; a state that comes and goes before it runs may be missed.
+ *   A listener that falls behind gets ENOBUFS and lost events.
  */
 
 #ifndef _UAPI_LINUX_DRLB_H
@@ -190,6 +225,31 @@
 #define DRLB_API_VERSION	1
 
 #define DRLB_SCHED_NAME_MAX	16
+
+/* The events' multicast group (DRLB_CMD_EVENT). */
+#define DRLB_MCGRP_MONITOR	"monitor"
+
+/* DRLB_A_EVENT */
+enum drlb_event {
+	DRLB_EV_UNSPEC,
+	DRLB_EV_SERVICE_NEW,
+	DRLB_EV_SERVICE_SET,
+	DRLB_EV_SERVICE_DEL,
+	DRLB_EV_DEST_NEW,
+	DRLB_EV_DEST_SET,
+	DRLB_EV_DEST_DEL,
+	DRLB_EV_ARP_NEW,
+	DRLB_EV_ARP_SET,
+	DRLB_EV_ARP_DEL,
+	DRLB_EV_FLUSH,
+	DRLB_EV_NEIGH,
+	DRLB_EV_TABLE_FULL,
+	DRLB_EV_TABLE_OK,
+	DRLB_EV_STATELESS,
+	__DRLB_EV_MAX
+};
+
+#define DRLB_EV_MAX (__DRLB_EV_MAX - 1)
 
 enum drlb_cmd {
 	DRLB_CMD_UNSPEC,
@@ -212,6 +272,8 @@ enum drlb_cmd {
 	DRLB_CMD_DEL_ARP,
 	DRLB_CMD_GET_ARP,
 	DRLB_CMD_DEL_CONN,
+	DRLB_CMD_SET_ARP,
+	DRLB_CMD_EVENT,
 	__DRLB_CMD_MAX
 };
 
@@ -237,6 +299,8 @@ enum drlb_attr {
 	DRLB_A_ARP,		/* nested: DRLB_ARP_A_* */
 	DRLB_A_FLUSH_ARP,	/* flag */
 	DRLB_A_COUNT,		/* u64 */
+	DRLB_A_EVENT,		/* u32: enum drlb_event */
+	DRLB_A_PORTID,		/* u32 */
 	__DRLB_A_MAX
 };
 
@@ -272,10 +336,23 @@ enum drlb_dest_attr {
 	DRLB_DEST_A_IFINDEX,		/* u32, read-only */
 	DRLB_DEST_A_LLADDR,		/* binary 6, read-only */
 	DRLB_DEST_A_STATS,		/* nested: DRLB_STATS_A_* */
+	DRLB_DEST_A_NEIGH,		/* u8: enum drlb_neigh_state, read-only */
 	__DRLB_DEST_A_MAX
 };
 
 #define DRLB_DEST_A_MAX (__DRLB_DEST_A_MAX - 1)
+
+/* DRLB_DEST_A_NEIGH: the real server's neighbour (ARP) entry. */
+enum drlb_neigh_state {
+	DRLB_NEIGH_NONE,	/* no entry: no route or device to it (yet) */
+	DRLB_NEIGH_INCOMPLETE,	/* being resolved */
+	DRLB_NEIGH_RESOLVED,	/* MAC known and confirmed (or permanent) */
+	DRLB_NEIGH_STALE,	/* MAC known, to be confirmed (stale, probing) */
+	DRLB_NEIGH_FAILED,	/* resolution failed */
+	__DRLB_NEIGH_MAX
+};
+
+#define DRLB_NEIGH_MAX (__DRLB_NEIGH_MAX - 1)
 
 enum drlb_cfg_attr {
 	DRLB_CFG_A_UNSPEC,
@@ -343,6 +420,9 @@ enum drlb_stats_attr {
 	DRLB_STATS_A_DROP_MARTIAN,	/* u64: martian or rp_filter source */
 	DRLB_STATS_A_STATELESS,		/* u64: forwarded without an entry */
 	DRLB_STATS_A_NEIGH_QUEUED,	/* u64: queued while RS MAC resolves */
+	DRLB_STATS_A_CPS,		/* u64: flows scheduled per second */
+	DRLB_STATS_A_INPPS,		/* u64: packets forwarded per second */
+	DRLB_STATS_A_INBPS,		/* u64: bytes forwarded per second */
 	__DRLB_STATS_A_MAX
 };
 
