@@ -50,12 +50,18 @@ static bool drlb_event_listened(struct drlb_net *dn)
 				  DRLB_MCGRP_MONITOR_IDX);
 }
 
-/* A DRLB_CMD_EVENT message of type @ev; NULL if out of memory. */
-static struct sk_buff *drlb_event_new(u32 ev, const struct genl_info *info,
-				      void **hdr)
+/*
+ * A DRLB_CMD_EVENT message of type @ev (@info: the request that caused
+ * it); NULL if nobody listens or out of memory.
+ */
+static struct sk_buff *drlb_event_new(struct drlb_net *dn, u32 ev,
+				      const struct genl_info *info, void **hdr)
 {
-	struct sk_buff *msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	struct sk_buff *msg;
 
+	if (!drlb_event_listened(dn))
+		return NULL;
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	if (!msg)
 		return NULL;
 	*hdr = drlb_nl_put_hdr(msg, 0, 0, 0, DRLB_CMD_EVENT);
@@ -67,9 +73,14 @@ static struct sk_buff *drlb_event_new(u32 ev, const struct genl_info *info,
 	return msg;
 }
 
+/* Send what drlb_event_new() began, or drop it if filling it failed. */
 static void drlb_event_send(struct drlb_net *dn, struct sk_buff *msg,
-			    void *hdr)
+			    void *hdr, int err)
 {
+	if (err) {
+		nlmsg_free(msg);
+		return;
+	}
 	genlmsg_end(msg, hdr);
 	genlmsg_multicast_netns(&drlb_genl_family, dn->net, msg, 0,
 				DRLB_MCGRP_MONITOR_IDX, GFP_KERNEL);
@@ -82,17 +93,11 @@ void drlb_event_svc(struct drlb_net *dn, u32 ev, struct drlb_service *svc,
 	void *hdr;
 
 	lockdep_assert_held(&dn->lock);
-	if (!drlb_event_listened(dn))
-		return;
-	msg = drlb_event_new(ev, info, &hdr);
-	if (!msg)
-		return;
-	if (drlb_nl_put_svc(msg, svc, !dest) ||
-	    (dest && drlb_nl_put_dest(msg, dest))) {
-		nlmsg_free(msg);
-		return;
-	}
-	drlb_event_send(dn, msg, hdr);
+	msg = drlb_event_new(dn, ev, info, &hdr);
+	if (msg)
+		drlb_event_send(dn, msg, hdr,
+				drlb_nl_put_svc(msg, svc, !dest) ||
+				(dest && drlb_nl_put_dest(msg, dest)));
 }
 
 void drlb_event_arp(struct drlb_net *dn, u32 ev, __be32 vip, int ifindex,
@@ -103,22 +108,20 @@ void drlb_event_arp(struct drlb_net *dn, u32 ev, __be32 vip, int ifindex,
 	void *hdr;
 
 	lockdep_assert_held(&dn->lock);
-	if (!drlb_event_listened(dn))
-		return;
-	msg = drlb_event_new(ev, info, &hdr);
+	msg = drlb_event_new(dn, ev, info, &hdr);
 	if (!msg)
 		return;
 	nest = nla_nest_start(msg, DRLB_A_ARP);
-	if (!nest ||
-	    nla_put_u16(msg, DRLB_ARP_A_AF, AF_INET) ||
-	    nla_put_in_addr(msg, DRLB_ARP_A_ADDR, vip) ||
-	    nla_put_u32(msg, DRLB_ARP_A_IFINDEX, ifindex) ||
-	    nla_put_u32(msg, DRLB_ARP_A_FLAGS, flags)) {
-		nlmsg_free(msg);
+	if (nest &&
+	    !nla_put_u16(msg, DRLB_ARP_A_AF, AF_INET) &&
+	    !nla_put_in_addr(msg, DRLB_ARP_A_ADDR, vip) &&
+	    !nla_put_u32(msg, DRLB_ARP_A_IFINDEX, ifindex) &&
+	    !nla_put_u32(msg, DRLB_ARP_A_FLAGS, flags)) {
+		nla_nest_end(msg, nest);
+		drlb_event_send(dn, msg, hdr, 0);
 		return;
 	}
-	nla_nest_end(msg, nest);
-	drlb_event_send(dn, msg, hdr);
+	drlb_event_send(dn, msg, hdr, -EMSGSIZE);
 }
 
 void drlb_event_flush(struct drlb_net *dn, bool arp,
@@ -128,16 +131,10 @@ void drlb_event_flush(struct drlb_net *dn, bool arp,
 	void *hdr;
 
 	lockdep_assert_held(&dn->lock);
-	if (!drlb_event_listened(dn))
-		return;
-	msg = drlb_event_new(DRLB_EV_FLUSH, info, &hdr);
-	if (!msg)
-		return;
-	if (arp && nla_put_flag(msg, DRLB_A_FLUSH_ARP)) {
-		nlmsg_free(msg);
-		return;
-	}
-	drlb_event_send(dn, msg, hdr);
+	msg = drlb_event_new(dn, DRLB_EV_FLUSH, info, &hdr);
+	if (msg)
+		drlb_event_send(dn, msg, hdr,
+				arp && nla_put_flag(msg, DRLB_A_FLUSH_ARP));
 }
 
 /* ---- what the kernel does on its own ------------------------------------ */
@@ -149,19 +146,19 @@ static void drlb_event_table(struct drlb_net *dn, u32 ev)
 	struct nlattr *nest;
 	void *hdr;
 
-	msg = drlb_event_new(ev, NULL, &hdr);
+	msg = drlb_event_new(dn, ev, NULL, &hdr);
 	if (!msg)
 		return;
 	nest = nla_nest_start(msg, DRLB_A_CONFIG);
-	if (!nest ||
-	    nla_put_u32(msg, DRLB_CFG_A_CONN_MAX, READ_ONCE(dn->cfg.conn_max)) ||
-	    nla_put_u32(msg, DRLB_CFG_A_CONN_COUNT,
-			atomic_read(&dn->conn_count))) {
-		nlmsg_free(msg);
+	if (nest &&
+	    !nla_put_u32(msg, DRLB_CFG_A_CONN_MAX, READ_ONCE(dn->cfg.conn_max)) &&
+	    !nla_put_u32(msg, DRLB_CFG_A_CONN_COUNT,
+			 atomic_read(&dn->conn_count))) {
+		nla_nest_end(msg, nest);
+		drlb_event_send(dn, msg, hdr, 0);
 		return;
 	}
-	nla_nest_end(msg, nest);
-	drlb_event_send(dn, msg, hdr);
+	drlb_event_send(dn, msg, hdr, -EMSGSIZE);
 }
 
 /*
@@ -194,14 +191,13 @@ static void drlb_event_neigh_scan(struct drlb_net *dn)
 static void drlb_event_work(struct work_struct *work)
 {
 	struct drlb_net *dn = container_of(work, struct drlb_net, ev_work);
-	bool listened = drlb_event_listened(dn);
 
 	/* In the order they happen: full, the first flow without entry, ok. */
-	if (test_and_clear_bit(DRLB_EVP_FULL, &dn->ev_flags) && listened)
+	if (test_and_clear_bit(DRLB_EVP_FULL, &dn->ev_flags))
 		drlb_event_table(dn, DRLB_EV_TABLE_FULL);
-	if (test_and_clear_bit(DRLB_EVP_STATELESS, &dn->ev_flags) && listened)
+	if (test_and_clear_bit(DRLB_EVP_STATELESS, &dn->ev_flags))
 		drlb_event_table(dn, DRLB_EV_STATELESS);
-	if (test_and_clear_bit(DRLB_EVP_OK, &dn->ev_flags) && listened)
+	if (test_and_clear_bit(DRLB_EVP_OK, &dn->ev_flags))
 		drlb_event_table(dn, DRLB_EV_TABLE_OK);
 	if (test_and_clear_bit(DRLB_EVP_NEIGH, &dn->ev_flags)) {
 		mutex_lock(&dn->lock);

@@ -17,6 +17,12 @@
  * nothing for it to read, and one rule for every operation is easier to
  * get right than two.
  *
+ * The "monitor" multicast group (events, event.c) can be joined only with
+ * CAP_NET_ADMIN (GENL_MCAST_CAP_NET_ADMIN, checked by genetlink over the
+ * namespace's user namespace): events of a namespace reach only its own
+ * sockets, and a namespace whose admin is not the initial namespace's
+ * has no drlb state to report.
+ *
  * A rejected request says why in its extack: NL_SET_ERR_MSG_MOD (the
  * "drlb: " prefix, which drlbctl strips) and, for the attribute to blame,
  * NL_SET_BAD_ATTR or NL_REQ_ATTR_CHECK. The messages are constant strings:

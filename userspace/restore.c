@@ -431,6 +431,7 @@ static int read_running(struct cm_model *m)
 {
 	struct drlb_info info;
 	struct svc_info *list;
+	bool listed;
 	int n, err;
 
 	cm_init(m);
@@ -440,6 +441,7 @@ static int read_running(struct cm_model *m)
 				       cfg_into, m);
 	if (!err && (info.features & DRLB_F_DIRECTOR_IPV4)) {
 		err = svc_list_get(NULL, &list, &n);
+		listed = !err;
 		for (int i = 0; !err && i < n; i++) {
 			const struct svc_info *si = &list[i];
 			struct cm_svc *s;
@@ -461,7 +463,7 @@ static int read_running(struct cm_model *m)
 					d->weight = si->dests[j].weight;
 			}
 		}
-		if (!err)
+		if (listed)
 			svc_list_free(list, n);
 	}
 	if (!err && (info.features & DRLB_F_ARP_SUPPRESS))

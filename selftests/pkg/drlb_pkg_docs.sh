@@ -141,7 +141,7 @@ complete_from_binary()
 		"$(comp 6 drlbctl service change tcp 10.0.0.1 persistent o)" "off"
 	check_eq "server weight" \
 		"$(comp 6 drlbctl server add tcp 10.0.0.1:80 10.0.0.11 "")" "weight"
-	check_eq "stats" "$(comp 2 drlbctl stats "")" "show zero"
+	check_eq "stats" "$(comp 2 drlbctl stats "")" "--watch show zero"
 	check_eq "stats zero PROTO" "$(comp 3 drlbctl stats zero "")" "tcp udp sctp"
 	check_eq "flush all" "$(comp 2 drlbctl flush "")" "all"
 	check_eq "config keys come from config's own table" \
