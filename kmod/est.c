@@ -67,7 +67,10 @@ static void drlb_est_work(struct work_struct *work)
 		mutex_unlock(&dn->lock);
 		return;
 	}
-	elapsed = max(jiffies - dn->est_time, 1UL);
+	elapsed = jiffies - dn->est_time;
+	/* Too soon after drlb_est_start(): a short sample would be noise. */
+	if (elapsed < DRLB_EST_INTERVAL / 2)
+		goto out;
 	dn->est_time = jiffies;
 	drlb_est_sample(&dn->stats, elapsed);
 	for (b = 0; dn->num_services && b < DRLB_SVC_HASH_SIZE; b++) {
@@ -79,6 +82,7 @@ static void drlb_est_work(struct work_struct *work)
 		if (!(b & 255))
 			cond_resched();
 	}
+out:
 	mutex_unlock(&dn->lock);
 	queue_delayed_work(system_power_efficient_wq, &dn->est_work,
 			   DRLB_EST_INTERVAL);
