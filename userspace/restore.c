@@ -12,7 +12,7 @@
  * The file is in the format of "drlbctl save" (stdin for "-" or no FILE):
  * blank lines and words from a "#" to the end of the line are ignored;
  * every other line is a drlbctl command without the word "drlbctl" that
- * changes the configuration (config set, service, server, arp add|del,
+ * changes the configuration (config set, service, server, arp add|change|del,
  * flush [all]), read in order from an empty configuration: the file
  * describes every service, server and ARP rule there is to be. Settings
  * the file does not name keep their values.
@@ -126,7 +126,7 @@ static bool changes_config(int argc, char **argv)
 		{ "config", "set" },
 		{ "service", "add", "change", "del" },
 		{ "server", "add", "change", "del" },
-		{ "arp", "add", "del" },
+		{ "arp", "add", "change", "del" },
 	};
 
 	if (!strcmp(argv[0], "flush"))
@@ -365,7 +365,7 @@ static int read_file(const struct lines *l, struct cm_model *m,
 			ret = 2;
 		} else if (argc > 0 && !changes_config(argc, words)) {
 			fprintf(stderr,
-				"drlbctl: restore: line %zu: '%s%s%s' does not change the configuration (a file holds config set, service, server, arp add|del and flush lines)\n",
+				"drlbctl: restore: line %zu: '%s%s%s' does not change the configuration (a file holds config set, service, server, arp and flush lines)\n",
 				i + 1, words[0], argc > 1 ? " " : "",
 				argc > 1 ? words[1] : "");
 			ret = 2;

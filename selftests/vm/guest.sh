@@ -64,7 +64,7 @@ if [ "$mode" = shell ]; then
 	echo "vmrun: root shell in the guest, exit (or poweroff -f) to stop the VM"
 	setsid -c -w bash -l
 else
-	stty -onlcr
+	stty -onlcr 2>/dev/null || :
 	run
 fi
 poweroff

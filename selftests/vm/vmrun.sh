@@ -40,7 +40,7 @@ tree=$(cd "$here/../.." && pwd -P)
 usage()
 {
 	cat >&2 <<EOF
-usage: vmrun.sh -k KVER [-o OUTDIR] [-t TIMEOUT_SECS] [-m MEM_MB] [-c CPUS] [--shell]
+usage: vmrun.sh -k KVER [-o OUTDIR] [-t TIMEOUT_SECS] [-m MEM_MB] [-c CPUS] [--shell|--systemd]
                 [--no-dmesg-gate] [-- COMMAND STRING...]
        vmrun.sh -K IMAGE -M MODROOT [options...] [-- COMMAND STRING...]
 
@@ -60,6 +60,9 @@ usage: vmrun.sh -k KVER [-o OUTDIR] [-t TIMEOUT_SECS] [-m MEM_MB] [-c CPUS] [--s
                    times slower than with one vCPU, see docs/testing.md)
   --shell          interactive root shell on the console instead of COMMAND
   --no-dmesg-gate  do not fail on kernel warnings in dmesg (debugging only)
+  --systemd        boot systemd as PID 1 (the host's /lib/systemd/systemd),
+                   which runs COMMAND as the one unit it boots to; nothing
+                   else of the host's configuration is started
 
 COMMAND (all words joined by spaces) runs as root under bash in the guest,
 cwd $tree, with STRESS_ITERS, FUZZ_COUNT, VERBOSE, KSFT_TIMEOUT,
@@ -85,6 +88,7 @@ timeout=900
 mem=
 smp=${VMRUN_SMP:-2}
 shell=0
+systemd=0
 debug=0
 gate=1
 while [ $# -gt 0 ]; do
@@ -103,6 +107,7 @@ while [ $# -gt 0 ]; do
 		shift 2
 		;;
 	--shell)		shell=1; shift ;;
+	--systemd)		systemd=1; shift ;;
 	--no-dmesg-gate)	gate=0; shift ;;
 	--)			shift; break ;;
 	*)			usage ;;
@@ -227,6 +232,8 @@ if [ $shell = 1 ]; then
 		-serial chardev:con -mon chardev=con -serial "file:$outdir/kernel.log"
 fi
 
+# systemd as PID 1 (init: it boots to the unit that runs COMMAND).
+[ $systemd = 1 ] && append+=" vmrun.mode=systemd"
 start=$(date +%s.%N)
 rc=0
 timeout --foreground -k 10 "$timeout" "${qemu[@]}" -append "$append" \
