@@ -182,6 +182,12 @@ arp_bad_input()
 		2 arp add $VIP packet-sockets maybe
 		2 arp add $VIP dev e0 dev e0
 		2 arp del $VIP packet-sockets yes
+		2 arp change $VIP
+		2 arp change $VIP dev e0
+		2 arp change $VIP packet-sockets maybe
+		2 arp change vip packet-sockets yes
+		1 arp change $VIP dev e0 packet-sockets yes
+		1 arp change 10.0.0.99 packet-sockets yes
 		EOF
 	check_eq "duplicate rule: the kernel's reason reaches the user" \
 		"${BAD_OUT[arp add $VIP]}" "drlbctl: arp add $VIP: this ARP rule exists"
@@ -189,6 +195,12 @@ arp_bad_input()
 		"drlbctl: arp del $VIP dev e0: no such ARP rule"
 	check_eq "unknown device: said so" "${BAD_OUT[arp add $VIP dev nosuchdev]}" \
 		"drlbctl: arp add: no device 'nosuchdev' in this network namespace"
+	check_eq "arp change of a missing rule: said so" \
+		"${BAD_OUT[arp change 10.0.0.99 packet-sockets yes]}" \
+		"drlbctl: arp change 10.0.0.99: no such ARP rule"
+	check_eq "arp change with nothing to change: said so" \
+		"${BAD_OUT[arp change $VIP]}" \
+		"drlbctl: arp change: nothing to change (packet-sockets yes|no) (see 'drlbctl help')"
 	check_eq "arp rules unchanged after bad input" "$(r -j arp show)" "$before"
 }
 
