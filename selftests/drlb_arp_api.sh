@@ -17,6 +17,10 @@
 #   permissions
 #      Rules need CAP_NET_ADMIN, and so does listing them; vip commands
 #      need CAP_NET_RAW.
+#   prune_keeps_held_vips
+#      arp prune (drlb.service's stop) keeps, and names, the rule of a VIP
+#      the real server still holds on lo, deletes one whose VIP it does
+#      not hold, and the held one's once the address is gone.
 #   netns_teardown, unload_with_rules, dmesg_clean
 #      Namespaces with rules (and live hooks) torn down, ten times; the
 #      module unloads with rules present; dmesg stays clean.
@@ -25,6 +29,7 @@ source "$(dirname "$0")/lib/lib.sh"
 
 ALL_TESTS="
 	arp_bad_input
+	prune_keeps_held_vips
 	vip_bad_input
 	netlink_contract
 	permissions
@@ -188,6 +193,7 @@ arp_bad_input()
 		2 arp change vip packet-sockets yes
 		1 arp change $VIP dev e0 packet-sockets yes
 		1 arp change 10.0.0.99 packet-sockets yes
+		2 arp prune now
 		EOF
 	check_eq "duplicate rule: the kernel's reason reaches the user" \
 		"${BAD_OUT[arp add $VIP]}" "drlbctl: arp add $VIP: this ARP rule exists"
@@ -202,6 +208,27 @@ arp_bad_input()
 		"${BAD_OUT[arp change $VIP]}" \
 		"drlbctl: arp change: nothing to change (packet-sockets yes|no) (see 'drlbctl help')"
 	check_eq "arp rules unchanged after bad input" "$(r -j arp show)" "$before"
+}
+
+prune_keeps_held_vips()
+{
+	local out rc
+
+	defer r arp del "$VIP"
+	defer r arp del 10.0.0.77 dev e0
+	r arp add "$VIP"
+	r arp add 10.0.0.77 dev e0
+	out=$(r arp prune 2>&1) && rc=0 || rc=$?
+	check_eq "arp prune: exit 0" "$rc" 0
+	check_match "it says it keeps the rule of the VIP lo holds" "$out" \
+		"keeping the ARP rule for $VIP: lo still holds it"
+	check_eq "that rule stays, the one of a VIP not held goes" \
+		"$(r arp show)" "$VIP"
+	ip -n "$NS_R" addr del "$VIP/32" dev lo
+	defer ip -n "$NS_R" addr add "$VIP/32" dev lo
+	out=$(r arp prune 2>&1) && rc=0 || rc=$?
+	check_eq "the address gone, prune deletes its rule quietly" "$rc:$out" "0:"
+	check_eq "no rule left" "$(r arp show)" ""
 }
 
 vip_bad_input()

@@ -3,6 +3,7 @@
  * drlbctl arp add VIP [dev IFNAME | ifindex N] [packet-sockets yes|no]
  * drlbctl arp change VIP [dev IFNAME | ifindex N] packet-sockets yes|no
  * drlbctl arp del VIP [dev IFNAME | ifindex N]
+ * drlbctl arp prune
  * drlbctl [-s] [-j] arp show
  *
  * Real-server ARP rules (the drlb module's DRLB_CMD_*_ARP). On a real
@@ -15,6 +16,11 @@
  * "packet-sockets yes" covers also the ARP user space writes on packet
  * sockets (arping, a VRRP daemon's gratuitous ARP), at a price: every
  * packet the rule's devices send then passes an egress hook.
+ *
+ * "arp prune" deletes the rules whose VIP no device of the namespace
+ * holds and keeps, saying so on stderr, those whose VIP is still held:
+ * without its rule a real server answers ARP for a VIP on lo and the LAN
+ * sends it the VIP's traffic. drlb.service's stop runs it.
  *
  * "arp show" prints one rule per line, exactly what "arp add" reads back:
  *     10.0.0.100
@@ -42,8 +48,10 @@
  */
 
 #include <errno.h>
+#include <ifaddrs.h>
 #include <inttypes.h>
 #include <net/if.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -379,6 +387,83 @@ int arp_rules_each(void (*fn)(uint32_t vip, uint32_t ifindex,
 	return err;
 }
 
+/* Is @vip (network order) an address of a device of this namespace? */
+static bool vip_held(const struct ifaddrs *ifs, uint32_t vip, char *dev,
+		     size_t len)
+{
+	for (const struct ifaddrs *i = ifs; i; i = i->ifa_next) {
+		if (!i->ifa_addr || i->ifa_addr->sa_family != AF_INET ||
+		    ((const struct sockaddr_in *)i->ifa_addr)->sin_addr.s_addr != vip)
+			continue;
+		snprintf(dev, len, "%s", i->ifa_name);
+		return true;
+	}
+	return false;
+}
+
+/*
+ * "arp prune": delete the rules whose VIP no device holds; keep, and say
+ * so on stderr, those of VIPs still held (a real server that dropped the
+ * rule would answer ARP for them and draw the LAN's traffic for the VIP).
+ * drlb.service's stop runs it.
+ */
+static int arp_prune(int argc, char **argv)
+{
+	struct arp_rules rules = { 0 };
+	char vip[INET_ADDRSTRLEN], dev[IF_NAMESIZE + 1];
+	struct ifaddrs *ifs;
+	int err, ret = 0;
+
+	if (argc > 1)
+		return usage_error("arp prune: unexpected '%s'", argv[1]);
+	if (need_feature())
+		return 1;
+	if (getifaddrs(&ifs)) {
+		fprintf(stderr, "drlbctl: arp prune: local addresses: %s\n",
+			strerror(errno));
+		return 1;
+	}
+	err = drlb_nl_transact(drlb_nl_msg(DRLB_CMD_GET_ARP, 1), show_cb,
+			       &rules);
+	if (err) {
+		freeifaddrs(ifs);
+		free(rules.v);
+		return drlb_nl_perror(err, "arp prune");
+	}
+	for (size_t i = 0; i < rules.n; i++) {
+		const struct arp_rule *r = &rules.v[i];
+		struct nlattr *nest;
+		struct nl_msg *msg;
+
+		inet_ntop(AF_INET, &r->vip, vip, sizeof(vip));
+		if (vip_held(ifs, r->vip, dev, sizeof(dev))) {
+			fprintf(stderr,
+				"drlbctl: arp prune: keeping the ARP rule for %s: %s still holds it (without the rule this host would answer ARP for it); delete the address, then 'drlbctl arp del %s'\n",
+				vip, dev, vip);
+			continue;
+		}
+		msg = drlb_nl_msg(DRLB_CMD_DEL_ARP, 0);
+		nest = nla_nest_start(msg, DRLB_A_ARP);
+		if (!nest ||
+		    drlb_nl_put_addr4(msg, DRLB_ARP_A_AF, DRLB_ARP_A_ADDR,
+				      r->vip) ||
+		    (r->ifindex &&
+		     nla_put_u32(msg, DRLB_ARP_A_IFINDEX, r->ifindex))) {
+			nlmsg_free(msg);
+			fprintf(stderr, "drlbctl: out of memory\n");
+			ret = 1;
+			break;
+		}
+		nla_nest_end(msg, nest);
+		err = drlb_nl_transact(msg, NULL, NULL);
+		if (err)
+			ret = drlb_nl_perror(err, "arp prune: arp del %s", vip);
+	}
+	freeifaddrs(ifs);
+	free(rules.v);
+	return ret;
+}
+
 int cmd_arp(int argc, char **argv)
 {
 	if (argc < 2 || !strcmp(argv[1], "show"))
@@ -389,6 +474,8 @@ int cmd_arp(int argc, char **argv)
 		return arp_change(argc - 1, argv + 1, DRLB_CMD_SET_ARP, "change");
 	if (!strcmp(argv[1], "del"))
 		return arp_change(argc - 1, argv + 1, DRLB_CMD_DEL_ARP, "del");
-	return usage_error("arp: unknown subcommand '%s' (add, change, del, show)",
+	if (!strcmp(argv[1], "prune"))
+		return arp_prune(argc - 1, argv + 1);
+	return usage_error("arp: unknown subcommand '%s' (add, change, del, prune, show)",
 			   argv[1]);
 }

@@ -54,6 +54,7 @@ static const char *const drlbctl_grammar[] = {
 	"arp add VIP [dev IFNAME | ifindex N] [packet-sockets BOOL]",
 	"arp change VIP [dev IFNAME | ifindex N] [packet-sockets BOOL]",
 	"arp del VIP [dev IFNAME | ifindex N]",
+	"arp prune",
 	"arp show",
 	"vip announce VIP dev IFNAME [count N] [interval MS]",
 	"vip check VIP dev IFNAME [timeout MS] [owner MAC]",

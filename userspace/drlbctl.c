@@ -79,7 +79,7 @@ static void usage(FILE *out)
 		"  stats [show] [--watch SECS] | stats zero [PROTO VIP[:PORT]]\n"
 		"  flush [all]\n"
 		"  arp add|change|del VIP [dev IFNAME | ifindex N] [packet-sockets yes|no]\n"
-		"  arp show\n"
+		"  arp prune | arp show\n"
 		"  monitor\n"
 		"  vip announce VIP dev IFNAME [count N] [interval MS]\n"
 		"  vip check VIP dev IFNAME [timeout MS] [owner MAC]\n"

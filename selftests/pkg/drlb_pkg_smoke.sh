@@ -34,6 +34,7 @@ ALL_TESTS="
 	unit_start_applies_conf
 	unit_stop_saves_start_restores
 	unit_stop_without_save
+	unit_stop_keeps_held_arp
 "
 
 want_version=$(sed -n 's/^PACKAGE_VERSION="\([^"]*\)"$/\1/p' "$TOP/dkms.conf")
@@ -243,6 +244,33 @@ unit_stop_without_save()
 	check "unit ExecStop lines succeed (no save)" run_unit ExecStop
 	IFS= read -rd '' after < "$conf"
 	check_eq "ExecStop left $conf alone" "$after" "$before"
+}
+
+# A real server stopping drlb with its VIP still on lo keeps the VIP's ARP
+# rule (else it would answer ARP for the VIP) and says so; once the
+# address is gone, a stop deletes the rule.
+unit_stop_keeps_held_arp()
+{
+	local vip=10.0.0.100 out
+
+	need_unit "the unit's ExecStop on a real server" || return 0
+	keep_file "$conf"
+	keep_file "$default"
+	defer drlb_unload
+	need_module
+	set_save_on_stop no
+	defer "$DRLBCTL" arp del "$vip"
+	"$DRLBCTL" arp add "$vip"
+	ip addr add "$vip/32" dev lo
+	defer ip addr del "$vip/32" dev lo
+	out=$(run_unit ExecStop 2>&1)
+	check_eq "unit ExecStop lines succeed with the VIP on lo" "$?" 0
+	check_match "and say the VIP's ARP rule stays" "$out" \
+		"keeping the ARP rule for $vip: lo still holds it"
+	check_eq "the rule is still there" "$("$DRLBCTL" arp show)" "$vip"
+	ip addr del "$vip/32" dev lo
+	check "unit ExecStop lines succeed without the VIP" run_unit ExecStop
+	check_eq "the rule is gone" "$("$DRLBCTL" arp show)" ""
 }
 
 tests_run
