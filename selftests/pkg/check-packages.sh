@@ -16,6 +16,7 @@
 #      errors), install both on this machine, dkms built the module for
 #      every kernel, the VM smoke test against the installed files
 #      (/usr/sbin/drlbctl, the unit's ExecStart/ExecStop, /etc/drlb), then
+#      drlb.service under systemd as PID 1 (drlb_pkg_systemd.sh), then
 #      purge: no file left, dkms status empty.
 #   4. The RPMs (drlb_pkg_rpm.sh, host only, nothing installed): make rpm,
 #      rpmlint, their files compared with the .debs' path by path, the
@@ -127,6 +128,17 @@ vm_smoke()
 	mkdir -p "$out"
 	selftests/vm/vmrun.sh -k "$k" -o "$out" -t "${VM_TIMEOUT:-600}" -- \
 		"DRLBCTL=$3 DRLB_UNIT=${4:-} selftests/pkg/drlb_pkg_smoke.sh | tee $out/smoke.tap; exit \${PIPESTATUS[0]}"
+}
+
+# vm_systemd KREL: drlb_pkg_systemd.sh in a VM on KREL booted with
+# systemd as PID 1, the packages installed.
+vm_systemd()
+{
+	local k=$1 out=$res/vm-systemd-$1
+
+	mkdir -p "$out"
+	selftests/vm/vmrun.sh -k "$k" --systemd -o "$out" -t "${VM_TIMEOUT:-600}" -- \
+		"selftests/pkg/drlb_pkg_systemd.sh | tee $out/systemd.tap; exit \${PIPESTATUS[0]}"
 }
 
 dkms_module_path()
@@ -263,6 +275,10 @@ if want deb; then
 		for k in $krels; do
 			step "VM on $k: installed packages, smoke test and the unit's commands" \
 				vm_smoke "$k" deb /usr/sbin/drlbctl "$unit"
+		done
+		for k in $krels; do
+			step "VM on $k, systemd as PID 1: drlb.service for real" \
+				vm_systemd "$k"
 		done
 	fi
 	dpkg -L drlb-dkms drlbctl > "$res/package-files.txt"
