@@ -25,6 +25,8 @@ pkgs=(
 	qemu-system-x86 busybox-static xz-utils zstd cpio
 	iproute2 iputils-ping procps util-linux socat netcat-openbsd tcpdump
 	ipvsadm arping ethtool nftables conntrack
+	# issue 14: what drives IPVS today, driving drlb_ipvs.ko
+	keepalived prometheus-node-exporter
 	perl python3 jq gnuplot-nox strace
 	dkms dh-dkms debhelper dpkg-dev fakeroot lintian
 	# make rpm and its test (selftests/pkg/drlb_pkg_rpm.sh)

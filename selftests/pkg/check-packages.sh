@@ -131,14 +131,30 @@ vm_smoke()
 }
 
 # vm_systemd KREL: drlb_pkg_systemd.sh in a VM on KREL booted with
-# systemd as PID 1, the packages installed.
+# systemd as PID 1, the packages installed; its root's changes (drlb
+# enabled) kept for vm_systemd_boot.
 vm_systemd()
 {
 	local k=$1 out=$res/vm-systemd-$1
 
 	mkdir -p "$out"
-	selftests/vm/vmrun.sh -k "$k" --systemd -o "$out" -t "${VM_TIMEOUT:-600}" -- \
+	rm -f "$out/root.tar"
+	selftests/vm/vmrun.sh -k "$k" --systemd --state "$out/root.tar" -o "$out" \
+		-t "${VM_TIMEOUT:-600}" -- \
 		"selftests/pkg/drlb_pkg_systemd.sh | tee $out/systemd.tap; exit \${PIPESTATUS[0]}"
+}
+
+# vm_systemd_boot KREL: the next boot of that root, systemd booting its
+# default target: drlb.service started by the boot.
+vm_systemd_boot()
+{
+	local k=$1 out=$res/vm-systemd-$1
+
+	[ -s "$out/root.tar" ] || { echo "no root.tar from the first boot"; return 1; }
+	mkdir -p "$out/boot2"
+	selftests/vm/vmrun.sh -k "$k" --systemd-boot --state "$out/root.tar" \
+		-o "$out/boot2" -t "${VM_TIMEOUT:-600}" -- \
+		"DRLB_SYSTEMD_BOOT=2 selftests/pkg/drlb_pkg_systemd.sh | tee $out/boot2/systemd.tap; exit \${PIPESTATUS[0]}"
 }
 
 dkms_module_path()
@@ -279,6 +295,8 @@ if want deb; then
 		for k in $krels; do
 			step "VM on $k, systemd as PID 1: drlb.service for real" \
 				vm_systemd "$k"
+			step "VM on $k, the next boot: drlb.service enabled starts with it" \
+				vm_systemd_boot "$k"
 		done
 	fi
 	dpkg -L drlb-dkms drlbctl > "$res/package-files.txt"

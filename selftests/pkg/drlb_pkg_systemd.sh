@@ -19,21 +19,32 @@
 #      DRLB_SAVE_ON_STOP=yes: systemctl stop writes the running
 #      configuration back to the file and flushes the services; the ARP
 #      rule of a VIP still on lo stays, and the journal says so.
-#   enable_wires_boot
+#   enable_for_next_boot
 #      systemctl enable: enabled, and multi-user.target (the boot target)
-#      wants drlb.service. (A second boot is a fresh overlay: the wiring is
-#      what makes the next boot start it.)
+#      wants drlb.service; left enabled, with a file of weights 3 and 1,
+#      for the second boot.
+#
+# Run again with DRLB_SYSTEMD_BOOT=2 in a second boot of the same root
+# (check-packages: vmrun.sh --systemd-boot --state, systemd booting its
+# default target with the first boot's changes):
+#   started_at_boot
+#      the boot started drlb.service, before the test ran: the module is
+#      loaded and the file's weights run.
 
 # shellcheck source=../lib/lib.sh
 source "$(dirname "$0")/../lib/lib.sh"
 
-ALL_TESTS="
+if [ "${DRLB_SYSTEMD_BOOT:-1}" = 2 ]; then
+	ALL_TESTS="started_at_boot"
+else
+	ALL_TESTS="
 	start_applies_conf
 	reload_in_place
 	broken_file_named
 	stop_saves_and_keeps_held_arp
-	enable_wires_boot
+	enable_for_next_boot
 "
+fi
 
 require_root
 [ "$(cat /proc/1/comm)" = systemd ] || skip_all "PID 1 is not systemd (vmrun.sh --systemd)"
@@ -140,14 +151,37 @@ stop_saves_and_keeps_held_arp()
 		"keeping the ARP rule for $VIP: lo still holds it"
 }
 
-enable_wires_boot()
+enable_for_next_boot()
 {
 	check "systemctl enable drlb" systemctl enable drlb
-	defer systemctl disable drlb
 	check_eq "enabled" "$(systemctl is-enabled drlb)" enabled
 	check_match "multi-user.target wants it" \
 		"$(systemctl list-dependencies --plain --no-pager multi-user.target)" \
 		"drlb\.service"
+	write_conf 3
+	systemctl stop drlb
+}
+
+# usec_prop UNIT PROPERTY: a timestamp property, in microseconds of uptime.
+usec_prop()
+{
+	systemctl show -P "$2" "$1"
+}
+
+started_at_boot()
+{
+	local up run
+
+	check_eq "enabled" "$(systemctl is-enabled drlb)" enabled
+	check_eq "the unit is active" "$(systemctl is-active drlb)" active
+	up=$(usec_prop drlb.service ActiveEnterTimestampMonotonic)
+	run=$(usec_prop vmrun.service InactiveExitTimestampMonotonic)
+	check "the boot started it, before the test began ($up < $run us)" \
+		test "$up" -gt 0 -a "$up" -lt "$run"
+	check "the module is loaded" test -d /sys/module/drlb
+	check_eq "the file's service and servers run" \
+		"$("$DRLBCTL" -j service show | jq -c '[.services[] | .port, [.servers[] | .weight]]')" \
+		'[53,[3,1]]'
 }
 
 tests_run

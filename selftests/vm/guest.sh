@@ -5,7 +5,8 @@
 # from the source tree shared by the host.
 #
 #   guest.sh run OUTDIR     run OUTDIR/command, then write OUTDIR/boottime,
-#                           output.log, dmesg and exitcode and power off
+#                           output.log, dmesg and exitcode (and save the
+#                           root's changes for vmrun.state=) and power off
 #   guest.sh shell OUTDIR   interactive root shell on the serial console
 #
 # stdin/stdout/stderr are the serial console ttyS0 (the kernel logs to ttyS1).
@@ -54,8 +55,27 @@ run()
 		/dev/null | tee "$out/output.log"
 	rc=${PIPESTATUS[0]}
 
+	save_state
 	dmesg > "$out/dmesg"
 	echo "$rc" > "$out/exitcode"
+}
+
+# vmrun.state=FILE: this boot's changes to the root (the overlay's upper
+# directory, bound by init), for the next boot's init to restore. Not the
+# whiteouts (character devices 0:0): a restore writes through an overlay.
+save_state()
+{
+	local arg
+
+	for arg in $(< /proc/cmdline); do
+		case "$arg" in
+		vmrun.state=*)
+			(cd /run/vmrun/upper && find . -mindepth 1 ! -type c -print0 |
+				tar --null --no-recursion -T - -cf "${arg#*=}") ||
+				echo "vmrun: cannot save the root's changes to ${arg#*=}"
+			;;
+		esac
+	done
 }
 
 if [ "$mode" = shell ]; then

@@ -40,7 +40,8 @@ tree=$(cd "$here/../.." && pwd -P)
 usage()
 {
 	cat >&2 <<EOF
-usage: vmrun.sh -k KVER [-o OUTDIR] [-t TIMEOUT_SECS] [-m MEM_MB] [-c CPUS] [--shell|--systemd]
+usage: vmrun.sh -k KVER [-o OUTDIR] [-t TIMEOUT_SECS] [-m MEM_MB] [-c CPUS]
+                [--shell|--systemd|--systemd-boot] [--state FILE]
                 [--no-dmesg-gate] [-- COMMAND STRING...]
        vmrun.sh -K IMAGE -M MODROOT [options...] [-- COMMAND STRING...]
 
@@ -63,6 +64,12 @@ usage: vmrun.sh -k KVER [-o OUTDIR] [-t TIMEOUT_SECS] [-m MEM_MB] [-c CPUS] [--s
   --systemd        boot systemd as PID 1 (the host's /lib/systemd/systemd),
                    which runs COMMAND as the one unit it boots to; nothing
                    else of the host's configuration is started
+  --systemd-boot   boot systemd to its default target, as a machine does
+                   (what the host enables is masked, what an earlier boot
+                   enabled is not), and run COMMAND once it is reached
+  --state FILE     keep the root filesystem's changes across boots, like a
+                   disk: restored from FILE (in OUTDIR or the tree) at boot
+                   if it exists, saved to it when COMMAND ends
 
 COMMAND (all words joined by spaces) runs as root under bash in the guest,
 cwd $tree, with STRESS_ITERS, FUZZ_COUNT, VERBOSE, KSFT_TIMEOUT,
@@ -89,11 +96,12 @@ mem=
 smp=${VMRUN_SMP:-2}
 shell=0
 systemd=0
+state=
 debug=0
 gate=1
 while [ $# -gt 0 ]; do
 	case "$1" in
-	-k|-o|-t|-m|-K|-M|-c)
+	-k|-o|-t|-m|-K|-M|-c|--state)
 		[ $# -ge 2 ] || usage
 		case "$1" in
 		-k) kver=$2 ;;
@@ -103,11 +111,13 @@ while [ $# -gt 0 ]; do
 		-t) timeout=$2 ;;
 		-m) mem=$2 ;;
 		-c) smp=$2 ;;
+		--state) state=$2 ;;
 		esac
 		shift 2
 		;;
 	--shell)		shell=1; shift ;;
 	--systemd)		systemd=1; shift ;;
+	--systemd-boot)		systemd=2; shift ;;
 	--no-dmesg-gate)	gate=0; shift ;;
 	--)			shift; break ;;
 	*)			usage ;;
@@ -170,7 +180,16 @@ command -v qemu-system-x86_64 >/dev/null ||
 outdir=${outdir:-$tree/build/vm-out/$kver}
 mkdir -p "$outdir"
 outdir=$(cd "$outdir" && pwd -P)
-for p in "$tree" "$outdir" $moddir; do
+if [ -n "$state" ]; then
+	state=$(cd "$(dirname "$state")" && echo "$(pwd -P)/$(basename "$state")") ||
+		die "--state: no directory for $state"
+	case "$state" in
+	"$tree"/*|"$outdir"/*) ;;
+	*) die "--state: $state is neither in the tree nor in OUTDIR ($outdir)" ;;
+	esac
+	append_state=" vmrun.state=$state"
+fi
+for p in "$tree" "$outdir" $moddir $state; do
 	[[ $p =~ ^[-A-Za-z0-9_./+@%=:]+$ ]] ||
 		die "unsupported character in path '$p' (no spaces or commas)"
 done
@@ -195,7 +214,7 @@ printf '%s\n' "$cmd" > "$outdir/command"
 # no_timer_check: under a loaded host, TCG can make the IO-APIC timer
 # check fail at boot ("IO-APIC + timer doesn't work", a panic before any
 # test ran, seen once under load 14); the check is meaningless in a VM.
-append="console=ttyS1 panic=-1 no_timer_check ${VMRUN_APPEND:-} vmrun.tree=$tree vmrun.out=$outdir"
+append="console=ttyS1 panic=-1 no_timer_check ${VMRUN_APPEND:-} vmrun.tree=$tree vmrun.out=$outdir${append_state:-}"
 # acpi=noirq for the debug kernel: under KASAN and TCG the AML interpreter
 # runs the i440fx _PRT method (PCI interrupt routing) into ACPI's 30 s loop
 # timeout three times (AE_AML_LOOP_TIMEOUT), 100 of its 118 s of boot. Its
@@ -232,8 +251,10 @@ if [ $shell = 1 ]; then
 		-serial chardev:con -mon chardev=con -serial "file:$outdir/kernel.log"
 fi
 
-# systemd as PID 1 (init: it boots to the unit that runs COMMAND).
+# systemd as PID 1 (init: it boots to the unit that runs COMMAND, or to
+# its default target, then COMMAND).
 [ $systemd = 1 ] && append+=" vmrun.mode=systemd"
+[ $systemd = 2 ] && append+=" vmrun.mode=systemd-boot"
 start=$(date +%s.%N)
 rc=0
 timeout --foreground -k 10 "$timeout" "${qemu[@]}" -append "$append" \
