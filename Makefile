@@ -58,7 +58,7 @@ endif
 KRELS := $(shell $(KVER_SH) $(KVER))
 endif
 
-MODULE_SRCS := Kbuild dkms.conf $(wildcard kmod/*.[ch]) include/uapi/linux/drlb.h \
+MODULE_SRCS := Kbuild dkms.conf $(wildcard kmod/*.[ch] kmod/ipvs/*.[ch]) include/uapi/linux/drlb.h \
 	$(wildcard selftests/kmod/*)
 
 # Install locations. pkg-config answers for systemd and bash-completion
@@ -104,9 +104,10 @@ module: $(addprefix module-,$(KRELS))
 	@test -n "$(KRELS)" || { echo "no kernel headers found: install linux-headers-amd64" >&2; exit 1; }
 
 module-%: $(MODULE_SRCS)
-	@mkdir -p $(BUILD)/$*/kmod $(BUILD)/$*/include/uapi/linux
+	@mkdir -p $(BUILD)/$*/kmod/ipvs $(BUILD)/$*/include/uapi/linux
 	@cp -p -u Kbuild dkms.conf $(BUILD)/$*/
 	@cp -p -u kmod/*.[ch] $(BUILD)/$*/kmod/
+	@cp -p -u kmod/ipvs/*.[ch] $(BUILD)/$*/kmod/ipvs/
 	@cp -p -u include/uapi/linux/drlb.h $(BUILD)/$*/include/uapi/linux/
 	$(MAKE) -C $(if $(KDIR),$(KDIR),/lib/modules/$*/build) \
 		M=$(BUILD)/$* $(KBUILD_FLAGS) modules
@@ -237,15 +238,22 @@ modules_install: module
 	done
 
 # The module sources, exactly, for dkms: dkms add/build/install -m drlb -v VERSION.
-DKMS_FILES := Kbuild dkms.conf LICENSE $(wildcard kmod/*.[ch]) include/uapi/linux/drlb.h
+DKMS_FILES := Kbuild dkms.conf LICENSE $(wildcard kmod/*.[ch] kmod/ipvs/*.[ch]) include/uapi/linux/drlb.h
+
+# With them, drlb_ipvs's modprobe.d file, not enabled: the operator links
+# it into /etc/modprobe.d (see README.md, "Driven by ipvsadm and keepalived").
+MODPROBE_CONF := $(PREFIX)/share/drlb/modprobe.d/drlb-ipvs.conf
 
 dkms-install:
 	@set -e; for f in $(DKMS_FILES); do \
 		install -D -m 0644 $$f $(DESTDIR)$(DKMSSRCDIR)/$$f; done
+	install -D -m 0644 kmod/ipvs/modprobe.conf $(DESTDIR)$(MODPROBE_CONF)
 	@echo "installed $(DESTDIR)$(DKMSSRCDIR); now: dkms install -m drlb -v $(VERSION)"
 
 dkms-uninstall:
 	rm -rf $(DESTDIR)$(DKMSSRCDIR)
+	rm -f $(DESTDIR)$(MODPROBE_CONF)
+	-rmdir -p $(DESTDIR)$(dir $(MODPROBE_CONF)) 2>/dev/null
 
 # dkms and the Debian packages, built, installed on this machine, tried in
 # the VM on every kernel and purged again (see selftests/pkg/check-packages.sh).

@@ -13,6 +13,7 @@
  * like a dump.
  */
 
+#include <linux/module.h>
 #include <linux/jiffies.h>
 #include <linux/math64.h>
 #include <linux/workqueue.h>
@@ -115,6 +116,7 @@ u64 drlb_est_rate(const struct drlb_stats *st, enum drlb_rate r)
 	return (READ_ONCE(st->est_avg[r]) + (1 << (DRLB_EST_SHIFT - 1))) >>
 	       DRLB_EST_SHIFT;
 }
+EXPORT_SYMBOL_GPL(drlb_est_rate);
 
 void drlb_est_net_init(struct drlb_net *dn)
 {

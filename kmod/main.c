@@ -12,6 +12,8 @@
 #include "netlink.h"
 
 unsigned int drlb_net_id __read_mostly;
+/* drlb_ipvs.ko finds the namespace's state with it (drlb_pernet()). */
+EXPORT_SYMBOL_GPL(drlb_net_id);
 
 static int __net_init drlb_net_init(struct net *net)
 {

@@ -14,11 +14,11 @@
  */
 
 #include <linux/inetdevice.h>
-#include <linux/rtnetlink.h>
 #include <net/sock.h>
 #include <net/genetlink.h>
 #include <uapi/linux/drlb.h>
 
+#include "ctl.h"
 #include "drlb.h"
 #include "netlink.h"
 #include "sched.h"
@@ -400,20 +400,7 @@ out:
 
 int drlb_nl_flush(struct sk_buff *skb, struct genl_info *info)
 {
-	struct drlb_net *dn = drlb_pernet(genl_info_net(info));
-	bool arp = info->attrs[DRLB_A_FLUSH_ARP];
-
-	/* Unhooking the ARP rules needs RTNL, taken first (see arp.c). */
-	if (arp)
-		rtnl_lock();
-	mutex_lock(&dn->lock);
-	drlb_svc_flush(dn);
-	/* The real-server role's ARP rules only when asked for. */
-	if (arp)
-		drlb_arp_flush(dn);
-	drlb_event_flush(dn, arp, info);
-	mutex_unlock(&dn->lock);
-	if (arp)
-		rtnl_unlock();
+	drlb_ctl_flush(drlb_pernet(genl_info_net(info)),
+		       info->attrs[DRLB_A_FLUSH_ARP], info);
 	return 0;
 }

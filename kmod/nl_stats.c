@@ -9,6 +9,7 @@
 #include <net/genetlink.h>
 #include <uapi/linux/drlb.h>
 
+#include "ctl.h"
 #include "drlb.h"
 #include "netlink.h"
 
@@ -35,22 +36,12 @@ int drlb_nl_get_stats(struct sk_buff *skb, struct genl_info *info)
 	return genlmsg_reply(msg, info);
 }
 
-static void drlb_svc_zero(struct drlb_service *svc)
-{
-	struct drlb_dest *dest;
-
-	drlb_stats_zero(&svc->stats);
-	list_for_each_entry(dest, &svc->dests, list)
-		drlb_stats_zero(&dest->stats);
-}
-
 int drlb_nl_zero(struct sk_buff *skb, struct genl_info *info)
 {
 	struct drlb_net *dn = drlb_pernet(genl_info_net(info));
 	struct nlattr *tb[DRLB_SVC_A_MAX + 1];
 	struct drlb_service *svc;
 	struct drlb_svc_key k;
-	unsigned int b;
 	int err = 0;
 
 	if (info->attrs[DRLB_A_SERVICE]) {
@@ -61,15 +52,12 @@ int drlb_nl_zero(struct sk_buff *skb, struct genl_info *info)
 		svc = drlb_nl_svc_find(dn, &k, info->attrs[DRLB_A_SERVICE],
 				       info->extack);
 		if (svc)
-			drlb_svc_zero(svc);
+			drlb_ctl_zero_svc(dn, svc);
 		mutex_unlock(&dn->lock);
 		return svc ? 0 : -ENOENT;
 	}
 	mutex_lock(&dn->lock);
-	for (b = 0; b < DRLB_SVC_HASH_SIZE; b++)
-		hlist_for_each_entry(svc, &dn->svc_hash[b], hnode)
-			drlb_svc_zero(svc);
-	drlb_stats_zero(&dn->stats);
+	drlb_ctl_zero_all(dn);
 	mutex_unlock(&dn->lock);
 	return err;
 }

@@ -9,6 +9,8 @@
  * flow; the table is rebuilt under drlb_net.lock and published by RCU.
  */
 
+#include <linux/export.h>
+
 #include "sched.h"
 #include "sched_tables.h"
 
@@ -28,3 +30,4 @@ const struct drlb_sched_ops drlb_sched_mh = {
 	.init = drlb_sched_mh_init,
 	.schedule = drlb_mh_schedule,
 };
+EXPORT_SYMBOL_GPL(drlb_sched_mh);

@@ -11,6 +11,7 @@
  * so the packet path may keep using what it found under RCU.
  */
 
+#include <linux/module.h>
 #include <linux/jhash.h>
 #include <linux/slab.h>
 
@@ -36,6 +37,7 @@ struct drlb_service *drlb_svc_find(struct drlb_net *dn, u8 proto,
 			return svc;
 	return NULL;
 }
+EXPORT_SYMBOL_GPL(drlb_svc_find);
 
 struct drlb_service *drlb_svc_alloc(void)
 {

@@ -9,6 +9,7 @@
  * counters; the baseline lives under drlb_net.lock.
  */
 
+#include <linux/module.h>
 #include <linux/percpu.h>
 #include <net/netlink.h>
 #include <uapi/linux/drlb.h>
@@ -76,6 +77,7 @@ void drlb_stats_read(const struct drlb_stats *st, u64 *out)
 	for (i = 0; i < DRLB_ST_MAX; i++)
 		out[i] -= st->base[i];
 }
+EXPORT_SYMBOL_GPL(drlb_stats_read);
 
 /* Caller holds drlb_net.lock. */
 void drlb_stats_zero(struct drlb_stats *st)

@@ -176,6 +176,8 @@ dkms_installed()
 	[ "$(modinfo -F vermagic "$f" | cut -d' ' -f1)" = "$k" ] || { echo "$f: wrong vermagic"; return 1; }
 	modprobe -S "$k" --show-depends drlb | grep -q "updates/dkms/drlb.ko" ||
 		{ echo "modprobe -S $k does not find drlb (depmod not run?)"; return 1; }
+	modprobe -S "$k" --show-depends drlb_ipvs | grep -q "updates/dkms/drlb_ipvs.ko" ||
+		{ echo "modprobe -S $k does not find drlb_ipvs"; return 1; }
 }
 
 timed() { local t0=$SECONDS; "$@"; local rc=$?; echo ">>> $* took $((SECONDS - t0)) s" >&2; return $rc; }
@@ -229,7 +231,7 @@ tapdone
 if want dkms; then
 	tapfile "$res/dkms.tap"
 	dd=$(mktemp -d)
-	want_files=$(printf '%s\n' Kbuild dkms.conf LICENSE kmod/*.[ch] include/uapi/linux/drlb.h | sort)
+	want_files=$(printf '%s\n' Kbuild dkms.conf LICENSE kmod/*.[ch] kmod/ipvs/*.[ch] include/uapi/linux/drlb.h | sort)
 	step "make dkms-install copies exactly the module sources" bash -c "
 		make -s dkms-install DESTDIR=$dd >/dev/null &&
 		diff -u <(echo '$want_files') <(cd $dd/usr/src/drlb-$version && find . -type f | sed 's|^\./||' | sort)"

@@ -245,7 +245,9 @@ dkms_install_sources()
 	check "make dkms-install DESTDIR=..." make -s dkms-install DESTDIR="$d"
 	check_eq "dkms-install: exactly the module sources" \
 		"$(cd "$d/usr/src/drlb-$version" && find . -type f | sed 's|^\./||' | sort)" \
-		"$(printf '%s\n' Kbuild dkms.conf LICENSE kmod/*.[ch] include/uapi/linux/drlb.h | sort)"
+		"$(printf '%s\n' Kbuild dkms.conf LICENSE kmod/*.[ch] kmod/ipvs/*.[ch] include/uapi/linux/drlb.h | sort)"
+	check "and drlb_ipvs's modprobe.d file, not enabled" \
+		cmp kmod/ipvs/modprobe.conf "$d/usr/share/drlb/modprobe.d/drlb-ipvs.conf"
 	check "make dkms-uninstall" make -s dkms-uninstall DESTDIR="$d"
 	check_eq "dkms-uninstall leaves nothing" "$(files "$d")" ""
 }

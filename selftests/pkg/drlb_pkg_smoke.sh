@@ -30,6 +30,7 @@ ALL_TESTS="
 	versions_agree
 	config_set_show
 	genl_alias_autoload
+	ipvs_modprobe_conf
 	unit_file_shape
 	unit_start_applies_conf
 	unit_stop_saves_start_restores
@@ -91,6 +92,30 @@ modprobe_finds_dkms_module()
 		"^/lib/modules/$krel_re/updates/dkms/drlb\.ko(\.xz|\.zst|\.gz)?$"
 	check_eq "loaded module's version is dkms.conf's" \
 		"$(cat /sys/module/drlb/version 2>/dev/null)" "$want_version"
+}
+
+# The packaged modprobe.d file, linked as README.md says: ipvsadm (which
+# looks the IPVS family up, then runs `modprobe ip_vs`) gets dkms's
+# drlb_ipvs, never the kernel's ip_vs. Only with the package installed
+# (a dkms run from the tree ships no /usr/share file).
+ipvs_modprobe_conf()
+{
+	local f=/usr/share/drlb/modprobe.d/drlb-ipvs.conf
+
+	if [ ! -e "$f" ] || ! command -v ipvsadm >/dev/null; then
+		tap_skip "drlb_ipvs through the packaged modprobe.d file" \
+			"no $f or no ipvsadm"
+		return 0
+	fi
+	ln -s "$f" /etc/modprobe.d/
+	defer rm -f /etc/modprobe.d/drlb-ipvs.conf
+	defer rmmod drlb_ipvs
+	check_match "ipvsadm -Ln answers" "$(ipvsadm -Ln 2>&1)" \
+		"^IP Virtual Server version 1\.2\.1"
+	check_match "from dkms's drlb_ipvs" "$(modinfo -n drlb_ipvs 2>&1)" \
+		"/updates/dkms/drlb_ipvs\.ko"
+	check "which is loaded" test -d /sys/module/drlb_ipvs
+	check_fail "and ip_vs is not" test -d /sys/module/ip_vs
 }
 
 versions_agree()

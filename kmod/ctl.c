@@ -1,0 +1,62 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * drlb: the control API both netlink families call (see ctl.h).
+ */
+
+#include <linux/module.h>
+#include <linux/rtnetlink.h>
+
+#include "ctl.h"
+
+void drlb_ctl_flush(struct drlb_net *dn, bool arp,
+		    const struct genl_info *info)
+{
+	/* Unhooking the ARP rules needs RTNL, taken first (see arp.c). */
+	if (arp)
+		rtnl_lock();
+	mutex_lock(&dn->lock);
+	drlb_svc_flush(dn);
+	/* The real-server role's ARP rules only when asked for. */
+	if (arp)
+		drlb_arp_flush(dn);
+	drlb_event_flush(dn, arp, info);
+	mutex_unlock(&dn->lock);
+	if (arp)
+		rtnl_unlock();
+}
+EXPORT_SYMBOL_GPL(drlb_ctl_flush);
+
+void drlb_ctl_zero_svc(struct drlb_net *dn, struct drlb_service *svc)
+{
+	struct drlb_dest *dest;
+
+	lockdep_assert_held(&dn->lock);
+	drlb_stats_zero(&svc->stats);
+	list_for_each_entry(dest, &svc->dests, list)
+		drlb_stats_zero(&dest->stats);
+}
+EXPORT_SYMBOL_GPL(drlb_ctl_zero_svc);
+
+void drlb_ctl_zero_all(struct drlb_net *dn)
+{
+	struct drlb_service *svc;
+	unsigned int b;
+
+	lockdep_assert_held(&dn->lock);
+	for (b = 0; b < DRLB_SVC_HASH_SIZE; b++)
+		hlist_for_each_entry(svc, &dn->svc_hash[b], hnode)
+			drlb_ctl_zero_svc(dn, svc);
+	drlb_stats_zero(&dn->stats);
+}
+EXPORT_SYMBOL_GPL(drlb_ctl_zero_all);
+
+void drlb_ctl_set_timeouts(struct drlb_net *dn, const u32 *to)
+{
+	int i;
+
+	lockdep_assert_held(&dn->lock);
+	for (i = 0; i < DRLB_TO_MAX; i++)
+		if (to[i])
+			WRITE_ONCE(dn->cfg.timeout[i], to[i]);
+}
+EXPORT_SYMBOL_GPL(drlb_ctl_set_timeouts);

@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * drlb_ipvs: the kernel's IPVS generic netlink family (linux/ip_vs.h),
+ * served from drlb's tables so that unmodified ipvsadm, keepalived and
+ * IPVS monitoring drive drlb. A translation layer only: its handlers
+ * parse IPVS attributes, call the core's control API (kmod/ctl.h) under
+ * drlb_net.lock as drlb's own family does, and fill IPVS replies. It
+ * keeps no state of its own beyond the family.
+ */
+#ifndef _DRLB_IPVS_H
+#define _DRLB_IPVS_H
+
+#include <net/genetlink.h>
+#include <uapi/linux/ip_vs.h>
+
+#include "../drlb.h"
+
+extern struct genl_family drlb_ipvs_family;
+
+int drlb_ipvs_genl_init(void);
+void drlb_ipvs_genl_exit(void);
+
+/*
+ * A service key as IPVS names it (IPVS_CMD_ATTR_SERVICE): (af, protocol,
+ * address, port) or (af, fwmark).
+ */
+struct drlb_ipvs_svc_key {
+	u32 fwmark;
+	__be32 addr;
+	__be16 port;
+	u8 proto;
+};
+
+int drlb_ipvs_parse_svc_key(struct nlattr *nest, struct nlattr **tb,
+			    struct drlb_ipvs_svc_key *k,
+			    struct netlink_ext_ack *extack);
+struct drlb_service *drlb_ipvs_svc_find(struct drlb_net *dn,
+					const struct drlb_ipvs_svc_key *k,
+					struct nlattr *nest,
+					struct netlink_ext_ack *extack);
+
+/* reply.c: GET_SERVICE and the dumps */
+int drlb_ipvs_get_service(struct sk_buff *skb, struct genl_info *info);
+int drlb_ipvs_dump_services(struct sk_buff *skb, struct netlink_callback *cb);
+int drlb_ipvs_dump_dests(struct sk_buff *skb, struct netlink_callback *cb);
+
+#endif /* _DRLB_IPVS_H */

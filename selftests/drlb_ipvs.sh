@@ -1,0 +1,271 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# drlb_ipvs.ko: the kernel's IPVS netlink family served by drlb, driven by
+# Debian's unmodified ipvsadm; and its coexistence with the kernel's ip_vs.
+#
+#   version_and_size
+#      ipvsadm's banner: IPVS's version, and drlb's conn-max as the size.
+#   timeouts
+#      ipvsadm --set writes drlb's TCP, TCP FIN and UDP timeouts (0 keeps
+#      one), ipvsadm -L --timeout and drlbctl config show agree.
+#   daemon_refused
+#      --start-daemon fails and starts nothing, --stop-daemon finds none,
+#      -L --daemon lists none.
+#   flush_and_zero
+#      ipvsadm -C deletes drlbctl's services; -Z of an unknown service
+#      fails, of everything succeeds.
+#   list_drlbctl_services
+#      services and servers made by drlbctl, listed by ipvsadm -Ln (and
+#      -L -t, --stats, --rate, --persistent-conn), in IPVS's format.
+#   refuses_ip_vs
+#      while drlb_ipvs is loaded, ip_vs cannot load, and the kernel log
+#      says why.
+#   refused_by_ip_vs
+#      while ip_vs is loaded, drlb_ipvs cannot load, and says why.
+#   modprobe_conf
+#      with the shipped modprobe.d file, `modprobe ip_vs`, the family's
+#      autoload and ipvsadm all load drlb_ipvs and never ip_vs; without
+#      it, the family's autoload loads ip_vs (the control).
+
+# shellcheck source=lib/lib.sh
+source "$(dirname "$0")/lib/lib.sh"
+require_root
+
+ALL_TESTS="
+	version_and_size
+	timeouts
+	daemon_refused
+	flush_and_zero
+	list_drlbctl_services
+	refuses_ip_vs
+	refused_by_ip_vs
+	modprobe_conf
+"
+
+command -v ipvsadm >/dev/null || skip_all "ipvsadm missing"
+IPVS_KO=$(dirname "$DRLB_KO")/drlb_ipvs.ko
+[ -e "$IPVS_KO" ] || skip_all "$IPVS_KO missing: run 'make module KVER=$KREL'"
+CONF=$TOP/kmod/ipvs/modprobe.conf
+
+loaded()
+{
+	[ -d "/sys/module/$1" ]
+}
+
+# unload: drlb_ipvs, ip_vs (and its schedulers), drlb; whatever is loaded.
+unload_all()
+{
+	local m
+
+	loaded drlb_ipvs && rmmod drlb_ipvs
+	for m in /sys/module/ip_vs_*; do
+		[ -d "$m" ] && rmmod "${m##*/}"
+	done
+	loaded ip_vs && rmmod ip_vs
+	drlb_unload
+}
+
+# need_ipvs: drlb and drlb_ipvs loaded for this case, unloaded after it.
+need_ipvs()
+{
+	unload_all
+	defer unload_all
+	drlb_load && insmod "$IPVS_KO"
+}
+
+# kmsg_since MARK: the kernel log after the line MARK was written to it.
+kmsg_mark()
+{
+	echo "drlb-test: $1" > /dev/kmsg
+}
+
+kmsg_since()
+{
+	dmesg | sed -n "/drlb-test: $1/,\$p"
+}
+
+version_and_size()
+{
+	need_ipvs
+	check_eq "banner: IPVS's version, the default conn-max" \
+		"$(ipvsadm -Ln | head -n 1)" \
+		"IP Virtual Server version 1.2.1 (size=1048576)"
+	"$DRLBCTL" config set conn-max 5000
+	check_eq "the size follows conn-max" \
+		"$(ipvsadm -Ln | head -n 1)" \
+		"IP Virtual Server version 1.2.1 (size=5000)"
+}
+
+# cfg_timeouts: drlbctl's est, fin, udp timeouts, as ipvsadm lists them.
+cfg_timeouts()
+{
+	"$DRLBCTL" -j config show |
+		jq -r '"\(.timeout_tcp_est) \(.timeout_tcp_fin) \(.timeout_udp)"'
+}
+
+timeouts()
+{
+	need_ipvs
+	check_eq "the defaults, as ipvsadm lists them" \
+		"$(ipvsadm -L --timeout)" "Timeout (tcp tcpfin udp): 900 120 300"
+	check "ipvsadm --set 100 50 60" ipvsadm --set 100 50 60
+	check_eq "ipvsadm -L --timeout" \
+		"$(ipvsadm -L --timeout)" "Timeout (tcp tcpfin udp): 100 50 60"
+	check_eq "drlbctl config show" "$(cfg_timeouts)" "100 50 60"
+	check "ipvsadm --set 0 0 70: 0 keeps a timeout" ipvsadm --set 0 0 70
+	check_eq "only udp changed" "$(cfg_timeouts)" "100 50 70"
+	check_fail "a timeout past drlb's longest is refused" \
+		ipvsadm --set 3000000 0 0
+	check_eq "and changes nothing" "$(cfg_timeouts)" "100 50 70"
+}
+
+daemon_refused()
+{
+	local out rc
+
+	need_ipvs
+	out=$(ipvsadm --start-daemon master --mcast-interface lo 2>&1) &&
+		rc=0 || rc=$?
+	check "--start-daemon fails" test "$rc" -ne 0
+	diag "ipvsadm said: $out"
+	check_match "and says so" "$out" "."
+	check_eq "no daemon listed" "$(ipvsadm -L --daemon)" ""
+	check_fail "--stop-daemon finds none" ipvsadm --stop-daemon master
+}
+
+flush_and_zero()
+{
+	need_ipvs
+	"$DRLBCTL" restore <<-EOF
+		service add tcp 10.0.0.100:80 sched rr
+		service add udp 10.0.0.100:53 sched wlc
+	EOF
+	check_eq "two services made by drlbctl" \
+		"$("$DRLBCTL" -j service show | jq ".services | length")" 2
+	check_fail "ipvsadm -Z of an unknown service fails" \
+		ipvsadm -Z -t 10.9.9.9:80
+	check "ipvsadm -Z of one service" ipvsadm -Z -t 10.0.0.100:80
+	check "ipvsadm -Z of everything" ipvsadm -Z
+	check "ipvsadm -C" ipvsadm -C
+	check_eq "drlbctl sees no service" \
+		"$("$DRLBCTL" -j service show | jq ".services | length")" 0
+}
+
+list_drlbctl_services()
+{
+	need_ipvs
+	"$DRLBCTL" restore <<-EOF
+		service add tcp 10.0.0.100:80 sched rr
+		server add tcp 10.0.0.100:80 10.0.0.11 weight 1
+		server add tcp 10.0.0.100:80 10.0.0.12 weight 3
+		service add udp 10.0.0.100:53 sched mh persistent 600 netmask 24
+		server add udp 10.0.0.100:53 10.0.0.13 weight 0
+	EOF
+	check_eq "ipvsadm -Ln" "$(ipvsadm -Ln | sed 's/ *$//' | sort)" "$(sort <<-EOF
+		IP Virtual Server version 1.2.1 (size=1048576)
+		Prot LocalAddress:Port Scheduler Flags
+		  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn
+		TCP  10.0.0.100:80 rr
+		  -> 10.0.0.11:80                 Route   1      0          0
+		  -> 10.0.0.12:80                 Route   3      0          0
+		UDP  10.0.0.100:53 mh (mh-port) persistent 600 mask 255.255.255.0
+		  -> 10.0.0.13:53                 Route   0      0          0
+		EOF
+	)"
+	check_eq "ipvsadm -Ln -t: one service" \
+		"$(ipvsadm -Ln -t 10.0.0.100:80 | sed 's/ *$//' | grep -v '^[IP]\|RemoteAddress')" \
+		"TCP  10.0.0.100:80 rr
+  -> 10.0.0.11:80                 Route   1      0          0
+  -> 10.0.0.12:80                 Route   3      0          0"
+	check_fail "ipvsadm -Ln of an unknown service" \
+		ipvsadm -Ln -t 10.0.0.100:81
+	{ ipvsadm -Ln --stats; ipvsadm -Ln --rate; ipvsadm -Sn; } | sed 's/^/# /'
+}
+
+refuses_ip_vs()
+{
+	need_ipvs
+	kmsg_mark refuses_ip_vs
+	check_fail "modprobe ip_vs fails" modprobe ip_vs
+	check_fail "ip_vs is not loaded" loaded ip_vs
+	check_match "the kernel log says why" "$(kmsg_since refuses_ip_vs)" \
+		"drlb_ipvs: refusing to load ip_vs: drlb_ipvs serves the IPVS netlink family"
+	check "ipvsadm still talks to drlb_ipvs" ipvsadm -Ln
+}
+
+refused_by_ip_vs()
+{
+	unload_all
+	defer unload_all
+	drlb_load
+	modprobe ip_vs
+	kmsg_mark refused_by_ip_vs
+	check_fail "insmod drlb_ipvs fails" insmod "$IPVS_KO"
+	check_fail "drlb_ipvs is not loaded" loaded drlb_ipvs
+	check_match "the kernel log says why" "$(kmsg_since refused_by_ip_vs)" \
+		"drlb_ipvs: the IPVS netlink family exists: the kernel's ip_vs is loaded"
+	check "ipvsadm talks to ip_vs" ipvsadm -Ln
+}
+
+# modules_installed: drlb.ko and drlb_ipvs.ko where modprobe finds them,
+# for this case: a module tree of the netfilter modules (ip_vs and what it
+# needs) and ours, mounted over the kernel's (depmod over all of the
+# kernel's modules takes minutes under TCG; over these, seconds).
+modules_installed()
+{
+	local rel base dir
+
+	rel=$(uname -r)
+	base=$(mktemp -d)
+	defer rm -rf "$base"
+	dir=$base/lib/modules/$rel
+	mkdir -p "$dir/updates"
+	(cd "/lib/modules/$rel" &&
+		cp -r --parents kernel/net/netfilter kernel/net/ipv4/netfilter \
+			kernel/net/ipv6/netfilter kernel/lib/libcrc32c.ko* \
+			kernel/crypto/crc32c_generic.ko* modules.builtin \
+			modules.builtin.modinfo modules.order "$dir/")
+	cp "$DRLB_KO" "$IPVS_KO" "$dir/updates/"
+	depmod -b "$base" "$rel"
+	mount --bind "$dir" "/lib/modules/$rel"
+	defer umount "/lib/modules/$rel"
+}
+
+# genl_lookup NAME: resolve a generic netlink family, as ipvsadm and
+# keepalived first do (the kernel autoloads its alias' module).
+genl_lookup()
+{
+	genl ctrl get name "$1" >/dev/null 2>&1
+}
+
+modprobe_conf()
+{
+	unload_all
+	defer unload_all
+	modules_installed
+
+	genl_lookup IPVS
+	check "without the file, looking IPVS up loads ip_vs (the control)" \
+		loaded ip_vs
+	unload_all
+
+	cp "$CONF" /etc/modprobe.d/drlb-ipvs.conf
+	defer rm -f /etc/modprobe.d/drlb-ipvs.conf
+	genl_lookup IPVS
+	check "with it, looking IPVS up loads drlb_ipvs" loaded drlb_ipvs
+	check_fail "and not ip_vs" loaded ip_vs
+	unload_all
+	check "modprobe ip_vs" modprobe ip_vs
+	check "loads drlb_ipvs" loaded drlb_ipvs
+	check_fail "not ip_vs" loaded ip_vs
+	check_fail "modprobe ip_vs_rr fails (it needs ip_vs)" modprobe ip_vs_rr
+	check_fail "ip_vs is still not loaded" loaded ip_vs
+	unload_all
+	check_eq "ipvsadm with nothing loaded" "$(ipvsadm -Ln | head -n 1)" \
+		"IP Virtual Server version 1.2.1 (size=1048576)"
+	check "drlb_ipvs answered it" loaded drlb_ipvs
+	check_fail "ip_vs never loaded" loaded ip_vs
+}
+
+tests_run
