@@ -36,12 +36,19 @@ extern const struct nla_policy drlb_arp_dump_policy[DRLB_A_MAX + 1];
 int drlb_nl_get_addr4(struct nlattr *nest, struct nlattr **tb,
 		      int af_type, int addr_type, __be32 *addr,
 		      struct netlink_ext_ack *extack);
+/* The AF attribute alone: present, and AF_INET (0, -EINVAL, -EAFNOSUPPORT). */
+int drlb_nl_get_af4(struct nlattr *nest, struct nlattr **tb, int af_type,
+		    struct netlink_ext_ack *extack);
 
-/* A service's key, as parsed from DRLB_A_SERVICE. */
+/*
+ * A service's key, as parsed from DRLB_A_SERVICE: (@proto, @addr, @port)
+ * with @fwmark 0, or @fwmark alone (the others 0).
+ */
 struct drlb_svc_key {
 	__be32 addr;
 	__be16 port;
 	u8 proto;
+	u32 fwmark;
 };
 
 struct drlb_net;

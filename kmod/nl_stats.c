@@ -66,7 +66,7 @@ int drlb_nl_zero(struct sk_buff *skb, struct genl_info *info)
 		return svc ? 0 : -ENOENT;
 	}
 	mutex_lock(&dn->lock);
-	for (b = 0; b < DRLB_SVC_HASH_SIZE; b++)
+	for (b = 0; b < DRLB_SVC_BUCKETS; b++)
 		hlist_for_each_entry(svc, &dn->svc_hash[b], hnode)
 			drlb_svc_zero(svc);
 	drlb_stats_zero(&dn->stats);
