@@ -1,11 +1,13 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Fwmark services (drlbctl service add fwmark MARK, IPVS's ipvsadm -f): an
-# nftables chain in the director's namespace, at priority -450 (before
-# drlb's hook at -399), marks the TCP traffic to two VIPs x ports 80 and
-# 443 (and UDP to VIP:53) with mark 1, and VIP:8080 with mark 2; a client
-# address (UNMARKED) is never marked.
+# Fwmark services (drlbctl service add fwmark MARK, IPVS's ipvsadm -f):
+# the README's example, run as it is written there - an nftables chain in
+# the director's namespace, at priority -450 (before drlb's hook at -399),
+# marks the TCP traffic to two VIPs x ports 80 and 443 with mark 1, and a
+# persistent mh fwmark service has the three real servers - plus a chain
+# of the test's own after it (-440): UDP to VIP:53 marked 1 too, VIP:8080
+# marked 2, and one client address (UNMARKED) never marked.
 #
 #   mark_service_forwards        the marked flows reach the real servers
 #                                and count on the mark service; unmarked
@@ -24,9 +26,10 @@
 #                                services; restore --check keys fwmark
 #                                services apart; monitor names them
 #
-# FWM_NFT_PRIO (default -450) sets the marking chain's priority: with one
-# after drlb's hook (e.g. -150, mangle) the marks come too late and
-# mark_service_forwards fails, which is what it is there to show.
+# FWM_NFT_PRIO (default: the README's -450) sets the marking chains'
+# priority (the test's own chain 10 after it): with one after drlb's hook
+# (e.g. -150, mangle) the marks come too late and mark_service_forwards
+# fails, which is what it is there to show.
 
 source "$(dirname "$0")/lib/lib.sh"
 # The real servers' ports: 80, 443 and 8080 (mark 2, never forwarded) on
@@ -45,6 +48,24 @@ ALL_TESTS="
 
 VIP2=10.0.0.101
 FWM_NFT_PRIO=${FWM_NFT_PRIO:--450}
+
+# readme_fence MARKER: the lines of the first fenced block after README's
+# line MARKER (the example uses this topology's addresses).
+readme_fence()
+{
+	# shellcheck disable=SC2016 # an awk program, backquotes and all
+	awk -v m="$1" '$0 == m { on = 1; next }
+		on && /^```/ { if (++f == 2) exit; next }
+		on && f == 1' "$TOP/README.md"
+}
+README_BLOCK=$(readme_fence "<!-- drlb_fwmark.sh: the example -->")
+# The README's nft ruleset (between "nft -f - <<'EOF'" and "EOF"), at
+# FWM_NFT_PRIO, and its drlbctl lines as restore lines.
+README_NFT=$(sed -n "/^nft -f - <<'EOF'$/,/^EOF$/{/^nft\|^EOF/d;p}" <<< "$README_BLOCK" |
+	sed "s/priority -450;/priority $FWM_NFT_PRIO;/")
+README_CTL=$(sed -n 's/^drlbctl //p' <<< "$README_BLOCK")
+# The service show the README prints after it, but the command and "...".
+README_SHOW=$(readme_fence "<!-- end of the example -->" | grep -v '^\$ \|\.\.\.$')
 
 command -v nft > /dev/null || skip_all "nft missing"
 command -v jq > /dev/null || skip_all "jq missing"
@@ -73,19 +94,21 @@ done
 
 # The marks, set before drlb sees the packets (drlb: -399, after defrag at
 # -400; -450 sees fragments, only the first with ports, whose mark the
-# reassembled datagram keeps).
-nsx "$NS_DIR" nft -f - <<EOF || { tap_fail "nft: the marking chain"; exit "$ksft_fail"; }
-table ip drlbfwm {
+# reassembled datagram keeps): the README's chain, then the test's.
+[[ $README_NFT == *"meta mark set 1"* && $README_CTL == *"fwmark 1"* ]] ||
+	{ tap_fail "the README's example found" "$README_NFT" "$README_CTL"; exit "$ksft_fail"; }
+nsx "$NS_DIR" nft -f - <<EOF || { tap_fail "nft: the marking chains"; exit "$ksft_fail"; }
+$README_NFT
+table ip drlbfwm_test {
 	chain pre {
-		type filter hook prerouting priority $FWM_NFT_PRIO; policy accept;
-		ip saddr $UNMARKED return
-		ip daddr { $VIP, $VIP2 } tcp dport { 80, 443 } meta mark set 1
+		type filter hook prerouting priority $((FWM_NFT_PRIO + 10)); policy accept;
+		ip saddr $UNMARKED meta mark set 0
 		ip daddr $VIP udp dport 53 meta mark set 1
 		ip daddr $VIP tcp dport 8080 meta mark set 2
 	}
 }
 EOF
-defer nsx "$NS_DIR" nft delete table ip drlbfwm
+defer nsx "$NS_DIR" nft flush ruleset
 
 # svc_conns KEY...: the flows a service counted (-s service show).
 svc_conns()
@@ -97,6 +120,24 @@ svc_conns()
 rs_seen()
 {
 	cat "$WORK"/rs*.log | grep -c "^tcp $1:[0-9]* open"
+}
+
+# readme_show_matches: every line of README_SHOW is a line of service
+# show; the ones that are not in README_MISSING.
+readme_show_matches()
+{
+	local show line l found
+
+	show=$(ctl service show)
+	README_MISSING=()
+	while IFS= read -r line; do
+		found=
+		while IFS= read -r l; do
+			[ "$l" = "$line" ] && found=1 && break
+		done <<< "$show"
+		[ -n "$found" ] || README_MISSING+=("$line")
+	done <<< "$README_SHOW"
+	[ ${#README_MISSING[@]} -eq 0 ]
 }
 
 # per_src OUTPUT: "IP NAME" once per client address and server it reached.
@@ -144,16 +185,22 @@ mark_service_forwards()
 		"$(rs_seen "$UNMARKED")" "$seen0"
 }
 
-# A persistent fwmark service: each client on one server across both VIPs
-# and both ports, one template per client (mark and client, not VIP:port).
+# The README's persistent fwmark service: each client on one server
+# across both VIPs and both ports, one template per client (mark and
+# client, not VIP:port); the README's service show is what it shows.
 mark_persistence_across_vips()
 {
 	local out all="" vp first spread tmpl
 
-	dir_config <<-EOF
-	service add fwmark 1 sched mh persistent 300
-	$(rs_lines fwmark 1)
-	EOF
+	dir_config <<< "$README_CTL"
+	# Before any flow, once the servers' MACs are resolved.
+	if [ -n "$README_SHOW" ] && slowwait 10 readme_show_matches; then
+		tap_ok "service show prints the README's lines"
+	else
+		tap_fail "service show prints the README's lines" \
+			"${README_MISSING[@]/#/missing: }"
+	fi
+
 	for vp in "$VIP 80" "$VIP2 443" "$VIP 443" "$VIP2 80"; do
 		# shellcheck disable=SC2086 # VIP and port: two words
 		out=$(client tcp $vp --src "$MARKED_IPS" --count 2)
