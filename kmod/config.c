@@ -106,7 +106,7 @@ static struct drlb_service *drlb_mh_overfull(struct drlb_net *dn, u32 size)
 	unsigned int b;
 
 	lockdep_assert_held(&dn->lock);
-	for (b = 0; b < DRLB_SVC_HASH_SIZE; b++)
+	for (b = 0; b < DRLB_SVC_BUCKETS; b++)
 		hlist_for_each_entry(svc, &dn->svc_hash[b], hnode)
 			if (!drlb_sched_fits(svc->sched_ops, svc->num_dests,
 					     size))
@@ -169,11 +169,18 @@ int drlb_nl_set_config(struct sk_buff *skb, struct genl_info *info)
 	svc = new.mh_table_size < cfg->mh_table_size ?
 	      drlb_mh_overfull(dn, new.mh_table_size) : NULL;
 	if (svc) {
-		drlb_nl_err_fmt(extack,
-				"the Maglev table size must exceed the number of real servers of every mh and sh service",
-				"mh-table-size %u too small: %pI4:%u has %u real servers",
-				new.mh_table_size, &svc->addr, ntohs(svc->port),
-				svc->num_dests);
+		if (svc->fwmark)
+			drlb_nl_err_fmt(extack,
+					"the Maglev table size must exceed the number of real servers of every mh and sh service",
+					"mh-table-size %u too small: fwmark %u has %u real servers",
+					new.mh_table_size, svc->fwmark,
+					svc->num_dests);
+		else
+			drlb_nl_err_fmt(extack,
+					"the Maglev table size must exceed the number of real servers of every mh and sh service",
+					"mh-table-size %u too small: %pI4:%u has %u real servers",
+					new.mh_table_size, &svc->addr,
+					ntohs(svc->port), svc->num_dests);
 		NL_SET_BAD_ATTR(extack, tb[DRLB_CFG_A_MH_TABLE_SIZE]);
 		mutex_unlock(&dn->lock);
 		return -EINVAL;

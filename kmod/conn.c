@@ -2,6 +2,10 @@
 /*
  * drlb: the connection table - one per namespace, flows and persistence
  * templates keyed by (proto, client addr, client port, VIP, vport, flags).
+ * The table does not interpret the key: a template (DRLB_CONN_F_TEMPLATE)
+ * holds the client's network with port 0, and the VIP and service port,
+ * or for a fwmark service the mark in place of the VIP with port and
+ * proto 0 (hook.c, drlb_persist_key()).
  *
  * Locking:
  *  - Lookups (the packet path, dumps) walk a bucket under RCU and take no

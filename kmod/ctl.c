@@ -8,6 +8,15 @@
 
 #include "ctl.h"
 
+struct drlb_service *drlb_ctl_svc_lookup(struct drlb_net *dn,
+					 const struct drlb_svc_key *k)
+{
+	lockdep_assert_held(&dn->lock);
+	return k->fwmark ? drlb_svc_find_fwm(dn, k->fwmark) :
+	       drlb_svc_find(dn, k->proto, k->addr, k->port);
+}
+EXPORT_SYMBOL_GPL(drlb_ctl_svc_lookup);
+
 void drlb_ctl_flush(struct drlb_net *dn, bool arp,
 		    const struct genl_info *info)
 {
@@ -43,7 +52,7 @@ void drlb_ctl_zero_all(struct drlb_net *dn)
 	unsigned int b;
 
 	lockdep_assert_held(&dn->lock);
-	for (b = 0; b < DRLB_SVC_HASH_SIZE; b++)
+	for (b = 0; b < DRLB_SVC_BUCKETS; b++)
 		hlist_for_each_entry(svc, &dn->svc_hash[b], hnode)
 			drlb_ctl_zero_svc(dn, svc);
 	drlb_stats_zero(&dn->stats);
@@ -60,3 +69,35 @@ void drlb_ctl_set_timeouts(struct drlb_net *dn, const u32 *to)
 			WRITE_ONCE(dn->cfg.timeout[i], to[i]);
 }
 EXPORT_SYMBOL_GPL(drlb_ctl_set_timeouts);
+
+int drlb_ctl_dump_services(struct drlb_net *dn, struct sk_buff *skb,
+			   struct netlink_callback *cb,
+			   int (*one)(struct sk_buff *skb,
+				      struct netlink_callback *cb,
+				      struct drlb_service *svc))
+{
+	unsigned long b = cb->args[0], skip = cb->args[1];
+	struct drlb_service *svc;
+
+	mutex_lock(&dn->lock);
+	cb->seq = dn->gen;
+	for (; b < DRLB_SVC_BUCKETS; b++, skip = 0) {
+		unsigned long i = 0;
+
+		hlist_for_each_entry(svc, &dn->svc_hash[b], hnode) {
+			if (i++ < skip)
+				continue;
+			if (one(skb, cb, svc)) {
+				cb->args[0] = b;
+				cb->args[1] = i - 1;
+				goto out;
+			}
+		}
+	}
+	cb->args[0] = b;
+	cb->args[1] = 0;
+out:
+	mutex_unlock(&dn->lock);
+	return skb->len;
+}
+EXPORT_SYMBOL_GPL(drlb_ctl_dump_services);

@@ -19,6 +19,21 @@
 #include "drlb.h"
 
 /*
+ * A service's key, as either family names it: (@proto, @addr, @port)
+ * with @fwmark 0, or @fwmark alone (the others 0).
+ */
+struct drlb_svc_key {
+	__be32 addr;
+	__be16 port;
+	u8 proto;
+	u32 fwmark;
+};
+
+/* The service of key @k, or NULL. */
+struct drlb_service *drlb_ctl_svc_lookup(struct drlb_net *dn,
+					 const struct drlb_svc_key *k);
+
+/*
  * Delete every service; with @arp also the real-server role's ARP rules.
  * Takes RTNL (with @arp) and drlb_net.lock itself.
  */
@@ -36,5 +51,18 @@ void drlb_ctl_zero_all(struct drlb_net *dn);
  * DRLB_TIMEOUT_MAX).
  */
 void drlb_ctl_set_timeouts(struct drlb_net *dn, const u32 *to);
+
+/*
+ * A dump of every service (fwmark ones included): @one fills @skb with
+ * one service's message, 0 or -EMSGSIZE when @skb is full; the walk
+ * resumes there in the next part (cb->args[0]: hash bucket, [1]: the
+ * bucket's services already sent). Takes drlb_net.lock; flags the dump
+ * inconsistent if the services change between parts. Returns skb->len.
+ */
+int drlb_ctl_dump_services(struct drlb_net *dn, struct sk_buff *skb,
+			   struct netlink_callback *cb,
+			   int (*one)(struct sk_buff *skb,
+				      struct netlink_callback *cb,
+				      struct drlb_service *svc));
 
 #endif /* _DRLB_CTL_H */

@@ -163,13 +163,15 @@ struct drlb_dest {
 };
 
 /*
- * struct drlb_service - a virtual service (proto, VIP, port).
+ * struct drlb_service - a virtual service: (proto, VIP, port), or a
+ * firewall mark (a fwmark service, uapi drlb.h).
  *
  * Lifetime: @refcnt counts the service table's reference and one per
  * dest (alive or deleted but still referenced by flows); the last put
  * frees it after an RCU grace period.
  *
- * @hnode:    in drlb_net.svc_hash; RCU readers, changed under drlb_net.lock
+ * @hnode:    in drlb_net.svc_hash (a fwmark service in its mark buckets);
+ *            RCU readers, changed under drlb_net.lock
  * @dests:    every dest; under drlb_net.lock
  * @num_dests: length of @dests; under drlb_net.lock
  * @sched:    the scheduler and its view of the usable dests, replaced as a
@@ -177,7 +179,9 @@ struct drlb_dest {
  *            dests, their weights, the scheduler or the Maglev settings
  *            change; the packet path reads it under RCU
  * @sched_ops: the scheduler in use; under drlb_net.lock
- * @addr, @port, @proto: the key (port 0 = every port); immutable
+ * @addr, @port, @proto: the key (port 0 = every port); immutable; all 0
+ *            for a fwmark service
+ * @fwmark:   a fwmark service's key (non-zero), 0 for the others; immutable
  * @expire_nodest: expire (1) or reschedule (0) a deleted dest's flows
  * @persist_plen: persistence netmask as a prefix length
  * @persist_mask: the same as a mask
@@ -204,6 +208,7 @@ struct drlb_service {
 	u8 midstream;
 	__be32 persist_mask;
 	u32 persist_timeout;
+	u32 fwmark;
 	refcount_t refcnt;
 	struct drlb_stats stats;
 	struct rcu_head rcu;
@@ -255,7 +260,9 @@ struct drlb_conn_filter {
  * @expires: jiffies after which the GC removes the entry
  * @dest:    the real server; the entry holds a reference
  * @caddr, @cport, @vaddr, @vport, @proto: the key (a template: client
- *           network, port 0, VIP, service port)
+ *           network, port 0, VIP, service port, proto; a fwmark service's
+ *           template: client network, port 0, the mark in @vaddr (network
+ *           order), port 0, proto 0 - IPVS's key)
  * @flags:   DRLB_CONN_F_*
  * @state:   enum drlb_conn_state, DRLB_CONN_S_DEAD once unlinked
  * @tab:     drlb_conn_tab.id of the table whose chain holds the entry;
@@ -312,10 +319,16 @@ struct drlb_conn_tab {
 #define DRLB_DEST_MAX		0xfffe
 /*
  * Service hash buckets per namespace: 4096 (32 KiB, allocated with the
- * namespace), so that 10 000 services make chains of two or three.
+ * namespace), so that 10 000 services make chains of two or three; then
+ * 256 more for the fwmark services, keyed by the mark alone (a packet's
+ * mark is looked up there without touching the others).
  */
 #define DRLB_SVC_HASH_BITS	12
 #define DRLB_SVC_HASH_SIZE	BIT(DRLB_SVC_HASH_BITS)
+#define DRLB_FWM_HASH_BITS	8
+#define DRLB_FWM_HASH_SIZE	BIT(DRLB_FWM_HASH_BITS)
+/* Every bucket of drlb_net.svc_hash: walk these to see every service. */
+#define DRLB_SVC_BUCKETS	(DRLB_SVC_HASH_SIZE + DRLB_FWM_HASH_SIZE)
 
 /*
  * struct drlb_arp_net - the namespace's ARP rules (real-server role,
@@ -357,10 +370,14 @@ struct drlb_arp_net {
  *        spinlocks (drlb_conn_tab.locks, drlb_dest.cache_lock) are
  *        innermost: taken under @lock or on their own, never nested.
  * @cfg:  settings, see struct drlb_config.
- * @svc_hash: DRLB_SVC_HASH_SIZE buckets of services by (proto, addr,
- *        port), allocated with the namespace; RCU readers, writers under
- *        @lock
- * @num_services: services in @svc_hash; under @lock
+ * @svc_hash: DRLB_SVC_BUCKETS buckets, allocated with the namespace:
+ *        DRLB_SVC_HASH_SIZE of services by (proto, addr, port), then
+ *        DRLB_FWM_HASH_SIZE of fwmark services by mark; RCU readers,
+ *        writers under @lock
+ * @num_services: services in @svc_hash, fwmark ones included; under @lock
+ * @num_fwm: the fwmark services among them; written under @lock with
+ *        WRITE_ONCE, read by the packet path with READ_ONCE: while it is
+ *        0, a packet's mark costs that one read and no lookup
  * @gen:  bumped under @lock on every service/dest change, so dumps can
  *        flag themselves inconsistent (NLM_F_DUMP_INTR)
  * @hooked: the netfilter hook (and defrag) is registered; under @lock,
@@ -398,6 +415,7 @@ struct drlb_net {
 	struct drlb_config cfg;
 	struct hlist_head *svc_hash;
 	unsigned int num_services;
+	unsigned int num_fwm;
 	unsigned int gen;
 	bool hooked;
 	struct nf_hook_ops hook_ops;
@@ -481,6 +499,7 @@ int drlb_service_net_init(struct drlb_net *dn);
 void drlb_service_net_exit(struct drlb_net *dn);
 struct drlb_service *drlb_svc_find(struct drlb_net *dn, u8 proto,
 				   __be32 addr, __be16 port);
+struct drlb_service *drlb_svc_find_fwm(struct drlb_net *dn, u32 mark);
 int drlb_svc_add(struct drlb_net *dn, struct drlb_service *svc);
 void drlb_svc_del(struct drlb_net *dn, struct drlb_service *svc);
 void drlb_svc_flush(struct drlb_net *dn);

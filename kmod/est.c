@@ -74,7 +74,7 @@ static void drlb_est_work(struct work_struct *work)
 		goto out;
 	dn->est_time = jiffies;
 	drlb_est_sample(&dn->stats, elapsed);
-	for (b = 0; dn->num_services && b < DRLB_SVC_HASH_SIZE; b++) {
+	for (b = 0; dn->num_services && b < DRLB_SVC_BUCKETS; b++) {
 		hlist_for_each_entry(svc, &dn->svc_hash[b], hnode) {
 			drlb_est_sample(&svc->stats, elapsed);
 			list_for_each_entry(dest, &svc->dests, list)

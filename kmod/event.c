@@ -174,7 +174,7 @@ static void drlb_event_neigh_scan(struct drlb_net *dn)
 	u8 state;
 
 	lockdep_assert_held(&dn->lock);
-	for (b = 0; dn->num_services && b < DRLB_SVC_HASH_SIZE; b++) {
+	for (b = 0; dn->num_services && b < DRLB_SVC_BUCKETS; b++) {
 		hlist_for_each_entry(svc, &dn->svc_hash[b], hnode) {
 			list_for_each_entry(dest, &svc->dests, list) {
 				state = drlb_dest_neigh_state(dest);

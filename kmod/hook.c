@@ -14,8 +14,15 @@
  *     here, so the director's conntrack never sees VIP traffic (no
  *     entries, no table to fill, nothing for NAT or state rules to break);
  *   - before routing: the VIP need not be a local address of the director.
+ * A chain that marks packets for a fwmark service must run before us: in
+ * nftables a prerouting chain at a priority below -400 (-399 is ours; at
+ * -400 a chain runs before or after defrag depending on which hooked
+ * first). Below -400 it sees fragments unreassembled: only the first
+ * carries the ports, and its mark is the reassembled datagram's.
  * Anything else (not for a service, looped back, broadcast) goes on with
- * NF_ACCEPT after at most two service hash lookups.
+ * NF_ACCEPT after at most three service hash lookups (the mark's, when
+ * the namespace has fwmark services and the packet a mark, then VIP:port
+ * and VIP:*).
  *
  * The hook runs under rcu_read_lock() in softirq context (or with BHs
  * disabled); ip_rcv() has validated the IPv4 header and skb->data points
@@ -42,10 +49,25 @@ static void drlb_drop_count(struct drlb_net *dn, struct drlb_service *svc,
 	drlb_stats_add(&dn->stats, why, 1);
 }
 
-/* The persistence template key of flow @f of @svc. */
+/*
+ * The persistence template key of flow @f of @svc: the client's network,
+ * and the VIP, the service's port and the protocol; for a fwmark service
+ * the mark in place of the VIP, port 0 and protocol 0 (IPPROTO_IP), as
+ * IPVS keys them, so that one template holds a client across every VIP,
+ * port and protocol of the mark. No flow has protocol 0: the two kinds of
+ * key never meet.
+ */
 static void drlb_persist_key(const struct drlb_service *svc,
 			     const struct drlb_flow *f, struct drlb_flow *tf)
 {
+	if (svc->fwmark) {
+		*tf = (struct drlb_flow){
+			.caddr = f->caddr & READ_ONCE(svc->persist_mask),
+			.vaddr = htonl(svc->fwmark),
+			.proto = IPPROTO_IP,
+		};
+		return;
+	}
 	*tf = (struct drlb_flow){
 		.caddr = f->caddr & READ_ONCE(svc->persist_mask),
 		.vaddr = f->vaddr,
@@ -292,6 +314,25 @@ static struct drlb_service *drlb_svc_match(struct drlb_net *dn, u8 proto,
 	return svc ?: drlb_svc_find(dn, proto, addr, 0);
 }
 
+/*
+ * The service of a packet: the fwmark service of its mark if there is
+ * one (IPVS's order, ip_vs_service_find()), else the tuple service. A
+ * namespace without fwmark services pays one READ_ONCE() for it.
+ */
+static struct drlb_service *drlb_svc_of(struct drlb_net *dn,
+					const struct sk_buff *skb, u8 proto,
+					__be32 addr, __be16 port)
+{
+	struct drlb_service *svc;
+
+	if (unlikely(READ_ONCE(dn->num_fwm)) && skb->mark) {
+		svc = drlb_svc_find_fwm(dn, skb->mark);
+		if (svc)
+			return svc;
+	}
+	return drlb_svc_match(dn, proto, addr, port);
+}
+
 static bool drlb_proto_ok(u8 proto)
 {
 	return proto == IPPROTO_TCP || proto == IPPROTO_UDP ||
@@ -303,7 +344,9 @@ static bool drlb_proto_ok(u8 proto)
  * (e.g. "fragmentation needed" from a router on the client's path, for
  * the server's replies). Its inner header is a packet the real server sent
  * as the VIP: from (VIP, vport) to (client, cport). Anything else is left
- * to the director's own stack.
+ * to the director's own stack. The error need not carry a fwmark service's
+ * mark (the rule that marks the flow may not match it): while there are
+ * fwmark services, any flow of the table is looked for.
  */
 static unsigned int drlb_icmp_in(struct drlb_net *dn, struct sk_buff *skb,
 				 const struct iphdr *iph)
@@ -335,7 +378,7 @@ static unsigned int drlb_icmp_in(struct drlb_net *dn, struct sk_buff *skb,
 	if (!ports)
 		return NF_ACCEPT;
 	svc = drlb_svc_match(dn, inner->protocol, inner->saddr, ports[0]);
-	if (!svc)
+	if (!svc && !READ_ONCE(dn->num_fwm))
 		return NF_ACCEPT;
 	f = (struct drlb_flow){
 		.caddr = inner->daddr, .cport = ports[1],
@@ -397,7 +440,7 @@ static unsigned int drlb_hook_in(void *priv, struct sk_buff *skb,
 	ports = skb_header_pointer(skb, iph->ihl * 4, sizeof(_ports), _ports);
 	if (!ports)
 		return NF_ACCEPT;
-	svc = drlb_svc_match(dn, iph->protocol, iph->daddr, ports[1]);
+	svc = drlb_svc_of(dn, skb, iph->protocol, iph->daddr, ports[1]);
 	if (!svc)
 		return NF_ACCEPT;
 

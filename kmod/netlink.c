@@ -77,6 +77,7 @@ const struct nla_policy drlb_svc_policy[DRLB_SVC_A_MAX + 1] = {
 	[DRLB_SVC_A_NUM_DESTS]		= { .type = NLA_REJECT },
 	[DRLB_SVC_A_STATS]		= { .type = NLA_REJECT },
 	[DRLB_SVC_A_MIDSTREAM]		= NLA_POLICY_MAX(NLA_U8, 1),
+	[DRLB_SVC_A_FWMARK]		= NLA_POLICY_MIN(NLA_U32, 1),
 };
 
 const struct nla_policy drlb_dest_policy[DRLB_DEST_A_MAX + 1] = {
@@ -124,10 +125,27 @@ static const struct nla_policy drlb_info_policy[DRLB_A_MAX + 1] = {
 
 /* ---- shared helpers ---------------------------------------------------- */
 
+int drlb_nl_get_af4(struct nlattr *nest, struct nlattr **tb, int af_type,
+		    struct netlink_ext_ack *extack)
+{
+	if (NL_REQ_ATTR_CHECK(extack, nest, tb, af_type)) {
+		NL_SET_ERR_MSG_MOD(extack, "address family missing");
+		return -EINVAL;
+	}
+	if (nla_get_u16(tb[af_type]) != AF_INET) {
+		NL_SET_ERR_MSG_MOD(extack, "only AF_INET is supported");
+		NL_SET_BAD_ATTR(extack, tb[af_type]);
+		return -EAFNOSUPPORT;
+	}
+	return 0;
+}
+
 int drlb_nl_get_addr4(struct nlattr *nest, struct nlattr **tb,
 		      int af_type, int addr_type, __be32 *addr,
 		      struct netlink_ext_ack *extack)
 {
+	int err;
+
 	if (NL_REQ_ATTR_CHECK(extack, nest, tb, af_type)) {
 		NL_SET_ERR_MSG_MOD(extack, "address family missing");
 		return -EINVAL;
@@ -136,11 +154,9 @@ int drlb_nl_get_addr4(struct nlattr *nest, struct nlattr **tb,
 		NL_SET_ERR_MSG_MOD(extack, "address missing");
 		return -EINVAL;
 	}
-	if (nla_get_u16(tb[af_type]) != AF_INET) {
-		NL_SET_ERR_MSG_MOD(extack, "only AF_INET is supported");
-		NL_SET_BAD_ATTR(extack, tb[af_type]);
-		return -EAFNOSUPPORT;
-	}
+	err = drlb_nl_get_af4(nest, tb, af_type, extack);
+	if (err)
+		return err;
 	if (nla_len(tb[addr_type]) != sizeof(*addr)) {
 		NL_SET_ERR_MSG_MOD(extack, "an AF_INET address is 4 bytes");
 		NL_SET_BAD_ATTR(extack, tb[addr_type]);

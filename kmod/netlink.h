@@ -10,6 +10,8 @@
 #include <net/genetlink.h>
 #include <uapi/linux/drlb.h>
 
+#include "ctl.h"
+
 extern struct genl_family drlb_genl_family;
 /* event.c: the multicast groups (DRLB_MCGRP_MONITOR) */
 #define DRLB_N_MCGRPS	1
@@ -36,13 +38,9 @@ extern const struct nla_policy drlb_arp_dump_policy[DRLB_A_MAX + 1];
 int drlb_nl_get_addr4(struct nlattr *nest, struct nlattr **tb,
 		      int af_type, int addr_type, __be32 *addr,
 		      struct netlink_ext_ack *extack);
-
-/* A service's key, as parsed from DRLB_A_SERVICE. */
-struct drlb_svc_key {
-	__be32 addr;
-	__be16 port;
-	u8 proto;
-};
+/* The AF attribute alone: present, and AF_INET (0, -EINVAL, -EAFNOSUPPORT). */
+int drlb_nl_get_af4(struct nlattr *nest, struct nlattr **tb, int af_type,
+		    struct netlink_ext_ack *extack);
 
 struct drlb_net;
 struct drlb_service;

@@ -9,8 +9,9 @@
  * rejected request changes nothing, and says why in its extack message
  * with the attribute to blame. Errors: a service that exists EEXIST, one
  * that does not ENOENT, AF other than AF_INET EAFNOSUPPORT, a protocol
- * other than TCP/UDP/SCTP EPROTONOSUPPORT, an unknown scheduler or a bad
- * address EINVAL, out-of-range values ERANGE (policy).
+ * other than TCP/UDP/SCTP EPROTONOSUPPORT, an unknown scheduler, a bad
+ * address or a fwmark with a protocol, address or port EINVAL,
+ * out-of-range values ERANGE (policy).
  */
 
 #include <linux/inetdevice.h>
@@ -22,6 +23,32 @@
 #include "drlb.h"
 #include "netlink.h"
 #include "sched.h"
+
+/*
+ * A fwmark service's key: AF and FWMARK, and none of the tuple keys (uapi
+ * drlb.h: a service is keyed by one or the other).
+ */
+static int drlb_nl_svc_fwm_key(struct nlattr *nest, struct nlattr **tb,
+			       struct drlb_svc_key *k,
+			       struct netlink_ext_ack *extack)
+{
+	struct nlattr *extra = tb[DRLB_SVC_A_PROTOCOL] ?: tb[DRLB_SVC_A_ADDR] ?:
+			       tb[DRLB_SVC_A_PORT];
+	int err;
+
+	if (extra) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "a fwmark service has no protocol, address or port");
+		NL_SET_BAD_ATTR(extack, extra);
+		return -EINVAL;
+	}
+	err = drlb_nl_get_af4(nest, tb, DRLB_SVC_A_AF, extack);
+	if (err)
+		return err;
+	memset(k, 0, sizeof(*k));
+	k->fwmark = nla_get_u32(tb[DRLB_SVC_A_FWMARK]);
+	return 0;
+}
 
 /*
  * Parse DRLB_A_SERVICE from @attrs into @tb and its key into @k. Used by
@@ -41,6 +68,9 @@ int drlb_nl_svc_key(struct nlattr **attrs, struct nlattr **tb,
 			       extack);
 	if (err)
 		return err;
+	if (tb[DRLB_SVC_A_FWMARK])
+		return drlb_nl_svc_fwm_key(nest, tb, k, extack);
+	k->fwmark = 0;
 	err = drlb_nl_get_addr4(nest, tb, DRLB_SVC_A_AF, DRLB_SVC_A_ADDR,
 				&k->addr, extack);
 	if (err)
@@ -76,8 +106,7 @@ struct drlb_service *drlb_nl_svc_find(struct drlb_net *dn,
 				      struct nlattr *nest,
 				      struct netlink_ext_ack *extack)
 {
-	struct drlb_service *svc = drlb_svc_find(dn, k->proto, k->addr,
-						 k->port);
+	struct drlb_service *svc = drlb_ctl_svc_lookup(dn, k);
 
 	if (!svc) {
 		NL_SET_ERR_MSG_MOD(extack, "no such service");
@@ -178,11 +207,16 @@ static void drlb_svc_apply(struct drlb_service *svc,
 
 /* ---- replies -------------------------------------------------------- */
 
+/* AF and FWMARK for a fwmark service, else AF, PROTOCOL, ADDR, PORT. */
 static int drlb_nl_put_svc_keys(struct sk_buff *msg,
 				const struct drlb_service *svc)
 {
-	if (nla_put_u16(msg, DRLB_SVC_A_AF, AF_INET) ||
-	    nla_put_u8(msg, DRLB_SVC_A_PROTOCOL, svc->proto) ||
+	if (nla_put_u16(msg, DRLB_SVC_A_AF, AF_INET))
+		return -EMSGSIZE;
+	if (svc->fwmark)
+		return nla_put_u32(msg, DRLB_SVC_A_FWMARK, svc->fwmark) ?
+		       -EMSGSIZE : 0;
+	if (nla_put_u8(msg, DRLB_SVC_A_PROTOCOL, svc->proto) ||
 	    nla_put_in_addr(msg, DRLB_SVC_A_ADDR, svc->addr) ||
 	    nla_put_u16(msg, DRLB_SVC_A_PORT, ntohs(svc->port)))
 		return -EMSGSIZE;
@@ -236,6 +270,7 @@ int drlb_nl_new_service(struct sk_buff *skb, struct genl_info *info)
 	svc->addr = k.addr;
 	svc->port = k.port;
 	svc->proto = k.proto;
+	svc->fwmark = k.fwmark;
 	svc->sched_ops = conf.ops ?: drlb_sched_default;
 	svc->expire_nodest = 1;
 	svc->persist_plen = 32;
@@ -243,7 +278,7 @@ int drlb_nl_new_service(struct sk_buff *skb, struct genl_info *info)
 	drlb_svc_apply(svc, &conf);
 
 	mutex_lock(&dn->lock);
-	if (drlb_svc_find(dn, k.proto, k.addr, k.port)) {
+	if (drlb_ctl_svc_lookup(dn, &k)) {
 		NL_SET_ERR_MSG_MOD(extack, "the service exists");
 		NL_SET_BAD_ATTR(extack, info->attrs[DRLB_A_SERVICE]);
 		err = -EEXIST;
@@ -366,34 +401,17 @@ int drlb_nl_get_service(struct sk_buff *skb, struct genl_info *info)
 	return err;
 }
 
-/* cb->args[0]: hash bucket, [1]: services of it already sent. */
+static int drlb_nl_dump_service_one(struct sk_buff *skb,
+				    struct netlink_callback *cb,
+				    struct drlb_service *svc)
+{
+	return drlb_nl_svc_dump_one(skb, cb, DRLB_CMD_GET_SERVICE, svc, NULL);
+}
+
 int drlb_nl_dump_service(struct sk_buff *skb, struct netlink_callback *cb)
 {
-	struct drlb_net *dn = drlb_pernet(sock_net(skb->sk));
-	unsigned long b = cb->args[0], skip = cb->args[1];
-	struct drlb_service *svc;
-
-	mutex_lock(&dn->lock);
-	cb->seq = dn->gen;
-	for (; b < DRLB_SVC_HASH_SIZE; b++, skip = 0) {
-		unsigned long i = 0;
-
-		hlist_for_each_entry(svc, &dn->svc_hash[b], hnode) {
-			if (i++ < skip)
-				continue;
-			if (drlb_nl_svc_dump_one(skb, cb, DRLB_CMD_GET_SERVICE,
-						 svc, NULL)) {
-				cb->args[0] = b;
-				cb->args[1] = i - 1;
-				goto out;
-			}
-		}
-	}
-	cb->args[0] = b;
-	cb->args[1] = 0;
-out:
-	mutex_unlock(&dn->lock);
-	return skb->len;
+	return drlb_ctl_dump_services(drlb_pernet(sock_net(skb->sk)), skb, cb,
+				      drlb_nl_dump_service_one);
 }
 
 /* ---- flush ----------------------------------------------------------- */

@@ -4,13 +4,16 @@
  * ("dests") in one namespace.
  *
  * Writers (netlink handlers, notifiers, namespace exit) hold drlb_net.lock.
- * The packet path finds services in drlb_net.svc_hash under RCU and reads
+ * The packet path finds services in drlb_net.svc_hash under RCU (tuple
+ * services in its first DRLB_SVC_HASH_SIZE buckets, fwmark services by
+ * mark in the DRLB_FWM_HASH_SIZE after them) and reads
  * a service's scheduler state (svc->sched), which lists its usable dests;
  * it never walks svc->dests. Services and dests are refcounted (see
  * struct drlb_service / struct drlb_dest) and freed after a grace period,
  * so the packet path may keep using what it found under RCU.
  */
 
+#include <linux/hash.h>
 #include <linux/module.h>
 #include <linux/jhash.h>
 #include <linux/slab.h>
@@ -24,7 +27,19 @@ static u32 drlb_svc_hash(u8 proto, __be32 addr, __be16 port)
 	       ((1U << DRLB_SVC_HASH_BITS) - 1);
 }
 
-/* Under RCU (packet path) or drlb_net.lock. */
+/* A fwmark service's bucket: after the tuple services' ones. */
+static u32 drlb_fwm_hash(u32 mark)
+{
+	return DRLB_SVC_HASH_SIZE + hash_32(mark, DRLB_FWM_HASH_BITS);
+}
+
+static u32 drlb_svc_bucket(const struct drlb_service *svc)
+{
+	return svc->fwmark ? drlb_fwm_hash(svc->fwmark) :
+	       drlb_svc_hash(svc->proto, svc->addr, svc->port);
+}
+
+/* The tuple service (@proto, @addr, @port); under RCU or drlb_net.lock. */
 struct drlb_service *drlb_svc_find(struct drlb_net *dn, u8 proto,
 				   __be32 addr, __be16 port)
 {
@@ -38,6 +53,18 @@ struct drlb_service *drlb_svc_find(struct drlb_net *dn, u8 proto,
 	return NULL;
 }
 EXPORT_SYMBOL_GPL(drlb_svc_find);
+
+/* The fwmark service of @mark (non-zero); under RCU or drlb_net.lock. */
+struct drlb_service *drlb_svc_find_fwm(struct drlb_net *dn, u32 mark)
+{
+	struct hlist_head *head = &dn->svc_hash[drlb_fwm_hash(mark)];
+	struct drlb_service *svc;
+
+	hlist_for_each_entry_rcu(svc, head, hnode, lockdep_is_held(&dn->lock))
+		if (svc->fwmark == mark)
+			return svc;
+	return NULL;
+}
 
 struct drlb_service *drlb_svc_alloc(void)
 {
@@ -89,10 +116,11 @@ int drlb_svc_add(struct drlb_net *dn, struct drlb_service *svc)
 		if (err)
 			return err;
 	}
-	hlist_add_head_rcu(&svc->hnode,
-			   &dn->svc_hash[drlb_svc_hash(svc->proto, svc->addr,
-						       svc->port)]);
+	hlist_add_head_rcu(&svc->hnode, &dn->svc_hash[drlb_svc_bucket(svc)]);
 	dn->num_services++;
+	/* Looked up by the packet path from the moment it counts. */
+	if (svc->fwmark)
+		WRITE_ONCE(dn->num_fwm, dn->num_fwm + 1);
 	dn->gen++;
 	return 0;
 }
@@ -207,6 +235,8 @@ static void __drlb_svc_del(struct drlb_net *dn, struct drlb_service *svc)
 	list_for_each_entry_safe(dest, tmp, &svc->dests, list)
 		drlb_dest_kill(dn, dest, true);
 	dn->num_services--;
+	if (svc->fwmark)
+		WRITE_ONCE(dn->num_fwm, dn->num_fwm - 1);
 	dn->gen++;
 	if (!dn->num_services)
 		drlb_hook_unregister(dn);
@@ -227,7 +257,7 @@ void drlb_svc_flush(struct drlb_net *dn)
 	unsigned int b;
 
 	lockdep_assert_held(&dn->lock);
-	for (b = 0; b < DRLB_SVC_HASH_SIZE; b++) {
+	for (b = 0; b < DRLB_SVC_BUCKETS; b++) {
 		hlist_for_each_entry_safe(svc, tmp, &dn->svc_hash[b], hnode) {
 			__drlb_svc_del(dn, svc);
 			drlb_svc_put(svc);
@@ -240,7 +270,7 @@ void drlb_svc_flush(struct drlb_net *dn)
  * Does the namespace have a service on @addr (any protocol, any port)?
  * RCU or drlb_net.lock held. It walks the whole table, so it is for rare
  * callers only: the ARP hooks ask it about a VIP that a device of the
- * director holds (arp.c).
+ * director holds (arp.c). Fwmark services name no address: not asked.
  */
 bool drlb_svc_addr_used(struct drlb_net *dn, __be32 addr)
 {
@@ -318,7 +348,7 @@ int drlb_svc_rebuild_mh(struct drlb_net *dn, const struct drlb_config *cfg)
 	st = kvcalloc(dn->num_services, sizeof(*st), GFP_KERNEL);
 	if (!st)
 		return -ENOMEM;
-	for (b = 0; b < DRLB_SVC_HASH_SIZE && !err; b++) {
+	for (b = 0; b < DRLB_SVC_BUCKETS && !err; b++) {
 		hlist_for_each_entry(svc, &dn->svc_hash[b], hnode) {
 			if (!svc->sched_ops->uses_mh)
 				continue;
@@ -333,7 +363,7 @@ int drlb_svc_rebuild_mh(struct drlb_net *dn, const struct drlb_config *cfg)
 			cond_resched();
 		}
 	}
-	for (i = 0, b = 0; b < DRLB_SVC_HASH_SIZE; b++) {
+	for (i = 0, b = 0; b < DRLB_SVC_BUCKETS; b++) {
 		hlist_for_each_entry(svc, &dn->svc_hash[b], hnode) {
 			if (!svc->sched_ops->uses_mh || i >= n)
 				continue;
@@ -353,7 +383,7 @@ int drlb_svc_rebuild_mh(struct drlb_net *dn, const struct drlb_config *cfg)
 int drlb_service_net_init(struct drlb_net *dn)
 {
 	/* Zeroed hlist_heads are empty lists. */
-	dn->svc_hash = kvcalloc(DRLB_SVC_HASH_SIZE, sizeof(*dn->svc_hash),
+	dn->svc_hash = kvcalloc(DRLB_SVC_BUCKETS, sizeof(*dn->svc_hash),
 				GFP_KERNEL_ACCOUNT);
 	if (!dn->svc_hash)
 		return -ENOMEM;

@@ -289,7 +289,7 @@ static int drlb_netdev_event(struct notifier_block *nb, unsigned long event,
 		return NOTIFY_DONE;
 	dn = drlb_pernet(dev_net(dev));
 	mutex_lock(&dn->lock);
-	for (b = 0; dn->num_services && b < DRLB_SVC_HASH_SIZE; b++) {
+	for (b = 0; dn->num_services && b < DRLB_SVC_BUCKETS; b++) {
 		hlist_for_each_entry(svc, &dn->svc_hash[b], hnode) {
 			list_for_each_entry(dest, &svc->dests, list)
 				drlb_dest_cache_drop_dev(dest, dev);

@@ -161,6 +161,8 @@ list_drlbctl_services()
 		server add tcp 10.0.0.100:80 10.0.0.12 weight 3
 		service add udp 10.0.0.100:53 sched mh persistent 600 netmask 24
 		server add udp 10.0.0.100:53 10.0.0.13 weight 0
+		service add fwmark 5 sched wlc persistent 300
+		server add fwmark 5 10.0.0.14 weight 2
 	EOF
 	check_eq "ipvsadm -Ln" "$(ipvsadm -Ln | sed 's/ *$//' | sort)" "$(sort <<-EOF
 		IP Virtual Server version 1.2.1 (size=1048576)
@@ -171,6 +173,8 @@ list_drlbctl_services()
 		  -> 10.0.0.12:80                 Route   3      0          0
 		UDP  10.0.0.100:53 mh (mh-port) persistent 600 mask 255.255.255.0
 		  -> 10.0.0.13:53                 Route   0      0          0
+		FWM  5 wlc persistent 300
+		  -> 10.0.0.14:0                  Route   2      0          0
 		EOF
 	)"
 	check_eq "ipvsadm -Ln -t: one service" \
@@ -180,6 +184,10 @@ list_drlbctl_services()
   -> 10.0.0.12:80                 Route   3      0          0"
 	check_fail "ipvsadm -Ln of an unknown service" \
 		ipvsadm -Ln -t 10.0.0.100:81
+	check_eq "ipvsadm -Ln -f: a fwmark service" \
+		"$(ipvsadm -Ln -f 5 | sed 's/ *$//' | grep -v '^[IP]\|RemoteAddress')" \
+		"FWM  5 wlc persistent 300
+  -> 10.0.0.14:0                  Route   2      0          0"
 	{ ipvsadm -Ln --stats; ipvsadm -Ln --rate; ipvsadm -Sn; } | sed 's/^/# /'
 }
 

@@ -31,9 +31,10 @@ void cm_free(struct cm_model *m)
 	cm_init(m);
 }
 
-static unsigned int cm_hash(uint8_t proto, uint32_t addr, uint16_t port)
+static unsigned int cm_hash(const struct cm_key *k)
 {
-	uint32_t h = addr * 2654435761u ^ (uint32_t)port * 40503u ^ proto;
+	uint32_t h = k->addr * 2654435761u ^ (uint32_t)k->port * 40503u ^
+		     k->proto ^ k->fwmark * 2246822519u;
 
 	h ^= h >> 15;
 	return (h * 2246822519u >> 7) % CM_HASH;
@@ -55,26 +56,30 @@ static bool grow(void **v, size_t *cap, size_t n, size_t size)
 	return true;
 }
 
-struct cm_svc *cm_svc_find(struct cm_model *m, uint8_t proto, uint32_t addr,
-			   uint16_t port)
+static bool cm_key_eq(const struct cm_key *a, const struct cm_key *b)
 {
-	for (int i = m->hash[cm_hash(proto, addr, port)]; i >= 0;
-	     i = m->svcs[i].next) {
+	return a->proto == b->proto && a->addr == b->addr &&
+	       a->port == b->port && a->fwmark == b->fwmark;
+}
+
+struct cm_svc *cm_svc_find(struct cm_model *m, const struct cm_key *k)
+{
+	for (int i = m->hash[cm_hash(k)]; i >= 0; i = m->svcs[i].next) {
 		struct cm_svc *s = &m->svcs[i];
 
-		if (s->proto == proto && s->addr == addr && s->port == port)
+		if (cm_key_eq(&s->key, k))
 			return s;
 	}
 	return NULL;
 }
 
-struct cm_svc *cm_svc_add(struct cm_model *m, uint8_t proto, uint32_t addr,
-			  uint16_t port, size_t line, int *err)
+struct cm_svc *cm_svc_add(struct cm_model *m, const struct cm_key *k,
+			  size_t line, int *err)
 {
-	unsigned int h = cm_hash(proto, addr, port);
+	unsigned int h = cm_hash(k);
 	struct cm_svc *s;
 
-	if (cm_svc_find(m, proto, addr, port)) {
+	if (cm_svc_find(m, k)) {
 		*err = -EEXIST;
 		return NULL;
 	}
@@ -84,9 +89,7 @@ struct cm_svc *cm_svc_add(struct cm_model *m, uint8_t proto, uint32_t addr,
 	}
 	s = &m->svcs[m->n_svcs];
 	memset(s, 0, sizeof(*s));
-	s->proto = proto;
-	s->addr = addr;
-	s->port = port;
+	s->key = *k;
 	snprintf(s->sched, sizeof(s->sched), "wlc");
 	s->netmask = 32;
 	s->expire_nodest = true;
@@ -99,7 +102,7 @@ struct cm_svc *cm_svc_add(struct cm_model *m, uint8_t proto, uint32_t addr,
 void cm_svc_del(struct cm_model *m, struct cm_svc *s)
 {
 	int idx = (int)(s - m->svcs);
-	int *p = &m->hash[cm_hash(s->proto, s->addr, s->port)];
+	int *p = &m->hash[cm_hash(&s->key)];
 
 	while (*p >= 0 && *p != idx)
 		p = &m->svcs[*p].next;
@@ -228,7 +231,7 @@ static unsigned int svc_fields(const struct cm_svc *a, const struct cm_svc *b)
 static const struct cm_svc *peer(const struct cm_model *m,
 				 const struct cm_svc *s)
 {
-	return cm_svc_find((struct cm_model *)m, s->proto, s->addr, s->port);
+	return cm_svc_find((struct cm_model *)m, &s->key);
 }
 
 /* The walk of cm_diff(): the callback, and its first non-zero return. */

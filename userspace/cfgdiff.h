@@ -22,11 +22,20 @@ struct cm_dest {
 	size_t line;		/* the file line that last set it (0: none) */
 };
 
-/* A service; the key is (proto, addr, port). */
-struct cm_svc {
+/*
+ * A service's key: (proto, addr, port) with fwmark 0, or a fwmark alone
+ * (proto, addr and port 0) - the kernel's two kinds of service.
+ */
+struct cm_key {
 	uint8_t proto;
 	uint32_t addr;		/* network order */
 	uint16_t port;
+	uint32_t fwmark;
+};
+
+/* A service. */
+struct cm_svc {
+	struct cm_key key;
 	char sched[DRLB_SCHED_NAME_MAX];
 	uint32_t persist;	/* seconds, 0 = off */
 	uint8_t netmask;	/* prefix length, meaningful while persist */
@@ -65,15 +74,14 @@ void cm_init(struct cm_model *m);
 void cm_free(struct cm_model *m);
 
 /* The service with this key, or NULL. */
-struct cm_svc *cm_svc_find(struct cm_model *m, uint8_t proto, uint32_t addr,
-			   uint16_t port);
+struct cm_svc *cm_svc_find(struct cm_model *m, const struct cm_key *k);
 /*
  * A new service with the defaults of DRLB_CMD_NEW_SERVICE (wlc, not
  * persistent, netmask 32, expire-nodest, no midstream); NULL and *err
  * -EEXIST if the key is taken, -ENOMEM.
  */
-struct cm_svc *cm_svc_add(struct cm_model *m, uint8_t proto, uint32_t addr,
-			  uint16_t port, size_t line, int *err);
+struct cm_svc *cm_svc_add(struct cm_model *m, const struct cm_key *k,
+			  size_t line, int *err);
 void cm_svc_del(struct cm_model *m, struct cm_svc *s);
 /* Every service (DRLB_CMD_FLUSH). */
 void cm_svc_flush(struct cm_model *m);

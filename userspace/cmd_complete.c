@@ -20,6 +20,8 @@
  *                 yes/no, devices, config keys, flow states, files),
  *                 others (VIP, N...) do not
  *   A|B           a word that is one of A, B (each literal or placeholder)
+ *   {w X | v Y}   one of two sequences of words (expanded into one line
+ *                 for each; the man page's SYNOPSIS writes it the same)
  *   [w X]         an optional group, after the required words, in any
  *                 order, each at most once; [w X | v Y] one of two forms;
  *                 [...]... may repeat
@@ -36,20 +38,20 @@
 #include "nl.h"
 
 static const char *const drlbctl_grammar[] = {
-	"service add PROTO VIP[:PORT] [sched SCHED] [persistent SECS] [netmask MASK] [expire-nodest BOOL] [midstream BOOL]",
-	"service change PROTO VIP[:PORT] [sched SCHED] [persistent SECS|off] [netmask MASK] [expire-nodest BOOL] [midstream BOOL]",
-	"service del PROTO VIP[:PORT]",
-	"service show [PROTO VIP[:PORT]]",
-	"server add PROTO VIP[:PORT] RIP [weight N]",
-	"server change PROTO VIP[:PORT] RIP weight N",
-	"server del PROTO VIP[:PORT] RIP",
-	"server show PROTO VIP[:PORT]",
-	"conn show [PROTO VIP[:PORT]] [client ADDR] [cport PORT] [server ADDR] [state STATE] [proto PROTO] [persistent] [--count]",
-	"conn del [PROTO VIP[:PORT]] [client ADDR] [cport PORT] [server ADDR] [state STATE] [proto PROTO] [persistent]",
+	"service add {PROTO VIP[:PORT] | fwmark MARK} [sched SCHED] [persistent SECS] [netmask MASK] [expire-nodest BOOL] [midstream BOOL]",
+	"service change {PROTO VIP[:PORT] | fwmark MARK} [sched SCHED] [persistent SECS|off] [netmask MASK] [expire-nodest BOOL] [midstream BOOL]",
+	"service del {PROTO VIP[:PORT] | fwmark MARK}",
+	"service show [{PROTO VIP[:PORT] | fwmark MARK}]",
+	"server add {PROTO VIP[:PORT] | fwmark MARK} RIP [weight N]",
+	"server change {PROTO VIP[:PORT] | fwmark MARK} RIP weight N",
+	"server del {PROTO VIP[:PORT] | fwmark MARK} RIP",
+	"server show {PROTO VIP[:PORT] | fwmark MARK}",
+	"conn show [{PROTO VIP[:PORT] | fwmark MARK}] [client ADDR] [cport PORT] [server ADDR] [state STATE] [proto PROTO] [persistent] [--count]",
+	"conn del [{PROTO VIP[:PORT] | fwmark MARK}] [client ADDR] [cport PORT] [server ADDR] [state STATE] [proto PROTO] [persistent]",
 	"conn del all",
 	"stats [--watch SECS]",
 	"stats show [--watch SECS]",
-	"stats zero [PROTO VIP[:PORT]]",
+	"stats zero [{PROTO VIP[:PORT] | fwmark MARK}]",
 	"flush [all]",
 	"arp add VIP [dev IFNAME | ifindex N] [packet-sockets BOOL]",
 	"arp change VIP [dev IFNAME | ifindex N] [packet-sockets BOOL]",
@@ -317,16 +319,44 @@ static void complete_rule(struct rule *r, struct out *o)
 	}
 }
 
+static void complete_line(const char *line, struct out *o);
+
 /*
- * Optional groups that hold other groups ("stats [zero [PROTO VIP]]") or
- * start with a placeholder ("show [PROTO VIP]") are expanded into the
- * forms without and with them, recursively; complete_rule() sees only
- * required words followed by keyword groups.
+ * The first "{A | B}" of @line: each of its sequences in its place, one
+ * line each, through complete_line(). False if @line has none.
+ */
+static bool expand_choice(const char *line, struct out *o)
+{
+	const char *p = strchr(line, '{'), *q = p ? strchr(p, '}') : NULL;
+	const char *alt, *bar;
+	char one[256];
+
+	if (!q)
+		return false;
+	for (alt = p + 1; alt < q; alt = bar + 3) {
+		bar = memmem(alt, q - alt, " | ", 3);
+		if (!bar)
+			bar = q;
+		snprintf(one, sizeof(one), "%.*s%.*s%s", (int)(p - line), line,
+			 (int)(bar - alt), alt, q + 1);
+		complete_line(one, o);
+	}
+	return true;
+}
+
+/*
+ * Choices ("{PROTO VIP | fwmark MARK}") are expanded into a line each;
+ * optional groups that hold other groups ("stats [zero [PROTO VIP]]") or
+ * start with a placeholder ("show [PROTO VIP]") into the forms without
+ * and with them, recursively; complete_rule() sees only required words
+ * followed by keyword groups.
  */
 static void complete_line(const char *line, struct out *o)
 {
 	struct rule r;
 
+	if (expand_choice(line, o))
+		return;
 	for (const char *p = line; (p = strchr(p, '[')); p++) {
 		const char *q;
 		char without[256], with[256];

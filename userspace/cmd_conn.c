@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * drlbctl conn show [PROTO VIP[:PORT]] [FILTER...] [-c|--count]
- * drlbctl conn del  [PROTO VIP[:PORT]] FILTER... | all
+ * drlbctl conn show [SERVICE] [FILTER...] [-c|--count]
+ * drlbctl conn del  [SERVICE] FILTER... | all
+ *   SERVICE: PROTO VIP[:PORT] | fwmark MARK
  *   FILTER: client ADDR[/LEN] | cport PORT | server ADDR | state STATE |
  *           proto PROTO | persistent
  *   STATE: none, syn, established, fin, close
@@ -19,8 +20,11 @@
  * each client flow goes to, its state as the director sees it (only the
  * client's half passes through it) and the time left before it expires.
  * Persistence templates (client -> server bindings of a persistent
- * service) show as state "persistent", with the client's port as "*".
- * Sorted by VIP, client and port.
+ * service) show as state "persistent", with the client's port as "*"; a
+ * fwmark service's template binds the client for every VIP and port of
+ * the mark, and shows "FWM" and the mark in place of protocol and VIP
+ * (its flows show their own protocol, VIP and port). Sorted by VIP,
+ * client and port, fwmark templates last.
  *
  * Text columns: PROTO CLIENT VIP SERVER STATE EXPIRES (mm:ss).
  *
@@ -34,6 +38,8 @@
  *      "persistent": false,        true for a persistence template
  *      "expires_ms": 899000
  *   }]}
+ * A fwmark service's template has "fwmark": MARK instead of "protocol",
+ * "vip" and "vip_port".
  */
 
 #include <arpa/inet.h>
@@ -53,6 +59,7 @@
 struct conn {
 	uint8_t proto, state;
 	bool persist;
+	uint32_t fwmark;		/* a fwmark service's template */
 	uint32_t caddr, vaddr, daddr;	/* network order */
 	uint16_t cport, vport;
 	uint32_t expires_ms;
@@ -104,6 +111,9 @@ static int conn_cb(struct nlattr **tb, void *arg)
 	if (ct[DRLB_CONN_A_EXPIRES_MS])
 		c->expires_ms = nla_get_u32(ct[DRLB_CONN_A_EXPIRES_MS]);
 	c->persist = ct[DRLB_CONN_A_PERSIST];
+	/* A fwmark template: protocol 0, the mark as VIP (uapi drlb.h). */
+	if (c->persist && !c->proto)
+		c->fwmark = ntohl(c->vaddr);
 	vec->n++;
 	return 0;
 }
@@ -117,6 +127,8 @@ static int cmp_conn(const void *pa, const void *pb)
 {
 	const struct conn *a = pa, *b = pb;
 
+	if (!a->fwmark != !b->fwmark)
+		return a->fwmark ? 1 : -1;
 	if (a->vaddr != b->vaddr)
 		return cmp3(ntohl(a->vaddr), ntohl(b->vaddr));
 	if (a->vport != b->vport)
@@ -150,9 +162,12 @@ static void show_text(const struct conn_vec *vec)
 			snprintf(c, sizeof(c), "%s:*", ip(a, sizeof(a), k->caddr));
 		else
 			format_ipv4_port(c, sizeof(c), k->caddr, k->cport);
+		if (k->fwmark)
+			snprintf(v, sizeof(v), "%u", k->fwmark);
+		else
+			format_ipv4_port(v, sizeof(v), k->vaddr, k->vport);
 		printf("%-5s %-21s %-21s %-15s %-11s %s\n",
-		       format_proto(k->proto), c,
-		       format_ipv4_port(v, sizeof(v), k->vaddr, k->vport),
+		       k->fwmark ? "FWM" : format_proto(k->proto), c, v,
 		       ip(d, sizeof(d), k->daddr),
 		       k->persist ? "persistent" :
 		       k->state == DRLB_CONN_S_NONE ? "-" :
@@ -173,11 +188,16 @@ static void show_json(const struct conn_vec *vec)
 		const struct conn *k = &vec->v[i];
 
 		json_obj_open(&j, NULL);
-		json_str(&j, "protocol", format_proto(k->proto));
+		if (k->fwmark)
+			json_u64(&j, "fwmark", k->fwmark);
+		else
+			json_str(&j, "protocol", format_proto(k->proto));
 		json_str(&j, "client", ip(a, sizeof(a), k->caddr));
 		json_u64(&j, "client_port", k->cport);
-		json_str(&j, "vip", ip(a, sizeof(a), k->vaddr));
-		json_u64(&j, "vip_port", k->vport);
+		if (!k->fwmark) {
+			json_str(&j, "vip", ip(a, sizeof(a), k->vaddr));
+			json_u64(&j, "vip_port", k->vport);
+		}
 		json_str(&j, "server", ip(a, sizeof(a), k->daddr));
 		json_str(&j, "state", format_conn_state(k->state));
 		json_bool(&j, "persistent", k->persist);
@@ -242,8 +262,12 @@ static int parse_filter(const char *ctx, int argc, char **argv,
 {
 	int i = 1, ret;
 
-	if (argc > 2 && parse_proto(argv[1], &f->proto) == 0) {
+	if ((argc > 2 && parse_proto(argv[1], &f->proto) == 0) ||
+	    (argc > 1 && !strcmp(argv[1], "fwmark"))) {
 		ret = svc_parse_key(ctx, argc - 1, argv + 1, &f->svc);
+		if (!ret)
+			ret = svc_check_fwm_word(ctx, &f->svc,
+						 argc > 3 ? argv[3] : NULL);
 		if (ret)
 			return ret;
 		f->has_svc = true;

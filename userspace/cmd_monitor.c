@@ -7,9 +7,9 @@
  * `ip monitor`. Needs CAP_NET_ADMIN. Events are those of drlbctl's
  * network namespace:
  *
- *   service add|change|del PROTO VIP:PORT sched NAME ...   by port N
- *   server add|change|del PROTO VIP:PORT ADDR weight W     by port N
- *   neigh PROTO VIP:PORT ADDR STATE [MAC]   a real server's ARP entry
+ *   service add|change|del SERVICE sched NAME ...   by port N
+ *   server add|change|del SERVICE ADDR weight W     by port N
+ *   neigh SERVICE ADDR STATE [MAC]          a real server's ARP entry
  *                                           (incomplete, resolved, stale,
  *                                           failed, none)
  *   arp add|change|del VIP [dev NAME] [packet-sockets yes] by port N
@@ -21,6 +21,7 @@
  *                                   since the table filled up
  *   events lost                     this listener fell behind
  *
+ * SERVICE is "PROTO VIP:PORT" or "fwmark MARK", as the commands take it.
  * "by port N" is the netlink port of the request that made the change.
  *
  * JSON (-j monitor): one object per line; stable keys:
@@ -31,7 +32,8 @@
  *    "port": N,                    the requester's netlink port, or null
  *    "service": {...},             service and server events: as in
  *    "server": {...},              "service show -j" (a server event's
- *                                  service has its keys only)
+ *                                  service has its keys only: protocol,
+ *                                  vip and port, or fwmark)
  *    "arp": {"vip": "10.0.0.100", "dev": "eth0"|null, "ifindex": 0,
  *            "packet_sockets": false},
  *    "flush_arp": false,           flush
@@ -214,9 +216,7 @@ static void print_json(const struct event *e)
 		json_null(&j, "port");
 	if (e->has_svc) {
 		json_obj_open(&j, "service");
-		json_str(&j, "protocol", format_proto(e->svc.key.proto));
-		json_str(&j, "vip", ip4(a, e->svc.key.addr));
-		json_u64(&j, "port", e->svc.key.port);
+		svc_key_json(&j, &e->svc.key);
 		if (!e->has_dest) {
 			json_str(&j, "scheduler", e->svc.sched);
 			json_u64(&j, "persistent", e->svc.persist);

@@ -5,7 +5,8 @@
  * Prints the namespace's whole configuration as drlbctl command lines,
  * one per line, in a fixed order: the settings ("config set" with every
  * settable key), then each service ("service add", sorted as "service
- * show" sorts them) followed by its real servers ("server add", weight
+ * show" sorts them: fwmark services, "service add fwmark MARK ...",
+ * after the others) followed by its real servers ("server add", weight
  * always given), then the ARP rules ("arp add"). Counters, flows and
  * read-only values are not configuration and are left out. The first line
  * is a comment. What the module cannot do (no director, no ARP rules) is
@@ -31,7 +32,7 @@
 static int save_services(FILE *out)
 {
 	struct svc_info *list;
-	char vip[32], rip[32];
+	char key[64], rip[32];
 	int n, err;
 
 	err = svc_list_get(NULL, &list, &n);
@@ -40,9 +41,9 @@ static int save_services(FILE *out)
 	for (int i = 0; i < n; i++) {
 		const struct svc_info *s = &list[i];
 
-		format_ipv4_port(vip, sizeof(vip), s->key.addr, s->key.port);
-		fprintf(out, "service add %s %s sched %s",
-			format_proto(s->key.proto), vip, s->sched);
+		/* "tcp 10.0.0.100:80" or "fwmark 5" */
+		snprintf(key, sizeof(key), "%s", svc_key_str(&s->key));
+		fprintf(out, "service add %s sched %s", key, s->sched);
 		if (s->persist) {
 			fprintf(out, " persistent %u", s->persist);
 			if (s->netmask != 32)
@@ -56,8 +57,7 @@ static int save_services(FILE *out)
 		for (int d = 0; d < s->n_dests; d++) {
 			format_ipv4_port(rip, sizeof(rip), s->dests[d].addr, 0);
 			rip[strlen(rip) - 2] = '\0';	/* drop ":*" */
-			fprintf(out, "server add %s %s %s weight %u\n",
-				format_proto(s->key.proto), vip, rip,
+			fprintf(out, "server add %s %s weight %u\n", key, rip,
 				s->dests[d].weight);
 		}
 	}

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * drlbctl server add|change PROTO VIP[:PORT] RIP [weight N]
- * drlbctl server del PROTO VIP[:PORT] RIP
- * drlbctl server show PROTO VIP[:PORT]
+ * drlbctl server add|change SERVICE RIP [weight N]
+ * drlbctl server del SERVICE RIP
+ * drlbctl server show SERVICE
+ *   SERVICE: PROTO VIP[:PORT] | fwmark MARK
  *
  * The real servers of a service. RIP is an address only: in direct
  * routing the server receives the packet unchanged, VIP and port
@@ -82,6 +83,13 @@ static int server_do(const char *sub, int cmd, int argc, char **argv)
 	ret = svc_parse_key(ctx, argc - 1, argv + 1, &k);
 	if (ret)
 		return ret;
+	/* "fwmark 5 VIP[:PORT] RIP": a VIP where the RIP goes. */
+	if (argc > 3 && (strchr(argv[3], ':') ||
+			 (argc > 4 && !parse_ipv4(argv[4], &rip)))) {
+		ret = svc_check_fwm_word(ctx, &k, argv[3]);
+		if (ret)
+			return ret;
+	}
 	ret = parse_rip(ctx, argc - 3, argv + 3, &rip);
 	if (ret)
 		return ret;
@@ -123,6 +131,9 @@ static int server_show(int argc, char **argv)
 	int n, ret;
 
 	ret = svc_parse_key("server show", argc - 1, argv + 1, &k);
+	if (!ret)
+		ret = svc_check_fwm_word("server show", &k,
+					 argc > 3 ? argv[3] : NULL);
 	if (ret)
 		return ret;
 	if (argc > 3)

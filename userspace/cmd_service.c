@@ -1,13 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * drlbctl service add|change PROTO VIP[:PORT] [sched NAME]
+ * drlbctl service add|change SERVICE [sched NAME]
  *                  [persistent SECS|off [netmask MASK]] [expire-nodest yes|no]
  *                  [midstream yes|no]
- * drlbctl service del PROTO VIP[:PORT]
- * drlbctl service show [PROTO VIP[:PORT]]
+ * drlbctl service del SERVICE
+ * drlbctl service show [SERVICE]
+ *   SERVICE: PROTO VIP[:PORT] | fwmark MARK
  *
  * A service is a protocol and a VIP with a port (":*", ":0" or no port:
- * every port of the VIP). "add" creates it (scheduler "wlc" unless told,
+ * every port of the VIP), or a firewall mark ("fwmark MARK", 1..2^32-1,
+ * decimal or 0x hex): a fwmark service takes the TCP, UDP and SCTP
+ * packets whose mark an nftables (iptables) rule set to MARK before
+ * drlb's hook, whatever their VIP and port, and is looked up first, as
+ * IPVS's (ipvsadm -f); persistent, it keeps a client on one server across
+ * every VIP and port of the mark. "add" creates it (scheduler "wlc" unless told,
  * not persistent, expire-nodest yes); "change" alters only what it is
  * given; "del" removes it with its servers and flows. "sched" is checked
  * against the module's own scheduler list. "persistent SECS" (1..2000000)
@@ -21,7 +27,8 @@
  * are forwarded without an entry, those of other services dropped.
  *
  * "show" prints one line per service (protocol, VIP:port, scheduler and
- * its non-default settings in the words "add" takes) and one indented
+ * its non-default settings in the words "add" takes; "FWM" and the mark
+ * for a fwmark service, listed after the others) and one indented
  * line per server (address, weight, active and inactive connections, and
  * the MAC and device the director sends to, once resolved). -s adds a
  * line of counters under each.
@@ -31,6 +38,8 @@
  *      "protocol": "tcp"|"udp"|"sctp",
  *      "vip": "10.0.0.100",
  *      "port": 80,                 0 = every port
+ *      "fwmark": 5,                a fwmark service: this key instead of
+ *                                  protocol, vip and port
  *      "scheduler": "rr",
  *      "persistent": 0,            seconds, 0 = off
  *      "netmask": 32,              persistence prefix length
@@ -144,6 +153,9 @@ static int service_set(bool add, int argc, char **argv)
 	ret = svc_parse_key(ctx, argc - 1, argv + 1, &k);
 	if (ret)
 		return ret;
+	ret = svc_check_fwm_word(ctx, &k, argc > 3 ? argv[3] : NULL);
+	if (ret)
+		return ret;
 	ret = parse_opts(ctx, argc - 3, argv + 3, &o);
 	if (ret)
 		return ret;
@@ -189,6 +201,9 @@ static int service_del(int argc, char **argv)
 	int ret;
 
 	ret = svc_parse_key("service del", argc - 1, argv + 1, &k);
+	if (!ret)
+		ret = svc_check_fwm_word("service del", &k,
+					 argc > 3 ? argv[3] : NULL);
 	if (ret)
 		return ret;
 	if (argc > 3)
@@ -264,6 +279,12 @@ void show_server_json(struct json *j, const char *key,
 	json_obj_close(j);
 }
 
+/* The PROTO column: "tcp", ..., or "FWM" for a fwmark service. */
+static const char *svc_proto_col(const struct svc_key *k)
+{
+	return k->fwmark ? "FWM" : format_proto(k->proto);
+}
+
 static void show_text(const struct svc_info *list, int n)
 {
 	char vip[32], flags[128];
@@ -291,12 +312,17 @@ static void show_text(const struct svc_info *list, int n)
 					"midstream yes ");
 		if (len)
 			flags[len - 1] = '\0';
-		format_ipv4_port(vip, sizeof(vip), s->key.addr, s->key.port);
+		/* A fwmark service: "FWM" and the mark, as ipvsadm -L. */
+		if (s->key.fwmark)
+			snprintf(vip, sizeof(vip), "%u", s->key.fwmark);
+		else
+			format_ipv4_port(vip, sizeof(vip), s->key.addr,
+					 s->key.port);
 		if (flags[0])
-			printf("%-5s %-21s %-6s %s\n", format_proto(s->key.proto),
+			printf("%-5s %-21s %-6s %s\n", svc_proto_col(&s->key),
 			       vip, s->sched, flags);
 		else
-			printf("%-5s %-21s %s\n", format_proto(s->key.proto),
+			printf("%-5s %-21s %s\n", svc_proto_col(&s->key),
 			       vip, s->sched);
 		if (opts.stats)
 			print_stats_line(&s->stats);
@@ -308,7 +334,6 @@ static void show_text(const struct svc_info *list, int n)
 static void show_json(const struct svc_info *list, int n)
 {
 	struct json j;
-	char a[32];
 
 	json_init(&j, stdout);
 	json_obj_open(&j, NULL);
@@ -316,12 +341,8 @@ static void show_json(const struct svc_info *list, int n)
 	for (int i = 0; i < n; i++) {
 		const struct svc_info *s = &list[i];
 
-		format_ipv4_port(a, sizeof(a), s->key.addr, 0);
-		a[strlen(a) - 2] = '\0';
 		json_obj_open(&j, NULL);
-		json_str(&j, "protocol", format_proto(s->key.proto));
-		json_str(&j, "vip", a);
-		json_u64(&j, "port", s->key.port);
+		svc_key_json(&j, &s->key);
 		json_str(&j, "scheduler", s->sched);
 		json_u64(&j, "persistent", s->persist);
 		json_u64(&j, "netmask", s->netmask);
@@ -349,6 +370,9 @@ static int service_show(int argc, char **argv)
 
 	if (argc > 1) {
 		ret = svc_parse_key("service show", argc - 1, argv + 1, &k);
+		if (!ret)
+			ret = svc_check_fwm_word("service show", &k,
+						 argc > 3 ? argv[3] : NULL);
 		if (ret)
 			return ret;
 		if (argc > 3)

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * drlbctl stats [show] [--watch SECS]
- * drlbctl stats zero [PROTO VIP[:PORT]]
+ * drlbctl stats zero [PROTO VIP[:PORT] | fwmark MARK]
  *
  * "stats" prints the namespace's totals - flows scheduled, packets and
  * bytes (IP length) forwarded to real servers - and the packets dropped,
@@ -150,6 +150,9 @@ static int stats_zero(int argc, char **argv)
 
 	if (argc > 1) {
 		ret = svc_parse_key("stats zero", argc - 1, argv + 1, &k);
+		if (!ret)
+			ret = svc_check_fwm_word("stats zero", &k,
+						 argc > 3 ? argv[3] : NULL);
 		if (ret)
 			return ret;
 		if (argc > 3)

@@ -69,6 +69,26 @@ int parse_u32(const char *s, uint32_t min, uint32_t max, uint32_t *out)
 	return 0;
 }
 
+int parse_fwmark(const char *s, uint32_t *mark)
+{
+	bool hex = s && s[0] == '0' && (s[1] == 'x' || s[1] == 'X');
+	const char *digits = hex ? s + 2 : s;
+	unsigned long long v;
+	char *end;
+
+	/* Digits only: strtoull() would take blanks, a sign, "0x0x1". */
+	if (!s || !*digits ||
+	    digits[strspn(digits, hex ? "0123456789abcdefABCDEF" :
+				   "0123456789")])
+		return -EINVAL;
+	errno = 0;
+	v = strtoull(digits, &end, hex ? 16 : 10);
+	if (errno || *end || !v || v > UINT32_MAX)
+		return -EINVAL;
+	*mark = (uint32_t)v;
+	return 0;
+}
+
 int parse_ipv4_port(const char *s, uint32_t *addr_be, uint16_t *port)
 {
 	char buf[INET_ADDRSTRLEN + 8];

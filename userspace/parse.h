@@ -33,6 +33,12 @@ char *format_ipv4_port(char *buf, size_t len, uint32_t addr_be,
 /* Decimal unsigned integer within [min, max]; no sign, no trailing junk. */
 int parse_u32(const char *s, uint32_t min, uint32_t max, uint32_t *out);
 
+/*
+ * A firewall mark naming a fwmark service: decimal, or hexadecimal after
+ * "0x" (as nft prints marks), 1..4294967295; no sign, no trailing junk.
+ */
+int parse_fwmark(const char *s, uint32_t *mark);
+
 /* "yes"/"no" (also "on"/"off", "1"/"0"). */
 int parse_bool(const char *s, bool *out);
 

@@ -151,17 +151,26 @@ struct reading {
 	char why[160];
 };
 
-/* The key of a DRLB_A_SERVICE nest (the CLI's requests always have it). */
-static int msg_svc_key(struct nlattr *nest, struct nlattr **st, uint8_t *proto,
-		       uint32_t *addr, uint16_t *port)
+/*
+ * The key of a DRLB_A_SERVICE nest (the CLI's requests always have it):
+ * FWMARK, or PROTOCOL, ADDR and PORT.
+ */
+static int msg_svc_key(struct nlattr *nest, struct nlattr **st,
+		       struct cm_key *k)
 {
-	if (!nest || drlb_nl_parse_nested(st, DRLB_SVC_A_MAX, nest) ||
-	    !st[DRLB_SVC_A_PROTOCOL] || !st[DRLB_SVC_A_ADDR] ||
+	memset(k, 0, sizeof(*k));
+	if (!nest || drlb_nl_parse_nested(st, DRLB_SVC_A_MAX, nest))
+		return -EINVAL;
+	if (st[DRLB_SVC_A_FWMARK]) {
+		k->fwmark = nla_get_u32(st[DRLB_SVC_A_FWMARK]);
+		return 0;
+	}
+	if (!st[DRLB_SVC_A_PROTOCOL] || !st[DRLB_SVC_A_ADDR] ||
 	    nla_len(st[DRLB_SVC_A_ADDR]) != 4)
 		return -EINVAL;
-	*proto = nla_get_u8(st[DRLB_SVC_A_PROTOCOL]);
-	memcpy(addr, nla_data(st[DRLB_SVC_A_ADDR]), 4);
-	*port = st[DRLB_SVC_A_PORT] ? nla_get_u16(st[DRLB_SVC_A_PORT]) : 0;
+	k->proto = nla_get_u8(st[DRLB_SVC_A_PROTOCOL]);
+	memcpy(&k->addr, nla_data(st[DRLB_SVC_A_ADDR]), 4);
+	k->port = st[DRLB_SVC_A_PORT] ? nla_get_u16(st[DRLB_SVC_A_PORT]) : 0;
 	return 0;
 }
 
@@ -197,8 +206,7 @@ static int model_apply(struct reading *rd, const struct nlmsghdr *nlh,
 	struct cm_dest *d = NULL;
 	struct cm_arp *a;
 	uint32_t addr = 0, ifindex = 0, flags = 0;
-	uint16_t port = 0;
-	uint8_t proto = 0;
+	struct cm_key key = { 0 };
 	int err = 0;
 
 	if (drlb_nl_parse_reply((struct nlmsghdr *)nlh, tb))
@@ -207,9 +215,9 @@ static int model_apply(struct reading *rd, const struct nlmsghdr *nlh,
 	case DRLB_CMD_NEW_SERVICE: case DRLB_CMD_SET_SERVICE:
 	case DRLB_CMD_DEL_SERVICE: case DRLB_CMD_NEW_DEST:
 	case DRLB_CMD_SET_DEST: case DRLB_CMD_DEL_DEST:
-		if (msg_svc_key(tb[DRLB_A_SERVICE], st, &proto, &addr, &port))
+		if (msg_svc_key(tb[DRLB_A_SERVICE], st, &key))
 			return -EINVAL;
-		s = cm_svc_find(m, proto, addr, port);
+		s = cm_svc_find(m, &key);
 		if (!s && cmd != DRLB_CMD_NEW_SERVICE) {
 			snprintf(rd->why, sizeof(rd->why), "no such service");
 			return -ENOENT;
@@ -244,7 +252,7 @@ static int model_apply(struct reading *rd, const struct nlmsghdr *nlh,
 
 	switch (cmd) {
 	case DRLB_CMD_NEW_SERVICE:
-		s = cm_svc_add(m, proto, addr, port, line, &err);
+		s = cm_svc_add(m, &key, line, &err);
 		if (!s && err == -EEXIST)
 			snprintf(rd->why, sizeof(rd->why), "the service exists");
 		if (s)
@@ -444,10 +452,13 @@ static int read_running(struct cm_model *m)
 		listed = !err;
 		for (int i = 0; !err && i < n; i++) {
 			const struct svc_info *si = &list[i];
+			struct cm_key key = {
+				.proto = si->key.proto, .addr = si->key.addr,
+				.port = si->key.port, .fwmark = si->key.fwmark,
+			};
 			struct cm_svc *s;
 
-			s = cm_svc_add(m, si->key.proto, si->key.addr,
-				       si->key.port, 0, &err);
+			s = cm_svc_add(m, &key, 0, &err);
 			if (!s)
 				break;
 			snprintf(s->sched, sizeof(s->sched), "%s", si->sched);
@@ -475,12 +486,13 @@ static int read_running(struct cm_model *m)
 
 static void svc_key_of(const struct cm_svc *s, struct svc_key *k)
 {
-	k->proto = s->proto;
-	k->addr = s->addr;
-	k->port = s->port;
+	k->proto = s->key.proto;
+	k->addr = s->key.addr;
+	k->port = s->key.port;
+	k->fwmark = s->key.fwmark;
 }
 
-/* "tcp 10.0.0.100:80" */
+/* "tcp 10.0.0.100:80" or "fwmark 5" */
 static const char *svc_words(const struct cm_svc *s)
 {
 	struct svc_key k;

@@ -17,18 +17,41 @@
 #include "parse.h"
 #include "svc.h"
 
+/* "fwmark MARK" (argv[0] is "fwmark") into @k. */
+static int svc_parse_fwm(const char *ctx, int argc, char **argv,
+			 struct svc_key *k)
+{
+	uint32_t mark;
+
+	if (argc < 2)
+		return usage_error("%s: missing MARK after 'fwmark'", ctx);
+	if (parse_fwmark(argv[1], &mark))
+		return usage_error("%s: bad fwmark '%s' (1..4294967295, decimal or 0x hex)",
+				   ctx, argv[1]);
+	memset(k, 0, sizeof(*k));
+	k->fwmark = mark;
+	return 0;
+}
+
 int svc_parse_key(const char *ctx, int argc, char **argv, struct svc_key *k)
 {
 	int err;
 
 	if (argc < 1)
-		return usage_error("%s: missing PROTO (tcp, udp or sctp)", ctx);
+		return usage_error("%s: missing PROTO VIP[:PORT] or fwmark MARK",
+				   ctx);
+	if (!strcmp(argv[0], "fwmark"))
+		return svc_parse_fwm(ctx, argc, argv, k);
 	if (parse_proto(argv[0], &k->proto))
-		return usage_error("%s: bad protocol '%s' (tcp, udp or sctp)",
+		return usage_error("%s: bad protocol '%s' (tcp, udp or sctp; or fwmark MARK)",
 				   ctx, argv[0]);
+	k->fwmark = 0;
 	if (argc < 2)
 		return usage_error("%s: missing VIP[:PORT] after '%s'", ctx,
 				   argv[0]);
+	if (!strcmp(argv[1], "fwmark"))
+		return usage_error("%s: '%s fwmark': a fwmark service has no protocol",
+				   ctx, argv[0]);
 	err = parse_ipv4_port(argv[1], &k->addr, &k->port);
 	if (err == -ERANGE) {
 		const char *colon = strchr(argv[1], ':');
@@ -50,18 +73,52 @@ int svc_parse_key(const char *ctx, int argc, char **argv, struct svc_key *k)
 	return 0;
 }
 
+int svc_check_fwm_word(const char *ctx, const struct svc_key *k,
+		       const char *word)
+{
+	uint32_t addr;
+	uint16_t port;
+
+	if (!k->fwmark || !word || parse_ipv4_port(word, &addr, &port) == -EINVAL)
+		return 0;
+	return usage_error("%s: '%s': a fwmark service has no address or port (fwmark MARK alone)",
+			   ctx, word);
+}
+
 const char *svc_key_str(const struct svc_key *k)
 {
 	static char buf[64];
 	char a[32];
 
-	snprintf(buf, sizeof(buf), "%s %s", format_proto(k->proto),
-		 format_ipv4_port(a, sizeof(a), k->addr, k->port));
+	if (k->fwmark)
+		snprintf(buf, sizeof(buf), "fwmark %u", k->fwmark);
+	else
+		snprintf(buf, sizeof(buf), "%s %s", format_proto(k->proto),
+			 format_ipv4_port(a, sizeof(a), k->addr, k->port));
 	return buf;
+}
+
+void svc_key_json(struct json *j, const struct svc_key *k)
+{
+	char a[32];
+
+	if (k->fwmark) {
+		json_u64(j, "fwmark", k->fwmark);
+		return;
+	}
+	format_ipv4_port(a, sizeof(a), k->addr, 0);
+	a[strlen(a) - 2] = '\0';	/* drop ":*" */
+	json_str(j, "protocol", format_proto(k->proto));
+	json_str(j, "vip", a);
+	json_u64(j, "port", k->port);
 }
 
 int svc_put_key_attrs(struct nl_msg *msg, const struct svc_key *k)
 {
+	if (k->fwmark)
+		return (nla_put_u16(msg, DRLB_SVC_A_AF, AF_INET) ||
+			nla_put_u32(msg, DRLB_SVC_A_FWMARK, k->fwmark)) ?
+		       -EMSGSIZE : 0;
 	if (drlb_nl_put_addr4(msg, DRLB_SVC_A_AF, DRLB_SVC_A_ADDR, k->addr) ||
 	    nla_put_u8(msg, DRLB_SVC_A_PROTOCOL, k->proto) ||
 	    nla_put_u16(msg, DRLB_SVC_A_PORT, k->port))
@@ -198,11 +255,17 @@ int svc_info_parse(struct nlattr *nest, struct svc_info *s)
 	if (st[DRLB_SVC_A_AF] && nla_get_u16(st[DRLB_SVC_A_AF]) != AF_INET)
 		return 1;
 	memset(s, 0, sizeof(*s));
-	if (get_addr4(st[DRLB_SVC_A_ADDR], &s->key.addr) ||
-	    !st[DRLB_SVC_A_PROTOCOL] || !st[DRLB_SVC_A_PORT])
-		return -EPROTO;
-	s->key.proto = nla_get_u8(st[DRLB_SVC_A_PROTOCOL]);
-	s->key.port = nla_get_u16(st[DRLB_SVC_A_PORT]);
+	if (st[DRLB_SVC_A_FWMARK]) {
+		s->key.fwmark = nla_get_u32(st[DRLB_SVC_A_FWMARK]);
+		if (!s->key.fwmark)
+			return -EPROTO;
+	} else {
+		if (get_addr4(st[DRLB_SVC_A_ADDR], &s->key.addr) ||
+		    !st[DRLB_SVC_A_PROTOCOL] || !st[DRLB_SVC_A_PORT])
+			return -EPROTO;
+		s->key.proto = nla_get_u8(st[DRLB_SVC_A_PROTOCOL]);
+		s->key.port = nla_get_u16(st[DRLB_SVC_A_PORT]);
+	}
 	if (st[DRLB_SVC_A_SCHED_NAME])
 		snprintf(s->sched, sizeof(s->sched), "%s",
 			 nla_get_string(st[DRLB_SVC_A_SCHED_NAME]));
@@ -309,6 +372,11 @@ static int cmp_svc(const void *pa, const void *pb)
 	const struct svc_key *a = &((const struct svc_info *)pa)->key;
 	const struct svc_key *b = &((const struct svc_info *)pb)->key;
 
+	/* Fwmark services after the others, by mark. */
+	if (!a->fwmark != !b->fwmark)
+		return a->fwmark ? 1 : -1;
+	if (a->fwmark != b->fwmark)
+		return a->fwmark < b->fwmark ? -1 : 1;
 	if (a->addr != b->addr)
 		return cmp_u32_be(a->addr, b->addr);
 	if (a->port != b->port)

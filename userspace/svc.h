@@ -14,11 +14,15 @@
 
 #include "json.h"
 
-/* A service's identity: DRLB_SVC_A_PROTOCOL, _ADDR, _PORT (AF_INET). */
+/*
+ * A service's identity: DRLB_SVC_A_PROTOCOL, _ADDR, _PORT (AF_INET), or
+ * for a fwmark service DRLB_SVC_A_FWMARK alone (the others 0).
+ */
 struct svc_key {
 	uint8_t proto;
 	uint32_t addr;		/* network order */
 	uint16_t port;		/* 0: every port */
+	uint32_t fwmark;	/* non-zero: a fwmark service */
 };
 
 /* Counters of a service, a server or the netns (DRLB_STATS_A_*). */
@@ -54,16 +58,29 @@ struct svc_info {
 };
 
 /*
- * Parse "PROTO VIP[:PORT]" from argv[0], argv[1]. On bad or missing words
- * prints a one-line usage error naming the word, prefixed with @ctx
- * ("service add"), and returns 2; 0 on success.
+ * Parse "PROTO VIP[:PORT]" or "fwmark MARK" from argv[0], argv[1] (two
+ * words either way). On bad or missing words prints a one-line usage
+ * error naming the word, prefixed with @ctx ("service add"), and returns
+ * 2; 0 on success.
  */
 int svc_parse_key(const char *ctx, int argc, char **argv, struct svc_key *k);
+/*
+ * @word (NULL: none), the word after a key, must not be an address when
+ * the key is a fwmark: a fwmark service has no address or port. 2 (usage
+ * error printed) if it is one, else 0.
+ */
+int svc_check_fwm_word(const char *ctx, const struct svc_key *k,
+		       const char *word);
 
-/* "tcp 10.0.0.100:80" (static buffer): for messages. */
+/* "tcp 10.0.0.100:80" or "fwmark 5" (static buffer): for messages. */
 const char *svc_key_str(const struct svc_key *k);
+/*
+ * The key as JSON members of the open object: "protocol", "vip", "port",
+ * or "fwmark" alone.
+ */
+void svc_key_json(struct json *j, const struct svc_key *k);
 
-/* Put the four key attributes into an open DRLB_A_SERVICE nest. */
+/* Put the key attributes (AF and the others) into an open DRLB_A_SERVICE nest. */
 int svc_put_key_attrs(struct nl_msg *msg, const struct svc_key *k);
 /* Put a DRLB_A_SERVICE nest holding just the keys. */
 int svc_put_key(struct nl_msg *msg, const struct svc_key *k);
@@ -85,7 +102,8 @@ void stats_json(struct json *j, const char *key, const struct drlb_stats *st);
 
 /*
  * Read services (all, or just @only) with their servers, sorted by
- * address, port, protocol and servers by address. Returns 0 or -errno
+ * address, port, protocol (fwmark services after the others, by mark)
+ * and servers by address. Returns 0 or -errno
  * (message already in drlb_nl_errmsg()). Free with svc_list_free().
  */
 int svc_list_get(const struct svc_key *only, struct svc_info **out, int *n);

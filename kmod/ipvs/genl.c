@@ -80,7 +80,7 @@ static const struct nla_policy drlb_ipvs_cmd_policy[IPVS_CMD_ATTR_MAX + 1] = {
 /* ---- service keys --------------------------------------------------- */
 
 int drlb_ipvs_parse_svc_key(struct nlattr *nest, struct nlattr **tb,
-			    struct drlb_ipvs_svc_key *k,
+			    struct drlb_svc_key *k,
 			    struct netlink_ext_ack *extack)
 {
 	int err;
@@ -101,6 +101,11 @@ int drlb_ipvs_parse_svc_key(struct nlattr *nest, struct nlattr **tb,
 	}
 	if (tb[IPVS_SVC_ATTR_FWMARK]) {
 		k->fwmark = nla_get_u32(tb[IPVS_SVC_ATTR_FWMARK]);
+		if (!k->fwmark) {
+			NL_SET_ERR_MSG_MOD(extack, "fwmark 0 marks nothing");
+			NL_SET_BAD_ATTR(extack, tb[IPVS_SVC_ATTR_FWMARK]);
+			return -EINVAL;
+		}
 	} else {
 		if (!tb[IPVS_SVC_ATTR_PROTOCOL] || !tb[IPVS_SVC_ATTR_ADDR] ||
 		    !tb[IPVS_SVC_ATTR_PORT]) {
@@ -115,12 +120,9 @@ int drlb_ipvs_parse_svc_key(struct nlattr *nest, struct nlattr **tb,
 		NL_SET_BAD_ATTR(extack, tb[IPVS_SVC_ATTR_AF]);
 		return -EAFNOSUPPORT;
 	}
-	if (k->fwmark) {
-		NL_SET_ERR_MSG_MOD(extack,
-				   "fwmark services are not supported yet");
-		NL_SET_BAD_ATTR(extack, tb[IPVS_SVC_ATTR_FWMARK]);
-		return -EOPNOTSUPP;
-	}
+	/* A fwmark service: IPVS ignores the other keys. */
+	if (k->fwmark)
+		return 0;
 	if (nla_len(tb[IPVS_SVC_ATTR_ADDR]) < sizeof(__be32)) {
 		NL_SET_ERR_MSG_MOD(extack, "service address too short for IPv4");
 		NL_SET_BAD_ATTR(extack, tb[IPVS_SVC_ATTR_ADDR]);
@@ -135,14 +137,14 @@ int drlb_ipvs_parse_svc_key(struct nlattr *nest, struct nlattr **tb,
 
 /* Under drlb_net.lock. NULL, with ESRCH's message, if there is none. */
 struct drlb_service *drlb_ipvs_svc_find(struct drlb_net *dn,
-					const struct drlb_ipvs_svc_key *k,
+					const struct drlb_svc_key *k,
 					struct nlattr *nest,
 					struct netlink_ext_ack *extack)
 {
 	struct drlb_service *svc;
 
 	lockdep_assert_held(&dn->lock);
-	svc = drlb_svc_find(dn, k->proto, k->addr, k->port);
+	svc = drlb_ctl_svc_lookup(dn, k);
 	if (!svc) {
 		NL_SET_ERR_MSG_MOD(extack, "no such service");
 		NL_SET_BAD_ATTR(extack, nest);
@@ -271,7 +273,7 @@ static int drlb_ipvs_zero(struct sk_buff *skb, struct genl_info *info)
 	struct nlattr *nest = info->attrs[IPVS_CMD_ATTR_SERVICE];
 	struct drlb_net *dn = drlb_ipvs_net(info);
 	struct nlattr *tb[IPVS_SVC_ATTR_MAX + 1];
-	struct drlb_ipvs_svc_key k;
+	struct drlb_svc_key k;
 	struct drlb_service *svc;
 	int err;
 

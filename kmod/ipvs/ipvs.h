@@ -13,6 +13,7 @@
 #include <net/genetlink.h>
 #include <uapi/linux/ip_vs.h>
 
+#include "../ctl.h"
 #include "../drlb.h"
 
 extern struct genl_family drlb_ipvs_family;
@@ -21,21 +22,14 @@ int drlb_ipvs_genl_init(void);
 void drlb_ipvs_genl_exit(void);
 
 /*
- * A service key as IPVS names it (IPVS_CMD_ATTR_SERVICE): (af, protocol,
- * address, port) or (af, fwmark).
+ * The key of IPVS_CMD_ATTR_SERVICE @nest ((af, protocol, address, port)
+ * or (af, fwmark)), its attributes parsed into @tb.
  */
-struct drlb_ipvs_svc_key {
-	u32 fwmark;
-	__be32 addr;
-	__be16 port;
-	u8 proto;
-};
-
 int drlb_ipvs_parse_svc_key(struct nlattr *nest, struct nlattr **tb,
-			    struct drlb_ipvs_svc_key *k,
+			    struct drlb_svc_key *k,
 			    struct netlink_ext_ack *extack);
 struct drlb_service *drlb_ipvs_svc_find(struct drlb_net *dn,
-					const struct drlb_ipvs_svc_key *k,
+					const struct drlb_svc_key *k,
 					struct nlattr *nest,
 					struct netlink_ext_ack *extack);
 

@@ -14,6 +14,7 @@
 #include <net/genetlink.h>
 #include <net/sock.h>
 
+#include "../ctl.h"
 #include "../sched.h"
 #include "ipvs.h"
 
@@ -109,9 +110,11 @@ static int drlb_ipvs_put_svc(struct sk_buff *msg, struct drlb_service *svc)
 	if (!nest)
 		return -EMSGSIZE;
 	if (nla_put_u16(msg, IPVS_SVC_ATTR_AF, AF_INET) ||
-	    nla_put_u16(msg, IPVS_SVC_ATTR_PROTOCOL, svc->proto) ||
-	    drlb_ipvs_put_addr(msg, IPVS_SVC_ATTR_ADDR, svc->addr) ||
-	    nla_put_be16(msg, IPVS_SVC_ATTR_PORT, svc->port) ||
+	    (svc->fwmark ?
+	     nla_put_u32(msg, IPVS_SVC_ATTR_FWMARK, svc->fwmark) :
+	     nla_put_u16(msg, IPVS_SVC_ATTR_PROTOCOL, svc->proto) ||
+	     drlb_ipvs_put_addr(msg, IPVS_SVC_ATTR_ADDR, svc->addr) ||
+	     nla_put_be16(msg, IPVS_SVC_ATTR_PORT, svc->port)) ||
 	    nla_put_string(msg, IPVS_SVC_ATTR_SCHED_NAME,
 			   svc->sched_ops->name) ||
 	    nla_put(msg, IPVS_SVC_ATTR_FLAGS, sizeof(flags), &flags) ||
@@ -164,7 +167,7 @@ int drlb_ipvs_get_service(struct sk_buff *skb, struct genl_info *info)
 	struct nlattr *nest = info->attrs[IPVS_CMD_ATTR_SERVICE];
 	struct drlb_net *dn = drlb_pernet(genl_info_net(info));
 	struct nlattr *tb[IPVS_SVC_ATTR_MAX + 1];
-	struct drlb_ipvs_svc_key k;
+	struct drlb_svc_key k;
 	struct drlb_service *svc;
 	struct sk_buff *msg;
 	void *hdr;
@@ -211,33 +214,18 @@ static int drlb_ipvs_dump_one(struct sk_buff *skb, struct netlink_callback *cb,
 	return 0;
 }
 
-/* Every service. cb->args[0]: hash bucket, [1]: its services already sent. */
+static int drlb_ipvs_dump_service_one(struct sk_buff *skb,
+				      struct netlink_callback *cb,
+				      struct drlb_service *svc)
+{
+	return drlb_ipvs_dump_one(skb, cb, svc, NULL);
+}
+
+/* Every service, fwmark ones included. */
 int drlb_ipvs_dump_services(struct sk_buff *skb, struct netlink_callback *cb)
 {
-	struct drlb_net *dn = drlb_pernet(sock_net(skb->sk));
-	unsigned long b = cb->args[0], skip = cb->args[1];
-	struct drlb_service *svc;
-
-	mutex_lock(&dn->lock);
-	cb->seq = dn->gen;
-	for (; b < DRLB_SVC_HASH_SIZE; b++, skip = 0) {
-		unsigned long i = 0;
-
-		hlist_for_each_entry(svc, &dn->svc_hash[b], hnode) {
-			if (i++ < skip)
-				continue;
-			if (drlb_ipvs_dump_one(skb, cb, svc, NULL)) {
-				cb->args[0] = b;
-				cb->args[1] = i - 1;
-				goto out;
-			}
-		}
-	}
-	cb->args[0] = b;
-	cb->args[1] = 0;
-out:
-	mutex_unlock(&dn->lock);
-	return skb->len;
+	return drlb_ctl_dump_services(drlb_pernet(sock_net(skb->sk)), skb, cb,
+				      drlb_ipvs_dump_service_one);
 }
 
 /*
@@ -252,7 +240,7 @@ int drlb_ipvs_dump_dests(struct sk_buff *skb, struct netlink_callback *cb)
 	struct nlattr *nest = drlb_dump_attrs(cb)[IPVS_CMD_ATTR_SERVICE];
 	struct nlattr *tb[IPVS_SVC_ATTR_MAX + 1];
 	unsigned long skip = cb->args[0], i = 0;
-	struct drlb_ipvs_svc_key k;
+	struct drlb_svc_key k;
 	struct drlb_service *svc;
 	struct drlb_dest *dest;
 	int err;

@@ -127,8 +127,15 @@ complete_from_binary()
 	check_eq "complete after options" "$(comp 2 drlbctl -j con)" "conn config"
 	check_eq "complete service subcommands" "$(comp 2 drlbctl service "")" \
 		"add change del show"
-	check_eq "complete protocols" "$(comp 3 drlbctl service add "")" "tcp udp sctp"
+	check_eq "complete protocols and fwmark" "$(comp 3 drlbctl service add "")" \
+		"tcp udp sctp fwmark"
 	check_eq "no guesses for a VIP" "$(comp 4 drlbctl service add tcp "")" ""
+	check_eq "no guesses for a mark" "$(comp 4 drlbctl service add fwmark "")" ""
+	check_eq "fwmark MARK: the service options follow" \
+		"$(comp 5 drlbctl service add fwmark 5 "")" \
+		"sched persistent netmask expire-nodest midstream"
+	check_eq "fwmark MARK RIP: weight follows" \
+		"$(comp 6 drlbctl server add fwmark 5 10.0.0.11 "")" "weight"
 	check_eq "complete service options" \
 		"$(comp 5 drlbctl service add tcp 10.0.0.1:80 "")" \
 		"sched persistent netmask expire-nodest midstream"
@@ -142,7 +149,8 @@ complete_from_binary()
 	check_eq "server weight" \
 		"$(comp 6 drlbctl server add tcp 10.0.0.1:80 10.0.0.11 "")" "weight"
 	check_eq "stats" "$(comp 2 drlbctl stats "")" "--watch show zero"
-	check_eq "stats zero PROTO" "$(comp 3 drlbctl stats zero "")" "tcp udp sctp"
+	check_eq "stats zero PROTO or fwmark" "$(comp 3 drlbctl stats zero "")" \
+		"tcp udp sctp fwmark"
 	check_eq "flush all" "$(comp 2 drlbctl flush "")" "all"
 	check_eq "config keys come from config's own table" \
 		"$(comp 3 drlbctl config set "")" \

@@ -91,6 +91,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		CHECK(u == 0xdeadbeef);
 	}
 
+	u = 0xdeadbeef;
+	if (parse_fwmark(s, &u) == 0) {
+		CHECK(u != 0);
+		snprintf(buf, sizeof(buf), "%u", u);
+		CHECK(parse_fwmark(buf, &u2) == 0 && u2 == u);
+		snprintf(buf, sizeof(buf), "0x%x", u);
+		CHECK(parse_fwmark(buf, &u2) == 0 && u2 == u);
+	} else {
+		CHECK(u == 0xdeadbeef);
+	}
+
 	if (parse_bool(s, &b) == 0)
 		CHECK(parse_bool(b ? "yes" : "no", &b) == 0);
 

@@ -22,6 +22,8 @@ static int transact_err;
 
 bool drlb_nl_dry_run;
 size_t drlb_nl_tag;
+void (*drlb_nl_capture)(const struct nlmsghdr *nlh, size_t tag, void *arg);
+void *drlb_nl_capture_arg;
 
 void fuzz_nl_reset(const uint8_t *replies, size_t n, int err)
 {
@@ -42,6 +44,13 @@ void drlb_nl_close(void)
 int drlb_nl_family(void)
 {
 	return 0x20;
+}
+
+/* monitor: no socket to listen on; it ends with exit status 1. */
+int drlb_nl_subscribe(const char *group)
+{
+	fprintf(stderr, "fuzz: no events (%s)\n", group);
+	return -1;
 }
 
 struct nl_msg *drlb_nl_msg(uint8_t cmd, int dump)
@@ -70,10 +79,15 @@ int drlb_nl_transact(struct nl_msg *msg, drlb_reply_cb cb, void *arg)
 		fprintf(stderr, "fuzz: drlbctl built a malformed request\n");
 		abort();
 	}
-	nlmsg_free(msg);
-	/* As nl.c: restore's first pass only parses. */
-	if (drlb_nl_dry_run)
+	/* As nl.c: restore's first pass only parses, and hands it over. */
+	if (drlb_nl_dry_run) {
+		if (drlb_nl_capture)
+			drlb_nl_capture(nlmsg_hdr(msg), drlb_nl_tag,
+					drlb_nl_capture_arg);
+		nlmsg_free(msg);
 		return 0;
+	}
+	nlmsg_free(msg);
 	while (cb && reply_n > 0 && !err) {
 		size_t len = *reply_p;
 		struct nl_msg *m = drlb_nl_msg(DRLB_CMD_GET_INFO, 0);

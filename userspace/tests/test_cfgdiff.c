@@ -3,7 +3,8 @@
  * Unit tests for cfgdiff.c: the models restore builds and the steps of
  * their difference - nothing for what both hold, changes in place, the
  * order (deletions of services first, ARP rules added before any goes),
- * a hash that survives deletions, and ten thousand services.
+ * a hash that survives deletions, ten thousand services, and fwmark
+ * services keyed apart from (proto, VIP, port) ones.
  */
 
 #include <arpa/inet.h>
@@ -16,6 +17,9 @@
 
 #define VIP(n) htonl(0x0a000064 + (n))
 #define RIP(n) htonl(0x0a00000a + (n))
+/* The key of tcp VIP(n):PORT, and of fwmark MARK. */
+#define TCP(n, p) (&(struct cm_key){ .proto = 6, .addr = VIP(n), .port = (p) })
+#define FWM(mark) (&(struct cm_key){ .fwmark = (mark) })
 
 struct steps {
 	enum cm_op_kind kind[64];
@@ -43,7 +47,7 @@ static struct cm_svc *svc(struct cm_model *m, int vip, uint16_t port,
 	struct cm_svc *s;
 	int err;
 
-	s = cm_svc_add(m, 6, VIP(vip), port, line, &err);
+	s = cm_svc_add(m, TCP(vip, port), line, &err);
 	for (int i = 0; s && i < n_rs; i++)
 		cm_dest_add(s, RIP(i), line, &err);
 	return s;
@@ -67,7 +71,7 @@ static void test_same(void)
 	cm_diff(&a, &b, rec, &st);
 	ok(st.n == 0, "the same configuration: no step (%zu)", st.n);
 	ok(cm_diff_count(&b, &b) == 0, "a model against itself: no step");
-	ok(!cm_svc_add(&b, 6, VIP(0), 80, 4, &err) && err == -EEXIST,
+	ok(!cm_svc_add(&b, TCP(0, 80), 4, &err) && err == -EEXIST,
 	   "a service added twice: -EEXIST");
 	cm_free(&a);
 	cm_free(&b);
@@ -96,7 +100,7 @@ static void test_changes(void)
 	s->dests[1].weight = 5;
 	s->dests[1].line = 12;
 	svc(&b, 3, 80, 2, 13);			/* new, with 2 servers */
-	cm_dest_add(cm_svc_find(&b, 6, VIP(0), 80), RIP(7), 14, &err);
+	cm_dest_add(cm_svc_find(&b, TCP(0, 80)), RIP(7), 14, &err);
 	cm_arp_add(&b, VIP(0), 0, 0, 15, &err);
 	cm_arp_add(&b, VIP(2), 0, DRLB_ARP_F_PACKET_SOCKETS, 16, &err);
 	cm_arp_add(&b, VIP(3), 0, 0, 17, &err);
@@ -132,7 +136,7 @@ static void test_persist(void)
 	s->netmask = 24;	/* not persistent: the netmask means nothing */
 	svc(&b, 0, 80, 0, 0);
 	ok(cm_diff_count(&a, &b) == 0, "netmask without persistence: no step");
-	s = cm_svc_find(&b, 6, VIP(0), 80);
+	s = cm_svc_find(&b, TCP(0, 80));
 	s->persist = 300;
 	s->netmask = 24;
 	cm_diff(&a, &b, rec, &st);
@@ -152,19 +156,60 @@ static void test_hash(void)
 	for (int i = 0; i < 10000; i++)
 		svc(&m, i % 100, (uint16_t)(1000 + i / 100), 2, (size_t)i + 1);
 	for (int i = 0; i < 10000; i += 2)
-		cm_svc_del(&m, cm_svc_find(&m, 6, VIP(i % 100),
-					   (uint16_t)(1000 + i / 100)));
+		cm_svc_del(&m, cm_svc_find(&m, TCP(i % 100, (uint16_t)(1000 + i / 100))));
 	for (int i = 0; i < 10000; i++)
-		found += !!cm_svc_find(&m, 6, VIP(i % 100),
-				       (uint16_t)(1000 + i / 100));
+		found += !!cm_svc_find(&m, TCP(i % 100, (uint16_t)(1000 + i / 100)));
 	ok(found == 5000, "10 000 services, every other deleted: 5 000 found (%d)",
 	   found);
-	s = cm_svc_add(&m, 6, VIP(0), 1000, 1, &err);
-	ok(s && cm_svc_find(&m, 6, VIP(0), 1000) == s,
+	s = cm_svc_add(&m, TCP(0, 1000), 1, &err);
+	ok(s && cm_svc_find(&m, TCP(0, 1000)) == s,
 	   "a deleted key can be added again");
 	cm_svc_flush(&m);
-	ok(!cm_svc_find(&m, 6, VIP(1), 1000), "flush: none left");
+	ok(!cm_svc_find(&m, TCP(1, 1000)), "flush: none left");
 	cm_free(&m);
+}
+
+/* Fwmark services: keyed by the mark alone, apart from tuple services. */
+static void test_fwmark(void)
+{
+	struct cm_model a, b;
+	struct steps st = { 0 };
+	struct cm_svc *s, *t;
+	int err;
+
+	cm_init(&a);
+	cm_init(&b);
+	s = cm_svc_add(&a, FWM(5), 1, &err);
+	t = cm_svc_add(&a, TCP(0, 80), 2, &err);
+	ok(s && t && s != t, "fwmark 5 and a tcp service side by side");
+	ok(cm_svc_find(&a, FWM(5)) == s && !cm_svc_find(&a, FWM(6)),
+	   "fwmark 5 found by its mark, fwmark 6 not");
+	ok(!cm_svc_find(&a, &(struct cm_key){ .proto = 6, .addr = htonl(5) }),
+	   "tcp 0.0.0.5:* is not fwmark 5");
+	ok(!cm_svc_add(&a, FWM(5), 3, &err) && err == -EEXIST,
+	   "fwmark 5 added twice: -EEXIST");
+	cm_dest_add(cm_svc_find(&a, FWM(5)), RIP(1), 1, &err);
+
+	s = cm_svc_add(&b, FWM(5), 10, &err);
+	snprintf(s->sched, sizeof(s->sched), "mh");
+	s->persist = 300;
+	cm_dest_add(s, RIP(1), 10, &err);
+	cm_dest_add(s, RIP(2), 11, &err);
+	cm_svc_add(&b, FWM(7), 12, &err);
+	cm_diff(&a, &b, rec, &st);
+	ok(st.n == 4, "4 steps (%zu)", st.n);
+	ok(st.kind[0] == CM_SVC_DEL, "the tcp service goes");
+	ok(st.kind[1] == CM_SVC_CHANGE && st.line[1] == 10 &&
+	   st.fields[1] == (CM_F_SCHED | CM_F_PERSIST),
+	   "fwmark 5 changed in place: scheduler and persistence");
+	ok(st.kind[2] == CM_DEST_ADD && st.line[2] == 11,
+	   "a server added to fwmark 5");
+	ok(st.kind[3] == CM_SVC_ADD && st.line[3] == 12, "fwmark 7 added");
+	cm_svc_del(&b, cm_svc_find(&b, FWM(5)));
+	ok(!cm_svc_find(&b, FWM(5)) && cm_svc_find(&b, FWM(7)),
+	   "fwmark 5 deleted, fwmark 7 kept");
+	cm_free(&a);
+	cm_free(&b);
 }
 
 int main(void)
@@ -173,5 +218,6 @@ int main(void)
 	test_changes();
 	test_persist();
 	test_hash();
+	test_fwmark();
 	return tap_done();
 }

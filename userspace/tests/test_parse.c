@@ -126,11 +126,40 @@ static void test_service_words(void)
 	   "expiry times");
 }
 
+/* "fwmark MARK": decimal or 0x hex, 1..2^32-1. */
+static void test_fwmark(void)
+{
+	uint32_t m = 7;
+
+	ok(!parse_fwmark("1", &m) && m == 1, "fwmark 1");
+	ok(!parse_fwmark("4294967295", &m) && m == 0xffffffff,
+	   "fwmark 4294967295 (the largest)");
+	ok(!parse_fwmark("0x10", &m) && m == 16 &&
+	   !parse_fwmark("0XfF", &m) && m == 255, "fwmark in hex, as nft prints it");
+	ok(!parse_fwmark("0x00000001", &m) && m == 1, "fwmark 0x00000001");
+	ok(!parse_fwmark("010", &m) && m == 10, "a leading 0 is decimal, not octal");
+	m = 7;
+	ok(parse_fwmark("0", &m) && parse_fwmark("0x0", &m) &&
+	   parse_fwmark("00", &m) && m == 7, "fwmark 0 rejected (no mark)");
+	ok(parse_fwmark("4294967296", &m) && parse_fwmark("0x100000000", &m) &&
+	   parse_fwmark("99999999999999999999", &m) && m == 7,
+	   "fwmark above 32 bits rejected");
+	ok(parse_fwmark("", &m) && parse_fwmark("0x", &m) &&
+	   parse_fwmark("-1", &m) && parse_fwmark("+1", &m) &&
+	   parse_fwmark(" 1", &m) && parse_fwmark("1 ", &m) &&
+	   parse_fwmark("5k", &m) && parse_fwmark("0xg", &m) &&
+	   parse_fwmark("0x-1", &m) && parse_fwmark("0x 1", &m) &&
+	   parse_fwmark("0x0x1", &m) && parse_fwmark("0x+1", &m) &&
+	   parse_fwmark("10.0.0.100:80", &m) && parse_fwmark("tcp", &m) &&
+	   m == 7, "fwmark rejects junk, signs, blanks, an address");
+}
+
 int main(void)
 {
 	test_proto();
 	test_ipv4();
 	test_numbers();
 	test_service_words();
+	test_fwmark();
 	return tap_done();
 }

@@ -24,9 +24,36 @@
  *   - Nested attributes group one object each: a service, a real server
  *     ("dest"), a connection, an ARP rule.
  *
- * A service is identified by (AF, PROTOCOL, ADDR, PORT); a dest by its
+ * A service is identified either by (AF, PROTOCOL, ADDR, PORT) - a
+ * "tuple service" - or by (AF, FWMARK) - a "fwmark service", which takes
+ * the packets whose firewall mark (skb->mark, set by an nftables or
+ * iptables rule before drlb's hook) is FWMARK, whatever their VIP and port
+ * (IPVS's fwmark services, ipvsadm -f). A dest is identified by its
  * service plus (ADDR). A request names a service with a nested
- * DRLB_A_SERVICE holding at least those four keys.
+ * DRLB_A_SERVICE holding its keys: AF and either PROTOCOL, ADDR and PORT,
+ * or FWMARK alone. FWMARK with any of PROTOCOL, ADDR or PORT is refused
+ * (EINVAL, with an extack message), and so is a FWMARK of 0 (policy).
+ * Replies and events name a fwmark service by AF and FWMARK only: no
+ * PROTOCOL, ADDR or PORT.
+ *
+ * Fwmark services (as IPVS's ip_vs_service_find()):
+ *   - A packet with a non-zero mark is looked up among the fwmark
+ *     services first, by its mark exactly; only if none has that mark,
+ *     among the tuple services (VIP:port, then VIP:*). A mark service
+ *     takes TCP, UDP and SCTP; other protocols go on untouched.
+ *   - A packet whose mark has a DRLB_CFG_A_BYPASS_MARK bit set is left to
+ *     the host before any lookup: a fwmark service whose mark shares a
+ *     bit with BYPASS_MARK never gets a packet. Keep the two apart.
+ *   - Its flows are entries of the connection table like any other, keyed
+ *     by the packet's own protocol, addresses and ports. A later packet
+ *     of a flow that lost its mark still goes to the flow's dest if a
+ *     (tuple) service takes it; one that no service takes is left to the
+ *     host.
+ *   - Persistence: one template per (mark, client network), so a client
+ *     stays on one dest across every VIP, port and protocol the mark
+ *     covers. As in IPVS, the template's key is PROTOCOL 0 (IPPROTO_IP),
+ *     VADDR the mark (a u32 in network byte order) and VPORT 0, and
+ *     GET_CONN shows it so.
  *
  * Commands (-> request attributes, <- reply attributes)
  *
@@ -59,7 +86,8 @@
  *
  * DRLB_CMD_NEW_SERVICE: do, admin
  *   -> DRLB_A_SERVICE: nested
- *        DRLB_SVC_A_AF, _PROTOCOL, _ADDR, _PORT: required keys
+ *        DRLB_SVC_A_AF, _PROTOCOL, _ADDR, _PORT: required keys, or
+ *        DRLB_SVC_A_AF, _FWMARK (u32, non-zero): a fwmark service
  *        DRLB_SVC_A_SCHED_NAME: string, default "wlc"
  *        DRLB_SVC_A_PERSIST_TIMEOUT: u32 seconds, 0 = not persistent
  *        DRLB_SVC_A_PERSIST_NETMASK: u8 prefix length (0..32), default 32
@@ -76,7 +104,7 @@
  *   ENOENT if the service does not exist.
  *
  * DRLB_CMD_DEL_SERVICE: do, admin
- *   -> DRLB_A_SERVICE with the four keys. Its dests and flows go with it.
+ *   -> DRLB_A_SERVICE with its keys. Its dests and flows go with it.
  *
  * DRLB_CMD_GET_SERVICE: do (keys given) or dump (all services), admin
  *   <- DRLB_A_SERVICE: nested, the keys and settings above plus
@@ -139,7 +167,9 @@
  *   DRLB_CONN_A_CPREFIX, u8 0..32, default 32: a client prefix),
  *   DRLB_CONN_A_CPORT, DRLB_CONN_A_DADDR (the real server),
  *   DRLB_CONN_A_STATE, DRLB_CONN_A_PERSIST (templates only)
- *   dump <- DRLB_A_CONN: nested DRLB_CONN_A_*, one entry per message
+ *   dump <- DRLB_A_CONN: nested DRLB_CONN_A_*, one entry per message (a
+ *           template of a fwmark service: PROTOCOL 0, VADDR the mark,
+ *           VPORT 0, see "Fwmark services")
  *   do   <- DRLB_A_COUNT: u64, the entries that match
  *
  * DRLB_CMD_DEL_CONN: do, admin, the filter of GET_CONN (none: every
@@ -320,6 +350,7 @@ enum drlb_svc_attr {
 	DRLB_SVC_A_NUM_DESTS,		/* u32, read-only */
 	DRLB_SVC_A_STATS,		/* nested: DRLB_STATS_A_* */
 	DRLB_SVC_A_MIDSTREAM,		/* u8 0/1 */
+	DRLB_SVC_A_FWMARK,		/* u32, non-zero: a fwmark service */
 	__DRLB_SVC_A_MAX
 };
 
