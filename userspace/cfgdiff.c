@@ -142,6 +142,7 @@ struct cm_dest *cm_dest_add(struct cm_svc *s, uint32_t addr, size_t line,
 		return NULL;
 	}
 	d = &s->dests[s->n_dests++];
+	memset(d, 0, sizeof(*d));
 	d->addr = addr;
 	d->weight = 1;
 	d->line = line;
@@ -221,6 +222,10 @@ static unsigned int svc_fields(const struct cm_svc *a, const struct cm_svc *b)
 		f |= CM_F_EXPIRE;
 	if (a->midstream != b->midstream)
 		f |= CM_F_MIDSTREAM;
+	if (a->sched_flags != b->sched_flags)
+		f |= CM_F_SCHED_FLAGS;
+	if (a->onepacket != b->onepacket)
+		f |= CM_F_ONEPACKET;
 	return f;
 }
 
@@ -288,7 +293,9 @@ static void diff_svcs(const struct cm_model *from, const struct cm_model *to,
 			const struct cm_dest *o;
 
 			o = cm_dest_find((struct cm_svc *)s, d->addr);
-			if (o && o->weight != d->weight)
+			if (o && (o->weight != d->weight ||
+				  o->u_thresh != d->u_thresh ||
+				  o->l_thresh != d->l_thresh))
 				emit(w, CM_DEST_CHANGE, t, d, NULL, d->line);
 		}
 	}
