@@ -141,10 +141,10 @@ static struct drlb_dest *drlb_pick_stateless(struct drlb_net *dn,
 }
 
 /*
- * Is @svc's scheduler stable across directors (mh, sh: the choice depends
- * only on the flow, the dests and the Maglev settings)? Then a packet may
- * be forwarded without an entry: any director with the same configuration
- * sends it to the same real server.
+ * Is @svc's scheduler stable across directors (mh, sh, dh: the choice
+ * depends only on the flow, the dests and the Maglev settings)? Then a
+ * packet may be forwarded without an entry: any director with the same
+ * configuration sends it to the same real server.
  */
 static bool drlb_svc_stable(struct drlb_service *svc)
 {
