@@ -176,6 +176,30 @@ static atomic_t *drlb_conn_counter(const struct drlb_conn *c, u8 state)
 					  &c->dest->inactive;
 }
 
+/*
+ * @c enters (@add) or leaves its table: count it on its dest, a template
+ * in the dest's templates, a flow in its state's counter and in the
+ * dest's flows (which may overload it or end the overload).
+ */
+static void drlb_conn_account(struct drlb_conn *c, u8 state, bool add)
+{
+	struct drlb_dest *dest = c->dest;
+	atomic_t *cnt = drlb_conn_counter(c, state);
+
+	if (!cnt) {
+		if (add)
+			atomic_inc(&dest->persist);
+		else
+			atomic_dec(&dest->persist);
+	} else if (add) {
+		atomic_inc(cnt);
+		drlb_dest_conns_inc(dest);
+	} else {
+		atomic_dec(cnt);
+		drlb_dest_conns_dec(dest);
+	}
+}
+
 /* Under the bucket's lock: the entry of @f in chain @h of @t, or NULL. */
 static struct drlb_conn *drlb_conn_find_locked(const struct drlb_conn_tab *t,
 					       u32 h, const struct drlb_flow *f,
@@ -200,15 +224,16 @@ static struct drlb_conn *drlb_conn_link_locked(const struct drlb_conn_tab *t,
 					       const struct drlb_flow *f)
 {
 	struct drlb_conn *old = drlb_conn_find_locked(t, h, f, c->flags);
-	atomic_t *cnt;
 
 	if (old)
 		return old;
 	if (!drlb_dest_get(c->dest))
 		return ERR_PTR(-ENOENT);
-	cnt = drlb_conn_counter(c, c->state);
-	if (cnt)
-		atomic_inc(cnt);
+	/*
+	 * Before the entry is visible: its unlink, which looks at the
+	 * overload flag again, comes after whatever this sets.
+	 */
+	drlb_conn_account(c, c->state, true);
 	c->tab = t->id;
 	hlist_nulls_add_head_rcu(&c->node, &t->buckets[h]);
 	return c;
@@ -291,11 +316,9 @@ static void __drlb_conn_unlink(struct drlb_net *dn, struct drlb_conn *c)
 {
 	/* From now on no state transition is accounted (see set_state). */
 	u8 old = xchg(&c->state, DRLB_CONN_S_DEAD);
-	atomic_t *cnt = drlb_conn_counter(c, old);
 
 	hlist_nulls_del_init_rcu(&c->node);
-	if (cnt)
-		atomic_dec(cnt);
+	drlb_conn_account(c, old, false);
 	atomic_dec(&dn->conn_count);
 	call_rcu(&c->rcu, drlb_conn_free_rcu);
 }

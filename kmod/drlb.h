@@ -114,6 +114,7 @@ struct drlb_dest_cache;
 enum {
 	DRLB_DEST_DEAD,		/* deleted: no new flows, hits reschedule */
 	DRLB_DEST_EXPIRE,	/* deleted with expire_nodest: flows go now */
+	DRLB_DEST_OVERLOAD,	/* at u_thresh: no new flows (see @conns) */
 };
 
 /*
@@ -138,6 +139,19 @@ enum {
  * @refcnt:   see above
  * @active:   connection entries in TCP EST state
  * @inactive: other connection entries (templates not counted)
+ * @conns:    @active + @inactive, kept apart so that one atomic op says
+ *            whether a threshold was crossed (drlb_dest_conns_inc/dec)
+ * @persist:  persistence templates naming this dest
+ * @u_thresh: upper threshold, 0 = none; @l_val: the lower threshold in
+ *            effect (@l_thresh, or 3/4 of @u_thresh when that is 0).
+ *            Written under drlb_net.lock (WRITE_ONCE), read locklessly.
+ *            DRLB_DEST_OVERLOAD is set when @conns reaches @u_thresh and
+ *            cleared when it falls below @l_val, by whoever moved it
+ *            (conn.c), with atomic bitops and no lock: racing moves may
+ *            leave it a few flows off for a moment, but every set is
+ *            followed by the decrement of the flow that set it, which
+ *            looks again, so it never stays set on an idle dest
+ * @l_thresh: the lower threshold as configured (0: the 3/4 default)
  * @cache_lock: serialises replacing @cache (packet path and notifiers)
  * @cache:    egress device and neighbour of the real server, see xmit.c;
  *            RCU-protected, replaced under @cache_lock
@@ -155,6 +169,11 @@ struct drlb_dest {
 	refcount_t refcnt;
 	atomic_t active;
 	atomic_t inactive;
+	atomic_t conns;
+	atomic_t persist;
+	u32 u_thresh;
+	u32 l_thresh;
+	u32 l_val;
 	spinlock_t cache_lock;	/* replacing @cache */
 	struct drlb_dest_cache __rcu *cache;
 	u8 neigh_ev;
@@ -188,8 +207,12 @@ struct drlb_dest {
  * @persist_timeout: seconds, 0 = not persistent
  * @midstream: a TCP/SCTP packet of no flow that cannot open one creates an
  *            entry (1) instead of being refused (hook.c)
- *            (the persist, expire and midstream fields are written under
- *            drlb_net.lock with WRITE_ONCE and read with READ_ONCE)
+ * @onepacket: UDP only: every datagram is scheduled alone, no entry
+ *            (the persist, expire, midstream and onepacket fields are
+ *            written under drlb_net.lock with WRITE_ONCE and read with
+ *            READ_ONCE)
+ * @sched_flags: DRLB_SCHED_F_*; under drlb_net.lock. The packet path
+ *            reads the copy in @sched (drlb_sched_state.flags)
  * @refcnt:   see above
  * @stats:    counters
  * @rcu:      deferred free
@@ -206,6 +229,8 @@ struct drlb_service {
 	u8 expire_nodest;
 	u8 persist_plen;
 	u8 midstream;
+	u8 onepacket;
+	u32 sched_flags;
 	__be32 persist_mask;
 	u32 persist_timeout;
 	u32 fwmark;
@@ -514,15 +539,48 @@ void drlb_dest_put(struct drlb_dest *dest);
 bool drlb_dest_get(struct drlb_dest *dest);
 void drlb_svc_set_sched(struct drlb_net *dn, struct drlb_service *svc,
 			struct drlb_sched_state *st);
+void drlb_dest_set_thresh(struct drlb_dest *dest, u32 u, u32 l);
 int drlb_svc_rebuild_mh(struct drlb_net *dn, const struct drlb_config *cfg);
 struct drlb_dest *drlb_schedule(struct drlb_service *svc,
 				const struct drlb_flow *f);
+struct drlb_dest *drlb_schedule_stateless(struct drlb_service *svc,
+					  const struct drlb_flow *f);
 bool drlb_svc_addr_used(struct drlb_net *dn, __be32 addr);
 
 static inline bool drlb_dest_usable(const struct drlb_dest *dest)
 {
 	return !test_bit(DRLB_DEST_DEAD, &dest->flags) &&
 	       READ_ONCE(dest->weight);
+}
+
+/* Overloaded (u_thresh): schedulers give it no new flows. */
+static inline bool drlb_dest_overloaded(const struct drlb_dest *dest)
+{
+	return test_bit(DRLB_DEST_OVERLOAD, &dest->flags);
+}
+
+/*
+ * A flow of @dest was added: overloaded once it has u_thresh. Atomic
+ * bitops, and a test first so that a busy dest's line is not dirtied.
+ */
+static inline void drlb_dest_conns_inc(struct drlb_dest *dest)
+{
+	u32 u = READ_ONCE(dest->u_thresh);
+	u32 n = (u32)atomic_inc_return(&dest->conns);
+
+	if (unlikely(u) && n >= u && !drlb_dest_overloaded(dest))
+		set_bit(DRLB_DEST_OVERLOAD, &dest->flags);
+}
+
+/* A flow of @dest went: no longer overloaded below l_thresh (or none). */
+static inline void drlb_dest_conns_dec(struct drlb_dest *dest)
+{
+	/* A full barrier: pairs with drlb_dest_set_thresh(), see there. */
+	u32 n = (u32)atomic_dec_return(&dest->conns);
+
+	if (unlikely(drlb_dest_overloaded(dest)) &&
+	    (!READ_ONCE(dest->u_thresh) || n < READ_ONCE(dest->l_val)))
+		clear_bit(DRLB_DEST_OVERLOAD, &dest->flags);
 }
 
 /* srcval.c */

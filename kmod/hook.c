@@ -141,7 +141,9 @@ static struct drlb_dest *drlb_pick(struct drlb_net *dn,
 /*
  * The dest for a packet of no flow that is forwarded without an entry
  * (see drlb_in()): the client's live persistence template if there is
- * one, else the scheduler's choice. Creates nothing.
+ * one, else the dest the flow maps to (a stable scheduler's lookup: the
+ * flow exists, on another director, so the dests' load does not move
+ * it). Creates nothing.
  */
 static struct drlb_dest *drlb_pick_stateless(struct drlb_net *dn,
 					     struct drlb_service *svc,
@@ -157,20 +159,47 @@ static struct drlb_dest *drlb_pick_stateless(struct drlb_net *dn,
 		    time_before(jiffies, READ_ONCE(t->expires)))
 			return t->dest;
 	}
-	return drlb_schedule(svc, f);
+	return drlb_schedule_stateless(svc, f);
 }
 
 /*
- * Is @svc's scheduler stable across directors (mh, sh: the choice depends
- * only on the flow, the dests and the Maglev settings)? Then a packet may
- * be forwarded without an entry: any director with the same configuration
- * sends it to the same real server.
+ * Is @svc's scheduler stable across directors (mh, sh, dh: the choice
+ * depends only on the flow, the dests and the Maglev settings)? Then a
+ * packet may be forwarded without an entry: any director with the same
+ * configuration sends it to the same real server.
  */
 static bool drlb_svc_stable(struct drlb_service *svc)
 {
 	const struct drlb_sched_state *st = rcu_dereference(svc->sched);
 
 	return st && st->ops->stable;
+}
+
+/*
+ * A datagram of a one-packet UDP service: scheduled on its own (after the
+ * client's persistence template, which is kept as usual), sent, and
+ * forgotten; counted as a flow.
+ */
+static unsigned int drlb_in_onepacket(struct drlb_net *dn,
+				      struct drlb_service *svc,
+				      struct sk_buff *skb,
+				      const struct drlb_flow *f)
+{
+	struct drlb_dest *dest;
+
+	if (unlikely(!drlb_src_valid(skb, skb->dev))) {
+		drlb_drop_count(dn, svc, DRLB_ST_DROP_MARTIAN);
+		return NF_DROP;
+	}
+	dest = drlb_pick(dn, svc, f);
+	if (!dest) {
+		drlb_drop_count(dn, svc, DRLB_ST_DROP_NO_DEST);
+		return NF_DROP;
+	}
+	drlb_stats_add(&svc->stats, DRLB_ST_CONNS, 1);
+	drlb_stats_add(&dest->stats, DRLB_ST_CONNS, 1);
+	drlb_stats_add(&dn->stats, DRLB_ST_CONNS, 1);
+	return drlb_xmit(dn, svc, dest, skb);
 }
 
 /* Forward @skb to @dest without an entry; counted as stateless. */
@@ -203,6 +232,9 @@ static unsigned int drlb_in(struct drlb_net *dn, struct drlb_service *svc,
 	struct drlb_conn *c;
 	u8 state;
 
+	/* Only UDP services have it set (nl_service.c). */
+	if (READ_ONCE(svc->onepacket))
+		return drlb_in_onepacket(dn, svc, skb, f);
 	c = drlb_conn_lookup(dn, f, 0);
 	if (c && unlikely(test_bit(DRLB_DEST_DEAD, &c->dest->flags))) {
 		/*

@@ -56,6 +56,10 @@ static struct netlink_range_validation drlb_weight_range = {
 	.min = 0, .max = 65535,
 };
 
+static struct netlink_range_validation drlb_thresh_range = {
+	.min = 0, .max = INT_MAX,
+};
+
 static struct netlink_range_validation drlb_conn_max_range = {
 	.min = 1, .max = 1U << 26,
 };
@@ -78,6 +82,8 @@ const struct nla_policy drlb_svc_policy[DRLB_SVC_A_MAX + 1] = {
 	[DRLB_SVC_A_STATS]		= { .type = NLA_REJECT },
 	[DRLB_SVC_A_MIDSTREAM]		= NLA_POLICY_MAX(NLA_U8, 1),
 	[DRLB_SVC_A_FWMARK]		= NLA_POLICY_MIN(NLA_U32, 1),
+	[DRLB_SVC_A_SCHED_FLAGS]	= NLA_POLICY_MASK(NLA_U32, DRLB_SCHED_F_ALL),
+	[DRLB_SVC_A_ONEPACKET]		= NLA_POLICY_MAX(NLA_U8, 1),
 };
 
 const struct nla_policy drlb_dest_policy[DRLB_DEST_A_MAX + 1] = {
@@ -90,6 +96,10 @@ const struct nla_policy drlb_dest_policy[DRLB_DEST_A_MAX + 1] = {
 	[DRLB_DEST_A_LLADDR]		= { .type = NLA_REJECT },
 	[DRLB_DEST_A_STATS]		= { .type = NLA_REJECT },
 	[DRLB_DEST_A_NEIGH]		= { .type = NLA_REJECT },
+	[DRLB_DEST_A_U_THRESH]		= NLA_POLICY_FULL_RANGE(NLA_U32, &drlb_thresh_range),
+	[DRLB_DEST_A_L_THRESH]		= NLA_POLICY_FULL_RANGE(NLA_U32, &drlb_thresh_range),
+	[DRLB_DEST_A_PERSIST_CONNS]	= { .type = NLA_REJECT },
+	[DRLB_DEST_A_OVERLOADED]	= { .type = NLA_REJECT },
 };
 
 const struct nla_policy drlb_cfg_policy[DRLB_CFG_A_MAX + 1] = {

@@ -8,8 +8,9 @@
  * with the attribute to blame. Errors: a dest that exists EEXIST, a
  * service or dest that does not ENOENT, too many dests ENOSPC, AF other
  * than AF_INET EAFNOSUPPORT, a bad address EINVAL, out-of-range values
- * ERANGE (policy). Too many dests is also as many as the slots of the
- * Maglev table of an mh or sh service (sched.h: drlb_sched_fits()).
+ * ERANGE (policy, and a lower connection threshold above the upper, as
+ * IPVS). Too many dests is also as many as the slots of the Maglev table
+ * of an mh, sh or dh service (sched.h: drlb_sched_fits()).
  */
 
 #include <net/sock.h>
@@ -33,6 +34,12 @@ int drlb_nl_put_dest(struct sk_buff *msg, struct drlb_dest *dest)
 			atomic_read(&dest->active)) ||
 	    nla_put_u32(msg, DRLB_DEST_A_INACTIVE_CONNS,
 			atomic_read(&dest->inactive)) ||
+	    nla_put_u32(msg, DRLB_DEST_A_U_THRESH, READ_ONCE(dest->u_thresh)) ||
+	    nla_put_u32(msg, DRLB_DEST_A_L_THRESH, READ_ONCE(dest->l_thresh)) ||
+	    nla_put_u32(msg, DRLB_DEST_A_PERSIST_CONNS,
+			atomic_read(&dest->persist)) ||
+	    nla_put_u8(msg, DRLB_DEST_A_OVERLOADED,
+		       drlb_dest_overloaded(dest)) ||
 	    drlb_dest_cache_fill(msg, dest) ||
 	    drlb_stats_put(msg, DRLB_DEST_A_STATS, &dest->stats))
 		return -EMSGSIZE;
@@ -78,6 +85,31 @@ struct drlb_dest_req {
 	__be32 addr;
 };
 
+/*
+ * The connection thresholds a NEW/SET_DEST request leaves @dest with
+ * (@dest NULL: a new one, none): those it gives, else the current ones.
+ * ERANGE, said via extack, for a lower threshold above the upper one.
+ */
+static int drlb_nl_dest_thresh(struct genl_info *info,
+			       const struct drlb_dest_req *r,
+			       const struct drlb_dest *dest, u32 *u, u32 *l)
+{
+	struct nlattr *ua = r->dtb[DRLB_DEST_A_U_THRESH];
+	struct nlattr *la = r->dtb[DRLB_DEST_A_L_THRESH];
+
+	*u = ua ? nla_get_u32(ua) : dest ? dest->u_thresh : 0;
+	*l = la ? nla_get_u32(la) : dest ? dest->l_thresh : 0;
+	if (*l > *u) {
+		drlb_nl_err_fmt(info->extack,
+				"the lower threshold must not exceed the upper threshold",
+				"lower threshold %u above the upper threshold %u",
+				*l, *u);
+		NL_SET_BAD_ATTR(info->extack, la ?: ua);
+		return -ERANGE;
+	}
+	return 0;
+}
+
 static int drlb_nl_dest_parse(struct genl_info *info, struct drlb_dest_req *r)
 {
 	int err;
@@ -119,7 +151,7 @@ int drlb_nl_new_dest(struct sk_buff *skb, struct genl_info *info)
 	struct drlb_service *svc;
 	struct drlb_dest *dest;
 	struct drlb_dest_req r;
-	u32 weight = 1;
+	u32 weight = 1, u, l;
 	int err;
 
 	err = drlb_nl_dest_parse(info, &r);
@@ -127,6 +159,9 @@ int drlb_nl_new_dest(struct sk_buff *skb, struct genl_info *info)
 		return err;
 	if (r.dtb[DRLB_DEST_A_WEIGHT])
 		weight = nla_get_u32(r.dtb[DRLB_DEST_A_WEIGHT]);
+	err = drlb_nl_dest_thresh(info, &r, NULL, &u, &l);
+	if (err)
+		return err;
 
 	mutex_lock(&r.dn->lock);
 	svc = drlb_nl_svc_find(r.dn, &r.k, info->attrs[DRLB_A_SERVICE], extack);
@@ -169,6 +204,7 @@ int drlb_nl_new_dest(struct sk_buff *skb, struct genl_info *info)
 		err = -ENOMEM;
 		goto out;
 	}
+	drlb_dest_set_thresh(dest, u, l);
 	/* Writers only walk the list: the dest is invisible until @st. */
 	list_add_tail(&dest->list, &svc->dests);
 	st = drlb_sched_build(svc, svc->sched_ops, &r.dn->cfg, NULL, 0);
@@ -196,7 +232,7 @@ int drlb_nl_set_dest(struct sk_buff *skb, struct genl_info *info)
 	struct drlb_service *svc;
 	struct drlb_dest *dest;
 	struct drlb_dest_req r;
-	u32 weight;
+	u32 weight, u, l;
 	int err;
 
 	err = drlb_nl_dest_parse(info, &r);
@@ -210,6 +246,9 @@ int drlb_nl_set_dest(struct sk_buff *skb, struct genl_info *info)
 		goto out;
 	}
 	svc = dest->svc;
+	err = drlb_nl_dest_thresh(info, &r, dest, &u, &l);
+	if (err)
+		goto out;
 	if (r.dtb[DRLB_DEST_A_WEIGHT]) {
 		weight = nla_get_u32(r.dtb[DRLB_DEST_A_WEIGHT]);
 		if (weight != dest->weight) {
@@ -233,6 +272,8 @@ int drlb_nl_set_dest(struct sk_buff *skb, struct genl_info *info)
 			}
 		}
 	}
+	if (u != dest->u_thresh || l != dest->l_thresh)
+		drlb_dest_set_thresh(dest, u, l);
 	r.dn->gen++;
 	drlb_event_svc(r.dn, DRLB_EV_DEST_SET, svc, dest, info);
 out:

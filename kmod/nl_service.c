@@ -151,11 +151,13 @@ struct drlb_service *drlb_nl_dump_svc_get(struct netlink_callback *cb)
 struct drlb_svc_conf {
 	const struct drlb_sched_ops *ops;
 	u32 persist_timeout;
+	u32 sched_flags;
 	u8 persist_plen;
 	u8 expire_nodest;
 	u8 midstream;
+	u8 onepacket;
 	bool has_persist_timeout, has_persist_plen, has_expire_nodest;
-	bool has_midstream;
+	bool has_midstream, has_sched_flags, has_onepacket;
 };
 
 static int drlb_nl_svc_conf(struct nlattr **tb, struct drlb_svc_conf *c,
@@ -186,6 +188,51 @@ static int drlb_nl_svc_conf(struct nlattr **tb, struct drlb_svc_conf *c,
 		c->midstream = nla_get_u8(tb[DRLB_SVC_A_MIDSTREAM]);
 		c->has_midstream = true;
 	}
+	if (tb[DRLB_SVC_A_SCHED_FLAGS]) {
+		c->sched_flags = nla_get_u32(tb[DRLB_SVC_A_SCHED_FLAGS]);
+		c->has_sched_flags = true;
+	}
+	if (tb[DRLB_SVC_A_ONEPACKET]) {
+		c->onepacket = nla_get_u8(tb[DRLB_SVC_A_ONEPACKET]);
+		c->has_onepacket = true;
+	}
+	return 0;
+}
+
+/*
+ * Check what @c would make of a service of protocol @proto whose
+ * scheduler is @cur (NULL: a new service) with flags @cur_flags, and set
+ * the scheduler flags it would have in *@flags: those given, else the
+ * defaults of a scheduler it names (other than @cur), else @cur_flags.
+ */
+static int drlb_nl_svc_check(struct nlattr **tb,
+			     const struct drlb_svc_conf *c, u8 proto,
+			     const struct drlb_sched_ops *cur, u32 cur_flags,
+			     u32 *flags, struct netlink_ext_ack *extack)
+{
+	const struct drlb_sched_ops *ops = c->ops ?: cur ?: drlb_sched_default;
+
+	if (c->has_sched_flags)
+		*flags = c->sched_flags;
+	else if (ops != cur)
+		*flags = ops->default_flags;
+	else
+		*flags = cur_flags;
+	if (*flags & ~ops->flags) {
+		drlb_nl_err_fmt(extack,
+				"scheduler flags are for the sh and mh schedulers only",
+				"scheduler flags are for sh and mh only, not %s",
+				ops->name);
+		NL_SET_BAD_ATTR(extack, tb[DRLB_SVC_A_SCHED_FLAGS] ?:
+				tb[DRLB_SVC_A_SCHED_NAME]);
+		return -EINVAL;
+	}
+	if (c->onepacket && proto != IPPROTO_UDP) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "one-packet scheduling is for UDP services only");
+		NL_SET_BAD_ATTR(extack, tb[DRLB_SVC_A_ONEPACKET]);
+		return -EINVAL;
+	}
 	return 0;
 }
 
@@ -203,6 +250,8 @@ static void drlb_svc_apply(struct drlb_service *svc,
 		WRITE_ONCE(svc->expire_nodest, c->expire_nodest);
 	if (c->has_midstream)
 		WRITE_ONCE(svc->midstream, c->midstream);
+	if (c->has_onepacket)
+		WRITE_ONCE(svc->onepacket, c->onepacket);
 }
 
 /* ---- replies -------------------------------------------------------- */
@@ -237,6 +286,8 @@ int drlb_nl_put_svc(struct sk_buff *msg, struct drlb_service *svc,
 	     nla_put_u8(msg, DRLB_SVC_A_PERSIST_NETMASK, svc->persist_plen) ||
 	     nla_put_u8(msg, DRLB_SVC_A_EXPIRE_NODEST, svc->expire_nodest) ||
 	     nla_put_u8(msg, DRLB_SVC_A_MIDSTREAM, svc->midstream) ||
+	     nla_put_u32(msg, DRLB_SVC_A_SCHED_FLAGS, svc->sched_flags) ||
+	     nla_put_u8(msg, DRLB_SVC_A_ONEPACKET, svc->onepacket) ||
 	     nla_put_u32(msg, DRLB_SVC_A_NUM_DESTS, svc->num_dests) ||
 	     drlb_stats_put(msg, DRLB_SVC_A_STATS, &svc->stats)))
 		return -EMSGSIZE;
@@ -255,12 +306,16 @@ int drlb_nl_new_service(struct sk_buff *skb, struct genl_info *info)
 	struct drlb_service *svc;
 	struct drlb_svc_conf conf;
 	struct drlb_svc_key k;
+	u32 flags;
 	int err;
 
 	err = drlb_nl_svc_key(info->attrs, tb, &k, extack);
 	if (err)
 		return err;
 	err = drlb_nl_svc_conf(tb, &conf, extack);
+	if (err)
+		return err;
+	err = drlb_nl_svc_check(tb, &conf, k.proto, NULL, 0, &flags, extack);
 	if (err)
 		return err;
 
@@ -272,6 +327,7 @@ int drlb_nl_new_service(struct sk_buff *skb, struct genl_info *info)
 	svc->proto = k.proto;
 	svc->fwmark = k.fwmark;
 	svc->sched_ops = conf.ops ?: drlb_sched_default;
+	svc->sched_flags = flags;
 	svc->expire_nodest = 1;
 	svc->persist_plen = 32;
 	svc->persist_mask = inet_make_mask(32);
@@ -312,10 +368,12 @@ int drlb_nl_set_service(struct sk_buff *skb, struct genl_info *info)
 	struct drlb_net *dn = drlb_pernet(genl_info_net(info));
 	struct netlink_ext_ack *extack = info->extack;
 	struct nlattr *tb[DRLB_SVC_A_MAX + 1];
+	const struct drlb_sched_ops *ops;
 	struct drlb_sched_state *st;
 	struct drlb_service *svc;
 	struct drlb_svc_conf conf;
 	struct drlb_svc_key k;
+	u32 flags;
 	int err;
 
 	err = drlb_nl_svc_key(info->attrs, tb, &k, extack);
@@ -331,8 +389,13 @@ int drlb_nl_set_service(struct sk_buff *skb, struct genl_info *info)
 		err = -ENOENT;
 		goto out;
 	}
-	if (conf.ops && conf.ops != svc->sched_ops) {
-		if (!drlb_sched_fits(conf.ops, svc->num_dests,
+	err = drlb_nl_svc_check(tb, &conf, svc->proto, svc->sched_ops,
+				svc->sched_flags, &flags, extack);
+	if (err)
+		goto out;
+	ops = conf.ops ?: svc->sched_ops;
+	if (ops != svc->sched_ops || flags != svc->sched_flags) {
+		if (!drlb_sched_fits(ops, svc->num_dests,
 				     dn->cfg.mh_table_size)) {
 			drlb_nl_err_fmt(extack,
 					"the Maglev table size must exceed the number of real servers",
@@ -342,12 +405,15 @@ int drlb_nl_set_service(struct sk_buff *skb, struct genl_info *info)
 			err = -EINVAL;
 			goto out;
 		}
-		st = drlb_sched_build(svc, conf.ops, &dn->cfg, NULL, 0);
+		st = drlb_sched_build(svc, ops, &dn->cfg, NULL, 0);
 		if (IS_ERR(st)) {
 			err = PTR_ERR(st);
 			goto out;
 		}
-		svc->sched_ops = conf.ops;
+		/* Not published yet: the flags it is built for. */
+		st->flags = flags;
+		svc->sched_ops = ops;
+		svc->sched_flags = flags;
 		drlb_svc_set_sched(dn, svc, st);
 	}
 	drlb_svc_apply(svc, &conf);

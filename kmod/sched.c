@@ -26,6 +26,10 @@ static const struct drlb_sched_ops *const drlb_scheds[] = {
 	&drlb_sched_nq,
 	&drlb_sched_sh,
 	&drlb_sched_mh,
+	&drlb_sched_dh,
+	&drlb_sched_fo,
+	&drlb_sched_ovf,
+	&drlb_sched_twos,
 };
 
 const struct drlb_sched_ops *drlb_sched_find(const char *name)
@@ -100,6 +104,7 @@ struct drlb_sched_state *drlb_sched_build(struct drlb_service *svc,
 	if (!st)
 		return ERR_PTR(-ENOMEM);
 	st->ops = ops;
+	st->flags = svc->sched_flags;
 	list_for_each_entry(dest, &svc->dests, list) {
 		u32 w = dest == change ? change_weight : dest->weight;
 
@@ -119,6 +124,16 @@ struct drlb_sched_state *drlb_sched_build(struct drlb_service *svc,
 		}
 	}
 	return st;
+}
+
+bool drlb_sched_any_free(const struct drlb_sched_state *st)
+{
+	unsigned int i;
+
+	for (i = 0; i < st->n; i++)
+		if (!drlb_dest_overloaded(st->d[i].dest))
+			return true;
+	return false;
 }
 
 int drlb_sched_mh_init(struct drlb_sched_state *st,

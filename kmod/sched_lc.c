@@ -11,15 +11,19 @@
 static struct drlb_dest *drlb_lc_schedule(struct drlb_sched_state *st,
 					  const struct drlb_flow *f)
 {
-	struct drlb_dest *best = st->d[0].dest;
-	u64 best_oh = drlb_dest_overhead(best);
+	struct drlb_dest *best = NULL;
+	u64 best_oh = 0;
 	u32 i;
 
-	for (i = 1; i < st->n; i++) {
-		u64 oh = drlb_dest_overhead(st->d[i].dest);
+	for (i = 0; i < st->n; i++) {
+		struct drlb_dest *dest = st->d[i].dest;
+		u64 oh;
 
-		if (oh < best_oh) {
-			best = st->d[i].dest;
+		if (drlb_dest_overloaded(dest))
+			continue;
+		oh = drlb_dest_overhead(dest);
+		if (!best || oh < best_oh) {
+			best = dest;
 			best_oh = oh;
 		}
 	}

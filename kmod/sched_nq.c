@@ -12,7 +12,8 @@ static struct drlb_dest *drlb_nq_schedule(struct drlb_sched_state *st,
 	u32 i;
 
 	for (i = 0; i < st->n; i++)
-		if (!atomic_read(&st->d[i].dest->active))
+		if (!atomic_read(&st->d[i].dest->active) &&
+		    !drlb_dest_overloaded(st->d[i].dest))
 			return st->d[i].dest;
 	return drlb_sed_pick(st);
 }

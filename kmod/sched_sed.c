@@ -9,20 +9,23 @@
 
 struct drlb_dest *drlb_sed_pick(struct drlb_sched_state *st)
 {
-	const struct drlb_sched_dest *best = &st->d[0];
-	u64 best_oh = (u64)atomic_read(&best->dest->active) + 1;
+	const struct drlb_sched_dest *best = NULL;
+	u64 best_oh = 0;
 	u32 i;
 
-	for (i = 1; i < st->n; i++) {
+	for (i = 0; i < st->n; i++) {
 		const struct drlb_sched_dest *sd = &st->d[i];
-		u64 oh = (u64)atomic_read(&sd->dest->active) + 1;
+		u64 oh;
 
-		if (oh * best->weight < best_oh * sd->weight) {
+		if (drlb_dest_overloaded(sd->dest))
+			continue;
+		oh = (u64)atomic_read(&sd->dest->active) + 1;
+		if (!best || oh * best->weight < best_oh * sd->weight) {
 			best = sd;
 			best_oh = oh;
 		}
 	}
-	return best->dest;
+	return best ? best->dest : NULL;
 }
 
 static struct drlb_dest *drlb_sed_schedule(struct drlb_sched_state *st,

@@ -3,8 +3,11 @@
  * drlb: sh - source hashing: a client address always maps to the same dest
  * while the dests do not change. The map is a Maglev table (sched_tables.h,
  * built with the namespace's mh_table_size and mh_seed) looked up by the
- * client address alone, so unlike IPVS's sh it honours weights and moves
- * few clients when a dest comes or goes. O(1) per new flow.
+ * client address alone (DRLB_SCHED_F_PORT adds the port, as IPVS's
+ * sh-port), so unlike IPVS's sh it honours weights and moves few clients
+ * when a dest comes or goes. It is mh with other default flags; the
+ * overload rules (drop, or DRLB_SCHED_F_FALLBACK) are mh's. O(1) per new
+ * flow.
  */
 
 #include "sched.h"
@@ -13,15 +16,23 @@
 static struct drlb_dest *drlb_sh_schedule(struct drlb_sched_state *st,
 					  const struct drlb_flow *f)
 {
-	u32 slot = drlb_mh_slot(ntohl(f->caddr), 0, st->seed, st->table_len);
+	return drlb_sched_mh_pick(st, ntohl(f->caddr),
+				  drlb_sched_hash_port(st, f));
+}
 
-	return st->d[st->table[slot]].dest;
+static struct drlb_dest *drlb_sh_lookup(struct drlb_sched_state *st,
+					const struct drlb_flow *f)
+{
+	return drlb_sched_mh_dest(st, ntohl(f->caddr),
+				  drlb_sched_hash_port(st, f));
 }
 
 const struct drlb_sched_ops drlb_sched_sh = {
 	.name = "sh",
 	.uses_mh = true,
 	.stable = true,
+	.flags = DRLB_SCHED_F_ALL,
 	.init = drlb_sched_mh_init,
 	.schedule = drlb_sh_schedule,
+	.lookup = drlb_sh_lookup,
 };

@@ -11,20 +11,23 @@
 static struct drlb_dest *drlb_wlc_schedule(struct drlb_sched_state *st,
 					   const struct drlb_flow *f)
 {
-	const struct drlb_sched_dest *best = &st->d[0];
-	u64 best_oh = drlb_dest_overhead(best->dest);
+	const struct drlb_sched_dest *best = NULL;
+	u64 best_oh = 0;
 	u32 i;
 
-	for (i = 1; i < st->n; i++) {
+	for (i = 0; i < st->n; i++) {
 		const struct drlb_sched_dest *sd = &st->d[i];
-		u64 oh = drlb_dest_overhead(sd->dest);
+		u64 oh;
 
-		if (oh * best->weight < best_oh * sd->weight) {
+		if (drlb_dest_overloaded(sd->dest))
+			continue;
+		oh = drlb_dest_overhead(sd->dest);
+		if (!best || oh * best->weight < best_oh * sd->weight) {
 			best = sd;
 			best_oh = oh;
 		}
 	}
-	return best->dest;
+	return best ? best->dest : NULL;
 }
 
 const struct drlb_sched_ops drlb_sched_wlc = {

@@ -190,6 +190,37 @@ void drlb_dest_put(struct drlb_dest *dest)
 }
 
 /*
+ * Set @dest's connection thresholds (0 <= @l <= @u, or @u 0: none) and
+ * its overload state for them: set at @u flows or more, cleared below the
+ * lower threshold, kept in between (as IPVS). Under drlb_net.lock; the
+ * packet path moves the flag too (drlb_dest_conns_inc/dec), locklessly.
+ */
+void drlb_dest_set_thresh(struct drlb_dest *dest, u32 u, u32 l)
+{
+	u32 lv = l ?: u - u / 4, n;
+
+	WRITE_ONCE(dest->u_thresh, u);
+	WRITE_ONCE(dest->l_thresh, l);
+	WRITE_ONCE(dest->l_val, lv);
+	n = (u32)atomic_read(&dest->conns);
+	if (u && n >= u) {
+		set_bit(DRLB_DEST_OVERLOAD, &dest->flags);
+		/*
+		 * Flows that went between the read and the set saw no flag
+		 * to clear: look again. Pairs with the full barrier of
+		 * atomic_dec_return() in drlb_dest_conns_dec(): either it
+		 * sees the flag or this sees its decrement.
+		 */
+		smp_mb__after_atomic();
+		if ((u32)atomic_read(&dest->conns) >= lv)
+			return;
+	} else if (u && n >= lv) {
+		return;	/* between the thresholds: as it is */
+	}
+	clear_bit(DRLB_DEST_OVERLOAD, &dest->flags);
+}
+
+/*
  * Take @dest off its service (whose scheduler state no longer lists it).
  * Its flows are expired by the caller's drlb_conn_purge() if @expire, else
  * rescheduled when their next packet finds the dest dead.
@@ -296,7 +327,9 @@ bool drlb_svc_addr_used(struct drlb_net *dn, __be32 addr)
 #define DRLB_SCHED_TRIES	4
 
 /*
- * Pick a usable dest for a new flow of @svc; RCU read side.
+ * Pick a usable dest for a new flow of @svc (@stateless: the dest a
+ * packet of an existing flow with no entry maps to, from a stable
+ * scheduler's lookup); RCU read side.
  *
  * A state being replaced may still list a dest just drained or deleted.
  * Writers publish the state without a dest before they make it unusable
@@ -305,17 +338,24 @@ bool drlb_svc_addr_used(struct drlb_net *dn, __be32 addr)
  * before they publish a state listing it. So a pick that finds its dest
  * unusable reads the state again after an smp_rmb() and, if it is a newer
  * one, picks from that: draining or deleting a server never drops a new
- * flow that another server could take.
+ * flow that another server could take. A scheduler that finds every dest
+ * overloaded returns NULL: the flow is dropped.
  */
-struct drlb_dest *drlb_schedule(struct drlb_service *svc,
-				const struct drlb_flow *f)
+static struct drlb_dest *__drlb_schedule(struct drlb_service *svc,
+					 const struct drlb_flow *f,
+					 bool stateless)
 {
 	struct drlb_sched_state *st = rcu_dereference(svc->sched), *now;
 	unsigned int tries = DRLB_SCHED_TRIES;
 	struct drlb_dest *dest;
 
 	while (st && st->n) {
-		dest = st->ops->schedule(st, f);
+		if (stateless && st->ops->lookup)
+			dest = st->ops->lookup(st, f);
+		else
+			dest = st->ops->schedule(st, f);
+		if (!dest)
+			return NULL;
 		if (drlb_dest_usable(dest))
 			return dest;
 		/* Pairs with the writers' barriers, see above. */
@@ -326,6 +366,18 @@ struct drlb_dest *drlb_schedule(struct drlb_service *svc,
 		st = now;
 	}
 	return NULL;
+}
+
+struct drlb_dest *drlb_schedule(struct drlb_service *svc,
+				const struct drlb_flow *f)
+{
+	return __drlb_schedule(svc, f, false);
+}
+
+struct drlb_dest *drlb_schedule_stateless(struct drlb_service *svc,
+					  const struct drlb_flow *f)
+{
+	return __drlb_schedule(svc, f, true);
 }
 
 /*

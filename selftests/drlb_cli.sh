@@ -231,9 +231,9 @@ show()
 		 has("conns") and has("pkts") and has("bytes")],
 		([.[2].servers[].address] | join(","))')
 	check_eq "-j: the documented keys of a service" "${keys[0]:-}" \
-		'["expire_nodest","midstream","netmask","num_servers","persistent","port","protocol","scheduler","servers","vip"]'
+		'["expire_nodest","midstream","netmask","num_servers","onepacket","persistent","port","protocol","sched_flags","scheduler","servers","vip"]'
 	check_eq "-j: the documented keys of a server" "${keys[1]:-}" \
-		'["active_conns","address","dev","ifindex","inactive_conns","mac","neigh","weight"]'
+		'["active_conns","address","dev","ifindex","inactive_conns","l_threshold","mac","neigh","overloaded","persist_conns","u_threshold","weight"]'
 	check_eq "-j -s adds conns, pkts and bytes to services and servers" \
 		"${keys[2]:-}" '[true,true]'
 	check_eq "server show lists one service's servers" "${keys[3]:-}" \

@@ -162,7 +162,8 @@ list_drlbctl_services()
 		service add udp 10.0.0.100:53 sched mh persistent 600 netmask 24
 		server add udp 10.0.0.100:53 10.0.0.13 weight 0
 		service add fwmark 5 sched wlc persistent 300
-		server add fwmark 5 10.0.0.14 weight 2
+		server add fwmark 5 10.0.0.14 weight 2 u-threshold 100 l-threshold 50
+		service add udp 10.0.0.101:53 sched sh sched-flags port,fallback onepacket yes
 	EOF
 	check_eq "ipvsadm -Ln" "$(ipvsadm -Ln | sed 's/ *$//' | sort)" "$(sort <<-EOF
 		IP Virtual Server version 1.2.1 (size=1048576)
@@ -175,6 +176,7 @@ list_drlbctl_services()
 		  -> 10.0.0.13:53                 Route   0      0          0
 		FWM  5 wlc persistent 300
 		  -> 10.0.0.14:0                  Route   2      0          0
+		UDP  10.0.0.101:53 sh (sh-fallback,sh-port) ops
 		EOF
 	)"
 	check_eq "ipvsadm -Ln -t: one service" \
@@ -188,6 +190,9 @@ list_drlbctl_services()
 		"$(ipvsadm -Ln -f 5 | sed 's/ *$//' | grep -v '^[IP]\|RemoteAddress')" \
 		"FWM  5 wlc persistent 300
   -> 10.0.0.14:0                  Route   2      0          0"
+	check_match "ipvsadm -Ln --thresholds" \
+		"$(ipvsadm -Ln --thresholds -f 5)" \
+		"10\.0\.0\.14:0 +100 +50 +0 +0"
 	{ ipvsadm -Ln --stats; ipvsadm -Ln --rate; ipvsadm -Sn; } | sed 's/^/# /'
 }
 

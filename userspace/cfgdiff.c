@@ -145,6 +145,7 @@ struct cm_dest *cm_dest_add(struct cm_svc *s, uint32_t addr, size_t line,
 		return NULL;
 	}
 	d = &s->dests[s->n_dests++];
+	memset(d, 0, sizeof(*d));
 	d->addr = addr;
 	d->weight = 1;
 	d->line = line;
@@ -224,6 +225,10 @@ static unsigned int svc_fields(const struct cm_svc *a, const struct cm_svc *b)
 		f |= CM_F_EXPIRE;
 	if (a->midstream != b->midstream)
 		f |= CM_F_MIDSTREAM;
+	if (a->sched_flags != b->sched_flags)
+		f |= CM_F_SCHED_FLAGS;
+	if (a->onepacket != b->onepacket)
+		f |= CM_F_ONEPACKET;
 	return f;
 }
 
@@ -291,8 +296,19 @@ static void diff_svcs(const struct cm_model *from, const struct cm_model *to,
 			const struct cm_dest *o;
 
 			o = cm_dest_find((struct cm_svc *)s, d->addr);
-			if (o && o->weight != d->weight)
-				emit(w, CM_DEST_CHANGE, t, d, NULL, d->line);
+			if (!o || w->ret)
+				continue;
+			op = (struct cm_op){
+				.kind = CM_DEST_CHANGE, .svc = t, .dest = d,
+				.line = d->line,
+			};
+			if (o->weight != d->weight)
+				op.fields |= CM_F_WEIGHT;
+			if (o->u_thresh != d->u_thresh ||
+			    o->l_thresh != d->l_thresh)
+				op.fields |= CM_F_THRESH;
+			if (op.fields)
+				w->ret = w->cb(&op, w->arg);
 		}
 	}
 	for (i = 0; i < to->n_svcs; i++) {

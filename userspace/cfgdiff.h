@@ -19,6 +19,7 @@
 struct cm_dest {
 	uint32_t addr;		/* network order */
 	uint32_t weight;
+	uint32_t u_thresh, l_thresh;	/* connection thresholds, 0: none */
 	size_t line;		/* the file line that last set it (0: none) */
 };
 
@@ -41,6 +42,8 @@ struct cm_svc {
 	uint8_t netmask;	/* prefix length, meaningful while persist */
 	bool expire_nodest;
 	bool midstream;
+	bool onepacket;
+	uint32_t sched_flags;	/* DRLB_SCHED_F_* */
 	struct cm_dest *dests;
 	size_t n_dests, cap_dests;
 	size_t line;		/* the file line that last added or changed it */
@@ -76,9 +79,10 @@ void cm_free(struct cm_model *m);
 /* The service with this key, or NULL. */
 struct cm_svc *cm_svc_find(struct cm_model *m, const struct cm_key *k);
 /*
- * A new service with the defaults of DRLB_CMD_NEW_SERVICE (wlc, not
- * persistent, netmask 32, expire-nodest, no midstream); NULL and *err
- * -EEXIST if the key is taken, -ENOMEM.
+ * A new service with the defaults of DRLB_CMD_NEW_SERVICE (wlc and its
+ * scheduler flags (none), not persistent, netmask 32, expire-nodest, no
+ * midstream, no onepacket); NULL and *err -EEXIST if the key is taken,
+ * -ENOMEM.
  */
 struct cm_svc *cm_svc_add(struct cm_model *m, const struct cm_key *k,
 			  size_t line, int *err);
@@ -87,7 +91,7 @@ void cm_svc_del(struct cm_model *m, struct cm_svc *s);
 void cm_svc_flush(struct cm_model *m);
 
 struct cm_dest *cm_dest_find(struct cm_svc *s, uint32_t addr);
-/* With weight 1; NULL and *err -EEXIST or -ENOMEM. */
+/* With weight 1, no thresholds; NULL and *err -EEXIST or -ENOMEM. */
 struct cm_dest *cm_dest_add(struct cm_svc *s, uint32_t addr, size_t line,
 			    int *err);
 void cm_dest_del(struct cm_svc *s, struct cm_dest *d);
@@ -109,7 +113,7 @@ enum cm_op_kind {
 	CM_SVC_DEL,	/* svc (of the old model) */
 	CM_DEST_DEL,	/* svc (new), dest (old) */
 	CM_SVC_CHANGE,	/* svc (new), fields: CM_F_* that differ */
-	CM_DEST_CHANGE,	/* svc (new), dest (new): the weight */
+	CM_DEST_CHANGE,	/* svc (new), dest (new), fields: CM_F_WEIGHT, _THRESH */
 	CM_SVC_ADD,	/* svc (new), with every option */
 	CM_DEST_ADD,	/* svc (new), dest (new) */
 	CM_ARP_ADD,	/* arp (new) */
@@ -121,6 +125,11 @@ enum cm_op_kind {
 #define CM_F_PERSIST	0x2	/* persist and netmask */
 #define CM_F_EXPIRE	0x4
 #define CM_F_MIDSTREAM	0x8
+#define CM_F_SCHED_FLAGS 0x10
+#define CM_F_ONEPACKET	0x20
+/* CM_DEST_CHANGE fields: what differs */
+#define CM_F_WEIGHT	0x40
+#define CM_F_THRESH	0x80
 
 struct cm_op {
 	enum cm_op_kind kind;
@@ -136,8 +145,8 @@ struct cm_op {
 /*
  * The steps that turn @from into @to, in an order that keeps what both
  * hold untouched and leaves no moment without an ARP rule a VIP keeps:
- * settings; services gone; servers gone; services changed; weights
- * changed; servers added; services added with their servers; ARP rules
+ * settings; services gone; servers gone; services changed; weights and
+ * thresholds changed; servers added; services added with their servers; ARP rules
  * added or changed; ARP rules gone. A setting @to does not name is left
  * as it is. @cb is called for each; a non-zero return stops the walk and
  * is returned.

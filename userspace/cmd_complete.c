@@ -15,10 +15,10 @@
  * notation (the man page's SYNOPSIS uses the same words):
  *
  *   word          a literal word
- *   WORD          a placeholder; PROTO, SCHED, BOOL, IFNAME, KEY, STATE
- *                 and FILE complete (protocols, the module's schedulers,
- *                 yes/no, devices, config keys, flow states, files),
- *                 others (VIP, N...) do not
+ *   WORD          a placeholder; PROTO, SCHED, FLAGS, BOOL, IFNAME, KEY,
+ *                 STATE and FILE complete (protocols, the module's
+ *                 schedulers, scheduler flags, yes/no, devices, config
+ *                 keys, flow states, files), others (VIP, N...) do not
  *   A|B           a word that is one of A, B (each literal or placeholder)
  *   {w X | v Y}   one of two sequences of words (expanded into one line
  *                 for each; the man page's SYNOPSIS writes it the same)
@@ -38,12 +38,12 @@
 #include "nl.h"
 
 static const char *const drlbctl_grammar[] = {
-	"service add {PROTO VIP[:PORT] | fwmark MARK} [sched SCHED] [persistent SECS] [netmask MASK] [expire-nodest BOOL] [midstream BOOL]",
-	"service change {PROTO VIP[:PORT] | fwmark MARK} [sched SCHED] [persistent SECS|off] [netmask MASK] [expire-nodest BOOL] [midstream BOOL]",
+	"service add {PROTO VIP[:PORT] | fwmark MARK} [sched SCHED] [sched-flags FLAGS] [persistent SECS] [netmask MASK] [expire-nodest BOOL] [midstream BOOL] [onepacket BOOL]",
+	"service change {PROTO VIP[:PORT] | fwmark MARK} [sched SCHED] [sched-flags FLAGS] [persistent SECS|off] [netmask MASK] [expire-nodest BOOL] [midstream BOOL] [onepacket BOOL]",
 	"service del {PROTO VIP[:PORT] | fwmark MARK}",
 	"service show [{PROTO VIP[:PORT] | fwmark MARK}]",
-	"server add {PROTO VIP[:PORT] | fwmark MARK} RIP [weight N]",
-	"server change {PROTO VIP[:PORT] | fwmark MARK} RIP weight N",
+	"server add {PROTO VIP[:PORT] | fwmark MARK} RIP [weight N] [u-threshold N] [l-threshold N]",
+	"server change {PROTO VIP[:PORT] | fwmark MARK} RIP [weight N] [u-threshold N] [l-threshold N]",
 	"server del {PROTO VIP[:PORT] | fwmark MARK} RIP",
 	"server show {PROTO VIP[:PORT] | fwmark MARK}",
 	"conn show [{PROTO VIP[:PORT] | fwmark MARK}] [client ADDR] [cport PORT] [server ADDR] [state STATE] [proto PROTO] [persistent] [--count]",
@@ -245,6 +245,11 @@ static void offer_token(struct out *o, const char *t)
 			offer(o, "close");
 		} else if (!strcmp(p, "SCHED")) {
 			offer_scheds(o);
+		} else if (!strcmp(p, "FLAGS")) {
+			offer(o, "port");
+			offer(o, "fallback");
+			offer(o, "port,fallback");
+			offer(o, "none");
 		} else if (!strcmp(p, "IFNAME")) {
 			offer_devs(o);
 		} else if (!strcmp(p, "KEY")) {

@@ -8,7 +8,8 @@
  * network namespace:
  *
  *   service add|change|del SERVICE sched NAME ...   by port N
- *   server add|change|del SERVICE ADDR weight W     by port N
+ *   server add|change|del SERVICE ADDR weight W [u-threshold N]
+ *                                      [l-threshold N]     by port N
  *   neigh SERVICE ADDR STATE [MAC]          a real server's ARP entry
  *                                           (incomplete, resolved, stale,
  *                                           failed, none)
@@ -16,8 +17,8 @@
  *   flush [arp]                                            by port N
  *   table full|ok CONNS/CONN_MAX    the flow table reached its bound, or
  *                                   came back below 9/10 of it
- *   table stateless CONNS/CONN_MAX  the first new flow of an mh or sh
- *                                   service forwarded without an entry
+ *   table stateless CONNS/CONN_MAX  the first new flow of an mh, sh or
+ *                                   dh service forwarded without an entry
  *                                   since the table filled up
  *   events lost                     this listener fell behind
  *
@@ -157,7 +158,7 @@ static void print_kind(uint32_t type)
 
 static void print_text(const struct event *e)
 {
-	char a[INET_ADDRSTRLEN], mac[18], dev[IF_NAMESIZE];
+	char a[INET_ADDRSTRLEN], mac[18], dev[IF_NAMESIZE], sf[32];
 
 	print_kind(e->type);
 	if (e->has_svc)
@@ -171,6 +172,12 @@ static void print_text(const struct event *e)
 			printf(" expire-nodest no");
 		if (e->svc.midstream)
 			printf(" midstream yes");
+		if (e->svc.sched_flags != sched_default_flags(e->svc.sched))
+			printf(" sched-flags %s",
+			       format_sched_flags(sf, sizeof(sf),
+						  e->svc.sched_flags));
+		if (e->svc.onepacket)
+			printf(" onepacket yes");
 	}
 	if (e->has_dest) {
 		printf(" %s", ip4(a, e->dest.addr));
@@ -181,6 +188,10 @@ static void print_text(const struct event *e)
 				printf(" %s", format_mac(mac, e->dest.mac));
 		} else if (e->type != DRLB_EV_DEST_DEL) {
 			printf(" weight %u", e->dest.weight);
+			if (e->dest.u_thresh)
+				printf(" u-threshold %u", e->dest.u_thresh);
+			if (e->dest.l_thresh)
+				printf(" l-threshold %u", e->dest.l_thresh);
 		}
 	}
 	if (e->has_arp) {
@@ -223,6 +234,13 @@ static void print_json(const struct event *e)
 			json_u64(&j, "netmask", e->svc.netmask);
 			json_bool(&j, "expire_nodest", e->svc.expire_nodest);
 			json_bool(&j, "midstream", e->svc.midstream);
+			json_arr_open(&j, "sched_flags");
+			if (e->svc.sched_flags & DRLB_SCHED_F_PORT)
+				json_str(&j, NULL, "port");
+			if (e->svc.sched_flags & DRLB_SCHED_F_FALLBACK)
+				json_str(&j, NULL, "fallback");
+			json_arr_close(&j);
+			json_bool(&j, "onepacket", e->svc.onepacket);
 			json_u64(&j, "num_servers", e->svc.num_dests);
 		}
 		json_obj_close(&j);

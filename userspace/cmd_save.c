@@ -6,11 +6,13 @@
  * one per line, in a fixed order: the settings ("config set" with every
  * settable key), then each service ("service add", sorted as "service
  * show" sorts them: fwmark services, "service add fwmark MARK ...",
- * after the others) followed by its real servers ("server add", weight
- * always given), then the ARP rules ("arp add"). Counters, flows and
- * read-only values are not configuration and are left out. The first line
- * is a comment. What the module cannot do (no director, no ARP rules) is
- * left out too. "drlbctl restore" (restore.c) reads it back.
+ * after the others; scheduler flags when not the scheduler's default)
+ * followed by its real servers ("server add", weight always given,
+ * connection thresholds when set), then the ARP rules ("arp add").
+ * Counters, flows and read-only values are not configuration and are left
+ * out. The first line is a comment. What the module cannot do (no
+ * director, no ARP rules) is left out too. "drlbctl restore" (restore.c)
+ * reads it back.
  */
 
 #include <errno.h>
@@ -32,7 +34,7 @@
 static int save_services(FILE *out)
 {
 	struct svc_info *list;
-	char key[64], rip[32];
+	char key[64], rip[32], sf[32];
 	int n, err;
 
 	err = svc_list_get(NULL, &list, &n);
@@ -53,12 +55,25 @@ static int save_services(FILE *out)
 			fputs(" expire-nodest no", out);
 		if (s->midstream)
 			fputs(" midstream yes", out);
+		if (s->sched_flags != sched_default_flags(s->sched))
+			fprintf(out, " sched-flags %s",
+				format_sched_flags(sf, sizeof(sf),
+						   s->sched_flags));
+		if (s->onepacket)
+			fputs(" onepacket yes", out);
 		fputc('\n', out);
 		for (int d = 0; d < s->n_dests; d++) {
-			format_ipv4_port(rip, sizeof(rip), s->dests[d].addr, 0);
+			const struct dest_info *di = &s->dests[d];
+
+			format_ipv4_port(rip, sizeof(rip), di->addr, 0);
 			rip[strlen(rip) - 2] = '\0';	/* drop ":*" */
-			fprintf(out, "server add %s %s weight %u\n", key, rip,
-				s->dests[d].weight);
+			fprintf(out, "server add %s %s weight %u", key, rip,
+				di->weight);
+			if (di->u_thresh)
+				fprintf(out, " u-threshold %u", di->u_thresh);
+			if (di->l_thresh)
+				fprintf(out, " l-threshold %u", di->l_thresh);
+			fputc('\n', out);
 		}
 	}
 	svc_list_free(list, n);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * drlbctl server add|change SERVICE RIP [weight N]
+ *                 [u-threshold N] [l-threshold N]
  * drlbctl server del SERVICE RIP
  * drlbctl server show SERVICE
  *   SERVICE: PROTO VIP[:PORT] | fwmark MARK
@@ -11,8 +12,11 @@
  * hold the VIP itself (on lo, with ARP for it suppressed). "weight N"
  * (0..65535, default 1 on add) sets its share for the weighted
  * schedulers; weight 0 drains it: no new flows, existing ones continue.
- * "del" removes it; its flows expire or move on per the service's
- * expire-nodest.
+ * "u-threshold N" (0..2147483647, 0 = no limit, the default) makes it
+ * overloaded once it has N flows (active and inactive): no scheduler
+ * gives it new ones until it has fewer than "l-threshold" (default 0:
+ * three quarters of N), as ipvsadm's -x and -y. "del" removes it; its
+ * flows expire or move on per the service's expire-nodest.
  *
  * "show" prints the server lines of "service show" for one service.
  *
@@ -20,7 +24,10 @@
  *   {"servers": [{"address": "10.0.0.11", "weight": 1,
  *                 "active_conns": 0, "inactive_conns": 0,
  *                 "mac": "02:00:0a:00:00:11" | null, "dev": "eth0" | null,
- *                 "ifindex": 2, "stats": {...} (with -s)}]}
+ *                 "ifindex": 2, "neigh": "resolved",
+ *                 "u_threshold": 0, "l_threshold": 0,
+ *                 "persist_conns": 0, "overloaded": false,
+ *                 "stats": {...} (with -s)}]}
  */
 
 #include <errno.h>
@@ -55,16 +62,33 @@ static const char *ip_str(uint32_t addr)
 	return buf;
 }
 
-/* The server part of a request: DRLB_A_DEST with its keys (and weight). */
-static int put_dest(struct nl_msg *msg, uint32_t rip, bool has_weight,
-		    uint32_t weight)
+/* A server's options: weight and connection thresholds (has: given). */
+enum { OPT_WEIGHT, OPT_UTHRESH, OPT_LTHRESH, N_OPTS };
+
+static const struct {
+	const char *word;
+	uint32_t max;
+	int attr;
+} server_opts[N_OPTS] = {
+	[OPT_WEIGHT] = { "weight", 65535, DRLB_DEST_A_WEIGHT },
+	[OPT_UTHRESH] = { "u-threshold", DRLB_THRESH_MAX, DRLB_DEST_A_U_THRESH },
+	[OPT_LTHRESH] = { "l-threshold", DRLB_THRESH_MAX, DRLB_DEST_A_L_THRESH },
+};
+
+#define SERVER_OPTS "weight N, u-threshold N, l-threshold N"
+
+/* The server part of a request: DRLB_A_DEST with its keys and options. */
+static int put_dest(struct nl_msg *msg, uint32_t rip, const bool *has,
+		    const uint32_t *val)
 {
 	struct nlattr *nest = nla_nest_start(msg, DRLB_A_DEST);
 
 	if (!nest ||
-	    drlb_nl_put_addr4(msg, DRLB_DEST_A_AF, DRLB_DEST_A_ADDR, rip) ||
-	    (has_weight && nla_put_u32(msg, DRLB_DEST_A_WEIGHT, weight)))
+	    drlb_nl_put_addr4(msg, DRLB_DEST_A_AF, DRLB_DEST_A_ADDR, rip))
 		return -EMSGSIZE;
+	for (int o = 0; o < N_OPTS; o++)
+		if (has[o] && nla_put_u32(msg, server_opts[o].attr, val[o]))
+			return -EMSGSIZE;
 	nla_nest_end(msg, nest);
 	return 0;
 }
@@ -73,11 +97,11 @@ static int put_dest(struct nl_msg *msg, uint32_t rip, bool has_weight,
 static int server_do(const char *sub, int cmd, int argc, char **argv)
 {
 	char ctx[32];
-	bool has_weight = false;
-	uint32_t rip, weight = 0;
+	bool has[N_OPTS] = { false };
+	uint32_t rip, val[N_OPTS] = { 0 };
 	struct svc_key k;
 	struct nl_msg *msg;
-	int ret;
+	int ret, o;
 
 	snprintf(ctx, sizeof(ctx), "server %s", sub);
 	ret = svc_parse_key(ctx, argc - 1, argv + 1, &k);
@@ -94,27 +118,37 @@ static int server_do(const char *sub, int cmd, int argc, char **argv)
 	if (ret)
 		return ret;
 	for (int i = 4; i < argc; i += 2) {
-		if (cmd == DRLB_CMD_DEL_DEST || strcmp(argv[i], "weight"))
+		for (o = 0; o < N_OPTS; o++)
+			if (!strcmp(argv[i], server_opts[o].word))
+				break;
+		if (cmd == DRLB_CMD_DEL_DEST || o == N_OPTS)
 			return usage_error("%s: unexpected '%s'%s", ctx, argv[i],
 					   cmd == DRLB_CMD_DEL_DEST ? "" :
-					   " (weight N)");
-		if (has_weight)
-			return usage_error("%s: 'weight' given twice", ctx);
+					   " (" SERVER_OPTS ")");
+		if (has[o])
+			return usage_error("%s: '%s' given twice", ctx, argv[i]);
 		if (i + 1 >= argc)
-			return usage_error("%s: missing value after 'weight'",
-					   ctx);
-		if (parse_u32(argv[i + 1], 0, 65535, &weight))
-			return usage_error("%s: bad weight '%s' (0..65535)", ctx,
-					   argv[i + 1]);
-		has_weight = true;
+			return usage_error("%s: missing value after '%s'",
+					   ctx, argv[i]);
+		if (parse_u32(argv[i + 1], 0, server_opts[o].max, &val[o]))
+			return usage_error("%s: bad %s '%s' (0..%u)", ctx,
+					   argv[i], argv[i + 1],
+					   server_opts[o].max);
+		has[o] = true;
 	}
-	if (cmd == DRLB_CMD_SET_DEST && !has_weight)
-		return usage_error("%s: nothing to change (weight N)", ctx);
+	if (cmd == DRLB_CMD_SET_DEST && !has[OPT_WEIGHT] && !has[OPT_UTHRESH] &&
+	    !has[OPT_LTHRESH])
+		return usage_error("%s: nothing to change (" SERVER_OPTS ")", ctx);
+	/* On change the kernel checks them against the current ones too. */
+	if (has[OPT_LTHRESH] && (has[OPT_UTHRESH] || cmd == DRLB_CMD_NEW_DEST) &&
+	    val[OPT_LTHRESH] > val[OPT_UTHRESH])
+		return usage_error("%s: l-threshold %u above u-threshold %u",
+				   ctx, val[OPT_LTHRESH], val[OPT_UTHRESH]);
 
 	if (drlb_nl_open())
 		return 1;
 	msg = drlb_nl_msg(cmd, 0);
-	if (svc_put_key(msg, &k) || put_dest(msg, rip, has_weight, weight)) {
+	if (svc_put_key(msg, &k) || put_dest(msg, rip, has, val)) {
 		nlmsg_free(msg);
 		return drlb_nl_perror(-EMSGSIZE, "%s", ctx);
 	}

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * drlbctl service add|change SERVICE [sched NAME]
+ *                  [sched-flags port,fallback|none]
  *                  [persistent SECS|off [netmask MASK]] [expire-nodest yes|no]
- *                  [midstream yes|no]
+ *                  [midstream yes|no] [onepacket yes|no]
  * drlbctl service del SERVICE
  * drlbctl service show [SERVICE]
  *   SERVICE: PROTO VIP[:PORT] | fwmark MARK
@@ -23,14 +24,21 @@
  * flows of a deleted server move to another server instead of expiring.
  * "midstream yes" lets a TCP segment (SCTP packet) of no known flow that
  * is not a SYN (INIT) create an entry, with the SYN timeout; by default
- * only a SYN opens a flow, and mid-stream packets of an mh or sh service
- * are forwarded without an entry, those of other services dropped.
+ * only a SYN opens a flow, and mid-stream packets of an mh, sh or dh
+ * service are forwarded without an entry, those of other services
+ * dropped. "sched-flags" (sh and mh only) names what their hash does:
+ * "port" hashes the client port too, "fallback" sends a flow whose server
+ * is overloaded to the next one in the table instead of dropping it;
+ * "sched NAME" without it brings NAME's defaults (mh: port; sh: none).
+ * "onepacket yes" (udp only) schedules every datagram on its own, with no
+ * flow entry.
  *
  * "show" prints one line per service (protocol, VIP:port, scheduler and
  * its non-default settings in the words "add" takes; "FWM" and the mark
  * for a fwmark service, listed after the others) and one indented
  * line per server (address, weight, active and inactive connections, and
- * the MAC and device the director sends to, once resolved). -s adds a
+ * the MAC and device the director sends to, once resolved, then its
+ * thresholds, persistence templates and "overloaded" if any). -s adds a
  * line of counters under each.
  *
  * JSON (-j service show); stable keys:
@@ -45,6 +53,8 @@
  *      "netmask": 32,              persistence prefix length
  *      "expire_nodest": true,
  *      "midstream": false,
+ *      "sched_flags": ["port"],    of "port", "fallback"
+ *      "onepacket": false,
  *      "num_servers": 3,
  *      "servers": [{
  *         "address": "10.0.0.11",
@@ -57,6 +67,10 @@
  *         "neigh": "resolved",     its ARP entry on the director:
  *                                  "none", "incomplete", "resolved",
  *                                  "stale" or "failed"
+ *         "u_threshold": 0,        connection thresholds, 0 = none
+ *         "l_threshold": 0,
+ *         "persist_conns": 0,      persistence templates naming it
+ *         "overloaded": false,     at its u_threshold: no new flows
  *         "stats": {...}           with -s, as below
  *      }],
  *      "stats": {"conns": N, "pkts": N, "bytes": N}    with -s
@@ -69,6 +83,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <net/if.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -82,57 +97,76 @@
 struct svc_opts {
 	const char *sched;
 	bool has_persist, has_netmask, has_expire, has_midstream;
+	bool has_sched_flags, has_onepacket;
 	uint32_t persist;
 	uint8_t netmask;
 	bool expire_nodest;
 	bool midstream;
+	bool onepacket;
+	uint32_t sched_flags;
 };
+
+#define SVC_OPTS "sched, sched-flags, persistent, netmask, expire-nodest, midstream, onepacket"
 
 static int parse_opts(const char *ctx, int argc, char **argv,
 		      struct svc_opts *o)
 {
 	for (int i = 0; i < argc; i += 2) {
 		const char *w = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-		bool dup;
+		bool dup, bad;
 
 		if (strcmp(w, "sched") && strcmp(w, "scheduler") &&
-		    strcmp(w, "persistent") && strcmp(w, "netmask") &&
-		    strcmp(w, "expire-nodest") && strcmp(w, "midstream"))
-			return usage_error("%s: unknown option '%s' (sched, persistent, netmask, expire-nodest, midstream)",
+		    strcmp(w, "sched-flags") && strcmp(w, "persistent") &&
+		    strcmp(w, "netmask") && strcmp(w, "expire-nodest") &&
+		    strcmp(w, "midstream") && strcmp(w, "onepacket"))
+			return usage_error("%s: unknown option '%s' (" SVC_OPTS ")",
 					   ctx, w);
 		if (!v)
 			return usage_error("%s: missing value after '%s'", ctx,
 					   w);
-		if (w[0] == 's') {
+		if (!strcmp(w, "sched") || !strcmp(w, "scheduler")) {
 			dup = o->sched;
 			if (!dup && parse_sched_name(v))
 				return usage_error("%s: bad scheduler name '%s'",
 						   ctx, v);
 			o->sched = v;
-		} else if (w[0] == 'p') {
+		} else if (!strcmp(w, "sched-flags")) {
+			dup = o->has_sched_flags;
+			if (!dup && parse_sched_flags(v, &o->sched_flags))
+				return usage_error("%s: bad sched-flags '%s' (port, fallback, both as port,fallback, or none)",
+						   ctx, v);
+			o->has_sched_flags = true;
+		} else if (!strcmp(w, "persistent")) {
 			dup = o->has_persist;
 			if (!dup && parse_persist(v, &o->persist))
 				return usage_error("%s: bad persistent timeout '%s' (seconds 1..%u, or off)",
 						   ctx, v, DRLB_PERSIST_MAX);
 			o->has_persist = true;
-		} else if (w[0] == 'n') {
+		} else if (!strcmp(w, "netmask")) {
 			dup = o->has_netmask;
 			if (!dup && parse_netmask(v, &o->netmask))
 				return usage_error("%s: bad netmask '%s' (e.g. 255.255.255.0 or 24)",
 						   ctx, v);
 			o->has_netmask = true;
-		} else if (w[0] == 'm') {
-			dup = o->has_midstream;
-			if (!dup && parse_bool(v, &o->midstream))
-				return usage_error("%s: bad midstream '%s' (yes or no)",
-						   ctx, v);
-			o->has_midstream = true;
 		} else {
-			dup = o->has_expire;
-			if (!dup && parse_bool(v, &o->expire_nodest))
-				return usage_error("%s: bad expire-nodest '%s' (yes or no)",
-						   ctx, v);
-			o->has_expire = true;
+			bool *val, *has;
+
+			if (!strcmp(w, "midstream")) {
+				val = &o->midstream;
+				has = &o->has_midstream;
+			} else if (!strcmp(w, "onepacket")) {
+				val = &o->onepacket;
+				has = &o->has_onepacket;
+			} else {
+				val = &o->expire_nodest;
+				has = &o->has_expire;
+			}
+			dup = *has;
+			bad = !dup && parse_bool(v, val);
+			if (bad)
+				return usage_error("%s: bad %s '%s' (yes or no)",
+						   ctx, w, v);
+			*has = true;
 		}
 		if (dup)
 			return usage_error("%s: '%s' given twice", ctx, w);
@@ -165,8 +199,15 @@ static int service_set(bool add, int argc, char **argv)
 		return usage_error("%s: 'persistent off' is the default; leave it out",
 				   ctx);
 	if (!add && !o.sched && !o.has_persist && !o.has_netmask &&
-	    !o.has_expire && !o.has_midstream)
-		return usage_error("%s: nothing to change (sched, persistent, netmask, expire-nodest, midstream)",
+	    !o.has_expire && !o.has_midstream && !o.has_sched_flags &&
+	    !o.has_onepacket)
+		return usage_error("%s: nothing to change (" SVC_OPTS ")", ctx);
+	if (o.onepacket && k.proto != IPPROTO_UDP)
+		return usage_error("%s: 'onepacket yes' is for udp services only",
+				   ctx);
+	if (o.sched && o.has_sched_flags && o.sched_flags &&
+	    strcmp(o.sched, "sh") && strcmp(o.sched, "mh"))
+		return usage_error("%s: sched-flags are for the sh and mh schedulers only",
 				   ctx);
 
 	if (drlb_nl_open())
@@ -189,6 +230,10 @@ static int service_set(bool add, int argc, char **argv)
 		nla_put_u8(msg, DRLB_SVC_A_EXPIRE_NODEST, o.expire_nodest);
 	if (o.has_midstream)
 		nla_put_u8(msg, DRLB_SVC_A_MIDSTREAM, o.midstream);
+	if (o.has_sched_flags)
+		nla_put_u32(msg, DRLB_SVC_A_SCHED_FLAGS, o.sched_flags);
+	if (o.has_onepacket)
+		nla_put_u8(msg, DRLB_SVC_A_ONEPACKET, o.onepacket);
 	nla_nest_end(msg, nest);
 	ret = drlb_nl_transact(msg, NULL, NULL);
 	return ret ? drlb_nl_perror(ret, "%s %s", ctx, svc_key_str(&k)) : 0;
@@ -236,6 +281,11 @@ void show_servers_header(void)
 	       "ACTIVE", "INACTIVE", "MAC", "DEV");
 }
 
+/*
+ * After DEV, what is not the default, in the words "server add" takes
+ * (the thresholds), then the state: "persist-conns N" while templates
+ * name it, "overloaded" while it is.
+ */
 void show_server_text(const struct dest_info *d)
 {
 	char a[32], mac[18], dev[IF_NAMESIZE] = "-";
@@ -244,9 +294,18 @@ void show_server_text(const struct dest_info *d)
 	a[strlen(a) - 2] = '\0';	/* drop ":*" */
 	if (d->ifindex && !if_indextoname(d->ifindex, dev))
 		snprintf(dev, sizeof(dev), "if%u", d->ifindex);
-	printf("  -> %-15s %6u %7u %8u  %-17s  %s\n", a, d->weight, d->active,
+	printf("  -> %-15s %6u %7u %8u  %-17s  %s", a, d->weight, d->active,
 	       d->inactive, d->has_mac ? format_mac(mac, d->mac) : "unresolved",
 	       dev);
+	if (d->u_thresh)
+		printf("  u-threshold %u", d->u_thresh);
+	if (d->l_thresh)
+		printf("  l-threshold %u", d->l_thresh);
+	if (d->persist_conns)
+		printf("  persist-conns %u", d->persist_conns);
+	if (d->overloaded)
+		printf("  overloaded");
+	printf("\n");
 	if (opts.stats)
 		print_stats_line(&d->stats);
 }
@@ -274,6 +333,12 @@ void show_server_json(struct json *j, const char *key,
 	json_u64(j, "ifindex", d->ifindex);
 	if (d->has_neigh)
 		json_str(j, "neigh", neigh_state_name(d->neigh));
+	json_u64(j, "u_threshold", d->u_thresh);
+	json_u64(j, "l_threshold", d->l_thresh);
+	if (d->has_persist) {
+		json_u64(j, "persist_conns", d->persist_conns);
+		json_bool(j, "overloaded", d->overloaded);
+	}
 	if (opts.stats)
 		stats_json(j, "stats", &d->stats);
 	json_obj_close(j);
@@ -287,7 +352,7 @@ static const char *svc_proto_col(const struct svc_key *k)
 
 static void show_text(const struct svc_info *list, int n)
 {
-	char vip[32], flags[128];
+	char vip[32], flags[192], sf[32];
 
 	if (!n)
 		return;
@@ -310,6 +375,14 @@ static void show_text(const struct svc_info *list, int n)
 		if (s->midstream)
 			len += snprintf(flags + len, sizeof(flags) - len,
 					"midstream yes ");
+		if (s->sched_flags != sched_default_flags(s->sched))
+			len += snprintf(flags + len, sizeof(flags) - len,
+					"sched-flags %s ",
+					format_sched_flags(sf, sizeof(sf),
+							   s->sched_flags));
+		if (s->onepacket)
+			len += snprintf(flags + len, sizeof(flags) - len,
+					"onepacket yes ");
 		if (len)
 			flags[len - 1] = '\0';
 		/* A fwmark service: "FWM" and the mark, as ipvsadm -L. */
@@ -348,6 +421,13 @@ static void show_json(const struct svc_info *list, int n)
 		json_u64(&j, "netmask", s->netmask);
 		json_bool(&j, "expire_nodest", s->expire_nodest);
 		json_bool(&j, "midstream", s->midstream);
+		json_arr_open(&j, "sched_flags");
+		if (s->sched_flags & DRLB_SCHED_F_PORT)
+			json_str(&j, NULL, "port");
+		if (s->sched_flags & DRLB_SCHED_F_FALLBACK)
+			json_str(&j, NULL, "fallback");
+		json_arr_close(&j);
+		json_bool(&j, "onepacket", s->onepacket);
 		json_u64(&j, "num_servers", s->num_dests);
 		json_arr_open(&j, "servers");
 		for (int d = 0; d < s->n_dests; d++)

@@ -7,7 +7,7 @@
  * bytes (IP length) forwarded to real servers - and the packets dropped,
  * by reason, one "KEY VALUE" line each:
  *   conns, pkts, bytes,
- *   stateless         of pkts: forwarded without an entry (mh/sh services:
+ *   stateless         of pkts: forwarded without an entry (mh/sh/dh:
  *                     mid-stream packets, new flows while the table is full)
  *   neigh-queued      of pkts: waited for the real server's MAC (ARP)
  *   drop-no-dest      no usable real server (none, or all weight 0)

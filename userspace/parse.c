@@ -13,6 +13,7 @@
 #include <linux/drlb.h>
 
 #include "parse.h"
+#include "util.h"
 
 int parse_proto(const char *s, uint8_t *proto)
 {
@@ -186,6 +187,64 @@ int parse_sched_name(const char *s)
 		      *s == '_' || *s == '-'))
 			return -EINVAL;
 	return 0;
+}
+
+static const struct {
+	const char *name;
+	uint32_t flag;
+} sched_flag_names[] = {
+	{ "port", DRLB_SCHED_F_PORT },
+	{ "fallback", DRLB_SCHED_F_FALLBACK },
+};
+
+int parse_sched_flags(const char *s, uint32_t *flags)
+{
+	uint32_t f = 0;
+	const char *p = s;
+
+	if (!strcmp(s, "none")) {
+		*flags = 0;
+		return 0;
+	}
+	for (;;) {
+		size_t len = strcspn(p, ","), i;
+
+		for (i = 0; i < ARRAY_SIZE(sched_flag_names); i++)
+			if (strlen(sched_flag_names[i].name) == len &&
+			    !strncmp(p, sched_flag_names[i].name, len))
+				break;
+		if (i == ARRAY_SIZE(sched_flag_names) ||
+		    (f & sched_flag_names[i].flag))
+			return -EINVAL;
+		f |= sched_flag_names[i].flag;
+		if (!p[len])
+			break;
+		p += len + 1;
+	}
+	*flags = f;
+	return 0;
+}
+
+char *format_sched_flags(char *buf, size_t len, uint32_t flags)
+{
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < ARRAY_SIZE(sched_flag_names); i++)
+		if (flags & sched_flag_names[i].flag)
+			n += snprintf(buf + n, n < len ? len - n : 0, "%s%s",
+				      n ? "," : "", sched_flag_names[i].name);
+	if (flags & ~(uint32_t)DRLB_SCHED_F_ALL)
+		snprintf(buf + n, n < len ? len - n : 0, "%s0x%x", n ? "," : "",
+			 flags & ~(uint32_t)DRLB_SCHED_F_ALL);
+	else if (!n)
+		snprintf(buf, len, "none");
+	return buf;
+}
+
+uint32_t sched_default_flags(const char *sched)
+{
+	return !strcmp(sched, "mh") ? DRLB_SCHED_F_PORT : 0;
 }
 
 const char *format_conn_state(uint8_t state)

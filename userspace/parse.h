@@ -55,6 +55,23 @@ int parse_persist(const char *s, uint32_t *secs);
  */
 int parse_sched_name(const char *s);
 
+/*
+ * Scheduler flags (DRLB_SCHED_F_*): "none", or a comma-separated list of
+ * "port" and "fallback", each at most once.
+ */
+int parse_sched_flags(const char *s, uint32_t *flags);
+/* DRLB_SCHED_F_* -> "port,fallback" or "none", into @buf (>= 32 bytes). */
+char *format_sched_flags(char *buf, size_t len, uint32_t flags);
+/*
+ * The flags a service with scheduler @sched gets when it names none (as
+ * the module does): "mh" hashes the port (DRLB_SCHED_F_PORT), the others
+ * have none.
+ */
+uint32_t sched_default_flags(const char *sched);
+
+/* A connection threshold (DRLB_DEST_A_U/L_THRESH): 0..2147483647. */
+#define DRLB_THRESH_MAX 2147483647U
+
 /* enum drlb_conn_state -> "none", "syn", "established", "fin", "close". */
 const char *format_conn_state(uint8_t state);
 

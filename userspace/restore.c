@@ -174,15 +174,25 @@ static int msg_svc_key(struct nlattr *nest, struct nlattr **st,
 	return 0;
 }
 
+/*
+ * As the module does: a scheduler other than the service's brings its
+ * default flags, unless the request gives flags.
+ */
 static void svc_opts_apply(struct cm_svc *s, struct nlattr **st)
 {
 	const char *sched;
 
 	if (st[DRLB_SVC_A_SCHED_NAME]) {
 		sched = drlb_nl_string(st[DRLB_SVC_A_SCHED_NAME]);
-		if (sched)
+		if (sched && strcmp(sched, s->sched)) {
 			snprintf(s->sched, sizeof(s->sched), "%s", sched);
+			s->sched_flags = sched_default_flags(s->sched);
+		}
 	}
+	if (st[DRLB_SVC_A_SCHED_FLAGS])
+		s->sched_flags = nla_get_u32(st[DRLB_SVC_A_SCHED_FLAGS]);
+	if (st[DRLB_SVC_A_ONEPACKET])
+		s->onepacket = nla_get_u8(st[DRLB_SVC_A_ONEPACKET]);
 	if (st[DRLB_SVC_A_PERSIST_TIMEOUT])
 		s->persist = nla_get_u32(st[DRLB_SVC_A_PERSIST_TIMEOUT]);
 	if (st[DRLB_SVC_A_PERSIST_NETMASK])
@@ -191,6 +201,16 @@ static void svc_opts_apply(struct cm_svc *s, struct nlattr **st)
 		s->expire_nodest = nla_get_u8(st[DRLB_SVC_A_EXPIRE_NODEST]);
 	if (st[DRLB_SVC_A_MIDSTREAM])
 		s->midstream = nla_get_u8(st[DRLB_SVC_A_MIDSTREAM]);
+}
+
+static void dest_opts_apply(struct cm_dest *d, struct nlattr **dt)
+{
+	if (dt[DRLB_DEST_A_WEIGHT])
+		d->weight = nla_get_u32(dt[DRLB_DEST_A_WEIGHT]);
+	if (dt[DRLB_DEST_A_U_THRESH])
+		d->u_thresh = nla_get_u32(dt[DRLB_DEST_A_U_THRESH]);
+	if (dt[DRLB_DEST_A_L_THRESH])
+		d->l_thresh = nla_get_u32(dt[DRLB_DEST_A_L_THRESH]);
 }
 
 /* One request of line @line; 0 or -errno with rd->why set. */
@@ -269,12 +289,17 @@ static int model_apply(struct reading *rd, const struct nlmsghdr *nlh,
 		d = cm_dest_add(s, addr, line, &err);
 		if (!d && err == -EEXIST)
 			snprintf(rd->why, sizeof(rd->why), "the real server exists");
-		if (d && dt[DRLB_DEST_A_WEIGHT])
-			d->weight = nla_get_u32(dt[DRLB_DEST_A_WEIGHT]);
+		if (d)
+			dest_opts_apply(d, dt);
 		break;
 	case DRLB_CMD_SET_DEST:
-		if (dt[DRLB_DEST_A_WEIGHT])
-			d->weight = nla_get_u32(dt[DRLB_DEST_A_WEIGHT]);
+		dest_opts_apply(d, dt);
+		if (d->l_thresh > d->u_thresh) {
+			snprintf(rd->why, sizeof(rd->why),
+				 "l-threshold %u above u-threshold %u",
+				 d->l_thresh, d->u_thresh);
+			return -ERANGE;
+		}
 		d->line = line;
 		break;
 	case DRLB_CMD_DEL_DEST:
@@ -466,12 +491,18 @@ static int read_running(struct cm_model *m)
 			s->netmask = si->netmask;
 			s->expire_nodest = si->expire_nodest;
 			s->midstream = si->midstream;
+			s->sched_flags = si->sched_flags;
+			s->onepacket = si->onepacket;
 			for (int j = 0; !err && j < si->n_dests; j++) {
+				const struct dest_info *di = &si->dests[j];
 				struct cm_dest *d;
 
-				d = cm_dest_add(s, si->dests[j].addr, 0, &err);
-				if (d)
-					d->weight = si->dests[j].weight;
+				d = cm_dest_add(s, di->addr, 0, &err);
+				if (d) {
+					d->weight = di->weight;
+					d->u_thresh = di->u_thresh;
+					d->l_thresh = di->l_thresh;
+				}
 			}
 		}
 		if (listed)
@@ -504,6 +535,8 @@ static const char *svc_words(const struct cm_svc *s)
 static void print_svc_opts(FILE *out, const struct cm_svc *s,
 			   unsigned int fields)
 {
+	char sf[32];
+
 	if (fields & CM_F_SCHED)
 		fprintf(out, " sched %s", s->sched);
 	if (fields & CM_F_PERSIST) {
@@ -517,13 +550,22 @@ static void print_svc_opts(FILE *out, const struct cm_svc *s,
 		fprintf(out, " expire-nodest %s", s->expire_nodest ? "yes" : "no");
 	if (fields & CM_F_MIDSTREAM)
 		fprintf(out, " midstream %s", s->midstream ? "yes" : "no");
+	/* Left out where "sched NAME" brings them (it sends them anyway). */
+	if ((fields & CM_F_SCHED_FLAGS) &&
+	    (!(fields & CM_F_SCHED) ||
+	     s->sched_flags != sched_default_flags(s->sched)))
+		fprintf(out, " sched-flags %s",
+			format_sched_flags(sf, sizeof(sf), s->sched_flags));
+	if (fields & CM_F_ONEPACKET)
+		fprintf(out, " onepacket %s", s->onepacket ? "yes" : "no");
 }
 
 /* @op as the drlbctl command line that does it. */
 static void print_op(FILE *out, const struct cm_op *op)
 {
 	char a[INET_ADDRSTRLEN], name[IF_NAMESIZE];
-	unsigned int all = CM_F_SCHED | CM_F_EXPIRE | CM_F_MIDSTREAM;
+	unsigned int all = CM_F_SCHED | CM_F_SCHED_FLAGS | CM_F_EXPIRE |
+			   CM_F_MIDSTREAM;
 
 	switch (op->kind) {
 	case CM_CFG_SET:
@@ -536,7 +578,8 @@ static void print_op(FILE *out, const struct cm_op *op)
 	case CM_SVC_ADD:
 		fprintf(out, "service add %s", svc_words(op->svc));
 		print_svc_opts(out, op->svc, all |
-			       (op->svc->persist ? CM_F_PERSIST : 0));
+			       (op->svc->persist ? CM_F_PERSIST : 0) |
+			       (op->svc->onepacket ? CM_F_ONEPACKET : 0));
 		break;
 	case CM_SVC_CHANGE:
 		fprintf(out, "service change %s", svc_words(op->svc));
@@ -550,6 +593,10 @@ static void print_op(FILE *out, const struct cm_op *op)
 			svc_words(op->svc), a);
 		if (op->kind != CM_DEST_DEL)
 			fprintf(out, " weight %u", op->dest->weight);
+		if ((op->kind == CM_DEST_CHANGE && op->fields & CM_F_THRESH) ||
+		    (op->kind == CM_DEST_ADD && op->dest->u_thresh))
+			fprintf(out, " u-threshold %u l-threshold %u",
+				op->dest->u_thresh, op->dest->l_thresh);
 		break;
 	case CM_ARP_ADD: case CM_ARP_REPLACE: case CM_ARP_DEL:
 		inet_ntop(AF_INET, &op->arp->vip, a, sizeof(a));
@@ -583,7 +630,12 @@ static int put_svc(struct nl_msg *msg, const struct cm_svc *s,
 	    ((fields & CM_F_EXPIRE) &&
 	     nla_put_u8(msg, DRLB_SVC_A_EXPIRE_NODEST, s->expire_nodest)) ||
 	    ((fields & CM_F_MIDSTREAM) &&
-	     nla_put_u8(msg, DRLB_SVC_A_MIDSTREAM, s->midstream)))
+	     nla_put_u8(msg, DRLB_SVC_A_MIDSTREAM, s->midstream)) ||
+	    /* With a scheduler, whatever they are: "sched" alone resets them. */
+	    ((fields & (CM_F_SCHED | CM_F_SCHED_FLAGS)) &&
+	     nla_put_u32(msg, DRLB_SVC_A_SCHED_FLAGS, s->sched_flags)) ||
+	    ((fields & CM_F_ONEPACKET) &&
+	     nla_put_u8(msg, DRLB_SVC_A_ONEPACKET, s->onepacket)))
 		return -EMSGSIZE;
 	nla_nest_end(msg, nest);
 	return 0;
@@ -623,7 +675,8 @@ static struct nl_msg *op_msg(const struct cm_op *op)
 		break;
 	case CM_SVC_ADD:
 		err = put_svc(msg, op->svc, CM_F_SCHED | CM_F_PERSIST |
-			      CM_F_EXPIRE | CM_F_MIDSTREAM);
+			      CM_F_EXPIRE | CM_F_MIDSTREAM | CM_F_SCHED_FLAGS |
+			      CM_F_ONEPACKET);
 		break;
 	case CM_DEST_ADD: case CM_DEST_CHANGE: case CM_DEST_DEL:
 		err = put_svc(msg, op->svc, 0);
@@ -632,7 +685,11 @@ static struct nl_msg *op_msg(const struct cm_op *op)
 		      drlb_nl_put_addr4(msg, DRLB_DEST_A_AF, DRLB_DEST_A_ADDR,
 					op->dest->addr) ||
 		      (op->kind != CM_DEST_DEL &&
-		       nla_put_u32(msg, DRLB_DEST_A_WEIGHT, op->dest->weight));
+		       (nla_put_u32(msg, DRLB_DEST_A_WEIGHT, op->dest->weight) ||
+			nla_put_u32(msg, DRLB_DEST_A_U_THRESH,
+				    op->dest->u_thresh) ||
+			nla_put_u32(msg, DRLB_DEST_A_L_THRESH,
+				    op->dest->l_thresh)));
 		if (!err)
 			nla_nest_end(msg, nest);
 		break;

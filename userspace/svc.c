@@ -277,6 +277,12 @@ int svc_info_parse(struct nlattr *nest, struct svc_info *s)
 			   nla_get_u8(st[DRLB_SVC_A_EXPIRE_NODEST]) : true;
 	s->midstream = st[DRLB_SVC_A_MIDSTREAM] &&
 		       nla_get_u8(st[DRLB_SVC_A_MIDSTREAM]);
+	s->onepacket = st[DRLB_SVC_A_ONEPACKET] &&
+		       nla_get_u8(st[DRLB_SVC_A_ONEPACKET]);
+	/* A module without the attribute: its mh hashes the port. */
+	s->sched_flags = st[DRLB_SVC_A_SCHED_FLAGS] ?
+			 nla_get_u32(st[DRLB_SVC_A_SCHED_FLAGS]) :
+			 sched_default_flags(s->sched);
 	if (st[DRLB_SVC_A_NUM_DESTS])
 		s->num_dests = nla_get_u32(st[DRLB_SVC_A_NUM_DESTS]);
 	stats_parse(st[DRLB_SVC_A_STATS], &s->stats);
@@ -329,6 +335,16 @@ int dest_info_parse(struct nlattr *nest, struct dest_info *d)
 		d->neigh = nla_get_u8(dt[DRLB_DEST_A_NEIGH]);
 		d->has_neigh = true;
 	}
+	if (dt[DRLB_DEST_A_U_THRESH])
+		d->u_thresh = nla_get_u32(dt[DRLB_DEST_A_U_THRESH]);
+	if (dt[DRLB_DEST_A_L_THRESH])
+		d->l_thresh = nla_get_u32(dt[DRLB_DEST_A_L_THRESH]);
+	if (dt[DRLB_DEST_A_PERSIST_CONNS]) {
+		d->persist_conns = nla_get_u32(dt[DRLB_DEST_A_PERSIST_CONNS]);
+		d->has_persist = true;
+	}
+	d->overloaded = dt[DRLB_DEST_A_OVERLOADED] &&
+			nla_get_u8(dt[DRLB_DEST_A_OVERLOADED]);
 	stats_parse(dt[DRLB_DEST_A_STATS], &d->stats);
 	return 0;
 }

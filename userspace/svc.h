@@ -41,6 +41,10 @@ struct dest_info {
 	uint8_t mac[6];
 	bool has_neigh;
 	uint8_t neigh;		/* enum drlb_neigh_state */
+	uint32_t u_thresh, l_thresh;	/* connection thresholds, 0: none */
+	bool has_persist;	/* the module reports the next two */
+	uint32_t persist_conns;	/* persistence templates naming it */
+	bool overloaded;
 	struct drlb_stats stats;
 };
 
@@ -51,6 +55,8 @@ struct svc_info {
 	uint8_t netmask;	/* prefix length */
 	bool expire_nodest;
 	bool midstream;
+	bool onepacket;
+	uint32_t sched_flags;	/* DRLB_SCHED_F_* */
 	uint32_t num_dests;
 	struct drlb_stats stats;
 	struct dest_info *dests;

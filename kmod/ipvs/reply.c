@@ -18,15 +18,21 @@
 #include "../sched.h"
 #include "ipvs.h"
 
-/* IPVS_SVC_ATTR_FLAGS of @svc: IPVS's flags for what drlb does. */
+/*
+ * IPVS_SVC_ATTR_FLAGS of @svc: IPVS's flags for what drlb does. The
+ * scheduler flags are IPVS's sh-/mh-fallback (SCHED1) and -port (SCHED2).
+ */
 static u32 drlb_ipvs_svc_flags(const struct drlb_service *svc)
 {
 	u32 flags = IP_VS_SVC_F_HASHED;
 
 	if (svc->persist_timeout)
 		flags |= IP_VS_SVC_F_PERSISTENT;
-	/* drlb's mh hashes the client's port too: IPVS's mh-port. */
-	if (svc->sched_ops == &drlb_sched_mh)
+	if (svc->onepacket)
+		flags |= IP_VS_SVC_F_ONEPACKET;
+	if (svc->sched_flags & DRLB_SCHED_F_FALLBACK)
+		flags |= IP_VS_SVC_F_SCHED1;
+	if (svc->sched_flags & DRLB_SCHED_F_PORT)
 		flags |= IP_VS_SVC_F_SCHED2;
 	return flags;
 }
@@ -143,13 +149,14 @@ static int drlb_ipvs_put_dest(struct sk_buff *msg, struct drlb_dest *dest)
 	    nla_put_u8(msg, IPVS_DEST_ATTR_TUN_TYPE, 0) ||
 	    nla_put_be16(msg, IPVS_DEST_ATTR_TUN_PORT, 0) ||
 	    nla_put_u16(msg, IPVS_DEST_ATTR_TUN_FLAGS, 0) ||
-	    nla_put_u32(msg, IPVS_DEST_ATTR_U_THRESH, 0) ||
-	    nla_put_u32(msg, IPVS_DEST_ATTR_L_THRESH, 0) ||
+	    nla_put_u32(msg, IPVS_DEST_ATTR_U_THRESH, READ_ONCE(dest->u_thresh)) ||
+	    nla_put_u32(msg, IPVS_DEST_ATTR_L_THRESH, READ_ONCE(dest->l_thresh)) ||
 	    nla_put_u32(msg, IPVS_DEST_ATTR_ACTIVE_CONNS,
 			atomic_read(&dest->active)) ||
 	    nla_put_u32(msg, IPVS_DEST_ATTR_INACT_CONNS,
 			atomic_read(&dest->inactive)) ||
-	    nla_put_u32(msg, IPVS_DEST_ATTR_PERSIST_CONNS, 0) ||
+	    nla_put_u32(msg, IPVS_DEST_ATTR_PERSIST_CONNS,
+			atomic_read(&dest->persist)) ||
 	    nla_put_u16(msg, IPVS_DEST_ATTR_ADDR_FAMILY, AF_INET) ||
 	    drlb_ipvs_put_stats(msg, IPVS_DEST_ATTR_STATS, &dest->stats, false) ||
 	    drlb_ipvs_put_stats(msg, IPVS_DEST_ATTR_STATS64, &dest->stats,

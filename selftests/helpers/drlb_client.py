@@ -12,7 +12,10 @@
 #       "SRC:SPORT - timeout" when no reply came; after 3 such flows in a
 #       row the rest are not tried (a broken service fails fast).
 #       --parallel: send every flow's datagram at once, then collect the
-#       answers (same output, in the same order; for many flows).
+#       answers (same output, in the same order; for many flows). VIP may
+#       then be a list, VIP,VIP...: the flows of every source to the
+#       first, then to the next (each VIP's source ports go on from the
+#       last one's), the output in that order.
 #   tcp VIP PORT [--src IP,...] [--count N]
 #       N connections one after the other per source; prints
 #       "SRC:SPORT NAME" (the server's greeting) or "SRC:SPORT - ERROR".
@@ -107,20 +110,22 @@ def udp_parallel(a):
     """All flows at once: send every datagram, then collect the answers."""
     srcs = a.src.split(",") if a.src else ["0.0.0.0"]
     flows = []
-    for src in srcs:
-        for i in range(a.count):
-            s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-            s.bind((src, a.sport + i if a.sport else 0))
-            payload = os.urandom(a.size)
-            flows.append([s, "%s:%d" % s.getsockname(), payload, None])
+    for k, vip in enumerate(a.vip.split(",")):
+        for src in srcs:
+            for i in range(a.count):
+                s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+                s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+                s.bind((src, a.sport + k * a.count + i if a.sport else 0))
+                payload = os.urandom(a.size)
+                flows.append([s, "%s:%d" % s.getsockname(), payload, None,
+                              vip])
     by_fd = {f[0].fileno(): f[0] for f in flows}
     for _ in range(a.tries):
         waiting = {f[0]: f for f in flows if f[3] is None}
         if not waiting:
             break
-        for s, _, payload, _ in waiting.values():
-            s.sendto(payload, (a.vip, a.port))
+        for s, _, payload, _, vip in waiting.values():
+            s.sendto(payload, (vip, a.port))
         deadline = time.monotonic() + a.timeout
         # poll, not select: a thousand flows have sockets past select()'s
         # FD_SETSIZE.
@@ -136,14 +141,14 @@ def udp_parallel(a):
                 data, peer = s.recvfrom(4096)
                 words = data.decode(errors="replace").split(" ", 1)
                 want = "%d %08x" % (len(f[2]), zlib.crc32(f[2]))
-                if peer != (a.vip, a.port):
+                if peer != (f[4], a.port):
                     status = "badsrc=%s:%d" % peer
                 elif len(words) < 2 or words[1] != want:
                     status = "corrupt"
                 else:
                     status = "ok"
                 f[3] = "%s %s" % (words[0], status)
-    for s, me, _, res in flows:
+    for s, me, _, res, _ in flows:
         s.close()
         out(me, res or "- timeout")
 

@@ -96,7 +96,8 @@ static const uint8_t protos[] = { IPPROTO_TCP, IPPROTO_UDP, IPPROTO_SCTP,
 				  IPPROTO_ICMP };
 static const uint16_t ports[] = { 0, 80, 443, 65535 };
 static const char *const scheds[] = { "rr", "wrr", "lc", "wlc", "sh", "mh",
-				      "sed", "nq", "bogus", "" };
+				      "sed", "nq", "fo", "ovf", "dh", "twos",
+				      "bogus", "" };
 
 struct svc_key {
 	uint8_t proto;
@@ -122,7 +123,8 @@ static void put_svc(struct nl_msg *msg, const struct svc_key *k, int extras)
 	if (extras) {
 		if (pick(2))
 			nla_put_string(msg, DRLB_SVC_A_SCHED_NAME,
-				       scheds[pick(10)]);
+				       scheds[pick(sizeof(scheds) /
+						    sizeof(scheds[0]))]);
 		if (!pick(3))
 			nla_put_u32(msg, DRLB_SVC_A_PERSIST_TIMEOUT,
 				    pick(4) ? pick(600) : rnd());
@@ -130,6 +132,10 @@ static void put_svc(struct nl_msg *msg, const struct svc_key *k, int extras)
 			nla_put_u8(msg, DRLB_SVC_A_PERSIST_NETMASK, pick(40));
 		if (!pick(3))
 			nla_put_u8(msg, DRLB_SVC_A_EXPIRE_NODEST, pick(3));
+		if (!pick(3))
+			nla_put_u32(msg, DRLB_SVC_A_SCHED_FLAGS, pick(5));
+		if (!pick(4))
+			nla_put_u8(msg, DRLB_SVC_A_ONEPACKET, pick(3));
 	}
 	nla_nest_end(msg, nest);
 }
@@ -144,6 +150,10 @@ static void put_dest(struct nl_msg *msg, int extras)
 	if (extras && pick(2))
 		nla_put_u32(msg, DRLB_DEST_A_WEIGHT,
 			    pick(4) ? pick(10) : rnd());
+	if (extras && !pick(3))
+		nla_put_u32(msg, DRLB_DEST_A_U_THRESH, pick(4) ? pick(6) : rnd());
+	if (extras && !pick(3))
+		nla_put_u32(msg, DRLB_DEST_A_L_THRESH, pick(4) ? pick(6) : rnd());
 	nla_nest_end(msg, nest);
 }
 

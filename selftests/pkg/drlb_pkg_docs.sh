@@ -138,16 +138,20 @@ complete_from_binary()
 		"$(comp 6 drlbctl server add fwmark 5 10.0.0.11 "")" "weight"
 	check_eq "complete service options" \
 		"$(comp 5 drlbctl service add tcp 10.0.0.1:80 "")" \
-		"sched persistent netmask expire-nodest midstream"
+		"sched sched-flags persistent netmask expire-nodest midstream onepacket"
 	check_eq "used options are not offered again" \
 		"$(comp 7 drlbctl service add tcp 10.0.0.1:80 sched rr "")" \
-		"persistent netmask expire-nodest midstream"
+		"sched-flags persistent netmask expire-nodest midstream onepacket"
 	check_eq "complete yes/no" \
 		"$(comp 6 drlbctl service add tcp 10.0.0.1:80 expire-nodest "")" "yes no"
 	check_eq "persistent off on change" \
 		"$(comp 6 drlbctl service change tcp 10.0.0.1 persistent o)" "off"
-	check_eq "server weight" \
-		"$(comp 6 drlbctl server add tcp 10.0.0.1:80 10.0.0.11 "")" "weight"
+	check_eq "server options" \
+		"$(comp 6 drlbctl server add tcp 10.0.0.1:80 10.0.0.11 "")" \
+		"weight u-threshold l-threshold"
+	check_eq "scheduler flags" \
+		"$(comp 6 drlbctl service change tcp 10.0.0.1:80 sched-flags "")" \
+		"port fallback port,fallback none"
 	check_eq "stats" "$(comp 2 drlbctl stats "")" "--watch show zero"
 	check_eq "stats zero PROTO or fwmark" "$(comp 3 drlbctl stats zero "")" \
 		"tcp udp sctp fwmark"

@@ -146,6 +146,44 @@ static void test_persist(void)
 	cm_free(&b);
 }
 
+static void test_sched_opts(void)
+{
+	struct cm_model a, b;
+	struct steps st = { 0 };
+	struct cm_svc *s;
+	int err;
+
+	cm_init(&a);
+	cm_init(&b);
+	svc(&a, 0, 80, 2, 0);
+	s = svc(&b, 0, 80, 2, 1);
+	ok(!s->dests[0].u_thresh && !s->dests[0].l_thresh && !s->sched_flags &&
+	   !s->onepacket, "a new service and server: no flags, no thresholds");
+	ok(cm_diff_count(&a, &b) == 0, "the same: no step");
+	s->sched_flags = DRLB_SCHED_F_FALLBACK;
+	s->onepacket = true;
+	s->dests[1].u_thresh = 10;
+	s->dests[1].line = 2;
+	cm_dest_add(s, RIP(5), 3, &err);
+	cm_diff(&a, &b, rec, &st);
+	ok(st.n == 3, "3 steps (%zu)", st.n);
+	ok(st.kind[0] == CM_SVC_CHANGE &&
+	   st.fields[0] == (CM_F_SCHED_FLAGS | CM_F_ONEPACKET),
+	   "flags and onepacket changed in place, nothing else");
+	ok(st.kind[1] == CM_DEST_CHANGE && st.line[1] == 2,
+	   "a threshold changed in place");
+	ok(st.kind[2] == CM_DEST_ADD, "then the server added");
+	s->dests[1].u_thresh = 0;
+	s->dests[0].l_thresh = 3;
+	st.n = 0;
+	cm_diff(&a, &b, rec, &st);
+	ok(st.n == 3 && st.kind[1] == CM_DEST_CHANGE && st.line[1] == 1 &&
+	   st.kind[2] == CM_DEST_ADD,
+	   "a lower threshold alone is a change too; a threshold put back is none");
+	cm_free(&a);
+	cm_free(&b);
+}
+
 static void test_hash(void)
 {
 	struct cm_model m;
@@ -217,6 +255,7 @@ int main(void)
 	test_same();
 	test_changes();
 	test_persist();
+	test_sched_opts();
 	test_hash();
 	test_fwmark();
 	return tap_done();

@@ -154,6 +154,41 @@ static void test_fwmark(void)
 	   m == 7, "fwmark rejects junk, signs, blanks, an address");
 }
 
+static void test_sched_flags(void)
+{
+	uint32_t f = 77;
+	char buf[32];
+
+	ok(!parse_sched_flags("none", &f) && f == 0, "sched-flags none");
+	ok(!parse_sched_flags("port", &f) && f == DRLB_SCHED_F_PORT,
+	   "sched-flags port");
+	ok(!parse_sched_flags("fallback", &f) && f == DRLB_SCHED_F_FALLBACK,
+	   "sched-flags fallback");
+	ok(!parse_sched_flags("fallback,port", &f) && f == DRLB_SCHED_F_ALL,
+	   "sched-flags in any order");
+	f = 77;
+	ok(parse_sched_flags("port,port", &f) && f == 77,
+	   "sched-flags: a flag twice is refused");
+	ok(parse_sched_flags("", &f) && parse_sched_flags("port,", &f) &&
+	   parse_sched_flags(",port", &f) && parse_sched_flags("Port", &f) &&
+	   parse_sched_flags("sh-port", &f) && parse_sched_flags("none,port", &f) &&
+	   parse_sched_flags("port fallback", &f) && f == 77,
+	   "sched-flags rejects junk, untouched");
+	ok(!strcmp(format_sched_flags(buf, sizeof(buf), 0), "none"),
+	   "format no flags: none");
+	ok(!strcmp(format_sched_flags(buf, sizeof(buf), DRLB_SCHED_F_ALL),
+		   "port,fallback"), "format both flags");
+	ok(!strcmp(format_sched_flags(buf, sizeof(buf), DRLB_SCHED_F_FALLBACK),
+		   "fallback"), "format fallback");
+	ok(!strcmp(format_sched_flags(buf, sizeof(buf), 0x10 | DRLB_SCHED_F_PORT),
+		   "port,0x10"), "format unknown bits in hex");
+	ok(!parse_sched_flags(format_sched_flags(buf, sizeof(buf), DRLB_SCHED_F_ALL),
+			      &f) && f == DRLB_SCHED_F_ALL, "format parses back");
+	ok(sched_default_flags("mh") == DRLB_SCHED_F_PORT &&
+	   sched_default_flags("sh") == 0 && sched_default_flags("wlc") == 0,
+	   "default flags: mh hashes the port, sh does not");
+}
+
 int main(void)
 {
 	test_proto();
@@ -161,5 +196,6 @@ int main(void)
 	test_numbers();
 	test_service_words();
 	test_fwmark();
+	test_sched_flags();
 	return tap_done();
 }

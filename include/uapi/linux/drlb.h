@@ -66,16 +66,56 @@
  *   - Only a TCP SYN without ACK, an SCTP INIT, or any UDP datagram opens
  *     a flow (an entry). Another packet of no known flow is forwarded to
  *     the scheduler's choice without an entry (STATELESS) when the
- *     scheduler is stable across directors (mh, sh: mid-stream pickup
+ *     scheduler is stable across directors (mh, sh, dh: mid-stream pickup
  *     after a failover); else it is dropped (DROP_NO_FLOW), unless the
- *     service has MIDSTREAM set.
- *   - When the table is full (CONN_MAX), a new flow of an mh or sh
+ *     service has MIDSTREAM set. Such a packet goes to the dest its flow
+ *     hashes to whatever the dests' load (thresholds do not apply: the
+ *     flow exists, on another director).
+ *   - When the table is full (CONN_MAX), a new flow of an mh, sh or dh
  *     service is forwarded to the scheduler's choice without an entry
  *     (STATELESS); other services drop it (DROP_TABLE_FULL).
+ *   - A UDP service with ONEPACKET set creates no flows: every datagram
+ *     is scheduled on its own (and counted in CONNS).
  *   - A packet for a real server whose MAC is not resolved yet waits in
  *     the kernel's neighbour queue while it resolves (NEIGH_QUEUED, also
  *     counted in PKTS), bounded by the neighbour table's
  *     unres_qlen_bytes; if resolution fails the neighbour layer drops it.
+ *
+ * Schedulers (DRLB_SVC_A_SCHED_NAME; GET_INFO lists them). A dest of
+ * weight 0 gets no new flows from any of them; neither does an overloaded
+ * one (see DRLB_DEST_A_U_THRESH). With no dest left to choose, a new flow
+ * is dropped (DROP_NO_DEST).
+ *   rr    round robin over the dests
+ *   wrr   weighted round robin (interleaved by weight)
+ *   lc    least connections: the fewest active * 256 + inactive flows
+ *   wlc   weighted least connections (the default): lc's count / weight
+ *   sed   shortest expected delay: (active + 1) / weight
+ *   nq    never queue: a dest with no active flow, else sed
+ *   fo    weighted failover: the dest with the highest weight (ties: the
+ *         lowest address)
+ *   ovf   weighted overflow: the dest with the highest weight (ties: the
+ *         lowest address) until its active flows exceed its weight,
+ *         then the next one
+ *   twos  power of two choices: two dests drawn at random by weight, the
+ *         one with the lower active * 256 + inactive count per weight
+ *   mh    Maglev hashing of the client address and, by default, port
+ *         (DRLB_SCHED_F_PORT); a table of MH_TABLE_SIZE slots shared out
+ *         by weight, built from the dests' addresses, so that directors
+ *         with the same dests and Maglev settings pick alike, and a dest
+ *         coming or going moves about 1/N of the clients
+ *   sh    source hashing: mh's table looked up by the client address
+ *         alone by default
+ *   dh    destination hashing: mh's table looked up by the destination
+ *         (virtual) address: every flow to one VIP goes to one dest.
+ *         IPVS's dh spreads 256 buckets over the dests in list order and
+ *         ignores weights; drlb's honours them, does not depend on the
+ *         order the dests were added in, and moves few VIPs when a dest
+ *         comes or goes.
+ * mh, sh and dh are stable across directors. A drained dest (weight 0)
+ * leaves their table, so its clients hash elsewhere; an overloaded one
+ * stays: a flow that hashes to it is dropped (DROP_NO_DEST), or with
+ * DRLB_SCHED_F_FALLBACK goes to the next dest of the table that is not
+ * overloaded.
  *
  * DRLB_CMD_GET_INFO: do, open to every user
  *   <- DRLB_A_VERSION: string, module version ("0.1.0")
@@ -97,10 +137,26 @@
  *          packet) of no known flow that cannot open one (not a SYN
  *          without ACK; not an INIT) creates an entry with the SYN
  *          timeout (1) instead of being refused (0, see "Flow admission")
+ *        DRLB_SVC_A_SCHED_FLAGS: u32, DRLB_SCHED_F_* bits, for sh and mh
+ *          only (other schedulers: 0). Absent, the scheduler's defaults:
+ *          mh DRLB_SCHED_F_PORT (drlb's mh has always hashed the client
+ *          port), sh none; IPVS's mh and sh hash the address alone unless
+ *          told, so an IPVS-compatible caller passes the flags it wants.
+ *            DRLB_SCHED_F_PORT: the hash covers the client port too, so
+ *              one client's connections spread over the dests
+ *            DRLB_SCHED_F_FALLBACK: a flow that hashes to an overloaded
+ *              dest goes to the next dest in the table that is not,
+ *              instead of being dropped
+ *        DRLB_SVC_A_ONEPACKET: u8 0/1, default 0, UDP services only (EINVAL
+ *          for TCP and SCTP): each datagram is scheduled on its own and
+ *          creates no flow entry (a persistence template still is)
+ *        DRLB_SVC_A_FWMARK: not supported by this module (refused)
  *   EEXIST if the service exists.
  *
  * DRLB_CMD_SET_SERVICE: do, admin
- *   -> DRLB_A_SERVICE as for NEW; only the attributes present change.
+ *   -> DRLB_A_SERVICE as for NEW; only the attributes present change. A
+ *   new SCHED_NAME without SCHED_FLAGS brings that scheduler's default
+ *   flags. Turning ONEPACKET on leaves the service's flows to expire.
  *   ENOENT if the service does not exist.
  *
  * DRLB_CMD_DEL_SERVICE: do, admin
@@ -120,6 +176,16 @@
  *          route on such a network exists (its network may come up later)
  *        DRLB_DEST_A_WEIGHT: u32 0..65535, default 1; 0 drains the dest
  *          (no new flows, existing flows continue)
+ *        DRLB_DEST_A_U_THRESH: u32 0..INT_MAX, default 0 (no limit): once
+ *          the dest has this many flows (active and inactive; templates
+ *          not counted) it is overloaded: no scheduler gives it new
+ *          flows (a client's persistence template still does, as in
+ *          IPVS)...
+ *        DRLB_DEST_A_L_THRESH: u32 0..U_THRESH, default 0: ...until its
+ *          flows fall below this; 0 means U_THRESH - U_THRESH / 4.
+ *          ERANGE if above U_THRESH. SET_DEST may give either alone.
+ *          Under concurrent flow churn the limit may be passed by a few
+ *          flows (the count is kept without a lock)
  *
  * DRLB_CMD_DEL_DEST: do, admin
  *   -> DRLB_A_SERVICE (keys), DRLB_A_DEST (keys). The dest's flows are
@@ -132,6 +198,8 @@
  *        DRLB_DEST_A_IFINDEX: u32, egress device (0 if unresolved)
  *        DRLB_DEST_A_LLADDR: binary 6, cached MAC (absent if unresolved)
  *        DRLB_DEST_A_STATS: nested DRLB_STATS_A_*
+ *        DRLB_DEST_A_PERSIST_CONNS: u32, persistence templates naming it
+ *        DRLB_DEST_A_OVERLOADED: u8, 1 while overloaded (U_THRESH)
  *
  * DRLB_CMD_FLUSH: do, admin. Deletes every service, dest and flow.
  *   -> DRLB_A_FLUSH_ARP: flag, also delete every ARP rule
@@ -146,8 +214,9 @@
  *          raise grows the connection hash (one bucket per two entries,
  *          at most 2^22) with every flow kept
  *        DRLB_CFG_A_MH_TABLE_SIZE: u32, a prime, 251..1048573, more
- *          than the dests of any mh or sh service (NEW_DEST, a switch
- *          to mh or sh and a smaller size are refused otherwise)
+ *          than the dests of any mh, sh or dh service (NEW_DEST, a
+ *          switch to one of those and a smaller size are refused
+ *          otherwise)
  *        DRLB_CFG_A_MH_SEED: u32, Maglev hash seed; directors with the
  *          same seed, table size and dests pick the same dest
  *        DRLB_CFG_A_BYPASS_MARK: u32; a packet whose skb mark has any of
@@ -239,8 +308,8 @@
  *      TABLE_FULL: the connection table reached CONN_MAX; TABLE_OK: the
  *        connection GC found it below 9/10 of CONN_MAX again; STATELESS:
  *        the first new flow since TABLE_FULL went out without an entry
- *        (an mh or sh service); each with DRLB_A_CONFIG holding CONN_MAX
- *        and CONN_COUNT.
+ *        (an mh, sh or dh service); each with DRLB_A_CONFIG holding
+ *        CONN_MAX and CONN_COUNT.
  *   Neighbour and table events are sent from a work item, shortly after
  *   the fact; a state that comes and goes before it runs may be missed.
  *   A listener that falls behind gets ENOBUFS and lost events.
@@ -351,10 +420,20 @@ enum drlb_svc_attr {
 	DRLB_SVC_A_STATS,		/* nested: DRLB_STATS_A_* */
 	DRLB_SVC_A_MIDSTREAM,		/* u8 0/1 */
 	DRLB_SVC_A_FWMARK,		/* u32, non-zero: a fwmark service */
+	DRLB_SVC_A_SCHED_FLAGS,		/* u32: DRLB_SCHED_F_* */
+	DRLB_SVC_A_ONEPACKET,		/* u8 0/1, UDP only */
 	__DRLB_SVC_A_MAX
 };
 
 #define DRLB_SVC_A_MAX (__DRLB_SVC_A_MAX - 1)
+
+/* DRLB_SVC_A_SCHED_FLAGS: options of the hashing schedulers (sh, mh). */
+enum drlb_sched_flag {
+	DRLB_SCHED_F_PORT	= 1 << 0,	/* hash the client port too */
+	DRLB_SCHED_F_FALLBACK	= 1 << 1,	/* overloaded: next in table */
+};
+
+#define DRLB_SCHED_F_ALL	(DRLB_SCHED_F_PORT | DRLB_SCHED_F_FALLBACK)
 
 enum drlb_dest_attr {
 	DRLB_DEST_A_UNSPEC,
@@ -368,6 +447,10 @@ enum drlb_dest_attr {
 	DRLB_DEST_A_LLADDR,		/* binary 6, read-only */
 	DRLB_DEST_A_STATS,		/* nested: DRLB_STATS_A_* */
 	DRLB_DEST_A_NEIGH,		/* u8: enum drlb_neigh_state, read-only */
+	DRLB_DEST_A_U_THRESH,		/* u32 flows, 0 = no limit */
+	DRLB_DEST_A_L_THRESH,		/* u32 flows, 0 = 3/4 of U_THRESH */
+	DRLB_DEST_A_PERSIST_CONNS,	/* u32, read-only */
+	DRLB_DEST_A_OVERLOADED,		/* u8 0/1, read-only */
 	__DRLB_DEST_A_MAX
 };
 
