@@ -65,4 +65,58 @@ int drlb_ctl_dump_services(struct drlb_net *dn, struct sk_buff *skb,
 				      struct netlink_callback *cb,
 				      struct drlb_service *svc));
 
+/*
+ * The settings of a new or changed service (has_*: given) and the
+ * request's attributes to blame for a refused one (each may be NULL).
+ */
+struct drlb_svc_conf {
+	const struct drlb_sched_ops *ops;
+	u32 persist_timeout;
+	u32 sched_flags;
+	u8 persist_plen;
+	u8 expire_nodest;
+	u8 midstream;
+	u8 onepacket;
+	bool has_persist_timeout, has_persist_plen, has_expire_nodest;
+	bool has_midstream, has_sched_flags, has_onepacket;
+	struct nlattr *a_key, *a_sched, *a_flags, *a_onepacket;
+};
+
+/* A new service of key @k: EEXIST if there is one. Takes drlb_net.lock. */
+int drlb_ctl_svc_new(struct drlb_net *dn, const struct drlb_svc_key *k,
+		     const struct drlb_svc_conf *c,
+		     const struct genl_info *info,
+		     struct netlink_ext_ack *extack);
+/* Change what @c gives of @svc. */
+int drlb_ctl_svc_set(struct drlb_net *dn, struct drlb_service *svc,
+		     const struct drlb_svc_conf *c,
+		     const struct genl_info *info,
+		     struct netlink_ext_ack *extack);
+/* Delete @svc with its dests and flows; @svc may be gone after. */
+void drlb_ctl_svc_del(struct drlb_net *dn, struct drlb_service *svc,
+		      const struct genl_info *info);
+
+/* A real server's settings, as struct drlb_svc_conf. */
+struct drlb_dest_conf {
+	u32 weight;
+	u32 u_thresh;
+	u32 l_thresh;
+	bool has_weight, has_u_thresh, has_l_thresh;
+	struct nlattr *a_dest, *a_addr, *a_u_thresh, *a_l_thresh;
+};
+
+/* A new dest of @svc at @addr (weight 1 unless @c gives one). */
+int drlb_ctl_dest_new(struct drlb_net *dn, struct drlb_service *svc,
+		      __be32 addr, const struct drlb_dest_conf *c,
+		      const struct genl_info *info,
+		      struct netlink_ext_ack *extack);
+/* Change what @c gives of @dest. */
+int drlb_ctl_dest_set(struct drlb_net *dn, struct drlb_dest *dest,
+		      const struct drlb_dest_conf *c,
+		      const struct genl_info *info,
+		      struct netlink_ext_ack *extack);
+/* Delete @dest (its flows expire or are rescheduled, per its service). */
+int drlb_ctl_dest_del(struct drlb_net *dn, struct drlb_dest *dest,
+		      const struct genl_info *info);
+
 #endif /* _DRLB_CTL_H */

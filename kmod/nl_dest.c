@@ -85,29 +85,28 @@ struct drlb_dest_req {
 	__be32 addr;
 };
 
-/*
- * The connection thresholds a NEW/SET_DEST request leaves @dest with
- * (@dest NULL: a new one, none): those it gives, else the current ones.
- * ERANGE, said via extack, for a lower threshold above the upper one.
- */
-static int drlb_nl_dest_thresh(struct genl_info *info,
-			       const struct drlb_dest_req *r,
-			       const struct drlb_dest *dest, u32 *u, u32 *l)
+/* The settings of a NEW/SET_DEST request. */
+static void drlb_nl_dest_conf(struct genl_info *info,
+			      const struct drlb_dest_req *r,
+			      struct drlb_dest_conf *c)
 {
-	struct nlattr *ua = r->dtb[DRLB_DEST_A_U_THRESH];
-	struct nlattr *la = r->dtb[DRLB_DEST_A_L_THRESH];
-
-	*u = ua ? nla_get_u32(ua) : dest ? dest->u_thresh : 0;
-	*l = la ? nla_get_u32(la) : dest ? dest->l_thresh : 0;
-	if (*l > *u) {
-		drlb_nl_err_fmt(info->extack,
-				"the lower threshold must not exceed the upper threshold",
-				"lower threshold %u above the upper threshold %u",
-				*l, *u);
-		NL_SET_BAD_ATTR(info->extack, la ?: ua);
-		return -ERANGE;
+	memset(c, 0, sizeof(*c));
+	c->a_dest = info->attrs[DRLB_A_DEST];
+	c->a_addr = r->dtb[DRLB_DEST_A_ADDR];
+	c->a_u_thresh = r->dtb[DRLB_DEST_A_U_THRESH];
+	c->a_l_thresh = r->dtb[DRLB_DEST_A_L_THRESH];
+	if (r->dtb[DRLB_DEST_A_WEIGHT]) {
+		c->weight = nla_get_u32(r->dtb[DRLB_DEST_A_WEIGHT]);
+		c->has_weight = true;
 	}
-	return 0;
+	if (c->a_u_thresh) {
+		c->u_thresh = nla_get_u32(c->a_u_thresh);
+		c->has_u_thresh = true;
+	}
+	if (c->a_l_thresh) {
+		c->l_thresh = nla_get_u32(c->a_l_thresh);
+		c->has_l_thresh = true;
+	}
 }
 
 static int drlb_nl_dest_parse(struct genl_info *info, struct drlb_dest_req *r)
@@ -146,145 +145,45 @@ static struct drlb_dest *drlb_nl_dest_find(struct genl_info *info,
 
 int drlb_nl_new_dest(struct sk_buff *skb, struct genl_info *info)
 {
-	struct netlink_ext_ack *extack = info->extack;
-	struct drlb_sched_state *st;
 	struct drlb_service *svc;
-	struct drlb_dest *dest;
+	struct drlb_dest_conf c;
 	struct drlb_dest_req r;
-	u32 weight = 1, u, l;
 	int err;
 
 	err = drlb_nl_dest_parse(info, &r);
 	if (err)
 		return err;
-	if (r.dtb[DRLB_DEST_A_WEIGHT])
-		weight = nla_get_u32(r.dtb[DRLB_DEST_A_WEIGHT]);
-	err = drlb_nl_dest_thresh(info, &r, NULL, &u, &l);
-	if (err)
-		return err;
-
+	drlb_nl_dest_conf(info, &r, &c);
 	mutex_lock(&r.dn->lock);
-	svc = drlb_nl_svc_find(r.dn, &r.k, info->attrs[DRLB_A_SERVICE], extack);
-	if (!svc) {
-		err = -ENOENT;
-		goto out;
-	}
-	if (r.addr == svc->addr) {
-		NL_SET_ERR_MSG_MOD(extack,
-				   "the real server address is the virtual address");
-		NL_SET_BAD_ATTR(extack, r.dtb[DRLB_DEST_A_ADDR]);
-		err = -EINVAL;
-		goto out;
-	}
-	if (drlb_dest_find(svc, r.addr)) {
-		NL_SET_ERR_MSG_MOD(extack, "the real server exists");
-		NL_SET_BAD_ATTR(extack, info->attrs[DRLB_A_DEST]);
-		err = -EEXIST;
-		goto out;
-	}
-	if (svc->num_dests >= DRLB_DEST_MAX) {
-		NL_SET_ERR_MSG_MOD(extack,
-				   "the service has too many real servers");
-		NL_SET_BAD_ATTR(extack, info->attrs[DRLB_A_DEST]);
-		err = -ENOSPC;
-		goto out;
-	}
-	if (!drlb_sched_fits(svc->sched_ops, svc->num_dests + 1,
-			     r.dn->cfg.mh_table_size)) {
-		drlb_nl_err_fmt(extack,
-				"the Maglev table size must exceed the number of real servers",
-				"mh-table-size %u too small for %u real servers",
-				r.dn->cfg.mh_table_size, svc->num_dests + 1);
-		NL_SET_BAD_ATTR(extack, info->attrs[DRLB_A_DEST]);
-		err = -ENOSPC;
-		goto out;
-	}
-	dest = drlb_dest_alloc(svc, r.addr, weight);
-	if (!dest) {
-		err = -ENOMEM;
-		goto out;
-	}
-	drlb_dest_set_thresh(dest, u, l);
-	/* Writers only walk the list: the dest is invisible until @st. */
-	list_add_tail(&dest->list, &svc->dests);
-	st = drlb_sched_build(svc, svc->sched_ops, &r.dn->cfg, NULL, 0);
-	if (IS_ERR(st)) {
-		list_del(&dest->list);
-		drlb_dest_free_unused(dest);
-		err = PTR_ERR(st);
-		goto out;
-	}
-	svc->num_dests++;
-	drlb_svc_set_sched(r.dn, svc, st);
-	r.dn->gen++;
-	drlb_dest_resolve(r.dn->net, dest);
-	/* Neighbour events report changes from here on (event.c). */
-	dest->neigh_ev = drlb_dest_neigh_state(dest);
-	drlb_event_svc(r.dn, DRLB_EV_DEST_NEW, svc, dest, info);
-out:
+	svc = drlb_nl_svc_find(r.dn, &r.k, info->attrs[DRLB_A_SERVICE],
+			       info->extack);
+	err = svc ? drlb_ctl_dest_new(r.dn, svc, r.addr, &c, info,
+				      info->extack) : -ENOENT;
 	mutex_unlock(&r.dn->lock);
 	return err;
 }
 
 int drlb_nl_set_dest(struct sk_buff *skb, struct genl_info *info)
 {
-	struct drlb_sched_state *st;
-	struct drlb_service *svc;
+	struct drlb_dest_conf c;
 	struct drlb_dest *dest;
 	struct drlb_dest_req r;
-	u32 weight, u, l;
 	int err;
 
 	err = drlb_nl_dest_parse(info, &r);
 	if (err)
 		return err;
-
+	drlb_nl_dest_conf(info, &r, &c);
 	mutex_lock(&r.dn->lock);
 	dest = drlb_nl_dest_find(info, &r);
-	if (!dest) {
-		err = -ENOENT;
-		goto out;
-	}
-	svc = dest->svc;
-	err = drlb_nl_dest_thresh(info, &r, dest, &u, &l);
-	if (err)
-		goto out;
-	if (r.dtb[DRLB_DEST_A_WEIGHT]) {
-		weight = nla_get_u32(r.dtb[DRLB_DEST_A_WEIGHT]);
-		if (weight != dest->weight) {
-			st = drlb_sched_build(svc, svc->sched_ops, &r.dn->cfg,
-					      dest, weight);
-			if (IS_ERR(st)) {
-				err = PTR_ERR(st);
-				goto out;
-			}
-			/*
-			 * Usable before a state lists it; drained only once
-			 * the state without it is out (drlb_schedule()).
-			 */
-			if (weight) {
-				WRITE_ONCE(dest->weight, weight);
-				drlb_svc_set_sched(r.dn, svc, st);
-			} else {
-				drlb_svc_set_sched(r.dn, svc, st);
-				/* Pairs with smp_rmb() in drlb_schedule(). */
-				smp_store_release(&dest->weight, 0);
-			}
-		}
-	}
-	if (u != dest->u_thresh || l != dest->l_thresh)
-		drlb_dest_set_thresh(dest, u, l);
-	r.dn->gen++;
-	drlb_event_svc(r.dn, DRLB_EV_DEST_SET, svc, dest, info);
-out:
+	err = dest ? drlb_ctl_dest_set(r.dn, dest, &c, info, info->extack) :
+		     -ENOENT;
 	mutex_unlock(&r.dn->lock);
 	return err;
 }
 
 int drlb_nl_del_dest(struct sk_buff *skb, struct genl_info *info)
 {
-	struct drlb_sched_state *st;
-	struct drlb_service *svc;
 	struct drlb_dest *dest;
 	struct drlb_dest_req r;
 	int err;
@@ -292,25 +191,9 @@ int drlb_nl_del_dest(struct sk_buff *skb, struct genl_info *info)
 	err = drlb_nl_dest_parse(info, &r);
 	if (err)
 		return err;
-
 	mutex_lock(&r.dn->lock);
 	dest = drlb_nl_dest_find(info, &r);
-	if (!dest) {
-		err = -ENOENT;
-		goto out;
-	}
-	svc = dest->svc;
-	/* First a state without it, so no new flow can pick it... */
-	st = drlb_sched_build(svc, svc->sched_ops, &r.dn->cfg, dest, 0);
-	if (IS_ERR(st)) {
-		err = PTR_ERR(st);
-		goto out;
-	}
-	drlb_svc_set_sched(r.dn, svc, st);
-	drlb_event_svc(r.dn, DRLB_EV_DEST_DEL, svc, dest, info);
-	/* ...then the dest goes, with its flows or to be rescheduled. */
-	drlb_dest_del(r.dn, dest);
-out:
+	err = dest ? drlb_ctl_dest_del(r.dn, dest, info) : -ENOENT;
 	mutex_unlock(&r.dn->lock);
 	return err;
 }

@@ -147,23 +147,13 @@ struct drlb_service *drlb_nl_dump_svc_get(struct netlink_callback *cb)
 			       drlb_dump_attrs(cb), cb->extack);
 }
 
-/* The settings of a NEW/SET_SERVICE request (has_*: present). */
-struct drlb_svc_conf {
-	const struct drlb_sched_ops *ops;
-	u32 persist_timeout;
-	u32 sched_flags;
-	u8 persist_plen;
-	u8 expire_nodest;
-	u8 midstream;
-	u8 onepacket;
-	bool has_persist_timeout, has_persist_plen, has_expire_nodest;
-	bool has_midstream, has_sched_flags, has_onepacket;
-};
-
 static int drlb_nl_svc_conf(struct nlattr **tb, struct drlb_svc_conf *c,
 			    struct netlink_ext_ack *extack)
 {
 	memset(c, 0, sizeof(*c));
+	c->a_sched = tb[DRLB_SVC_A_SCHED_NAME];
+	c->a_flags = tb[DRLB_SVC_A_SCHED_FLAGS];
+	c->a_onepacket = tb[DRLB_SVC_A_ONEPACKET];
 	if (tb[DRLB_SVC_A_SCHED_NAME]) {
 		c->ops = drlb_sched_find(nla_data(tb[DRLB_SVC_A_SCHED_NAME]));
 		if (!c->ops) {
@@ -197,61 +187,6 @@ static int drlb_nl_svc_conf(struct nlattr **tb, struct drlb_svc_conf *c,
 		c->has_onepacket = true;
 	}
 	return 0;
-}
-
-/*
- * Check what @c would make of a service of protocol @proto whose
- * scheduler is @cur (NULL: a new service) with flags @cur_flags, and set
- * the scheduler flags it would have in *@flags: those given, else the
- * defaults of a scheduler it names (other than @cur), else @cur_flags.
- */
-static int drlb_nl_svc_check(struct nlattr **tb,
-			     const struct drlb_svc_conf *c, u8 proto,
-			     const struct drlb_sched_ops *cur, u32 cur_flags,
-			     u32 *flags, struct netlink_ext_ack *extack)
-{
-	const struct drlb_sched_ops *ops = c->ops ?: cur ?: drlb_sched_default;
-
-	if (c->has_sched_flags)
-		*flags = c->sched_flags;
-	else if (ops != cur)
-		*flags = ops->default_flags;
-	else
-		*flags = cur_flags;
-	if (*flags & ~ops->flags) {
-		drlb_nl_err_fmt(extack,
-				"scheduler flags are for the sh and mh schedulers only",
-				"scheduler flags are for sh and mh only, not %s",
-				ops->name);
-		NL_SET_BAD_ATTR(extack, tb[DRLB_SVC_A_SCHED_FLAGS] ?:
-				tb[DRLB_SVC_A_SCHED_NAME]);
-		return -EINVAL;
-	}
-	if (c->onepacket && proto != IPPROTO_UDP) {
-		NL_SET_ERR_MSG_MOD(extack,
-				   "one-packet scheduling is for UDP services only");
-		NL_SET_BAD_ATTR(extack, tb[DRLB_SVC_A_ONEPACKET]);
-		return -EINVAL;
-	}
-	return 0;
-}
-
-/* Apply the plain settings of @c to @svc (packet path reads them racily). */
-static void drlb_svc_apply(struct drlb_service *svc,
-			   const struct drlb_svc_conf *c)
-{
-	if (c->has_persist_timeout)
-		WRITE_ONCE(svc->persist_timeout, c->persist_timeout);
-	if (c->has_persist_plen) {
-		WRITE_ONCE(svc->persist_plen, c->persist_plen);
-		WRITE_ONCE(svc->persist_mask, inet_make_mask(c->persist_plen));
-	}
-	if (c->has_expire_nodest)
-		WRITE_ONCE(svc->expire_nodest, c->expire_nodest);
-	if (c->has_midstream)
-		WRITE_ONCE(svc->midstream, c->midstream);
-	if (c->has_onepacket)
-		WRITE_ONCE(svc->onepacket, c->onepacket);
 }
 
 /* ---- replies -------------------------------------------------------- */
@@ -300,67 +235,19 @@ int drlb_nl_put_svc(struct sk_buff *msg, struct drlb_service *svc,
 int drlb_nl_new_service(struct sk_buff *skb, struct genl_info *info)
 {
 	struct drlb_net *dn = drlb_pernet(genl_info_net(info));
-	struct netlink_ext_ack *extack = info->extack;
 	struct nlattr *tb[DRLB_SVC_A_MAX + 1];
-	struct drlb_sched_state *st;
-	struct drlb_service *svc;
 	struct drlb_svc_conf conf;
 	struct drlb_svc_key k;
-	u32 flags;
 	int err;
 
-	err = drlb_nl_svc_key(info->attrs, tb, &k, extack);
+	err = drlb_nl_svc_key(info->attrs, tb, &k, info->extack);
 	if (err)
 		return err;
-	err = drlb_nl_svc_conf(tb, &conf, extack);
+	err = drlb_nl_svc_conf(tb, &conf, info->extack);
 	if (err)
 		return err;
-	err = drlb_nl_svc_check(tb, &conf, k.proto, NULL, 0, &flags, extack);
-	if (err)
-		return err;
-
-	svc = drlb_svc_alloc();
-	if (!svc)
-		return -ENOMEM;
-	svc->addr = k.addr;
-	svc->port = k.port;
-	svc->proto = k.proto;
-	svc->fwmark = k.fwmark;
-	svc->sched_ops = conf.ops ?: drlb_sched_default;
-	svc->sched_flags = flags;
-	svc->expire_nodest = 1;
-	svc->persist_plen = 32;
-	svc->persist_mask = inet_make_mask(32);
-	drlb_svc_apply(svc, &conf);
-
-	mutex_lock(&dn->lock);
-	if (drlb_ctl_svc_lookup(dn, &k)) {
-		NL_SET_ERR_MSG_MOD(extack, "the service exists");
-		NL_SET_BAD_ATTR(extack, info->attrs[DRLB_A_SERVICE]);
-		err = -EEXIST;
-		goto out_put;
-	}
-	st = drlb_sched_build(svc, svc->sched_ops, &dn->cfg, NULL, 0);
-	if (IS_ERR(st)) {
-		err = PTR_ERR(st);
-		goto out_put;
-	}
-	RCU_INIT_POINTER(svc->sched, st);
-	err = drlb_svc_add(dn, svc);
-	if (err) {
-		NL_SET_ERR_MSG_MOD(extack, "cannot register the netfilter hook");
-		RCU_INIT_POINTER(svc->sched, NULL);
-		drlb_sched_state_free(st);
-		goto out_put;
-	}
-	drlb_event_svc(dn, DRLB_EV_SERVICE_NEW, svc, NULL, info);
-	mutex_unlock(&dn->lock);
-	return 0;
-
-out_put:
-	mutex_unlock(&dn->lock);
-	drlb_svc_put(svc);
-	return err;
+	conf.a_key = info->attrs[DRLB_A_SERVICE];
+	return drlb_ctl_svc_new(dn, &k, &conf, info, info->extack);
 }
 
 int drlb_nl_set_service(struct sk_buff *skb, struct genl_info *info)
@@ -368,12 +255,9 @@ int drlb_nl_set_service(struct sk_buff *skb, struct genl_info *info)
 	struct drlb_net *dn = drlb_pernet(genl_info_net(info));
 	struct netlink_ext_ack *extack = info->extack;
 	struct nlattr *tb[DRLB_SVC_A_MAX + 1];
-	const struct drlb_sched_ops *ops;
-	struct drlb_sched_state *st;
 	struct drlb_service *svc;
 	struct drlb_svc_conf conf;
 	struct drlb_svc_key k;
-	u32 flags;
 	int err;
 
 	err = drlb_nl_svc_key(info->attrs, tb, &k, extack);
@@ -382,44 +266,9 @@ int drlb_nl_set_service(struct sk_buff *skb, struct genl_info *info)
 	err = drlb_nl_svc_conf(tb, &conf, extack);
 	if (err)
 		return err;
-
 	mutex_lock(&dn->lock);
 	svc = drlb_nl_svc_find(dn, &k, info->attrs[DRLB_A_SERVICE], extack);
-	if (!svc) {
-		err = -ENOENT;
-		goto out;
-	}
-	err = drlb_nl_svc_check(tb, &conf, svc->proto, svc->sched_ops,
-				svc->sched_flags, &flags, extack);
-	if (err)
-		goto out;
-	ops = conf.ops ?: svc->sched_ops;
-	if (ops != svc->sched_ops || flags != svc->sched_flags) {
-		if (!drlb_sched_fits(ops, svc->num_dests,
-				     dn->cfg.mh_table_size)) {
-			drlb_nl_err_fmt(extack,
-					"the Maglev table size must exceed the number of real servers",
-					"mh-table-size %u too small for %u real servers",
-					dn->cfg.mh_table_size, svc->num_dests);
-			NL_SET_BAD_ATTR(extack, tb[DRLB_SVC_A_SCHED_NAME]);
-			err = -EINVAL;
-			goto out;
-		}
-		st = drlb_sched_build(svc, ops, &dn->cfg, NULL, 0);
-		if (IS_ERR(st)) {
-			err = PTR_ERR(st);
-			goto out;
-		}
-		/* Not published yet: the flags it is built for. */
-		st->flags = flags;
-		svc->sched_ops = ops;
-		svc->sched_flags = flags;
-		drlb_svc_set_sched(dn, svc, st);
-	}
-	drlb_svc_apply(svc, &conf);
-	dn->gen++;
-	drlb_event_svc(dn, DRLB_EV_SERVICE_SET, svc, NULL, info);
-out:
+	err = svc ? drlb_ctl_svc_set(dn, svc, &conf, info, extack) : -ENOENT;
 	mutex_unlock(&dn->lock);
 	return err;
 }
@@ -438,11 +287,8 @@ int drlb_nl_del_service(struct sk_buff *skb, struct genl_info *info)
 	mutex_lock(&dn->lock);
 	svc = drlb_nl_svc_find(dn, &k, info->attrs[DRLB_A_SERVICE],
 			       info->extack);
-	if (svc) {
-		/* As it was: after the deletion @svc may be gone. */
-		drlb_event_svc(dn, DRLB_EV_SERVICE_DEL, svc, NULL, info);
-		drlb_svc_del(dn, svc);
-	}
+	if (svc)
+		drlb_ctl_svc_del(dn, svc, info);
 	mutex_unlock(&dn->lock);
 	return svc ? 0 : -ENOENT;
 }

@@ -8,6 +8,7 @@
  */
 
 #include <linux/mm.h>
+#include <linux/module.h>
 #include <linux/slab.h>
 #include <linux/sort.h>
 #include <linux/string.h>
@@ -41,6 +42,7 @@ const struct drlb_sched_ops *drlb_sched_find(const char *name)
 			return drlb_scheds[i];
 	return NULL;
 }
+EXPORT_SYMBOL_GPL(drlb_sched_find);
 
 int drlb_sched_put_names(struct sk_buff *msg, int attr)
 {

@@ -136,6 +136,7 @@ struct drlb_dest *drlb_dest_find(struct drlb_service *svc, __be32 addr)
 			return dest;
 	return NULL;
 }
+EXPORT_SYMBOL_GPL(drlb_dest_find);
 
 /* A new dest of @svc, not yet on its list. */
 struct drlb_dest *drlb_dest_alloc(struct drlb_service *svc, __be32 addr,

@@ -18,6 +18,13 @@
 #   list_drlbctl_services
 #      services and servers made by drlbctl, listed by ipvsadm -Ln (and
 #      -L -t, --stats, --rate, --persistent-conn), in IPVS's format.
+#   ipvsadm_drives
+#      services and servers made, changed and deleted by ipvsadm (-A -E
+#      -D -a -e -d, -s -p -M -b -o -w -x -y -g, -f), as drlbctl save
+#      shows them; -Sn, -C, -R round trip.
+#   ipvsadm_refusals
+#      what drlb cannot do (-m, -i, lblc, a persistence engine) and bad
+#      entries are refused with an error, and change nothing.
 #   refuses_ip_vs
 #      while drlb_ipvs is loaded, ip_vs cannot load, and the kernel log
 #      says why.
@@ -38,6 +45,8 @@ ALL_TESTS="
 	daemon_refused
 	flush_and_zero
 	list_drlbctl_services
+	ipvsadm_drives
+	ipvsadm_refusals
 	refuses_ip_vs
 	refused_by_ip_vs
 	modprobe_conf
@@ -194,6 +203,91 @@ list_drlbctl_services()
 		"$(ipvsadm -Ln --thresholds -f 5)" \
 		"10\.0\.0\.14:0 +100 +50 +0 +0"
 	{ ipvsadm -Ln --stats; ipvsadm -Ln --rate; ipvsadm -Sn; } | sed 's/^/# /'
+}
+
+# saved: drlbctl save without its comment and config lines, sorted
+# (services come in hash order).
+saved()
+{
+	"$DRLBCTL" save | grep -v '^#\|^config ' | sort
+}
+
+ipvsadm_drives()
+{
+	local file
+
+	need_ipvs
+	ipvsadm -A -t 10.0.0.100:80 -s wrr
+	ipvsadm -a -t 10.0.0.100:80 -r 10.0.0.11 -g -w 2
+	ipvsadm -a -t 10.0.0.100:80 -r 10.0.0.12:80 -g -w 1 -x 100 -y 50
+	ipvsadm -A -u 10.0.0.100:53 -s mh -b mh-port -p 120 -M 255.255.255.0
+	ipvsadm -a -u 10.0.0.100:53 -r 10.0.0.13:53 -g
+	ipvsadm -A -f 7 -s sh -b sh-fallback
+	ipvsadm -a -f 7 -r 10.0.0.14 -g -w 3
+	ipvsadm -A -u 10.0.0.101:53 -s rr -o
+	check_eq "ipvsadm -A/-a made them, as drlbctl sees them" "$(saved)" \
+		"$(sort <<< "service add tcp 10.0.0.100:80 sched wrr
+server add tcp 10.0.0.100:80 10.0.0.11 weight 2
+server add tcp 10.0.0.100:80 10.0.0.12 weight 1 u-threshold 100 l-threshold 50
+service add udp 10.0.0.100:53 sched mh persistent 120 netmask 24
+server add udp 10.0.0.100:53 10.0.0.13 weight 1
+service add udp 10.0.0.101:53 sched rr onepacket yes
+service add fwmark 7 sched sh sched-flags fallback
+server add fwmark 7 10.0.0.14 weight 3")"
+	ipvsadm -E -t 10.0.0.100:80 -s wlc -p 60
+	ipvsadm -e -t 10.0.0.100:80 -r 10.0.0.11 -g -w 5 -x 10
+	ipvsadm -d -t 10.0.0.100:80 -r 10.0.0.12
+	ipvsadm -E -u 10.0.0.100:53 -s mh
+	ipvsadm -D -u 10.0.0.101:53
+	check_eq "ipvsadm -E/-e/-d/-D changed them" "$(saved)" \
+		"$(sort <<< "service add tcp 10.0.0.100:80 sched wlc persistent 60
+server add tcp 10.0.0.100:80 10.0.0.11 weight 5 u-threshold 10
+service add udp 10.0.0.100:53 sched mh sched-flags none
+server add udp 10.0.0.100:53 10.0.0.13 weight 1
+service add fwmark 7 sched sh sched-flags fallback
+server add fwmark 7 10.0.0.14 weight 3")"
+	file=$(mktemp)
+	defer rm -f "$file"
+	ipvsadm -Sn > "$file"
+	check "ipvsadm -C" ipvsadm -C
+	check_eq "nothing left" "$(saved)" ""
+	check "ipvsadm -R" ipvsadm -R < "$file"
+	check_eq "ipvsadm -Sn after -R: the same" "$(ipvsadm -Sn)" "$(cat "$file")"
+	diag_block "ipvsadm -Sn" 0 "$(cat "$file")"
+}
+
+ipvsadm_refusals()
+{
+	local before out
+
+	need_ipvs
+	ipvsadm -A -t 10.0.0.100:80 -s rr
+	ipvsadm -a -t 10.0.0.100:80 -r 10.0.0.11 -g
+	before=$(saved)
+	while IFS='|' read -r what cmd; do
+		# shellcheck disable=SC2086 # the words of the command
+		if out=$(ipvsadm $cmd 2>&1); then
+			tap_fail "$what: refused" "it succeeded"
+		else
+			tap_ok "$what: refused ($out)"
+		fi
+	done <<-'EOF'
+	masquerading|-a -t 10.0.0.100:80 -r 10.0.0.12 -m
+	tunnelling|-a -t 10.0.0.100:80 -r 10.0.0.12 -i
+	lblc|-A -t 10.0.0.100:81 -s lblc
+	lblcr|-E -t 10.0.0.100:80 -s lblcr
+	an unknown scheduler|-A -t 10.0.0.100:81 -s nosuch
+	a persistence engine|-A -u 10.0.0.100:5060 -s rr -p 60 --pe sip
+	a service twice|-A -t 10.0.0.100:80 -s rr
+	a server twice|-a -t 10.0.0.100:80 -r 10.0.0.11 -g
+	a weight above 65535|-a -t 10.0.0.100:80 -r 10.0.0.12 -g -w 70000
+	a lower threshold above the upper|-a -t 10.0.0.100:80 -r 10.0.0.12 -g -x 5 -y 9
+	one-packet scheduling for TCP|-A -t 10.0.0.100:82 -s rr -o
+	sh flags on rr|-E -t 10.0.0.100:80 -s rr -b sh-port
+	an unknown service|-a -t 10.0.0.100:99 -r 10.0.0.12 -g
+	an IPv6 service|-A -t [2001:db8::1]:80 -s rr
+	EOF
+	check_eq "and nothing changed" "$(saved)" "$before"
 }
 
 refuses_ip_vs()

@@ -38,7 +38,7 @@ static const struct nla_policy drlb_ipvs_svc_policy[IPVS_SVC_ATTR_MAX + 1] = {
 	[IPVS_SVC_ATTR_STATS]		= { .type = NLA_NESTED },
 };
 
-static const struct nla_policy drlb_ipvs_dest_policy[IPVS_DEST_ATTR_MAX + 1] = {
+const struct nla_policy drlb_ipvs_dest_policy[IPVS_DEST_ATTR_MAX + 1] = {
 	[IPVS_DEST_ATTR_ADDR]		= { .type = NLA_BINARY,
 					    .len = sizeof(union nf_inet_addr) },
 	[IPVS_DEST_ATTR_PORT]		= { .type = NLA_U16 },
@@ -326,6 +326,36 @@ static int drlb_ipvs_dump_daemons(struct sk_buff *skb,
 /* ---- the family -------------------------------------------------------- */
 
 static const struct genl_ops drlb_ipvs_ops[] = {
+	{
+		.cmd = IPVS_CMD_NEW_SERVICE,
+		.doit = drlb_ipvs_new_service,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = IPVS_CMD_SET_SERVICE,
+		.doit = drlb_ipvs_set_service,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = IPVS_CMD_DEL_SERVICE,
+		.doit = drlb_ipvs_del_service,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = IPVS_CMD_NEW_DEST,
+		.doit = drlb_ipvs_new_dest,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = IPVS_CMD_SET_DEST,
+		.doit = drlb_ipvs_set_dest,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = IPVS_CMD_DEL_DEST,
+		.doit = drlb_ipvs_del_dest,
+		.flags = GENL_ADMIN_PERM,
+	},
 	{
 		.cmd = IPVS_CMD_GET_SERVICE,
 		.doit = drlb_ipvs_get_service,

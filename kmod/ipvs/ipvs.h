@@ -33,7 +33,18 @@ struct drlb_service *drlb_ipvs_svc_find(struct drlb_net *dn,
 					struct nlattr *nest,
 					struct netlink_ext_ack *extack);
 
-/* reply.c: GET_SERVICE and the dumps */
+extern const struct nla_policy drlb_ipvs_dest_policy[IPVS_DEST_ATTR_MAX + 1];
+
+/* svc.c: service and dest changes */
+int drlb_ipvs_new_service(struct sk_buff *skb, struct genl_info *info);
+int drlb_ipvs_set_service(struct sk_buff *skb, struct genl_info *info);
+int drlb_ipvs_del_service(struct sk_buff *skb, struct genl_info *info);
+int drlb_ipvs_new_dest(struct sk_buff *skb, struct genl_info *info);
+int drlb_ipvs_set_dest(struct sk_buff *skb, struct genl_info *info);
+int drlb_ipvs_del_dest(struct sk_buff *skb, struct genl_info *info);
+
+/* reply.c: GET_SERVICE and the dumps; IPVS's flags of a service */
+u32 drlb_ipvs_svc_flags(const struct drlb_service *svc);
 int drlb_ipvs_get_service(struct sk_buff *skb, struct genl_info *info);
 int drlb_ipvs_dump_services(struct sk_buff *skb, struct netlink_callback *cb);
 int drlb_ipvs_dump_dests(struct sk_buff *skb, struct netlink_callback *cb);

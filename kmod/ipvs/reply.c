@@ -22,7 +22,7 @@
  * IPVS_SVC_ATTR_FLAGS of @svc: IPVS's flags for what drlb does. The
  * scheduler flags are IPVS's sh-/mh-fallback (SCHED1) and -port (SCHED2).
  */
-static u32 drlb_ipvs_svc_flags(const struct drlb_service *svc)
+u32 drlb_ipvs_svc_flags(const struct drlb_service *svc)
 {
 	u32 flags = IP_VS_SVC_F_HASHED;
 
