@@ -604,8 +604,11 @@ again:
 		p->gen = t->gen;
 	}
 	/* A table's @next, once set, stays until the table is freed. */
-	if (p->half == 1 && !(t = rcu_dereference(t->next)))
-		goto end;
+	if (p->half == 1) {
+		t = rcu_dereference(t->next);
+		if (!t)
+			goto end;
+	}
 	batch = 0;
 	for (;;) {
 		size = 1U << t->bits;

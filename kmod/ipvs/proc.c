@@ -226,7 +226,7 @@ static const struct seq_operations drlb_ipvs_svc_seq_ops = {
 /* The five counters of a row: conns, packets and bytes in and out. */
 static void drlb_ipvs_show_counts(struct seq_file *seq, const u64 *v)
 {
-	seq_printf(seq, "%8LX %8LX %8LX %16LX %16LX\n",
+	seq_printf(seq, "%8llX %8llX %8llX %16llX %16llX\n",
 		   (unsigned long long)v[DRLB_ST_CONNS],
 		   (unsigned long long)v[DRLB_ST_PKTS], 0ULL,
 		   (unsigned long long)v[DRLB_ST_BYTES], 0ULL);
@@ -236,7 +236,7 @@ static void drlb_ipvs_show_counts(struct seq_file *seq, const u64 *v)
 static void drlb_ipvs_show_rates(struct seq_file *seq,
 				 const struct drlb_stats *st)
 {
-	seq_printf(seq, "%8LX %8LX %8LX %16LX %16LX\n",
+	seq_printf(seq, "%8llX %8llX %8llX %16llX %16llX\n",
 		   (unsigned long long)drlb_est_rate(st, DRLB_RATE_CPS),
 		   (unsigned long long)drlb_est_rate(st, DRLB_RATE_PPS), 0ULL,
 		   (unsigned long long)drlb_est_rate(st, DRLB_RATE_BPS), 0ULL);
