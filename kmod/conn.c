@@ -49,6 +49,9 @@
 #include <linux/module.h>
 #include <linux/random.h>
 #include <linux/rculist_nulls.h>
+/* cond_resched_rcu(): 6.12's home, and 6.1's (sched.h) */
+#include <linux/rcupdate_wait.h>
+#include <linux/sched.h>
 #include <linux/slab.h>
 #include <uapi/linux/drlb.h>
 
@@ -580,6 +583,90 @@ unsigned long drlb_conn_delete(struct drlb_net *dn,
 	mutex_unlock(&dn->conn_resize);
 	return done;
 }
+
+/* Buckets a walk looks at between two chances to reschedule. */
+#define DRLB_CONN_WALK_BATCH	1024
+
+/*
+ * drlb_conn_walk - the first live entry at or after @p, @p moved onto it;
+ * NULL, with @p at DRLB_CONN_POS_END, past the last. @p->skip++ steps
+ * past the entry returned. The one walk of the table for dumps (nl_conn.c,
+ * drlb_ipvs's /proc/net/ip_vs_conn): the caller holds RCU, and keeps
+ * nothing found under it across the call, for between buckets the walk
+ * may leave RCU for a moment (cond_resched_rcu(): a table of millions of
+ * buckets is not walked in one RCU section).
+ *
+ * The place is a position, not a pointer, so it survives the entries
+ * around it coming and going (an entry may then show twice, or not at
+ * all, like a netlink dump's) and a resize: while one moves entries, the
+ * old table is walked, then its @next, so no entry is missed; an entry
+ * moving under the walk may show twice. When the table was replaced
+ * since @p was, the walk goes on in the new table where @p was in it
+ * already (it was the old one's @next), and starts over in it otherwise.
+ */
+struct drlb_conn *drlb_conn_walk(struct drlb_net *dn, struct drlb_conn_pos *p)
+{
+	const struct drlb_conn_tab *t;
+	struct hlist_nulls_node *n;
+	unsigned int batch;
+	struct drlb_conn *c;
+	u32 i, size;
+
+again:
+	if (p->half == DRLB_CONN_POS_END)
+		return NULL;
+	t = rcu_dereference(dn->conn);
+	if (!t)
+		goto end;
+	if (p->gen != t->gen) {
+		if (!(p->half == 1 && p->gen + 1 == t->gen)) {
+			p->bucket = 0;
+			p->skip = 0;
+		}
+		p->half = 0;
+		p->gen = t->gen;
+	}
+	/* A table's @next, once set, stays until the table is freed. */
+	if (p->half == 1) {
+		t = rcu_dereference(t->next);
+		if (!t)
+			goto end;
+	}
+	batch = 0;
+	for (;;) {
+		size = 1U << t->bits;
+		for (; p->bucket < size; p->bucket++, p->skip = 0) {
+			i = 0;
+			hlist_nulls_for_each_entry_rcu(c, n, &t->buckets[p->bucket],
+						       node) {
+				if (i++ < p->skip ||
+				    READ_ONCE(c->state) == DRLB_CONN_S_DEAD)
+					continue;
+				p->skip = i - 1;
+				return c;
+			}
+			if (++batch == DRLB_CONN_WALK_BATCH) {
+				p->bucket++;
+				p->skip = 0;
+				/* @t may go meanwhile: found again from @p. */
+				cond_resched_rcu();
+				goto again;
+			}
+		}
+		if (p->half == 1)
+			break;
+		t = rcu_dereference(t->next);
+		if (!t)
+			break;
+		p->half = 1;
+		p->bucket = 0;
+		p->skip = 0;
+	}
+end:
+	p->half = DRLB_CONN_POS_END;
+	return NULL;
+}
+EXPORT_SYMBOL_GPL(drlb_conn_walk);
 
 static void drlb_conn_gc(struct work_struct *work)
 {

@@ -339,6 +339,27 @@ struct drlb_conn_tab {
 	u8 id;
 };
 
+/*
+ * struct drlb_conn_pos - a place in the connection table that outlives
+ * the RCU section it was found in, for walks that stop and resume (the
+ * GET_CONN dump between skbs, /proc/net/ip_vs_conn between reads):
+ * drlb_conn_walk() moves it. All zero: not started.
+ *
+ * @gen:    drlb_conn_tab.gen of the table walked
+ * @bucket: the bucket
+ * @skip:   entries of the bucket before the place
+ * @half:   0: in that table, 1: in its @next (a resize is moving
+ *          entries there), DRLB_CONN_POS_END: past the last entry
+ */
+struct drlb_conn_pos {
+	u32 gen;
+	u32 bucket;
+	u32 skip;
+	u8 half;
+};
+
+#define DRLB_CONN_POS_END	2
+
 #define DRLB_CONN_LOCKS		1024
 /* Most dests per service (Maglev tables index them with a u16). */
 #define DRLB_DEST_MAX		0xfffe
@@ -490,6 +511,7 @@ void drlb_stats_read(const struct drlb_stats *st, u64 *out);
 void drlb_stats_zero(struct drlb_stats *st);
 int drlb_stats_put(struct sk_buff *msg, int attr, const struct drlb_stats *st);
 void drlb_stats_sum(const struct drlb_stats *st, u64 *out);
+void drlb_stats_cpu(const struct drlb_stats *st, int cpu, u64 *out);
 
 /* est.c: the rate estimator */
 void drlb_est_net_init(struct drlb_net *dn);
@@ -618,6 +640,7 @@ unsigned long drlb_conn_delete(struct drlb_net *dn,
 bool drlb_conn_filter_match(const struct drlb_conn_filter *f,
 			    const struct drlb_conn *c);
 void drlb_conn_purge(struct drlb_net *dn, bool all);
+struct drlb_conn *drlb_conn_walk(struct drlb_net *dn, struct drlb_conn_pos *p);
 unsigned long drlb_conn_timeout(struct drlb_net *dn, u8 proto, u8 state);
 u8 drlb_tcp_next_state(u8 state, bool syn, bool ack, bool fin, bool rst);
 

@@ -5,15 +5,14 @@
  * three take the same filter: a service, and DRLB_A_CONN's criteria
  * (struct drlb_conn_filter).
  *
- * The dump walks the buckets under RCU, one skb at a time, and resumes at
- * (cb->args[0] bucket, cb->args[1] entries of it already passed) of the
- * table of generation cb->args[3]; a table that changes between two skbs
- * may show an entry twice or miss one, like any netlink dump. While a
- * resize moves entries, the old table is walked, then the new one (an
- * entry may show twice, none is missed within one skb); a dump that
- * spans a resize starts over on the new table and is flagged
- * NLM_F_DUMP_INTR. Client addresses are sensitive: the command
- * needs CAP_NET_ADMIN (netlink.c).
+ * The dump walks the table with the core's drlb_conn_walk() (conn.c),
+ * one skb at a time under RCU, its place kept in cb->args between skbs:
+ * a table that changes between two skbs may show an entry twice or miss
+ * one, like any netlink dump. While a resize moves entries, the old
+ * table is walked, then the new one (an entry may show twice, none is
+ * missed); a dump that spans a resize goes on in the new table (or
+ * starts over in it) and is flagged NLM_F_DUMP_INTR. Client addresses
+ * are sensitive: the command needs CAP_NET_ADMIN (netlink.c).
  */
 
 #include <linux/jiffies.h>
@@ -170,77 +169,35 @@ static int drlb_nl_put_conn(struct sk_buff *skb, struct netlink_callback *cb,
 }
 
 /*
- * Entries of @t from bucket cb->args[0], cb->args[1] of them passed, into
- * @skb; false when it is full (the position saved).
- */
-static bool drlb_nl_dump_conn_tab(struct sk_buff *skb,
-				  struct netlink_callback *cb,
-				  const struct drlb_conn_tab *t,
-				  const struct drlb_conn_filter *f)
-{
-	unsigned long b = cb->args[0], skip = cb->args[1];
-	unsigned long size = 1UL << t->bits;
-	struct hlist_nulls_node *n;
-	struct drlb_conn *c;
-
-	for (; b < size; b++, skip = 0) {
-		unsigned long i = 0;
-
-		hlist_nulls_for_each_entry_rcu(c, n, &t->buckets[b], node) {
-			if (i++ < skip)
-				continue;
-			if (READ_ONCE(c->state) == DRLB_CONN_S_DEAD ||
-			    !drlb_conn_filter_match(f, c))
-				continue;
-			if (drlb_nl_put_conn(skb, cb, c)) {
-				cb->args[0] = b;
-				cb->args[1] = i - 1;
-				return false;
-			}
-		}
-	}
-	cb->args[0] = 0;
-	cb->args[1] = 0;
-	return true;
-}
-
-/*
  * cb->args: [0] bucket, [1] entries of it passed, [3] generation of the
- * table walked, [4] 0 in it, 1 in its @next, 2 done, [5] the filter (see
+ * table walked, [4] 0 in it, 1 in its @next, 2 done (struct
+ * drlb_conn_pos, the walk's place between skbs), [5] the filter (see
  * start).
  */
 int drlb_nl_dump_conn(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct drlb_net *dn = drlb_pernet(sock_net(skb->sk));
 	const struct drlb_conn_filter *f = (void *)cb->args[5];
-	const struct drlb_conn_tab *t, *nt;
+	struct drlb_conn_pos p = {
+		.bucket = cb->args[0], .skip = cb->args[1],
+		.gen = cb->args[3], .half = cb->args[4],
+	};
+	struct drlb_conn *c;
 
 	rcu_read_lock();
-	t = rcu_dereference(dn->conn);
-	if (!t)
-		goto out;
-	/* Flags the dump if the table changes between two of its skbs. */
-	cb->seq = t->gen;
-	if (cb->args[3] && cb->args[3] != t->gen) {
-		/* Replaced (resized) since the last skb: start over. */
-		cb->args[0] = 0;
-		cb->args[1] = 0;
-		cb->args[4] = 0;
+	while ((c = drlb_conn_walk(dn, &p))) {
+		/* Full: the next skb starts with @c. */
+		if (drlb_conn_filter_match(f, c) && drlb_nl_put_conn(skb, cb, c))
+			break;
+		p.skip++;
 	}
-	cb->args[3] = t->gen;
-	if (cb->args[4] == 0) {
-		if (!drlb_nl_dump_conn_tab(skb, cb, t, f))
-			goto out;
-		cb->args[4] = 1;
-	}
-	if (cb->args[4] == 1) {
-		nt = rcu_dereference(t->next);
-		if (nt && !drlb_nl_dump_conn_tab(skb, cb, nt, f))
-			goto out;
-		cb->args[4] = 2;	/* done */
-	}
-out:
 	rcu_read_unlock();
+	/* Flags the dump if the table changes between two of its skbs. */
+	cb->seq = p.gen;
+	cb->args[0] = p.bucket;
+	cb->args[1] = p.skip;
+	cb->args[3] = p.gen;
+	cb->args[4] = p.half;
 	return skb->len;
 }
 
@@ -263,19 +220,19 @@ static int drlb_nl_conn_filter(struct genl_info *info,
 	return 0;
 }
 
-/* Matching entries of @t (RCU held). */
-static unsigned long drlb_conn_count_tab(const struct drlb_conn_tab *t,
-					 const struct drlb_conn_filter *f)
+/* Matching entries. */
+static unsigned long drlb_conn_count(struct drlb_net *dn,
+				     const struct drlb_conn_filter *f)
 {
-	unsigned long b, size = 1UL << t->bits, n = 0;
-	struct hlist_nulls_node *node;
+	struct drlb_conn_pos p = {};
+	unsigned long n = 0;
 	struct drlb_conn *c;
 
-	for (b = 0; b < size; b++)
-		hlist_nulls_for_each_entry_rcu(c, node, &t->buckets[b], node)
-			if (READ_ONCE(c->state) != DRLB_CONN_S_DEAD &&
-			    drlb_conn_filter_match(f, c))
-				n++;
+	rcu_read_lock();
+	for (; (c = drlb_conn_walk(dn, &p)); p.skip++)
+		if (drlb_conn_filter_match(f, c))
+			n++;
+	rcu_read_unlock();
 	return n;
 }
 
@@ -304,23 +261,14 @@ static int drlb_nl_conn_reply(struct genl_info *info, u8 cmd, u64 count)
 int drlb_nl_get_conn(struct sk_buff *skb, struct genl_info *info)
 {
 	struct drlb_net *dn = drlb_pernet(genl_info_net(info));
-	const struct drlb_conn_tab *t, *nt;
 	struct drlb_conn_filter f;
-	unsigned long n = 0;
+	unsigned long n;
 	int err;
 
 	err = drlb_nl_conn_filter(info, &f);
 	if (err)
 		return err;
-	rcu_read_lock();
-	t = rcu_dereference(dn->conn);
-	if (t) {
-		n = drlb_conn_count_tab(t, &f);
-		nt = rcu_dereference(t->next);
-		if (nt)
-			n += drlb_conn_count_tab(nt, &f);
-	}
-	rcu_read_unlock();
+	n = drlb_conn_count(dn, &f);
 	if (f.svc)
 		drlb_svc_put((struct drlb_service *)f.svc);
 	return drlb_nl_conn_reply(info, DRLB_CMD_GET_CONN, n);

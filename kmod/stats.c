@@ -47,22 +47,33 @@ void drlb_stats_free(struct drlb_stats *st)
 	st->pcpu = NULL;
 }
 
+/*
+ * One CPU's counters, as they are (ZERO's baseline is of the sums, not of
+ * one CPU: /proc/net/ip_vs_stats_percpu's rows, as IPVS's).
+ */
+void drlb_stats_cpu(const struct drlb_stats *st, int cpu, u64 *out)
+{
+	const struct drlb_pcpu_stats *s = per_cpu_ptr(st->pcpu, cpu);
+	unsigned int seq;
+	int i;
+
+	do {
+		seq = u64_stats_fetch_begin(&s->syncp);
+		for (i = 0; i < DRLB_ST_MAX; i++)
+			out[i] = u64_stats_read(&s->cnt[i]);
+	} while (u64_stats_fetch_retry(&s->syncp, seq));
+}
+EXPORT_SYMBOL_GPL(drlb_stats_cpu);
+
 /* Sums over every CPU, before the baseline is subtracted. */
 void drlb_stats_sum(const struct drlb_stats *st, u64 *out)
 {
+	u64 v[DRLB_ST_MAX];
 	int cpu, i;
 
 	memset(out, 0, DRLB_ST_MAX * sizeof(*out));
 	for_each_possible_cpu(cpu) {
-		const struct drlb_pcpu_stats *s = per_cpu_ptr(st->pcpu, cpu);
-		u64 v[DRLB_ST_MAX];
-		unsigned int seq;
-
-		do {
-			seq = u64_stats_fetch_begin(&s->syncp);
-			for (i = 0; i < DRLB_ST_MAX; i++)
-				v[i] = u64_stats_read(&s->cnt[i]);
-		} while (u64_stats_fetch_retry(&s->syncp, seq));
+		drlb_stats_cpu(st, cpu, v);
 		for (i = 0; i < DRLB_ST_MAX; i++)
 			out[i] += v[i];
 	}

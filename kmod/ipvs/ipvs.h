@@ -49,4 +49,11 @@ int drlb_ipvs_get_service(struct sk_buff *skb, struct genl_info *info);
 int drlb_ipvs_dump_services(struct sk_buff *skb, struct netlink_callback *cb);
 int drlb_ipvs_dump_dests(struct sk_buff *skb, struct netlink_callback *cb);
 
+/*
+ * proc.c: IPVS's /proc/net/ip_vs* files in every namespace, after the
+ * family is ours (ip_vs, which makes the same names, is not loaded)
+ */
+int drlb_ipvs_proc_init(void);
+void drlb_ipvs_proc_exit(void);
+
 #endif /* _DRLB_IPVS_H */

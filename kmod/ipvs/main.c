@@ -46,12 +46,20 @@ static int __init drlb_ipvs_init(void)
 		unregister_module_notifier(&drlb_ipvs_module_nb);
 		return err;
 	}
+	/* Once the family is ours: ip_vs, with the same files, is not here. */
+	err = drlb_ipvs_proc_init();
+	if (err) {
+		drlb_ipvs_genl_exit();
+		unregister_module_notifier(&drlb_ipvs_module_nb);
+		return err;
+	}
 	pr_info("serving the IPVS netlink family from drlb %s\n", DRLB_VERSION);
 	return 0;
 }
 
 static void __exit drlb_ipvs_exit(void)
 {
+	drlb_ipvs_proc_exit();
 	drlb_ipvs_genl_exit();
 	unregister_module_notifier(&drlb_ipvs_module_nb);
 }

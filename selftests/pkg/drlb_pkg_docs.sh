@@ -133,9 +133,10 @@ complete_from_binary()
 	check_eq "no guesses for a mark" "$(comp 4 drlbctl service add fwmark "")" ""
 	check_eq "fwmark MARK: the service options follow" \
 		"$(comp 5 drlbctl service add fwmark 5 "")" \
-		"sched persistent netmask expire-nodest midstream"
-	check_eq "fwmark MARK RIP: weight follows" \
-		"$(comp 6 drlbctl server add fwmark 5 10.0.0.11 "")" "weight"
+		"sched sched-flags persistent netmask expire-nodest midstream onepacket"
+	check_eq "fwmark MARK RIP: the server options follow" \
+		"$(comp 6 drlbctl server add fwmark 5 10.0.0.11 "")" \
+		"weight u-threshold l-threshold"
 	check_eq "complete service options" \
 		"$(comp 5 drlbctl service add tcp 10.0.0.1:80 "")" \
 		"sched sched-flags persistent netmask expire-nodest midstream onepacket"
