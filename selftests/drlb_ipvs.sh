@@ -37,6 +37,8 @@
 
 # shellcheck source=lib/lib.sh
 source "$(dirname "$0")/lib/lib.sh"
+# shellcheck source=lib/modtree.sh
+source "$(dirname "$0")/lib/modtree.sh"
 require_root
 
 ALL_TESTS="
@@ -315,30 +317,6 @@ refused_by_ip_vs()
 	check "ipvsadm talks to ip_vs" ipvsadm -Ln
 }
 
-# modules_installed: drlb.ko and drlb_ipvs.ko where modprobe finds them,
-# for this case: a module tree of the netfilter modules (ip_vs and what it
-# needs) and ours, mounted over the kernel's (depmod over all of the
-# kernel's modules takes minutes under TCG; over these, seconds).
-modules_installed()
-{
-	local rel base dir
-
-	rel=$(uname -r)
-	base=$(mktemp -d)
-	defer rm -rf "$base"
-	dir=$base/lib/modules/$rel
-	mkdir -p "$dir/updates"
-	(cd "/lib/modules/$rel" &&
-		cp -r --parents kernel/net/netfilter kernel/net/ipv4/netfilter \
-			kernel/net/ipv6/netfilter kernel/lib/libcrc32c.ko* \
-			kernel/crypto/crc32c_generic.ko* modules.builtin \
-			modules.builtin.modinfo modules.order "$dir/")
-	cp "$DRLB_KO" "$IPVS_KO" "$dir/updates/"
-	depmod -b "$base" "$rel"
-	mount --bind "$dir" "/lib/modules/$rel"
-	defer umount "/lib/modules/$rel"
-}
-
 # genl_lookup NAME: resolve a generic netlink family, as ipvsadm and
 # keepalived first do (the kernel autoloads its alias' module).
 genl_lookup()
@@ -350,7 +328,7 @@ modprobe_conf()
 {
 	unload_all
 	defer unload_all
-	modules_installed
+	modtree_mount "$DRLB_KO" "$IPVS_KO"
 
 	genl_lookup IPVS
 	check "without the file, looking IPVS up loads ip_vs (the control)" \
