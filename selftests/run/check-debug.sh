@@ -79,7 +79,7 @@ t0=$SECONDS
 step "debug kernel builds (or is up to date)" selftests/debug/build-kernel.sh ||
 	{ tapdone; finish; }
 echo ">>> debug kernel ready after $((SECONDS - t0)) s"
-step "drlb.ko builds for the debug kernel (W=1, -Werror)" make -s module KVER=debug
+step "drlb.ko builds for the debug kernel (W=1, -Werror)" make -s -j"$(nproc)" module KVER=debug
 step "drlbctl and selftest helpers build" sh -c 'make -s tools && make -s -C selftests'
 tapdone
 

@@ -82,7 +82,9 @@ no_reports()
 for k in $krels; do
 	tapfile "$res/build-$k.tap"
 	desc="drlb.ko builds for $k (W=1, -Werror), sparse over every file"
-	step "$desc" make -s module KVER="$k" C=2
+	# -j: kbuild and sparse run a file at a time otherwise (85 s a
+	# kernel here, 49 s with -j2).
+	step "$desc" make -s -j"$(nproc)" module KVER="$k" C=2
 	step "sparse is clean for $k" no_reports "$(step_log "$desc")"
 	tapdone
 done
