@@ -25,6 +25,8 @@
 #   make demo               boot the test VM and show drlb working
 #   make bench-egress       what the ARP egress hook costs a real server's
 #                           replies (VM clock counting instructions)
+#   make bench-ipvsadm      ipvsadm -R/-Sn of 10 000 services on drlb_ipvs
+#                           and on ip_vs, same boot (not part of check)
 #   make install            drlbctl, man page, completion, systemd unit,
 #                           /etc/drlb files (DESTDIR, PREFIX, SBINDIR,
 #                           MANDIR, BASHCOMPDIR, SYSTEMDUNITDIR, ENVDIR, ...)
@@ -89,7 +91,7 @@ KBUILD_FLAGS := W=1 KCFLAGS=-Werror $(if $(C),C=$(C))
 .PHONY: all module tools clean check unit sparse demo bench vm-shell install \
 	uninstall version print-krels modules_install dkms-install \
 	dkms-uninstall check-packages deb rpm debug-kernel check-debug fuzz \
-	bench-egress \
+	bench-egress bench-ipvsadm \
 	check-stress check-debug-ci style
 
 all: module tools
@@ -192,6 +194,19 @@ bench-egress: module tools
 			-o $(BUILD)/bench-egress/$$k -- \
 			"selftests/bench/egress.sh | tee $(BUILD)/bench-egress/$$k/egress.tap"; \
 	done; prove --exec cat $(BUILD)/bench-egress/*/egress.tap
+
+# ipvsadm -R and -Sn of 10 000 services x 10 servers on drlb_ipvs and on
+# the kernel's ip_vs in the same boot, per kernel (selftests/bench/
+# ipvsadm_scale.sh), on one vCPU whose clock counts instructions: the
+# host's load does not enter the times. About 15 minutes a kernel.
+bench-ipvsadm: module tools
+	$(MAKE) -C selftests
+	@set -e; for k in $(KRELS); do \
+		mkdir -p $(BUILD)/bench-ipvsadm/$$k; \
+		VMRUN_QEMU_ARGS="-icount shift=0" selftests/vm/vmrun.sh -k $$k -c 1 \
+			-t 5400 -o $(BUILD)/bench-ipvsadm/$$k -- \
+			"selftests/vm/run_tests.sh $(BUILD)/bench-ipvsadm/$$k/tap bench/ipvsadm_scale.sh"; \
+	done; prove --exec cat $(BUILD)/bench-ipvsadm/*/tap/*.tap
 
 # A root shell in the test VM: make vm-shell KVER=6.12
 vm-shell: module

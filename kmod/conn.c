@@ -683,7 +683,18 @@ static void drlb_conn_gc(struct work_struct *work)
 		return;
 	}
 	size = 1U << t->bits;
-	n = size / DRLB_GC_PARTS;
+	/*
+	 * An empty table has nothing to expire and no chain: @conn_count
+	 * is raised before an entry is linked and lowered after it is
+	 * unlinked, so at 0 no bucket holds one. A director with services
+	 * but no flows scans nothing (the hash of the default conn-max is
+	 * 512 Ki buckets, a quarter of them a second).
+	 */
+	n = atomic_read(&dn->conn_count) ? size / DRLB_GC_PARTS : 0;
+	if (!n) {
+		dn->gc_chain = 0;
+		WRITE_ONCE(dn->conn_chain_max, 0);
+	}
 	for (i = 0; i < n; i++) {
 		dn->gc_chain = max(dn->gc_chain,
 				   drlb_conn_scan_bucket(dn, t, dn->gc_pos,

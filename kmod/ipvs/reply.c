@@ -37,8 +37,15 @@ u32 drlb_ipvs_svc_flags(const struct drlb_service *svc)
 	return flags;
 }
 
+/* One snapshot of a service's or server's counters and rates. */
+struct drlb_ipvs_stats {
+	u64 v[DRLB_ST_MAX];
+	u64 rate[DRLB_RATE_MAX];
+};
+
+/* @attr (IPVS's 32-bit stats, or with @wide its 64-bit ones) of @s. */
 static int drlb_ipvs_put_stats(struct sk_buff *msg, int attr,
-			       const struct drlb_stats *st, bool wide)
+			       const struct drlb_ipvs_stats *s, bool wide)
 {
 	static const int rate_attr[DRLB_RATE_MAX] = {
 		[DRLB_RATE_CPS] = IPVS_STATS_ATTR_CPS,
@@ -46,12 +53,11 @@ static int drlb_ipvs_put_stats(struct sk_buff *msg, int attr,
 		[DRLB_RATE_BPS] = IPVS_STATS_ATTR_INBPS,
 	};
 	struct nlattr *nest = nla_nest_start_noflag(msg, attr);
-	u64 v[DRLB_ST_MAX];
+	const u64 *v = s->v;
 	int r;
 
 	if (!nest)
 		return -EMSGSIZE;
-	drlb_stats_read(st, v);
 	if (wide) {
 		if (nla_put_u64_64bit(msg, IPVS_STATS_ATTR_CONNS,
 				      v[DRLB_ST_CONNS], IPVS_STATS_ATTR_PAD) ||
@@ -75,11 +81,9 @@ static int drlb_ipvs_put_stats(struct sk_buff *msg, int attr,
 			      IPVS_STATS_ATTR_PAD))
 		goto err;
 	for (r = 0; r < DRLB_RATE_MAX; r++) {
-		u64 rate = drlb_est_rate(st, r);
-
-		if (wide ? nla_put_u64_64bit(msg, rate_attr[r], rate,
+		if (wide ? nla_put_u64_64bit(msg, rate_attr[r], s->rate[r],
 					     IPVS_STATS_ATTR_PAD) :
-			   nla_put_u32(msg, rate_attr[r], (u32)rate))
+			   nla_put_u32(msg, rate_attr[r], (u32)s->rate[r]))
 			goto err;
 	}
 	if (wide ? nla_put_u64_64bit(msg, IPVS_STATS_ATTR_OUTPPS, 0,
@@ -94,6 +98,23 @@ static int drlb_ipvs_put_stats(struct sk_buff *msg, int attr,
 err:
 	nla_nest_cancel(msg, nest);
 	return -EMSGSIZE;
+}
+
+/*
+ * IPVS's two stats attributes, @attr32 and @attr64, from one read of @st
+ * (the per-CPU counters summed once; the two agree, as IPVS's do).
+ */
+static int drlb_ipvs_put_both_stats(struct sk_buff *msg, int attr32,
+				    int attr64, const struct drlb_stats *st)
+{
+	struct drlb_ipvs_stats s;
+	int r;
+
+	drlb_stats_read(st, s.v);
+	for (r = 0; r < DRLB_RATE_MAX; r++)
+		s.rate[r] = drlb_est_rate(st, r);
+	return drlb_ipvs_put_stats(msg, attr32, &s, false) ?:
+	       drlb_ipvs_put_stats(msg, attr64, &s, true);
 }
 
 /* An IPv4 address as IPVS sends it: a union nf_inet_addr. */
@@ -126,8 +147,8 @@ static int drlb_ipvs_put_svc(struct sk_buff *msg, struct drlb_service *svc)
 	    nla_put(msg, IPVS_SVC_ATTR_FLAGS, sizeof(flags), &flags) ||
 	    nla_put_u32(msg, IPVS_SVC_ATTR_TIMEOUT, svc->persist_timeout) ||
 	    nla_put_be32(msg, IPVS_SVC_ATTR_NETMASK, svc->persist_mask) ||
-	    drlb_ipvs_put_stats(msg, IPVS_SVC_ATTR_STATS, &svc->stats, false) ||
-	    drlb_ipvs_put_stats(msg, IPVS_SVC_ATTR_STATS64, &svc->stats, true)) {
+	    drlb_ipvs_put_both_stats(msg, IPVS_SVC_ATTR_STATS,
+				     IPVS_SVC_ATTR_STATS64, &svc->stats)) {
 		nla_nest_cancel(msg, nest);
 		return -EMSGSIZE;
 	}
@@ -158,9 +179,8 @@ static int drlb_ipvs_put_dest(struct sk_buff *msg, struct drlb_dest *dest)
 	    nla_put_u32(msg, IPVS_DEST_ATTR_PERSIST_CONNS,
 			atomic_read(&dest->persist)) ||
 	    nla_put_u16(msg, IPVS_DEST_ATTR_ADDR_FAMILY, AF_INET) ||
-	    drlb_ipvs_put_stats(msg, IPVS_DEST_ATTR_STATS, &dest->stats, false) ||
-	    drlb_ipvs_put_stats(msg, IPVS_DEST_ATTR_STATS64, &dest->stats,
-				true)) {
+	    drlb_ipvs_put_both_stats(msg, IPVS_DEST_ATTR_STATS,
+				     IPVS_DEST_ATTR_STATS64, &dest->stats)) {
 		nla_nest_cancel(msg, nest);
 		return -EMSGSIZE;
 	}
