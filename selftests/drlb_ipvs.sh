@@ -204,6 +204,11 @@ list_drlbctl_services()
 	check_match "ipvsadm -Ln --thresholds" \
 		"$(ipvsadm -Ln --thresholds -f 5)" \
 		"10\.0\.0\.14:0 +100 +50 +0 +0"
+	check_eq "ipvsadm -Ln --stats --exact -t: every counter, unscaled (none yet)" \
+		"$(ipvsadm -Ln --stats --exact -t 10.0.0.100:80 | grep -v "^IP \|^Prot\|RemoteAddress" | tr -s ' ')" \
+		"TCP 10.0.0.100:80 0 0 0 0 0
+ -> 10.0.0.11:80 0 0 0 0 0
+ -> 10.0.0.12:80 0 0 0 0 0"
 	{ ipvsadm -Ln --stats; ipvsadm -Ln --rate; ipvsadm -Sn; } | sed 's/^/# /'
 }
 
