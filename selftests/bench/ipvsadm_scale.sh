@@ -14,8 +14,10 @@
 #      restored (sorted: the order is each one's hash order), and drlb is
 #      at least as fast as ip_vs at the restore and at the save. The
 #      times are ipvsadm's elapsed time, and its system time (the
-#      kernel's share: the rest is ipvsadm's own parsing, the same for
-#      both).
+#      kernel's share: the rest is ipvsadm's own parsing and sorting,
+#      which depends on the order the services come in, each one's hash
+#      order); ipvsadm -Ln with and without --nosort (-S sorts always)
+#      are timed too, for that reason.
 
 # shellcheck source=../lib/lib.sh
 source "$(dirname "$0")/../lib/lib.sh"
@@ -77,8 +79,9 @@ ms()
 
 # round WHO: restore, save and flush on WHO, each timed; the sorted save
 # in $WORK/WHO.saved; the times appended to RT[WHO] (restore elapsed),
-# RS[WHO] (restore system), ST[WHO] and SS[WHO] (the save's).
-declare -A RT=() RS=() ST=() SS=()
+# RS[WHO] (restore system), ST[WHO] and SS[WHO] (the save's), LT[WHO] and
+# NT[WHO] (the listing's elapsed time, sorted and not).
+declare -A RT=() RS=() ST=() SS=() LT=() NT=()
 round()
 {
 	local who=$1
@@ -86,7 +89,11 @@ round()
 	use "$who" || { echo "could not load $who"; return 1; }
 	timed restore ipvsadm -R < "$WORK/rules" || { cat "$WORK/restore.err"; return 1; }
 	timed save ipvsadm -Sn > "$WORK/$who.save" || { cat "$WORK/save.err"; return 1; }
+	timed list ipvsadm -Ln > /dev/null || { cat "$WORK/list.err"; return 1; }
+	timed nosort ipvsadm -Ln --nosort > /dev/null || { cat "$WORK/nosort.err"; return 1; }
 	ipvsadm -C || return 1
+	LT[$who]+=" $(ms "$WORK/list.t" 1)"
+	NT[$who]+=" $(ms "$WORK/nosort.t" 1)"
 	RT[$who]+=" $(ms "$WORK/restore.t" 1)"
 	RS[$who]+=" $(ms "$WORK/restore.t" 2)"
 	ST[$who]+=" $(ms "$WORK/save.t" 1)"
@@ -139,6 +146,8 @@ restore_10k()
 		"system: drlb${RS[drlb]}, ip_vs${RS[ip_vs]}"
 	diag "ipvsadm -Sn elapsed (ms): drlb${ST[drlb]}, ip_vs${ST[ip_vs]};" \
 		"system: drlb${SS[drlb]}, ip_vs${SS[ip_vs]}"
+	diag "ipvsadm -Ln elapsed (ms): drlb${LT[drlb]}, ip_vs${LT[ip_vs]};" \
+		"-Ln --nosort: drlb${NT[drlb]}, ip_vs${NT[ip_vs]}"
 	rd=$(best "${RT[drlb]}")
 	ri=$(best "${RT[ip_vs]}")
 	sd=$(best "${ST[drlb]}")
