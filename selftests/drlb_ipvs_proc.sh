@@ -39,6 +39,13 @@
 #      same flows counted and dumped by drlbctl (the dump spans many
 #      skbs); ip_vs_conn read over and over while the connection hash
 #      grows (conn-max raised) shows every flow once each time.
+#   rates_steady
+#      pktgen in the client's namespace sends one UDP flow at a steady
+#      RATE_PPS to a service made by ipvsadm: after the estimator settled,
+#      ipvsadm -Ln --rate --exact (the service's and its server's InPPS)
+#      and drlbctl -s service show report the rate the director forwarded
+#      meanwhile (its packet counter over 4 s), within 10 %; CPS is 0 (one
+#      flow), the outgoing rates 0 (DR).
 #   proc_absent_without_module
 #      the files exist in every namespace, one made after the module
 #      came too; rmmod drlb_ipvs takes them all away (a reader holding
@@ -57,6 +64,7 @@ ALL_TESTS="
 	ipvsadm_lc
 	node_exporter
 	large_tables
+	rates_steady
 	proc_absent_without_module
 "
 
@@ -776,6 +784,97 @@ large_tables()
 	check "ip_vs_conn read during the resize" test "$reads" -gt 0
 	check_eq "each read: the $n flows" "$bad" ""
 	check_eq "after it: $n flows" "$(dproc ip_vs_conn > "$WORK/conn.c"; flows "$WORK/conn.c")" "$n"
+}
+
+# pktgen_cmds: pktgen's commands, one "FILE COMMAND" a line, on stdin,
+# written from one process in the client's namespace; a refused one is
+# retried for 2 s (the pktgen thread may not have dropped a device yet).
+pktgen_cmds()
+{
+	# shellcheck disable=SC2016 # a script for the namespace's shell
+	nse "$NS_CLIENT" sh -c '
+		while read -r f c; do
+			n=0
+			until echo "$c" 2>/dev/null > "/proc/net/pktgen/$f"; do
+				n=$((n + 1))
+				[ $n -lt 20 ] || { echo "pktgen: $c to $f refused" >&2; exit 1; }
+				sleep 0.1
+			done
+		done'
+}
+
+# within PCT A B: A is B within PCT percent (B > 0).
+within()
+{
+	[ "$3" -gt 0 ] && [ $((100 * $2 / $3)) -ge $((100 - $1)) ] &&
+		[ $((100 * $2 / $3)) -le $((100 + $1)) ]
+}
+
+RATE_PPS=400
+
+rates_steady()
+{
+	local rmac t1 t2 p1 p2 b1 b2 size want out svc dst pps
+
+	modprobe -q pktgen || { tap_skip "rates_steady" "no pktgen module"; return; }
+	defer nse "$NS_DIR" ipvsadm -C
+	check "ipvsadm makes a UDP service and its server" nse "$NS_DIR" sh -c "
+		ipvsadm -A -u $VIP:80 -s rr && ipvsadm -a -u $VIP:80 -r ${RS_IP[1]} -g"
+	rmac=$(ip -n "$NS_ROUTER" link show r0 | sed -n 's/.*ether \([^ ]*\).*/\1/p')
+	check "pktgen set up: one flow, $RATE_PPS packets/s" pktgen_cmds <<-EOF
+		kpktgend_0 rem_device_all
+		kpktgend_0 add_device c0
+		c0 count 0
+		c0 clone_skb 0
+		c0 pkt_size 64
+		c0 dst $VIP
+		c0 dst_mac $rmac
+		c0 src_min $CLIENT_IP
+		c0 src_max $CLIENT_IP
+		c0 udp_src_min 1000
+		c0 udp_src_max 1000
+		c0 udp_dst_min 80
+		c0 udp_dst_max 80
+		c0 ratep $RATE_PPS
+	EOF
+	nse "$NS_CLIENT" sh -c 'echo start > /proc/net/pktgen/pgctrl' &
+	defer kill $!
+	defer nse "$NS_CLIENT" sh -c 'echo stop > /proc/net/pktgen/pgctrl'
+	# The estimator samples every 2 s and weighs a sample 1/2: after
+	# 12 s of a steady rate its average is within 2 % of it.
+	nap 12
+	# The forwarded rate: the director's packet counter over 4 s, each
+	# time the middle of the drlbctl that read it.
+	t1=${EPOCHREALTIME/./}
+	read -r p1 b1 < <(ctl -j stats | jq -r '"\(.pkts) \(.bytes)"')
+	t1=$(((t1 + ${EPOCHREALTIME/./}) / 2))
+	nap 4
+	t2=${EPOCHREALTIME/./}
+	read -r p2 b2 < <(ctl -j stats | jq -r '"\(.pkts) \(.bytes)"')
+	t2=$(((t2 + ${EPOCHREALTIME/./}) / 2))
+	want=$(((p2 - p1) * 1000000 / (t2 - t1)))
+	# The packets' size, from the same window (the namespace's counters
+	# hold the other cases' traffic too).
+	size=$(((b2 - b1) / (p2 - p1 > 0 ? p2 - p1 : 1)))
+	out=$(nse "$NS_DIR" ipvsadm -Ln --rate --exact -u "$VIP:80")
+	pps=$(ctl -j -s service show | jq '.services[0].stats.pkts_per_s')
+	diag_block "ipvsadm -Ln --rate --exact" 0 "$out"
+	diag "forwarded $((p2 - p1)) packets in $(((t2 - t1) / 1000)) ms: $want/s (pktgen's rate $RATE_PPS/s)"
+	# "UDP  VIP:80  CPS INPPS OUTPPS INBPS OUTBPS", then "-> RS:80 ...".
+	read -r -a svc <<< "$(grep "^UDP" <<< "$out")"
+	read -r -a dst <<< "$(grep -e "-> ${RS_IP[1]}:80" <<< "$out")"
+	check "the director forwarded a steady flow (at least half pktgen's rate)" \
+		test "$want" -ge $((RATE_PPS / 2))
+	check "ipvsadm --rate: the service's InPPS ${svc[3]:-?} is $want/s within 10 %" \
+		within 10 "${svc[3]:-0}" "$want"
+	check "ipvsadm --rate: its server's InPPS ${dst[3]:-?} too" \
+		within 10 "${dst[3]:-0}" "$want"
+	check "drlbctl -s: the service's pkts/s $pps is $want/s within 10 %" \
+		within 10 "${pps:-0}" "$want"
+	check_eq "CPS 0 (one flow), OutPPS and OutBPS 0 (DR)" \
+		"${svc[2]:-?} ${svc[4]:-?} ${svc[6]:-?}" "0 0 0"
+	check "InBPS is InPPS times the packets' size ($size bytes) within 10 %" \
+		within 10 "${svc[5]:-0}" $((${svc[3]:-0} * size))
 }
 
 proc_absent_without_module()
