@@ -46,6 +46,13 @@
 #      and drlbctl -s service show report the rate the director forwarded
 #      meanwhile (its packet counter over 4 s), within 10 %; CPS is 0 (one
 #      flow), the outgoing rates 0 (DR).
+#   ipvsadm_thresholds
+#      the data path of a service made by ipvsadm with -x/-y: fo sends
+#      flows to the heaviest server until it holds its upper threshold
+#      (-x 3), then to the next; with both at theirs a new connection gets
+#      no answer (no_dest); ipvsadm -e raising a threshold lets flows in
+#      again; flows gone until below the lower one (-y 2) bring the first
+#      back. ipvsadm -Ln --thresholds and the connection counts say so.
 #   proc_absent_without_module
 #      the files exist in every namespace, one made after the module
 #      came too; rmmod drlb_ipvs takes them all away (a reader holding
@@ -65,6 +72,7 @@ ALL_TESTS="
 	node_exporter
 	large_tables
 	rates_steady
+	ipvsadm_thresholds
 	proc_absent_without_module
 "
 
@@ -875,6 +883,70 @@ rates_steady()
 		"${svc[2]:-?} ${svc[4]:-?} ${svc[6]:-?}" "0 0 0"
 	check "InBPS is InPPS times the packets' size ($size bytes) within 10 %" \
 		within 10 "${svc[5]:-0}" $((${svc[3]:-0} * size))
+}
+
+# ipvsadm_dests PORT: "SERVER WEIGHT ACTIVE INACTIVE" per real server of
+# TCP VIP:PORT, from ipvsadm -Ln.
+ipvsadm_dests()
+{
+	nse "$NS_DIR" ipvsadm -Ln -t "$VIP:$1" |
+		awk '$1 == "->" && $2 ~ /^[0-9]/ { sub(/:.*/, "", $2); print $2, $4, $5, $6 }'
+}
+
+# no_dest: the director's no_dest drops.
+no_dest()
+{
+	ctl -j -s service show | jq '[.services[].stats.drops.no_dest] | add'
+}
+
+ipvsadm_thresholds()
+{
+	local out before after rs1=${RS_IP[1]} rs2=${RS_IP[2]}
+
+	defer nse "$NS_DIR" ipvsadm -C
+	check "ipvsadm: fo service, rs1 weight 3 -x 3 -y 2, rs2 weight 2 -x 1" \
+		nse "$NS_DIR" sh -c "
+		ipvsadm -A -t $VIP:80 -s fo &&
+		ipvsadm -a -t $VIP:80 -r $rs1 -g -w 3 -x 3 -y 2 &&
+		ipvsadm -a -t $VIP:80 -r $rs2 -g -w 2 -x 1"
+	out=$(nse "$NS_DIR" ipvsadm -Ln --thresholds -t "$VIP:80")
+	diag_block "ipvsadm -Ln --thresholds" 0 "$out"
+	check_eq "ipvsadm -Ln --thresholds: the servers' Uthreshold and Lthreshold" \
+		"$(awk '$1 == "->" && $2 ~ /^[0-9]/ { print $2, $3, $4 }' <<< "$out")" \
+		"$rs1:80 3 2"$'\n'"$rs2:80 1 0"
+	check_eq "drlbctl shows ipvsadm's thresholds" \
+		"$(jq_ctl '.services[0].servers[] | "\(.address) \(.u_threshold) \(.l_threshold)"' service show)" \
+		"$rs1 3 2"$'\n'"$rs2 1 0"
+
+	hold_start ith1 80 3
+	check_eq "fo: 3 held connections on the heaviest, rs1" \
+		"$(counts "$(< "$WORK/ith1.out")" rs1 rs2)" "3:0"
+	check_eq "ipvsadm -Ln: rs1 has 3 active connections" \
+		"$(ipvsadm_dests 80)" "$rs1 3 3 0"$'\n'"$rs2 2 0 0"
+	hold_start ith2 80 1
+	check_eq "a 4th goes to rs2: rs1 is at its upper threshold" \
+		"$(names "$(< "$WORK/ith2.out")")" "rs2"
+	before=$(no_dest)
+	out=$(client tcp "$VIP" 80 --count 1 --timeout 1)
+	after=$(no_dest)
+	check_eq "rs2 at its upper threshold (1) too: a 5th gets no answer" \
+		"$(names "$out")" "-"
+	check "and is dropped as no_dest ($before -> $after)" \
+		test "$after" -gt "$before"
+
+	check "ipvsadm -e: rs2's upper threshold raised to 4" \
+		nse "$NS_DIR" ipvsadm -e -t "$VIP:80" -r "$rs2" -g -w 2 -x 4
+	out=$(client tcp "$VIP" 80 --count 1)
+	check_eq "a new connection is answered by rs2 again" "$(names "$out")" "rs2"
+
+	ctl conn del tcp "$VIP:80" cport "$(cport_of ith1 0)" > /dev/null
+	out=$(client tcp "$VIP" 80 --count 1)
+	check_eq "one of rs1's flows gone: 2 left, not below -y 2: the next still goes to rs2" \
+		"$(names "$out")" "rs2"
+	ctl conn del tcp "$VIP:80" cport "$(cport_of ith1 1)" > /dev/null
+	out=$(client tcp "$VIP" 80 --count 1)
+	check_eq "another: 1 left, below -y 2: fo sends the next to rs1" \
+		"$(names "$out")" "rs1"
 }
 
 proc_absent_without_module()

@@ -228,12 +228,6 @@ load()
 		service show
 }
 
-# cport_of NAME LINE: the client port of held connection LINE (0..).
-cport_of()
-{
-	sed -n "$(($2 + 1))p" "$WORK/$1.out" | awk '{ split($3, a, ":"); print a[2] }'
-}
-
 thresholds()
 {
 	local out before after

@@ -10,7 +10,8 @@
 #   selftests/debug/build-kernel.sh --release ... and print its release
 #
 # The configuration is allnoconfig + ./config + ../config (the selftests'
-# options, =m turned into =y: only drlb.ko is a module), merged with the
+# options, =m turned into =y; an option both set is taken from ./config,
+# which keeps IPVS a module), merged with the
 # kernel's scripts/kconfig/merge_config.sh; then every option requested by
 # the fragments is looked up in the final .config and the build fails with
 # the list of those kconfig dropped or changed.
@@ -92,8 +93,22 @@ srcver=$(dpkg-query -W -f='${Version}' "$SRC_PKG")
 mkdir -p "$out"
 frag=$out/fragment.config
 {
-	echo "# from selftests/config (=m made =y)"
-	sed -e 's/=m$/=y/' "$here/../config"
+	echo "# from selftests/config (=m made =y; options ./config sets left out)"
+	# shellcheck disable=SC2016
+	awk 'NR == FNR {
+		if (match($0, /^(# )?CONFIG_[A-Za-z0-9_]+/)) {
+			sym = substr($0, RSTART, RLENGTH); sub(/^# /, "", sym)
+			ours[sym] = 1
+		}
+		next
+	}
+	{
+		sym = $0; sub(/^# /, "", sym); sub(/[= ].*/, "", sym)
+		if (sym in ours)
+			next
+		sub(/=m$/, "=y")
+		print
+	}' "$here/config" "$here/../config"
 	echo "# from selftests/debug/config"
 	cat "$here/config"
 } > "$frag.new"

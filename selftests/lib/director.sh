@@ -322,6 +322,12 @@ hold_stop()
 	kill "${!pid_var}" 2>/dev/null
 }
 
+# cport_of NAME LINE: the client port of held connection LINE (0..).
+cport_of()
+{
+	sed -n "$(($2 + 1))p" "$WORK/$1.out" | awk '{ split($3, a, ":"); print a[2] }'
+}
+
 # held_all NAME N LINE: all N of NAME's held connections answered LINE.
 held_all()
 {
