@@ -96,12 +96,15 @@ enum drlb_rate {
  * @est_last: the sums (conns, pkts, bytes) at the estimator's last sample
  * @est_avg: the rates, per second << DRLB_EST_SHIFT, averaged; both
  *        written by the estimator and read under drlb_net.lock (est.c)
+ * @est_busy: a service's: some rate of it or its dests is non-zero;
+ *        the estimator's, under drlb_net.lock
  */
 struct drlb_stats {
 	struct drlb_pcpu_stats __percpu *pcpu;
 	u64 base[DRLB_ST_MAX];
 	u64 est_last[DRLB_RATE_MAX];
 	u64 est_avg[DRLB_RATE_MAX];
+	bool est_busy;
 };
 
 /* ---- services and dests ---------------------------------------------------- */

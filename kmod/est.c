@@ -30,25 +30,97 @@ static const enum drlb_stat drlb_est_stat[DRLB_RATE_MAX] = {
 	[DRLB_RATE_BPS]	= DRLB_ST_BYTES,
 };
 
-/* One sample of @st, @elapsed jiffies after the last. */
-static void drlb_est_sample(struct drlb_stats *st, unsigned long elapsed)
+/* The counters the rates are of, summed over the CPUs, into @sum. */
+static void drlb_est_read(const struct drlb_stats *st, u64 *sum)
 {
-	u64 sum[DRLB_ST_MAX], now, rate;
+	const struct drlb_pcpu_stats *s;
+	unsigned int seq;
+	u64 v[DRLB_RATE_MAX];
+	int cpu, r;
+
+	memset(sum, 0, DRLB_RATE_MAX * sizeof(*sum));
+	for_each_possible_cpu(cpu) {
+		s = per_cpu_ptr(st->pcpu, cpu);
+		do {
+			seq = u64_stats_fetch_begin(&s->syncp);
+			for (r = 0; r < DRLB_RATE_MAX; r++)
+				v[r] = u64_stats_read(&s->cnt[drlb_est_stat[r]]);
+		} while (u64_stats_fetch_retry(&s->syncp, seq));
+		for (r = 0; r < DRLB_RATE_MAX; r++)
+			sum[r] += v[r];
+	}
+}
+
+/*
+ * One sample of @st, whose sums are @sum: @scale is (HZ << DRLB_EST_SHIFT
+ * << 16) / the jiffies since the last, so that a count times @scale >> 16
+ * is per second, scaled: a multiplication, not a division per rate
+ * (mul_u64_u32_shr keeps the 96-bit product; @scale is at most 2^26,
+ * elapsed being at least HZ). Returns whether a rate is still non-zero.
+ */
+static bool drlb_est_sample(struct drlb_stats *st, const u64 *sum, u32 scale)
+{
+	u64 rate, avg;
+	bool busy = false;
 	int r;
 
-	drlb_stats_sum(st, sum);
 	for (r = 0; r < DRLB_RATE_MAX; r++) {
-		now = sum[drlb_est_stat[r]];
-		/*
-		 * Per second, scaled: bytes of a 2 s sample at 100 Gb/s
-		 * times HZ << 10 stay far below 2^64.
-		 */
-		rate = div64_ul((now - st->est_last[r]) * HZ <<
-				DRLB_EST_SHIFT, elapsed);
-		st->est_last[r] = now;
+		rate = mul_u64_u32_shr(sum[r] - st->est_last[r], scale, 16);
+		st->est_last[r] = sum[r];
 		/* avg += (rate - avg) / 2 */
-		WRITE_ONCE(st->est_avg[r], st->est_avg[r] / 2 + rate / 2);
+		avg = st->est_avg[r] / 2 + rate / 2;
+		WRITE_ONCE(st->est_avg[r], avg);
+		busy |= avg != 0;
 	}
+	return busy;
+}
+
+/* A sample of @st whose counts did not move: the rates halve. */
+static bool drlb_est_decay(struct drlb_stats *st)
+{
+	bool busy = false;
+	int r;
+
+	for (r = 0; r < DRLB_RATE_MAX; r++) {
+		WRITE_ONCE(st->est_avg[r], st->est_avg[r] / 2);
+		busy |= st->est_avg[r] != 0;
+	}
+	return busy;
+}
+
+static bool drlb_est_read_sample(struct drlb_stats *st, u32 scale)
+{
+	u64 sum[DRLB_RATE_MAX];
+
+	drlb_est_read(st, sum);
+	return drlb_est_sample(st, sum, scale);
+}
+
+/*
+ * A service and its dests. Every flow and packet a dest counts, its
+ * service counts too (hook.c, xmit.c), so when the service's sums have
+ * not moved, neither have its dests': their rates only decay, without
+ * reading their per-CPU counters, and once every rate is 0 (@est_busy
+ * false) the service costs one read of its own counters. An idle
+ * configuration of 10 000 services x 10 dests is read 10 000 times, not
+ * 110 000 (IPVS reads every estimator).
+ */
+static void drlb_est_service(struct drlb_service *svc, u32 scale)
+{
+	struct drlb_stats *st = &svc->stats;
+	struct drlb_dest *dest;
+	u64 sum[DRLB_RATE_MAX];
+	bool moved, busy;
+
+	drlb_est_read(st, sum);
+	moved = memcmp(sum, st->est_last, sizeof(sum));
+	if (!moved && !st->est_busy)
+		return;
+	busy = drlb_est_sample(st, sum, scale);
+	list_for_each_entry(dest, &svc->dests, list)
+		busy |= moved ? drlb_est_read_sample(&dest->stats, scale) :
+				drlb_est_decay(&dest->stats);
+	st->est_busy = busy;
 }
 
 static void drlb_est_work(struct work_struct *work)
@@ -56,9 +128,9 @@ static void drlb_est_work(struct work_struct *work)
 	struct drlb_net *dn = container_of(to_delayed_work(work),
 					   struct drlb_net, est_work);
 	struct drlb_service *svc;
-	struct drlb_dest *dest;
 	unsigned long elapsed;
 	unsigned int b;
+	u32 scale;
 
 	mutex_lock(&dn->lock);
 	if (!dn->hooked) {
@@ -73,13 +145,11 @@ static void drlb_est_work(struct work_struct *work)
 	if (elapsed < DRLB_EST_INTERVAL / 2)
 		goto out;
 	dn->est_time = jiffies;
-	drlb_est_sample(&dn->stats, elapsed);
+	scale = div64_ul((u64)HZ << (DRLB_EST_SHIFT + 16), elapsed);
+	drlb_est_read_sample(&dn->stats, scale);
 	for (b = 0; dn->num_services && b < DRLB_SVC_BUCKETS; b++) {
-		hlist_for_each_entry(svc, &dn->svc_hash[b], hnode) {
-			drlb_est_sample(&svc->stats, elapsed);
-			list_for_each_entry(dest, &svc->dests, list)
-				drlb_est_sample(&dest->stats, elapsed);
-		}
+		hlist_for_each_entry(svc, &dn->svc_hash[b], hnode)
+			drlb_est_service(svc, scale);
 		if (!(b & 255))
 			cond_resched();
 	}
@@ -96,13 +166,13 @@ out:
  */
 void drlb_est_start(struct drlb_net *dn)
 {
-	u64 sum[DRLB_ST_MAX];
+	u64 sum[DRLB_RATE_MAX];
 	int r;
 
 	lockdep_assert_held(&dn->lock);
-	drlb_stats_sum(&dn->stats, sum);
+	drlb_est_read(&dn->stats, sum);
 	for (r = 0; r < DRLB_RATE_MAX; r++) {
-		dn->stats.est_last[r] = sum[drlb_est_stat[r]];
+		dn->stats.est_last[r] = sum[r];
 		WRITE_ONCE(dn->stats.est_avg[r], 0);
 	}
 	dn->est_time = jiffies;

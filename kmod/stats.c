@@ -37,6 +37,7 @@ int drlb_stats_init(struct drlb_stats *st)
 	memset(st->base, 0, sizeof(st->base));
 	memset(st->est_last, 0, sizeof(st->est_last));
 	memset(st->est_avg, 0, sizeof(st->est_avg));
+	st->est_busy = false;
 	st->pcpu = netdev_alloc_pcpu_stats(struct drlb_pcpu_stats);
 	return st->pcpu ? 0 : -ENOMEM;
 }

@@ -58,17 +58,32 @@ use()
 	esac
 }
 
-# timed NAME CMD...: run CMD (stdin and stdout as given); its elapsed and
-# system seconds ("R S") go to $WORK/NAME.t, its stderr to $WORK/NAME.err.
-timed()
+# busy: the CPU's busy time so far (all of /proc/stat's but idle and
+# iowait), in ms.
+busy()
 {
-	local name=$1 TIMEFORMAT='%3R %3S'
+	local -a c
 
-	shift
-	{ time "$@" 2> "$WORK/$name.err"; } 2> "$WORK/$name.t"
+	read -r -a c < /proc/stat
+	echo $(((c[1] + c[2] + c[3] + c[6] + c[7] + c[8]) * 1000 / $(getconf CLK_TCK)))
 }
 
-# ms FILE FIELD: field 1 (elapsed) or 2 (system) of a .t file, in ms.
+# timed NAME CMD...: run CMD (stdin and stdout as given); its elapsed,
+# system and user seconds and the CPU's busy ms meanwhile ("R S U B") go
+# to $WORK/NAME.t, its stderr to $WORK/NAME.err.
+timed()
+{
+	local name=$1 TIMEFORMAT='%3R %3S %3U' b0 rc
+
+	shift
+	b0=$(busy)
+	{ time "$@" 2> "$WORK/$name.err"; } 2> "$WORK/$name.t" && rc=0 || rc=$?
+	sed -i "s/\$/ $(($(busy) - b0))/" "$WORK/$name.t"
+	return "$rc"
+}
+
+# ms FILE FIELD: field 1 (elapsed), 2 (system), 3 (user) of a .t file in
+# ms, or 4 (the CPU's busy ms) as it is.
 ms()
 {
 	local -a t
@@ -79,9 +94,10 @@ ms()
 
 # round WHO: restore, save and flush on WHO, each timed; the sorted save
 # in $WORK/WHO.saved; the times appended to RT[WHO] (restore elapsed),
-# RS[WHO] (restore system), ST[WHO] and SS[WHO] (the save's), LT[WHO] and
-# NT[WHO] (the listing's elapsed time, sorted and not).
-declare -A RT=() RS=() ST=() SS=() LT=() NT=()
+# RS[WHO] (restore system), ST[WHO], SS[WHO], SU[WHO] and SB[WHO] (the
+# save's elapsed, system, user and CPU busy ms), LT[WHO] and NT[WHO] (the
+# listing's elapsed time, sorted and not).
+declare -A RT=() RS=() ST=() SS=() SU=() SB=() LT=() NT=()
 round()
 {
 	local who=$1
@@ -98,6 +114,8 @@ round()
 	RS[$who]+=" $(ms "$WORK/restore.t" 2)"
 	ST[$who]+=" $(ms "$WORK/save.t" 1)"
 	SS[$who]+=" $(ms "$WORK/save.t" 2)"
+	SU[$who]+=" $(ms "$WORK/save.t" 3)"
+	SB[$who]+=" $(ms "$WORK/save.t" 4)"
 	sort "$WORK/$who.save" > "$WORK/$who.saved"
 }
 
@@ -145,7 +163,9 @@ restore_10k()
 	diag "ipvsadm -R elapsed (ms): drlb${RT[drlb]}, ip_vs${RT[ip_vs]};" \
 		"system: drlb${RS[drlb]}, ip_vs${RS[ip_vs]}"
 	diag "ipvsadm -Sn elapsed (ms): drlb${ST[drlb]}, ip_vs${ST[ip_vs]};" \
-		"system: drlb${SS[drlb]}, ip_vs${SS[ip_vs]}"
+		"system: drlb${SS[drlb]}, ip_vs${SS[ip_vs]};" \
+		"user: drlb${SU[drlb]}, ip_vs${SU[ip_vs]};" \
+		"CPU busy: drlb${SB[drlb]}, ip_vs${SB[ip_vs]}"
 	diag "ipvsadm -Ln elapsed (ms): drlb${LT[drlb]}, ip_vs${LT[ip_vs]};" \
 		"-Ln --nosort: drlb${NT[drlb]}, ip_vs${NT[ip_vs]}"
 	rd=$(best "${RT[drlb]}")
