@@ -72,6 +72,9 @@ enum drlb_stat {
 	DRLB_ST_MAX
 };
 
+/* The first counters, all IPVS and the estimator read: conns, pkts, bytes. */
+#define DRLB_ST_TRAFFIC		(DRLB_ST_BYTES + 1)
+
 struct drlb_pcpu_stats {
 	u64_stats_t cnt[DRLB_ST_MAX];
 	struct u64_stats_sync syncp;
@@ -510,11 +513,11 @@ void drlb_config_init(struct drlb_config *cfg);
 /* stats.c */
 int drlb_stats_init(struct drlb_stats *st);
 void drlb_stats_free(struct drlb_stats *st);
-void drlb_stats_read(const struct drlb_stats *st, u64 *out);
+void drlb_stats_read(const struct drlb_stats *st, u64 *out, int n);
 void drlb_stats_zero(struct drlb_stats *st);
 int drlb_stats_put(struct sk_buff *msg, int attr, const struct drlb_stats *st);
-void drlb_stats_sum(const struct drlb_stats *st, u64 *out);
-void drlb_stats_cpu(const struct drlb_stats *st, int cpu, u64 *out);
+void drlb_stats_sum(const struct drlb_stats *st, u64 *out, int n);
+void drlb_stats_cpu(const struct drlb_stats *st, int cpu, u64 *out, int n);
 
 /* est.c: the rate estimator */
 void drlb_est_net_init(struct drlb_net *dn);

@@ -24,32 +24,11 @@
 /* est_avg holds per-second rates << DRLB_EST_SHIFT. */
 #define DRLB_EST_SHIFT		10
 
-static const enum drlb_stat drlb_est_stat[DRLB_RATE_MAX] = {
-	[DRLB_RATE_CPS]	= DRLB_ST_CONNS,
-	[DRLB_RATE_PPS]	= DRLB_ST_PKTS,
-	[DRLB_RATE_BPS]	= DRLB_ST_BYTES,
-};
-
-/* The counters the rates are of, summed over the CPUs, into @sum. */
-static void drlb_est_read(const struct drlb_stats *st, u64 *sum)
-{
-	const struct drlb_pcpu_stats *s;
-	unsigned int seq;
-	u64 v[DRLB_RATE_MAX];
-	int cpu, r;
-
-	memset(sum, 0, DRLB_RATE_MAX * sizeof(*sum));
-	for_each_possible_cpu(cpu) {
-		s = per_cpu_ptr(st->pcpu, cpu);
-		do {
-			seq = u64_stats_fetch_begin(&s->syncp);
-			for (r = 0; r < DRLB_RATE_MAX; r++)
-				v[r] = u64_stats_read(&s->cnt[drlb_est_stat[r]]);
-		} while (u64_stats_fetch_retry(&s->syncp, seq));
-		for (r = 0; r < DRLB_RATE_MAX; r++)
-			sum[r] += v[r];
-	}
-}
+/* The rates are of the first counters, in their order: one array for both. */
+static_assert((int)DRLB_RATE_CPS == (int)DRLB_ST_CONNS &&
+	      (int)DRLB_RATE_PPS == (int)DRLB_ST_PKTS &&
+	      (int)DRLB_RATE_BPS == (int)DRLB_ST_BYTES &&
+	      (int)DRLB_RATE_MAX == (int)DRLB_ST_TRAFFIC);
 
 /*
  * One sample of @st, whose sums are @sum: @scale is (HZ << DRLB_EST_SHIFT
@@ -92,7 +71,7 @@ static bool drlb_est_read_sample(struct drlb_stats *st, u32 scale)
 {
 	u64 sum[DRLB_RATE_MAX];
 
-	drlb_est_read(st, sum);
+	drlb_stats_sum(st, sum, DRLB_ST_TRAFFIC);
 	return drlb_est_sample(st, sum, scale);
 }
 
@@ -112,7 +91,7 @@ static void drlb_est_service(struct drlb_service *svc, u32 scale)
 	u64 sum[DRLB_RATE_MAX];
 	bool moved, busy;
 
-	drlb_est_read(st, sum);
+	drlb_stats_sum(st, sum, DRLB_ST_TRAFFIC);
 	moved = memcmp(sum, st->est_last, sizeof(sum));
 	if (!moved && !st->est_busy)
 		return;
@@ -170,7 +149,7 @@ void drlb_est_start(struct drlb_net *dn)
 	int r;
 
 	lockdep_assert_held(&dn->lock);
-	drlb_est_read(&dn->stats, sum);
+	drlb_stats_sum(&dn->stats, sum, DRLB_ST_TRAFFIC);
 	for (r = 0; r < DRLB_RATE_MAX; r++) {
 		dn->stats.est_last[r] = sum[r];
 		WRITE_ONCE(dn->stats.est_avg[r], 0);

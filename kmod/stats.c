@@ -49,10 +49,12 @@ void drlb_stats_free(struct drlb_stats *st)
 }
 
 /*
- * One CPU's counters, as they are (ZERO's baseline is of the sums, not of
- * one CPU: /proc/net/ip_vs_stats_percpu's rows, as IPVS's).
+ * One CPU's first @n counters (in enum drlb_stat's order: conns, packets
+ * and bytes come first, for readers that want only those), as they are
+ * (ZERO's baseline is of the sums, not of one CPU:
+ * /proc/net/ip_vs_stats_percpu's rows, as IPVS's).
  */
-void drlb_stats_cpu(const struct drlb_stats *st, int cpu, u64 *out)
+void drlb_stats_cpu(const struct drlb_stats *st, int cpu, u64 *out, int n)
 {
 	const struct drlb_pcpu_stats *s = per_cpu_ptr(st->pcpu, cpu);
 	unsigned int seq;
@@ -60,33 +62,33 @@ void drlb_stats_cpu(const struct drlb_stats *st, int cpu, u64 *out)
 
 	do {
 		seq = u64_stats_fetch_begin(&s->syncp);
-		for (i = 0; i < DRLB_ST_MAX; i++)
+		for (i = 0; i < n; i++)
 			out[i] = u64_stats_read(&s->cnt[i]);
 	} while (u64_stats_fetch_retry(&s->syncp, seq));
 }
 EXPORT_SYMBOL_GPL(drlb_stats_cpu);
 
-/* Sums over every CPU, before the baseline is subtracted. */
-void drlb_stats_sum(const struct drlb_stats *st, u64 *out)
+/* The first @n counters summed over every CPU, before the baseline. */
+void drlb_stats_sum(const struct drlb_stats *st, u64 *out, int n)
 {
 	u64 v[DRLB_ST_MAX];
 	int cpu, i;
 
-	memset(out, 0, DRLB_ST_MAX * sizeof(*out));
+	memset(out, 0, n * sizeof(*out));
 	for_each_possible_cpu(cpu) {
-		drlb_stats_cpu(st, cpu, v);
-		for (i = 0; i < DRLB_ST_MAX; i++)
+		drlb_stats_cpu(st, cpu, v, n);
+		for (i = 0; i < n; i++)
 			out[i] += v[i];
 	}
 }
 
-/* Counters since the last ZERO; caller holds drlb_net.lock. */
-void drlb_stats_read(const struct drlb_stats *st, u64 *out)
+/* The first @n counters since the last ZERO; caller holds drlb_net.lock. */
+void drlb_stats_read(const struct drlb_stats *st, u64 *out, int n)
 {
 	int i;
 
-	drlb_stats_sum(st, out);
-	for (i = 0; i < DRLB_ST_MAX; i++)
+	drlb_stats_sum(st, out, n);
+	for (i = 0; i < n; i++)
 		out[i] -= st->base[i];
 }
 EXPORT_SYMBOL_GPL(drlb_stats_read);
@@ -94,7 +96,7 @@ EXPORT_SYMBOL_GPL(drlb_stats_read);
 /* Caller holds drlb_net.lock. */
 void drlb_stats_zero(struct drlb_stats *st)
 {
-	drlb_stats_sum(st, st->base);
+	drlb_stats_sum(st, st->base, DRLB_ST_MAX);
 }
 
 int drlb_stats_put(struct sk_buff *msg, int attr, const struct drlb_stats *st)
@@ -103,7 +105,7 @@ int drlb_stats_put(struct sk_buff *msg, int attr, const struct drlb_stats *st)
 	struct nlattr *nest;
 	int i;
 
-	drlb_stats_read(st, v);
+	drlb_stats_read(st, v, DRLB_ST_MAX);
 	nest = nla_nest_start(msg, attr);
 	if (!nest)
 		return -EMSGSIZE;

@@ -243,12 +243,12 @@ static void drlb_ipvs_show_rates(struct seq_file *seq,
 static int drlb_ipvs_stats_show(struct seq_file *seq, void *v)
 {
 	struct drlb_net *dn = drlb_pernet(seq_file_single_net(seq));
-	u64 cnt[DRLB_ST_MAX];
+	u64 cnt[DRLB_ST_TRAFFIC];
 
 	seq_puts(seq, "   Total Incoming Outgoing         Incoming         Outgoing\n");
 	seq_puts(seq, "   Conns  Packets  Packets            Bytes            Bytes\n");
 	mutex_lock(&dn->lock);
-	drlb_stats_read(&dn->stats, cnt);
+	drlb_stats_read(&dn->stats, cnt, DRLB_ST_TRAFFIC);
 	drlb_ipvs_show_counts(seq, cnt);
 	seq_puts(seq, "\n Conns/s   Pkts/s   Pkts/s          Bytes/s          Bytes/s\n");
 	drlb_ipvs_show_rates(seq, &dn->stats);
@@ -264,18 +264,18 @@ static int drlb_ipvs_stats_show(struct seq_file *seq, void *v)
 static int drlb_ipvs_stats_percpu_show(struct seq_file *seq, void *v)
 {
 	struct drlb_net *dn = drlb_pernet(seq_file_single_net(seq));
-	u64 cnt[DRLB_ST_MAX];
+	u64 cnt[DRLB_ST_TRAFFIC];
 	int cpu;
 
 	seq_puts(seq, "       Total Incoming Outgoing         Incoming         Outgoing\n");
 	seq_puts(seq, "CPU    Conns  Packets  Packets            Bytes            Bytes\n");
 	for_each_possible_cpu(cpu) {
-		drlb_stats_cpu(&dn->stats, cpu, cnt);
+		drlb_stats_cpu(&dn->stats, cpu, cnt, DRLB_ST_TRAFFIC);
 		seq_printf(seq, "%3X ", cpu);
 		drlb_ipvs_show_counts(seq, cnt);
 	}
 	mutex_lock(&dn->lock);
-	drlb_stats_read(&dn->stats, cnt);
+	drlb_stats_read(&dn->stats, cnt, DRLB_ST_TRAFFIC);
 	seq_puts(seq, "  ~ ");
 	drlb_ipvs_show_counts(seq, cnt);
 	seq_puts(seq, "\n     Conns/s   Pkts/s   Pkts/s          Bytes/s          Bytes/s\n");

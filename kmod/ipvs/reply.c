@@ -39,7 +39,7 @@ u32 drlb_ipvs_svc_flags(const struct drlb_service *svc)
 
 /* One snapshot of a service's or server's counters and rates. */
 struct drlb_ipvs_stats {
-	u64 v[DRLB_ST_MAX];
+	u64 v[DRLB_ST_TRAFFIC];
 	u64 rate[DRLB_RATE_MAX];
 };
 
@@ -110,7 +110,7 @@ static int drlb_ipvs_put_both_stats(struct sk_buff *msg, int attr32,
 	struct drlb_ipvs_stats s;
 	int r;
 
-	drlb_stats_read(st, s.v);
+	drlb_stats_read(st, s.v, DRLB_ST_TRAFFIC);
 	for (r = 0; r < DRLB_RATE_MAX; r++)
 		s.rate[r] = drlb_est_rate(st, r);
 	return drlb_ipvs_put_stats(msg, attr32, &s, false) ?:
