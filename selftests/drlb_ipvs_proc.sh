@@ -81,8 +81,8 @@ command -v jq > /dev/null || skip_all "jq missing"
 IPVS_KO=$(dirname "$DRLB_KO")/drlb_ipvs.ko
 [ -e "$IPVS_KO" ] || skip_all "$IPVS_KO missing: run 'make module KVER=$KREL'"
 # IPVS keeps a persistence timeout in jiffies, and prints it so.
-HZ=$(sed -n 's/^CONFIG_HZ=//p' "/boot/config-$(uname -r)")
-[ -n "$HZ" ] || skip_all "no CONFIG_HZ in /boot/config-$(uname -r)"
+HZ=$(kconfig HZ)
+[ -n "$HZ" ] || skip_all "no CONFIG_HZ in the kernel's config"
 PROC_FILES="ip_vs ip_vs_stats ip_vs_stats_percpu ip_vs_conn ip_vs_conn_sync"
 
 loaded()
@@ -355,7 +355,7 @@ same_as_ip_vs()
 
 	setup_ns NS_CMP
 	dir_anchor "$NS_CMP"
-	size=$((1 << $(sed -n 's/^CONFIG_IP_VS_TAB_BITS=//p' "/boot/config-$(uname -r)")))
+	size=$((1 << $(kconfig IP_VS_TAB_BITS)))
 	dctl "$NS_CMP" restore - <<< "config set conn-max $size
 $SVC_CONF"
 	for f in $PROC_FILES; do

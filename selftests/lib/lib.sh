@@ -407,6 +407,20 @@ drlb_unload()
 }
 
 # require_root: the tests need root (they run in the VM).
+# kconfig SYM: the running kernel's CONFIG_SYM value, from its config in
+# /boot (Debian's kernels) or in its build tree (the debug kernel's, which
+# /lib/modules/REL/build points to); empty when neither has it.
+kconfig()
+{
+	local f
+
+	for f in "/boot/config-$(uname -r)" "/lib/modules/$(uname -r)/build/.config"; do
+		[ -r "$f" ] || continue
+		sed -n "s/^CONFIG_$1=//p" "$f"
+		return
+	done
+}
+
 require_root()
 {
 	[ "$(id -u)" = 0 ] || skip_all "needs root (run in the VM: make check)"
