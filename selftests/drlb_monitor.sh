@@ -27,6 +27,10 @@
 #      rate is the packet rate times the datagrams' size, the flow rate
 #      near 0 once the flows exist; they fall when the traffic stops;
 #      `stats --watch 1` prints every second, `-s service show` shows them.
+#   rates_after_idle
+#      two services idle for two estimator samples (the estimator then
+#      skips them), then traffic to one: it and its server have the rate
+#      forwarded again, the other and its server (the same host) stay at 0.
 
 source "$(dirname "$0")/lib/lib.sh"
 source "$TOP/selftests/lib/topo.sh"
@@ -36,6 +40,7 @@ ALL_TESTS="
 	events_in_order
 	monitor_needs_admin
 	rates
+	rates_after_idle
 "
 
 dir_setup 1
@@ -198,37 +203,47 @@ ratio_in()
 		[ $((100 * $1 / $2)) -le "$4" ]
 }
 
+# traffic_rate PORT: 4 flows to VIP:PORT, each a datagram every 50 ms,
+# for 11 s. $WANT: the director's own packet count over 4 s from the 5th
+# (the client's start-up is not part of it), per second; $ST: drlbctl -j
+# stats at the end of those 4 s, $SHOW: drlbctl -j -s service show then.
+traffic_rate()
+{
+	local t1 t2 p1
+
+	sleep 11 | client watch "$VIP" "$1" --count 4 --interval 50 \
+		> "$WORK/watch" &
+	nap 5
+	# Each time the middle of the drlbctl that read the counters.
+	t1=${EPOCHREALTIME/./}
+	p1=$(ctl -j stats | jq .pkts)
+	t1=$(((t1 + ${EPOCHREALTIME/./}) / 2))
+	nap 4
+	t2=${EPOCHREALTIME/./}
+	ST=$(ctl -j stats)
+	t2=$(((t2 + ${EPOCHREALTIME/./}) / 2))
+	SHOW=$(ctl -j -s service show)
+	wait $!
+	p1=$(($(jq .pkts <<< "$ST") - p1))
+	WANT=$((p1 * 1000000 / (t2 - t1)))
+	diag "forwarded $p1 datagrams in $(((t2 - t1) / 1000)) ms ($WANT/s)"
+}
+
 rates()
 {
-	local t1 t2 p1 want st pps bps cps pkts bytes out
+	local want st pps bps cps pkts bytes out
 
 	defer ctl flush
 	dir_config <<-EOF
 	service add udp $VIP:53 sched rr
 	server add udp $VIP:53 ${RS_IP[1]}
 	EOF
-	# 4 flows, each a datagram every 50 ms, for 11 s. The reference is
-	# the director's own packet count over the last 4 s before reading
-	# the rate (the client's start-up is not part of it).
-	sleep 11 | client watch "$VIP" 53 --count 4 --interval 50 \
-		> "$WORK/watch" &
-	nap 5
-	# Each time the middle of the drlbctl that read the counters.
-	t1=${EPOCHREALTIME/./}
-	p1=$(ctl -j stats)
-	t1=$(((t1 + ${EPOCHREALTIME/./}) / 2))
-	nap 4
-	t2=${EPOCHREALTIME/./}
-	st=$(ctl -j stats)
-	t2=$(((t2 + ${EPOCHREALTIME/./}) / 2))
-	p1=$(jq .pkts <<< "$p1")
-	out=$(ctl -j -s service show)
-	wait $!
+	traffic_rate 53
+	want=$WANT st=$ST out=$SHOW
 	read -r pps bps cps pkts bytes < <(jq -r \
 		'"\(.pkts_per_s) \(.bytes_per_s) \(.conns_per_s) \(.pkts) \(.bytes)"' \
 		<<< "$st")
-	want=$(((pkts - p1) * 1000000 / (t2 - t1)))
-	diag "forwarded $((pkts - p1)) datagrams in $(((t2 - t1) / 1000)) ms ($want/s); rates: $pps pkts/s, $bps bytes/s, $cps conns/s"
+	diag "rates: $pps pkts/s, $bps bytes/s, $cps conns/s"
 	check "the packet rate is the one forwarded" ratio_in "$pps" "$want" 70 130
 	check "the byte rate is the packet rate times the size" \
 		ratio_in "$bps" "$((pps * bytes / pkts))" 85 115
@@ -251,6 +266,33 @@ rates()
 	out=$(ctl stats --watch 0 2>&1)
 	check_eq "--watch 0 is a usage error" "$?" 2
 	check_match "naming it" "$out" "--watch '0'"
+}
+
+# The estimator does not read a service whose counts have not moved while
+# its rates and its servers' are 0: once they move, it reads them again.
+rates_after_idle()
+{
+	local busy idle
+
+	defer ctl flush
+	dir_config <<-EOF
+	service add udp $VIP:53 sched rr
+	server add udp $VIP:53 ${RS_IP[1]}
+	service add udp $VIP:54 sched rr
+	server add udp $VIP:54 ${RS_IP[1]}
+	EOF
+	# Two samples (every 2 s) with nothing moved: no longer read.
+	nap 5
+	traffic_rate 53
+	busy=$(jq -r '.services[] | select(.port == 53) |
+		"\(.stats.pkts_per_s) \(.servers[0].stats.pkts_per_s)"' <<< "$SHOW")
+	idle=$(jq -r '.services[] | select(.port == 54) |
+		"\(.stats.pkts_per_s) \(.servers[0].stats.pkts_per_s)"' <<< "$SHOW")
+	diag "pkts/s of the service and its server: port 53 $busy, port 54 $idle"
+	check "after idle samples the service has the rate forwarded" \
+		ratio_in "${busy% *}" "$WANT" 70 130
+	check "and its server" ratio_in "${busy#* }" "$WANT" 70 130
+	check_eq "the idle service and its server: 0" "$idle" "0 0"
 }
 
 tests_run
