@@ -10,7 +10,7 @@
  * an average where it weighs 1/2 (IPVS: 1/4 every 2 s; ours settles in
  * half the time, which an operator watching a drain wants). The work
  * walks the services under drlb_net.lock (a few microseconds a service),
- * like a dump.
+ * like a dump, and skips those that are idle (drlb_est_service()).
  */
 
 #include <linux/module.h>

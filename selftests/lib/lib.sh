@@ -406,7 +406,6 @@ drlb_unload()
 	rmmod drlb
 }
 
-# require_root: the tests need root (they run in the VM).
 # kconfig SYM: the running kernel's CONFIG_SYM value, from its config in
 # /boot (Debian's kernels) or in its build tree (the debug kernel's, which
 # /lib/modules/REL/build points to); empty when neither has it.
@@ -421,6 +420,7 @@ kconfig()
 	done
 }
 
+# require_root: the tests need root (they run in the VM).
 require_root()
 {
 	[ "$(id -u)" = 0 ] || skip_all "needs root (run in the VM: make check)"
