@@ -47,6 +47,7 @@ void drlb_config_init(struct drlb_config *cfg)
 	cfg->mh_table_size = DRLB_MH_TABLE_SIZE_DEFAULT;
 	cfg->mh_seed = 0;
 	cfg->bypass_mark = 0;
+	cfg->cluster = 0;
 }
 
 static bool drlb_is_prime(u32 n)
@@ -81,6 +82,7 @@ static int drlb_config_fill(struct sk_buff *msg, struct drlb_net *dn)
 	    nla_put_u32(msg, DRLB_CFG_A_MH_SEED, READ_ONCE(cfg->mh_seed)) ||
 	    nla_put_u32(msg, DRLB_CFG_A_BYPASS_MARK,
 			READ_ONCE(cfg->bypass_mark)) ||
+	    nla_put_u32(msg, DRLB_CFG_A_CLUSTER, READ_ONCE(cfg->cluster)) ||
 	    nla_put_u32(msg, DRLB_CFG_A_CONN_COUNT,
 			atomic_read(&dn->conn_count)) ||
 	    nla_put_u32(msg, DRLB_CFG_A_CONN_ENTRY_SIZE,
@@ -220,6 +222,8 @@ int drlb_nl_set_config(struct sk_buff *skb, struct genl_info *info)
 	if (tb[DRLB_CFG_A_BYPASS_MARK])
 		WRITE_ONCE(cfg->bypass_mark,
 			   nla_get_u32(tb[DRLB_CFG_A_BYPASS_MARK]));
+	if (tb[DRLB_CFG_A_CLUSTER])
+		WRITE_ONCE(cfg->cluster, nla_get_u32(tb[DRLB_CFG_A_CLUSTER]));
 	mutex_unlock(&dn->lock);
 	return 0;
 }

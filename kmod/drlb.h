@@ -44,6 +44,7 @@ enum drlb_timeout {
  * @mh_table_size: Maglev lookup table size (a prime)
  * @mh_seed:       Maglev hash seed
  * @bypass_mark:   packets with any of these mark bits are left alone
+ * @cluster:       1: one of several directors (kept for drlbctl only)
  */
 struct drlb_config {
 	u32 timeout[DRLB_TO_MAX];
@@ -51,6 +52,7 @@ struct drlb_config {
 	u32 mh_table_size;
 	u32 mh_seed;
 	u32 bypass_mark;
+	u32 cluster;
 };
 
 /* ---- counters ------------------------------------------------------------ */

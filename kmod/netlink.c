@@ -118,6 +118,7 @@ const struct nla_policy drlb_cfg_policy[DRLB_CFG_A_MAX + 1] = {
 	[DRLB_CFG_A_CONN_BUCKETS]	= { .type = NLA_REJECT },
 	[DRLB_CFG_A_CONN_CHAIN_MAX]	= { .type = NLA_REJECT },
 	[DRLB_CFG_A_BYPASS_MARK]	= { .type = NLA_U32 },
+	[DRLB_CFG_A_CLUSTER]		= NLA_POLICY_MAX(NLA_U32, 1),
 };
 
 const struct nla_policy drlb_arp_policy[DRLB_ARP_A_MAX + 1] = {

@@ -27,6 +27,8 @@ pkgs=(
 	ipvsadm arping ethtool nftables conntrack
 	# issue 14: what drives IPVS today, driving drlb_ipvs.ko
 	keepalived prometheus-node-exporter
+	# issue 16: the routing daemon of the scale-out recipe (drlb_ecmp.sh)
+	frr
 	perl python3 jq gnuplot-nox strace
 	dkms dh-dkms debhelper dpkg-dev fakeroot lintian
 	# make rpm and its test (selftests/pkg/drlb_pkg_rpm.sh)

@@ -76,24 +76,8 @@ topo_dr_setup 3
 # keepalived owns the VIP on the directors.
 ip -n "$NS_DIR" addr del "$VIP/32" dev d0
 
-# d2_setup: the second director, as topo.sh makes the first.
-d2_setup()
-{
-	ns_create NS_DIR2 || return 1
-	ip link add d0 netns "$NS_DIR2" address "$DIR2_MAC" type veth \
-		peer name sw-d2 netns "$NS_SW" || return 1
-	"$TOP/selftests/helpers/drlb_nssysctl" "$NS_DIR2" \
-		net.ipv6.conf.all.disable_ipv6=1 \
-		net.ipv6.conf.default.disable_ipv6=1 || return 1
-	ip -n "$NS_SW" link set sw-d2 master br0 up || return 1
-	ip -n "$NS_DIR2" -b - <<- EOF
-		link set lo up
-		link set d0 up
-		addr add $DIR2_IP/24 dev d0
-		route add default via $ROUTER_IP
-	EOF
-}
-d2_setup || { tap_fail "d2 on the LAN"; exit "$ksft_fail"; }
+topo_director_add NS_DIR2 "$DIR2_IP" "$DIR2_MAC" ||
+	{ tap_fail "d2 on the LAN"; exit "$ksft_fail"; }
 
 # The real servers' daemons: TCP port 80 on every address.
 declare -a RS_PID
@@ -342,18 +326,6 @@ check_takes_out()
 	check "rs2 gets new connections again" test "$(count rs2 "$out")" -gt 0
 }
 
-# held_after NAME: "SAME CHANGED BROKEN": of NAME's held connections, how
-# many answered the line "after" from the server that greeted them, from
-# another one, or not at all.
-held_after()
-{
-	awk -v n="$HELD" '
-		NR <= n { greet[$1] = $2; next }
-		$3 == "after" { if ($2 == greet[$1]) same++; else changed++; next }
-		{ broken++ }
-		END { printf "%d %d %d\n", same, changed, broken }' "$WORK/$1.out"
-}
-
 # failover NAME SEED: hold connections through d1, d2's mh-seed SEED;
 # stop d1's keepalived; wait for the router to follow the VIP to d2; send
 # a line on every held connection. Leaves the counts in FAILOVER
@@ -378,7 +350,7 @@ failover()
 		slowwait 30 router_vip_is "$DIR2_MAC"
 	hold_send "$1" after
 	slowwait 30 lines_at_least "$WORK/$1.out" $((HELD * 2))
-	read -r -a FAILOVER <<< "$(held_after "$1")"
+	read -r -a FAILOVER <<< "$(held_after "$1" "$HELD" after)"
 	diag_block "held connections after the failover" 0 "$(cat "$WORK/$1.out")"
 	STATELESS=$(($(dctl "$NS_DIR2" stats | awk '$1 == "stateless" { print $2 }') - st0))
 	out=$(conns 9)

@@ -60,6 +60,7 @@ static const char *const drlbctl_grammar[] = {
 	"arp show",
 	"vip announce VIP dev IFNAME [count N] [interval MS]",
 	"vip check VIP dev IFNAME [timeout MS] [owner MAC]",
+	"vip export [once] [table ID] [protocol ID]",
 	"config show",
 	"config set KEY VALUE [KEY VALUE]...",
 	"save",

@@ -16,32 +16,37 @@
 #include "json.h"
 #include "nl.h"
 #include "parse.h"
+#include "svc.h"
 
 struct cfg_key {
 	const char *name;	/* CLI word */
 	const char *json;	/* JSON key */
 	int attr;		/* DRLB_CFG_A_* */
 	uint32_t min, max;
-	bool ro;		/* shown, not settable */
+	unsigned int flags;	/* CFG_* */
 };
 
+#define CFG_RO		1	/* shown, not settable */
+#define CFG_YESNO	2	/* 0/1, read and shown as no/yes */
+
 static const struct cfg_key cfg_keys[] = {
-	{ "timeout-tcp-est", "timeout_tcp_est", DRLB_CFG_A_TIMEOUT_TCP_EST, 1, 2000000, false },
-	{ "timeout-tcp-syn", "timeout_tcp_syn", DRLB_CFG_A_TIMEOUT_TCP_SYN, 1, 2000000, false },
-	{ "timeout-tcp-fin", "timeout_tcp_fin", DRLB_CFG_A_TIMEOUT_TCP_FIN, 1, 2000000, false },
+	{ "timeout-tcp-est", "timeout_tcp_est", DRLB_CFG_A_TIMEOUT_TCP_EST, 1, 2000000, 0 },
+	{ "timeout-tcp-syn", "timeout_tcp_syn", DRLB_CFG_A_TIMEOUT_TCP_SYN, 1, 2000000, 0 },
+	{ "timeout-tcp-fin", "timeout_tcp_fin", DRLB_CFG_A_TIMEOUT_TCP_FIN, 1, 2000000, 0 },
 	{ "timeout-tcp-close", "timeout_tcp_close", DRLB_CFG_A_TIMEOUT_TCP_CLOSE,
-	  1, 2000000, false },
-	{ "timeout-udp", "timeout_udp", DRLB_CFG_A_TIMEOUT_UDP, 1, 2000000, false },
-	{ "timeout-sctp", "timeout_sctp", DRLB_CFG_A_TIMEOUT_SCTP, 1, 2000000, false },
-	{ "timeout-other", "timeout_other", DRLB_CFG_A_TIMEOUT_OTHER, 1, 2000000, false },
-	{ "bypass-mark", "bypass_mark", DRLB_CFG_A_BYPASS_MARK, 0, UINT32_MAX, false },
-	{ "conn-max", "conn_max", DRLB_CFG_A_CONN_MAX, 1, 1U << 26, false },
-	{ "mh-table-size", "mh_table_size", DRLB_CFG_A_MH_TABLE_SIZE, 251, 1048573, false },
-	{ "mh-seed", "mh_seed", DRLB_CFG_A_MH_SEED, 0, UINT32_MAX, false },
-	{ "conn-count", "conn_count", DRLB_CFG_A_CONN_COUNT, 0, 0, true },
-	{ "conn-entry-size", "conn_entry_size", DRLB_CFG_A_CONN_ENTRY_SIZE, 0, 0, true },
-	{ "conn-buckets", "conn_buckets", DRLB_CFG_A_CONN_BUCKETS, 0, 0, true },
-	{ "conn-chain-max", "conn_chain_max", DRLB_CFG_A_CONN_CHAIN_MAX, 0, 0, true },
+	  1, 2000000, 0 },
+	{ "timeout-udp", "timeout_udp", DRLB_CFG_A_TIMEOUT_UDP, 1, 2000000, 0 },
+	{ "timeout-sctp", "timeout_sctp", DRLB_CFG_A_TIMEOUT_SCTP, 1, 2000000, 0 },
+	{ "timeout-other", "timeout_other", DRLB_CFG_A_TIMEOUT_OTHER, 1, 2000000, 0 },
+	{ "bypass-mark", "bypass_mark", DRLB_CFG_A_BYPASS_MARK, 0, UINT32_MAX, 0 },
+	{ "conn-max", "conn_max", DRLB_CFG_A_CONN_MAX, 1, 1U << 26, 0 },
+	{ "mh-table-size", "mh_table_size", DRLB_CFG_A_MH_TABLE_SIZE, 251, 1048573, 0 },
+	{ "mh-seed", "mh_seed", DRLB_CFG_A_MH_SEED, 0, UINT32_MAX, 0 },
+	{ "cluster", "cluster", DRLB_CFG_A_CLUSTER, 0, 1, CFG_YESNO },
+	{ "conn-count", "conn_count", DRLB_CFG_A_CONN_COUNT, 0, 0, CFG_RO },
+	{ "conn-entry-size", "conn_entry_size", DRLB_CFG_A_CONN_ENTRY_SIZE, 0, 0, CFG_RO },
+	{ "conn-buckets", "conn_buckets", DRLB_CFG_A_CONN_BUCKETS, 0, 0, CFG_RO },
+	{ "conn-chain-max", "conn_chain_max", DRLB_CFG_A_CONN_CHAIN_MAX, 0, 0, CFG_RO },
 };
 
 #define N_KEYS ARRAY_SIZE(cfg_keys)
@@ -52,6 +57,25 @@ static const struct cfg_key *find_key(const char *name)
 		if (!strcmp(cfg_keys[i].name, name))
 			return &cfg_keys[i];
 	return NULL;
+}
+
+static const struct cfg_key *find_attr(int attr)
+{
+	for (size_t i = 0; i < N_KEYS; i++)
+		if (cfg_keys[i].attr == attr)
+			return &cfg_keys[i];
+	return NULL;
+}
+
+const char *config_value_str(char *buf, size_t len, int attr, uint32_t val)
+{
+	const struct cfg_key *k = find_attr(attr);
+
+	if (k && (k->flags & CFG_YESNO))
+		snprintf(buf, len, "%s", val ? "yes" : "no");
+	else
+		snprintf(buf, len, "%u", val);
+	return buf;
 }
 
 static int show_cb(struct nlattr **tb, void *arg)
@@ -71,10 +95,16 @@ static int show_cb(struct nlattr **tb, void *arg)
 
 		if (!ct[k->attr])
 			continue;
-		if (opts.json)
+		char v[16];
+
+		if (opts.json && (k->flags & CFG_YESNO))
+			json_bool(&j, k->json, nla_get_u32(ct[k->attr]));
+		else if (opts.json)
 			json_u64(&j, k->json, nla_get_u32(ct[k->attr]));
-		else if (!k->ro || opts.stats)
-			printf("%s %u\n", k->name, nla_get_u32(ct[k->attr]));
+		else if (!(k->flags & CFG_RO) || opts.stats)
+			printf("%s %s\n", k->name,
+			       config_value_str(v, sizeof(v), k->attr,
+						nla_get_u32(ct[k->attr])));
 	}
 	if (opts.json) {
 		json_obj_close(&j);
@@ -114,13 +144,21 @@ static int config_set(int argc, char **argv)
 	for (int i = 1; i < argc; i += 2) {
 		const struct cfg_key *k = find_key(argv[i]);
 
-		if (!k || k->ro)
+		if (!k || (k->flags & CFG_RO))
 			return usage_error("config set: unknown setting '%s'",
 					   argv[i]);
 		if (seen[k->attr])
 			return usage_error("config set: '%s' given twice",
 					   argv[i]);
-		if (parse_u32(argv[i + 1], k->min, k->max, &vals[k->attr]))
+		if (k->flags & CFG_YESNO) {
+			bool b;
+
+			if (parse_bool(argv[i + 1], &b))
+				return usage_error("config set: %s must be yes or no, not '%s'",
+						   k->name, argv[i + 1]);
+			vals[k->attr] = b;
+		} else if (parse_u32(argv[i + 1], k->min, k->max,
+				     &vals[k->attr]))
 			return usage_error("config set: %s must be an integer from %u to %u, not '%s'",
 					   k->name, k->min, k->max, argv[i + 1]);
 		seen[k->attr] = true;
@@ -135,7 +173,13 @@ static int config_set(int argc, char **argv)
 			nla_put_u32(msg, a, vals[a]);
 	nla_nest_end(msg, nest);
 	err = drlb_nl_transact(msg, NULL, NULL);
-	return err ? drlb_nl_perror(err, "config set") : 0;
+	if (err)
+		return drlb_nl_perror(err, "config set");
+	/* Declared one of several directors: which services break then. */
+	if (seen[DRLB_CFG_A_CLUSTER] && vals[DRLB_CFG_A_CLUSTER] &&
+	    !drlb_nl_dry_run)
+		cluster_warn_all();
+	return 0;
 }
 
 int cmd_config(int argc, char **argv)
@@ -152,7 +196,7 @@ int cmd_config(int argc, char **argv)
 const char *config_key_name(size_t i)
 {
 	for (size_t k = 0; k < N_KEYS; k++)
-		if (!cfg_keys[k].ro && i-- == 0)
+		if (!(cfg_keys[k].flags & CFG_RO) && i-- == 0)
 			return cfg_keys[k].name;
 	return NULL;
 }
@@ -160,7 +204,7 @@ const char *config_key_name(size_t i)
 const char *config_attr_name(int attr)
 {
 	for (size_t k = 0; k < N_KEYS; k++)
-		if (!cfg_keys[k].ro && cfg_keys[k].attr == attr)
+		if (!(cfg_keys[k].flags & CFG_RO) && cfg_keys[k].attr == attr)
 			return cfg_keys[k].name;
 	return NULL;
 }
@@ -173,10 +217,14 @@ static int save_cb(struct nlattr **tb, void *arg)
 	if (drlb_nl_parse_nested(ct, DRLB_CFG_A_MAX, tb[DRLB_A_CONFIG]))
 		return -EPROTO;
 	fputs("config set", out);
-	for (size_t i = 0; i < N_KEYS; i++)
-		if (!cfg_keys[i].ro && ct[cfg_keys[i].attr])
-			fprintf(out, " %s %u", cfg_keys[i].name,
-				nla_get_u32(ct[cfg_keys[i].attr]));
+	for (size_t i = 0; i < N_KEYS; i++) {
+		char v[16];
+
+		if (!(cfg_keys[i].flags & CFG_RO) && ct[cfg_keys[i].attr])
+			fprintf(out, " %s %s", cfg_keys[i].name,
+				config_value_str(v, sizeof(v), cfg_keys[i].attr,
+						 nla_get_u32(ct[cfg_keys[i].attr])));
+	}
 	fputc('\n', out);
 	return 0;
 }

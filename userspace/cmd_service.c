@@ -178,6 +178,7 @@ static int parse_opts(const char *ctx, int argc, char **argv,
 static int service_set(bool add, int argc, char **argv)
 {
 	const char *ctx = add ? "service add" : "service change";
+	const char *sched;
 	struct svc_opts o = { 0 };
 	struct svc_key k;
 	struct nlattr *nest;
@@ -236,7 +237,18 @@ static int service_set(bool add, int argc, char **argv)
 		nla_put_u8(msg, DRLB_SVC_A_ONEPACKET, o.onepacket);
 	nla_nest_end(msg, nest);
 	ret = drlb_nl_transact(msg, NULL, NULL);
-	return ret ? drlb_nl_perror(ret, "%s %s", ctx, svc_key_str(&k)) : 0;
+	if (ret)
+		return drlb_nl_perror(ret, "%s %s", ctx, svc_key_str(&k));
+	/*
+	 * Done; a scheduler that is not cluster-safe, named or by default,
+	 * on a director that declared itself one of several: say so (not
+	 * in restore's passes, which warn once at the end).
+	 */
+	sched = o.sched ?: (add ? "wlc" : NULL);
+	if (sched && !sched_cluster_safe(sched) && !drlb_nl_dry_run &&
+	    config_cluster() > 0)
+		cluster_warn(svc_key_str(&k), sched);
+	return 0;
 }
 
 static int service_del(int argc, char **argv)

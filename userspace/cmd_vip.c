@@ -495,5 +495,7 @@ int cmd_vip(int argc, char **argv)
 		return vip_announce(argc - 1, argv + 1);
 	if (argc >= 2 && !strcmp(argv[1], "check"))
 		return vip_check(argc - 1, argv + 1);
-	return usage_error("vip: expected a subcommand (announce, check)");
+	if (argc >= 2 && !strcmp(argv[1], "export"))
+		return vip_export(argc - 1, argv + 1);
+	return usage_error("vip: expected a subcommand (announce, check, export)");
 }

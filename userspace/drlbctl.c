@@ -85,6 +85,7 @@ static void usage(FILE *out)
 		"  monitor\n"
 		"  vip announce VIP dev IFNAME [count N] [interval MS]\n"
 		"  vip check VIP dev IFNAME [timeout MS] [owner MAC]\n"
+		"  vip export [once] [table ID] [protocol ID]\n"
 		"  config show | config set KEY VALUE...\n"
 		"  save | restore [--check] [FILE|-]\n"
 		"\n"

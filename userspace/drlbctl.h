@@ -39,6 +39,8 @@ int cmd_flush(int argc, char **argv);
 int cmd_config(int argc, char **argv);
 int cmd_arp(int argc, char **argv);
 int cmd_vip(int argc, char **argv);
+/* cmd_vip_export.c: "vip export", called by cmd_vip(). */
+int vip_export(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 int cmd_help(int argc, char **argv);
 int cmd_save(int argc, char **argv);
@@ -59,6 +61,8 @@ const struct drlbctl_cmd *drlbctl_cmd_at(size_t i);
 const char *config_key_name(size_t i);	/* i-th settable key, NULL at end */
 /* The CLI key of settable DRLB_CFG_A_* @attr, or NULL (restore.c). */
 const char *config_attr_name(int attr);
+/* @val of DRLB_CFG_A_* @attr in the words "config set" reads, into @buf. */
+const char *config_value_str(char *buf, size_t len, int attr, uint32_t val);
 int config_save(FILE *out);		/* cmd_config.c: "config set ..." */
 int arp_save(FILE *out);		/* cmd_arp.c: "arp add ..." lines */
 /* cmd_arp.c: call @fn for every ARP rule of the namespace (restore.c). */

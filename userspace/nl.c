@@ -37,6 +37,10 @@ static char errmsg[256];
 /* The command the last refusal answered (its EPERM hint says read or change). */
 static uint8_t refused_cmd;
 
+/* The module's answer to GET_INFO, until drlb_nl_close(). */
+static struct drlb_info info_cache;
+static int info_have;
+
 /* State of one transaction, shared by the callbacks. */
 struct transact {
 	int err;		/* 1 while waiting, then 0 or -errno */
@@ -191,6 +195,7 @@ void drlb_nl_close(void)
 		nl_socket_free(sock);
 	sock = NULL;
 	family_id = -1;
+	info_have = 0;
 }
 
 int drlb_nl_family(void)
@@ -198,10 +203,9 @@ int drlb_nl_family(void)
 	return family_id;
 }
 
-int drlb_nl_subscribe(const char *group)
+int drlb_nl_join(int fd, const char *group)
 {
-	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
-	int fd, grp, err, size = 1 << 20;
+	int grp, err;
 
 	err = drlb_nl_open();
 	if (err)
@@ -213,6 +217,25 @@ int drlb_nl_subscribe(const char *group)
 			group);
 		return -ENOENT;
 	}
+	if (setsockopt(fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, &grp,
+		       sizeof(grp))) {
+		err = -errno;
+		if (err == -EPERM)
+			fprintf(stderr,
+				"drlbctl: joining drlb's events needs CAP_NET_ADMIN (run as root)\n");
+		else
+			fprintf(stderr, "drlbctl: joining drlb's events: %s\n",
+				strerror(-err));
+		return err;
+	}
+	return 0;
+}
+
+int drlb_nl_event_socket(void)
+{
+	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
+	int fd, err, size = 1 << 20;
+
 	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC);
 	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa))) {
 		err = -errno;
@@ -223,15 +246,21 @@ int drlb_nl_subscribe(const char *group)
 	}
 	/* Bursts (a restore of many lines) must not overrun it. */
 	setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
-	if (setsockopt(fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, &grp,
-		       sizeof(grp))) {
-		err = -errno;
-		if (err == -EPERM)
-			fprintf(stderr,
-				"drlbctl: joining drlb's events needs CAP_NET_ADMIN (run as root)\n");
-		else
-			fprintf(stderr, "drlbctl: joining drlb's events: %s\n",
-				strerror(-err));
+	return fd;
+}
+
+int drlb_nl_subscribe(const char *group)
+{
+	int fd, err;
+
+	err = drlb_nl_open();
+	if (err)
+		return err;
+	fd = drlb_nl_event_socket();
+	if (fd < 0)
+		return fd;
+	err = drlb_nl_join(fd, group);
+	if (err) {
 		close(fd);
 		return err;
 	}
@@ -539,23 +568,21 @@ static int info_cb(struct nlattr **tb, void *arg)
 
 int drlb_nl_info(struct drlb_info *info)
 {
-	static struct drlb_info cache;
-	static int have;
 	int err;
 
-	if (!have) {
-		memset(&cache, 0, sizeof(cache));
+	if (!info_have) {
+		memset(&info_cache, 0, sizeof(info_cache));
 		if (family_id < 0) {
 			err = connect_family();
 			if (err)
 				return err;
 		}
 		err = drlb_nl_transact(drlb_nl_msg(DRLB_CMD_GET_INFO, 0),
-				       info_cb, &cache);
+				       info_cb, &info_cache);
 		if (err)
 			return err;
-		have = 1;
+		info_have = 1;
 	}
-	*info = cache;
+	*info = info_cache;
 	return 0;
 }

@@ -80,6 +80,14 @@ int drlb_nl_family(void);
  * (EPERM: needs CAP_NET_ADMIN).
  */
 int drlb_nl_subscribe(const char *group);
+/*
+ * The same in two steps, for a listener that also joins other families'
+ * groups or outlives a module reload: a bound generic netlink socket
+ * (its fd, or -errno after printing why), and joining @fd to @group
+ * (connects first; 0 or -errno after printing why).
+ */
+int drlb_nl_event_socket(void);
+int drlb_nl_join(int fd, const char *group);
 
 /* A new request for @cmd; @dump adds NLM_F_DUMP. Exits on ENOMEM. */
 struct nl_msg *drlb_nl_msg(uint8_t cmd, int dump);

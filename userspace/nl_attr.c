@@ -79,6 +79,7 @@ static struct nla_policy cfg_policy[DRLB_CFG_A_MAX + 1] = {
 	[DRLB_CFG_A_CONN_BUCKETS]	= { .type = NLA_U32 },
 	[DRLB_CFG_A_CONN_CHAIN_MAX]	= { .type = NLA_U32 },
 	[DRLB_CFG_A_BYPASS_MARK]	= { .type = NLA_U32 },
+	[DRLB_CFG_A_CLUSTER]		= { .type = NLA_U32 },
 };
 
 static struct nla_policy conn_policy[DRLB_CONN_A_MAX + 1] = {

@@ -568,10 +568,13 @@ static void print_op(FILE *out, const struct cm_op *op)
 			   CM_F_MIDSTREAM;
 
 	switch (op->kind) {
-	case CM_CFG_SET:
-		fprintf(out, "config set %s %u", config_attr_name(op->attr),
-			op->val);
+	case CM_CFG_SET: {
+		char v[16];
+
+		fprintf(out, "config set %s %s", config_attr_name(op->attr),
+			config_value_str(v, sizeof(v), op->attr, op->val));
 		break;
+	}
 	case CM_SVC_DEL:
 		fprintf(out, "service del %s", svc_words(op->svc));
 		break;
@@ -774,6 +777,28 @@ static int apply_cb(const struct cm_op *op, void *arg)
 	return err;
 }
 
+/*
+ * The services of @m (the configuration restored) whose scheduler is not
+ * cluster-safe, when @m declares "cluster yes": warned about once, here,
+ * rather than line by line.
+ */
+static void warn_cluster(const struct cm_model *m)
+{
+	size_t i;
+
+	if (!m->cfg[DRLB_CFG_A_CLUSTER])
+		return;
+	for (i = 0; i < m->n_svcs; i++) {
+		const struct cm_svc *s = &m->svcs[i];
+		struct svc_key k = { .proto = s->key.proto, .addr = s->key.addr,
+				     .port = s->key.port,
+				     .fwmark = s->key.fwmark };
+
+		if (!s->gone && !sched_cluster_safe(s->sched))
+			cluster_warn(svc_key_str(&k), s->sched);
+	}
+}
+
 /* Turn the running configuration (@from) into @to. 0 or -errno. */
 static int apply(const struct cm_model *from, const struct cm_model *to,
 		 const struct lines *l, const char *ctx)
@@ -887,6 +912,7 @@ int cmd_restore(int argc, char **argv)
 				name, cm_diff_count(&now, &file), name);
 		} else {
 			ret = 0;
+			warn_cluster(&now);
 		}
 		goto out;
 	}

@@ -468,3 +468,57 @@ void svc_list_free(struct svc_info *list, int n)
 		free(list[i].dests);
 	free(list);
 }
+
+/* ---- scale-out ------------------------------------------------------------- */
+
+bool sched_cluster_safe(const char *name)
+{
+	return !strcmp(name, "mh") || !strcmp(name, "sh") || !strcmp(name, "dh");
+}
+
+static int cluster_cb(struct nlattr **tb, void *arg)
+{
+	struct nlattr *ct[DRLB_CFG_A_MAX + 1];
+
+	if (drlb_nl_parse_nested(ct, DRLB_CFG_A_MAX, tb[DRLB_A_CONFIG]))
+		return -EPROTO;
+	*(int *)arg = ct[DRLB_CFG_A_CLUSTER] &&
+		      nla_get_u32(ct[DRLB_CFG_A_CLUSTER]);
+	return 0;
+}
+
+int config_cluster(void)
+{
+	int on = 0, err;
+
+	err = drlb_nl_transact(drlb_nl_msg(DRLB_CMD_GET_CONFIG, 0), cluster_cb,
+			       &on);
+	return err ?: on;
+}
+
+void cluster_warn(const char *key_str, const char *sched)
+{
+	fprintf(stderr,
+		"drlbctl: warning: %s: scheduler %s is not stable across directors: with cluster yes, its flows break when a director joins or leaves the routers' ECMP group (use mh, sh or dh)\n",
+		key_str, sched);
+}
+
+int cluster_warn_all(void)
+{
+	struct svc_info *list;
+	int n, i, err, warned = 0;
+
+	err = config_cluster();
+	if (err <= 0)
+		return err;
+	err = svc_list_get(NULL, &list, &n);
+	if (err)
+		return err;
+	for (i = 0; i < n; i++)
+		if (!sched_cluster_safe(list[i].sched)) {
+			cluster_warn(svc_key_str(&list[i].key), list[i].sched);
+			warned++;
+		}
+	svc_list_free(list, n);
+	return warned;
+}

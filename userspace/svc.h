@@ -116,6 +116,24 @@ int svc_list_get(const struct svc_key *only, struct svc_info **out, int *n);
 void svc_list_free(struct svc_info *list, int n);
 
 /*
+ * Scale-out (docs/scale-out.md): whether scheduler @name picks the same
+ * server for a flow on every director that has the same servers (and
+ * mh-seed), so that flows survive a change of the routers' ECMP group
+ * (mh, sh, dh hash the flow; the others count connections or take turns,
+ * each director on its own).
+ */
+bool sched_cluster_safe(const char *name);
+/* 1 if the namespace declares "cluster yes", 0 if not, or -errno. */
+int config_cluster(void);
+/* Warn on stderr that service @k's scheduler @sched is not cluster-safe. */
+void cluster_warn(const char *key_str, const char *sched);
+/*
+ * With "cluster yes", warn about every service of the namespace whose
+ * scheduler is not cluster-safe. Returns how many, or -errno.
+ */
+int cluster_warn_all(void);
+
+/*
  * Parse a DRLB_A_SERVICE / DRLB_A_DEST nest into @s / @d (servers not
  * read): 0, 1 for an address family drlbctl does not show, or -EPROTO.
  */

@@ -334,6 +334,22 @@ held_all()
 	[ "$(grep -c " $3\$" "$WORK/$1.out")" -ge "$2" ]
 }
 
+# held_after NAME N LINE: "SAME CHANGED BROKEN": of NAME's N held
+# connections, how many answered LINE from the server that greeted them,
+# from another one, or not at all (an error, a timeout, no answer yet).
+held_after()
+{
+	awk -v n="$2" -v line="$3" '
+		NR <= n { greet[$1] = $2; next }
+		$3 == line { answered[$1] = 1; if ($2 == greet[$1]) same++; else changed++ }
+		END {
+			for (i in greet)
+				if (!(i in answered))
+					broken++
+			printf "%d %d %d\n", same, changed, broken
+		}' "$WORK/$1.out"
+}
+
 # conns_gone PROTO VIP:PORT: the service has no flows left (conn show
 # prints nothing, not even its header).
 conns_gone()

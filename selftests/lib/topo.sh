@@ -199,6 +199,30 @@ topo_dr_setup()
 	defer rm -rf "$WORK"
 }
 
+# topo_director_add VAR IP MAC: one more director on the LAN, made as
+# topo_build makes the first (d0 with IP/24 and MAC, a port sw-dN on the
+# switch where N is IP's last byte, default route via the router, no
+# IPv6); its namespace's name in VAR, deleted at exit.
+topo_director_add()
+{
+	local var=$1 ns port=sw-d${2##*.}
+
+	ns_create "$var" || return 1
+	ns=${!var}
+	ip link add d0 netns "$ns" address "$3" type veth \
+		peer name "$port" netns "$NS_SW" || return 1
+	"$TOP/selftests/helpers/drlb_nssysctl" "$ns" \
+		net.ipv6.conf.all.disable_ipv6=1 \
+		net.ipv6.conf.default.disable_ipv6=1 || return 1
+	ip -n "$NS_SW" link set "$port" master br0 up || return 1
+	ip -n "$ns" -b - <<- EOF
+		link set lo up
+		link set d0 up
+		addr add $2/24 dev d0
+		route add default via $ROUTER_IP
+	EOF
+}
+
 # ctl ARGS...: drlbctl in the director's namespace.
 ctl()
 {

@@ -159,7 +159,7 @@ complete_from_binary()
 	check_eq "flush all" "$(comp 2 drlbctl flush "")" "all"
 	check_eq "config keys come from config's own table" \
 		"$(comp 3 drlbctl config set "")" \
-		"timeout-tcp-est timeout-tcp-syn timeout-tcp-fin timeout-tcp-close timeout-udp timeout-sctp timeout-other bypass-mark conn-max mh-table-size mh-seed"
+		"timeout-tcp-est timeout-tcp-syn timeout-tcp-fin timeout-tcp-close timeout-udp timeout-sctp timeout-other bypass-mark conn-max mh-table-size mh-seed cluster"
 	check_eq "config keys already given are not offered" \
 		"$(comp 5 drlbctl config set conn-max 5 mh)" "mh-table-size mh-seed"
 	check_eq "no completion for a value" "$(comp 4 drlbctl config set conn-max "")" ""

@@ -224,6 +224,10 @@
  *          stack (breaks loops between two nodes that are each director
  *          and real server: mark what arrives from the other director
  *          in a chain that runs before drlb); 0 = off
+ *        DRLB_CFG_A_CLUSTER: u32, 0 or 1: 1 declares that this director
+ *          is one of several sharing its VIPs (ECMP, docs/scale-out.md);
+ *          the module only keeps it, drlbctl warns of services whose
+ *          scheduler is not stable across directors
  *      (GET also returns DRLB_CFG_A_CONN_COUNT: u32, current entries,
  *       DRLB_CFG_A_CONN_ENTRY_SIZE: u32, bytes per entry,
  *       DRLB_CFG_A_CONN_BUCKETS: u32, the connection hash's buckets, 0
@@ -485,6 +489,7 @@ enum drlb_cfg_attr {
 	DRLB_CFG_A_BYPASS_MARK,		/* u32 mark bits, default 0 (off) */
 	DRLB_CFG_A_CONN_BUCKETS,	/* u32, read-only */
 	DRLB_CFG_A_CONN_CHAIN_MAX,	/* u32, read-only */
+	DRLB_CFG_A_CLUSTER,		/* u32 0/1, default 0 */
 	__DRLB_CFG_A_MAX
 };
 
