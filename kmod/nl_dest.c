@@ -216,14 +216,22 @@ int drlb_nl_get_dest(struct sk_buff *skb, struct genl_info *info)
 }
 
 /*
- * Dest dump: the service is found (and held) when the dump starts, so a
- * missing or bad key is an error reply with extack; cb->args[0]: dests
- * already sent, [1]: the held service.
+ * Dest dump. With service keys, the dests of that service: the service is
+ * found (and held) when the dump starts, so a missing or bad key is an
+ * error reply with extack; cb->args[0]: dests already sent, [1]: the held
+ * service. Without DRLB_A_SERVICE, the dests of every service, each
+ * message naming its service: one request where a listing of every
+ * service's servers took one per service (drlbctl service show, save,
+ * restore at 10 000 services); [1] is then 0, [2] and [3] the bucket and
+ * the position in it of the service being sent, [0] its dests sent.
  */
 int drlb_nl_dump_dest_start(struct netlink_callback *cb)
 {
-	struct drlb_service *svc = drlb_nl_dump_svc_get(cb);
+	struct drlb_service *svc;
 
+	if (!drlb_dump_attrs(cb)[DRLB_A_SERVICE])
+		return 0;
+	svc = drlb_nl_dump_svc_get(cb);
 	if (IS_ERR(svc))
 		return PTR_ERR(svc);
 	cb->args[1] = (unsigned long)svc;
@@ -239,6 +247,47 @@ int drlb_nl_dump_dest_done(struct netlink_callback *cb)
 	return 0;
 }
 
+static int drlb_nl_dump_dest_all(struct sk_buff *skb,
+				 struct netlink_callback *cb)
+{
+	struct drlb_net *dn = drlb_pernet(sock_net(skb->sk));
+	unsigned long b = cb->args[2], pos = cb->args[3], sent = cb->args[0];
+	struct drlb_service *svc;
+	struct drlb_dest *dest;
+
+	mutex_lock(&dn->lock);
+	cb->seq = dn->gen;
+	for (; b < DRLB_SVC_BUCKETS; b++, pos = 0) {
+		unsigned long i = 0;
+
+		hlist_for_each_entry(svc, &dn->svc_hash[b], hnode) {
+			unsigned long d = 0;
+
+			if (i++ < pos)
+				continue;
+			list_for_each_entry(dest, &svc->dests, list) {
+				if (d++ < sent)
+					continue;
+				if (drlb_nl_svc_dump_one(skb, cb,
+							 DRLB_CMD_GET_DEST,
+							 svc, dest)) {
+					cb->args[2] = b;
+					cb->args[3] = i - 1;
+					cb->args[0] = d - 1;
+					goto out;
+				}
+			}
+			sent = 0;
+		}
+	}
+	cb->args[2] = b;
+	cb->args[3] = 0;
+	cb->args[0] = 0;
+out:
+	mutex_unlock(&dn->lock);
+	return skb->len;
+}
+
 int drlb_nl_dump_dest(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct drlb_net *dn = drlb_pernet(sock_net(skb->sk));
@@ -246,6 +295,8 @@ int drlb_nl_dump_dest(struct sk_buff *skb, struct netlink_callback *cb)
 	unsigned long i = 0;
 	struct drlb_dest *dest;
 
+	if (!svc)
+		return drlb_nl_dump_dest_all(skb, cb);
 	mutex_lock(&dn->lock);
 	cb->seq = dn->gen;
 	/* A service deleted meanwhile has no dests left: the dump ends. */
@@ -262,4 +313,3 @@ int drlb_nl_dump_dest(struct sk_buff *skb, struct netlink_callback *cb)
 	mutex_unlock(&dn->lock);
 	return skb->len;
 }
-

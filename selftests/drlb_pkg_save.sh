@@ -63,7 +63,7 @@ ip -n "$ns" -b - <<-EOF
 # comments, blank lines and indentation.
 d save > "$tmp/default" || { tap_fail "save the pristine configuration"; exit; }
 {
-	echo "config set conn-max 200000 timeout-udp 33 mh-seed 7"
+	echo "config set conn-max 200000 timeout-udp 33 mh-seed 7 cluster yes"
 	if [ $director = 1 ]; then
 		echo "service add tcp 10.0.0.100:80 sched rr"
 		echo "service add udp 10.0.0.100:53 sched wlc persistent 300 netmask 24"
@@ -121,7 +121,7 @@ save_format()
 	out=$(d save) && rc=0 || rc=$?
 	check_eq "save exits 0" "$rc" 0
 	check_match "save: settings as one config set line" "$out" \
-		"^config set .*timeout-udp 33 .*conn-max 200000 .*mh-seed 7$"
+		"^config set .*timeout-udp 33 .*conn-max 200000 .*mh-seed 7 cluster yes$"
 	[[ $out =~ conn-count|conn-entry-size|conn-buckets|conn-chain-max ]] && rc=1 || rc=0
 	check_eq "save: read-only values are left out" "$rc" 0
 	if [ $director = 1 ]; then
@@ -167,7 +167,7 @@ restore_replaces()
 	pkg_config
 	check "restore with comments, blank lines, indentation" d restore "$tmp/small"
 	now=$(d save)
-	check_match "restore applied the settings" "$now" "conn-max 5000 .*mh-seed 9$"
+	check_match "restore applied the settings" "$now" "conn-max 5000 .*mh-seed 9 cluster yes$"
 	check_match "settings the file does not name keep their values" "$now" "timeout-udp 33 "
 	check_eq "restore replaced services, servers and ARP rules" "$(cfg_lines "$now")" 0
 }

@@ -47,6 +47,7 @@
 #include <linux/genetlink.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
+#include <sys/signalfd.h>
 #include <sys/socket.h>
 
 #include "drlbctl.h"
@@ -318,14 +319,6 @@ static int served(struct vipset *want)
 
 /* ---- following the module -------------------------------------------------- */
 
-static volatile sig_atomic_t stop;
-
-static void on_signal(int sig)
-{
-	(void)sig;
-	stop = 1;
-}
-
 /*
  * nlctrl's notice @nlh about a family: 1 drlb was registered, -1 it was
  * unregistered, 0 anything else.
@@ -416,17 +409,28 @@ static int module_up(int fd)
 static int export_watch(struct export *x)
 {
 	/* nlctrl's only group, "notify", has the family's own id. */
-	int ctrl_grp = GENL_ID_CTRL, up, fd, err = 0, timeout;
+	int ctrl_grp = GENL_ID_CTRL, up, fd, sfd, err = 0, timeout;
 	struct vipset want = { 0 }, none = { 0 };
-	struct sigaction sa = { .sa_handler = on_signal };
-	bool dirty = true;
+	bool dirty = true, stop = false;
+	sigset_t sigs;
 
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-	fd = drlb_nl_event_socket();
-	if (fd < 0)
+	/* The signals that end it arrive on a descriptor, polled. */
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGTERM);
+	sigaddset(&sigs, SIGINT);
+	sigaddset(&sigs, SIGHUP);
+	sigprocmask(SIG_BLOCK, &sigs, NULL);
+	sfd = signalfd(-1, &sigs, SFD_CLOEXEC);
+	if (sfd < 0) {
+		fprintf(stderr, "drlbctl: vip export: signalfd: %s\n",
+			strerror(errno));
 		return 1;
+	}
+	fd = drlb_nl_event_socket();
+	if (fd < 0) {
+		close(sfd);
+		return 1;
+	}
 	if (setsockopt(fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, &ctrl_grp,
 		       sizeof(ctrl_grp))) {
 		fprintf(stderr, "drlbctl: vip export: joining nlctrl's notices: %s\n",
@@ -439,7 +443,8 @@ static int export_watch(struct export *x)
 	if (!up)
 		printf("drlb is not loaded: no VIP is served; waiting for it\n");
 	while (!stop) {
-		struct pollfd p = { .fd = fd, .events = POLLIN };
+		struct pollfd p[2] = { { .fd = fd, .events = POLLIN },
+				       { .fd = sfd, .events = POLLIN } };
 		int was_up = up;
 
 		if (dirty) {
@@ -450,10 +455,12 @@ static int export_watch(struct export *x)
 			dirty = err != 0;
 		}
 		timeout = dirty ? EXPORT_RETRY_MS : -1;
-		if (poll(&p, 1, timeout) < 0 && errno != EINTR)
+		if (poll(p, 2, timeout) < 0 && errno != EINTR)
 			break;
-		if (stop)
+		if (p[1].revents) {
+			stop = true;
 			break;
+		}
 		err = drain(fd, &dirty, &up);
 		if (err) {
 			fprintf(stderr, "drlbctl: vip export: netlink: %s\n",
@@ -476,6 +483,7 @@ static int export_watch(struct export *x)
 	err = rt_sync(x, &none);
 	free(want.v);
 	close(fd);
+	close(sfd);
 	return stop && !err ? 0 : 1;
 }
 

@@ -429,8 +429,61 @@ static int get_dests(struct svc_info *s)
 	return 0;
 }
 
+/* The all-services dest dump: each dest to its service's vector. */
+struct dest_all {
+	struct svc_info *svcs;	/* sorted by cmp_svc */
+	int n;
+	struct dest_vec *vecs;	/* one per service */
+};
+
+static int dest_all_cb(struct nlattr **tb, void *arg)
+{
+	struct dest_all *a = arg;
+	struct svc_info key, *s;
+	int err;
+
+	if (!tb[DRLB_A_SERVICE])
+		return -EPROTO;
+	err = svc_info_parse(tb[DRLB_A_SERVICE], &key);
+	if (err)
+		return err < 0 ? err : 0;	/* a family not shown */
+	s = bsearch(&key, a->svcs, a->n, sizeof(*a->svcs), cmp_svc);
+	/* A service added since the service dump: not listed. */
+	return s ? dest_cb(tb, &a->vecs[s - a->svcs]) : 0;
+}
+
+/*
+ * Every service's dests in one dump (DRLB_F_DEST_DUMP_ALL): 0, or -errno
+ * with nothing set.
+ */
+static int get_all_dests(struct svc_info *svcs, int n)
+{
+	struct dest_all a = { .svcs = svcs, .n = n };
+	int err, i;
+
+	a.vecs = calloc(n, sizeof(*a.vecs));
+	if (!a.vecs)
+		return -ENOMEM;
+	err = drlb_nl_transact(drlb_nl_msg(DRLB_CMD_GET_DEST, 1), dest_all_cb,
+			       &a);
+	for (i = 0; i < n; i++) {
+		if (err) {
+			free(a.vecs[i].v);
+			continue;
+		}
+		if (a.vecs[i].n)
+			qsort(a.vecs[i].v, a.vecs[i].n, sizeof(*a.vecs[i].v),
+			      cmp_dest);
+		svcs[i].dests = a.vecs[i].v;
+		svcs[i].n_dests = a.vecs[i].n;
+	}
+	free(a.vecs);
+	return err;
+}
+
 int svc_list_get(const struct svc_key *only, struct svc_info **out, int *n)
 {
+	struct drlb_info info;
 	struct svc_vec vec = { 0 };
 	struct nl_msg *msg;
 	int err;
@@ -445,7 +498,18 @@ int svc_list_get(const struct svc_key *only, struct svc_info **out, int *n)
 		goto fail;
 	if (vec.n)
 		qsort(vec.v, vec.n, sizeof(*vec.v), cmp_svc);
-	/* A dest dump names its service, so one dump per service. */
+	/*
+	 * Every service: one dump of every dest, if the module has it;
+	 * else (and for one service) a dest dump names its service, so
+	 * one dump per service.
+	 */
+	if (!only && vec.n && !drlb_nl_info(&info) &&
+	    (info.features & DRLB_F_DEST_DUMP_ALL)) {
+		err = get_all_dests(vec.v, vec.n);
+		if (err)
+			goto fail;
+		goto done;
+	}
 	for (int i = 0; i < vec.n; i++) {
 		err = get_dests(&vec.v[i]);
 		/* A service deleted meanwhile just has no servers. */
@@ -454,6 +518,7 @@ int svc_list_get(const struct svc_key *only, struct svc_info **out, int *n)
 		if (err)
 			goto fail;
 	}
+done:
 	*out = vec.v;
 	*n = vec.n;
 	return 0;

@@ -191,8 +191,10 @@
  *   -> DRLB_A_SERVICE (keys), DRLB_A_DEST (keys). The dest's flows are
  *      expired or rescheduled, per the service's EXPIRE_NODEST.
  *
- * DRLB_CMD_GET_DEST: do (service and dest keys) or dump (service keys
- *   required: the dests of that service), admin
+ * DRLB_CMD_GET_DEST: do (service and dest keys) or dump (with service
+ *   keys: the dests of that service; without DRLB_A_SERVICE, with
+ *   DRLB_F_DEST_DUMP_ALL: the dests of every service, each message
+ *   naming its service), admin
  *   <- DRLB_A_SERVICE (keys), DRLB_A_DEST: nested, the above plus
  *        DRLB_DEST_A_ACTIVE_CONNS, _INACTIVE_CONNS: u32
  *        DRLB_DEST_A_IFINDEX: u32, egress device (0 if unresolved)
@@ -385,6 +387,7 @@ enum drlb_cmd {
 /* Feature bits reported in DRLB_A_FEATURES. */
 #define DRLB_F_DIRECTOR_IPV4	(1ULL << 0)	/* DR forwarding of IPv4 */
 #define DRLB_F_ARP_SUPPRESS	(1ULL << 1)	/* real-server ARP rules */
+#define DRLB_F_DEST_DUMP_ALL	(1ULL << 2)	/* GET_DEST dump of every service */
 
 enum drlb_attr {
 	DRLB_A_UNSPEC,
