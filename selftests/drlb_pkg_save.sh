@@ -11,7 +11,12 @@
 #     previous configuration back;
 #   - comments, blank lines, stdin, -f FILE;
 #   - a long file is applied by one process over one socket, much faster
-#     than one drlbctl process per line.
+#     than one drlbctl process per line;
+#   - save_many: 400 services with 8 servers each are saved exactly as
+#     restored: the one dump of every service's servers (DRLB_F_DEST_DUMP_ALL,
+#     many messages, resumed across many reads) misses and repeats none,
+#     and each server is listed under its own service (the per-service
+#     listing of a few agrees).
 # Services and ARP rules are covered when the module has them (feature
 # bits of "drlbctl -j version").
 #
@@ -31,6 +36,7 @@ ALL_TESTS="
 	kernel_refusal_rolls_back
 	refusal_mid_batch
 	restore_many_lines
+	save_many
 "
 
 require_root
@@ -315,4 +321,32 @@ restore_many_lines()
 		test "$sends" -le 20
 }
 
+save_many()
+{
+	local i j v out want sample
+
+	if [ $director = 0 ]; then
+		tap_skip "save of 400 services x 8 servers" "module has no director yet"
+		return 0
+	fi
+	pkg_reset
+	for ((i = 0; i < 400; i++)); do
+		v=10.7.$((i / 200)).$((i % 200 + 1)):$((1000 + i))
+		echo "service add tcp $v sched rr"
+		for ((j = 1; j <= 8; j++)); do
+			echo "server add tcp $v 10.8.$((i % 4)).$((j * 10 + i % 7)) weight $j"
+		done
+	done > "$tmp/many"
+	check "restore 400 services x 8 servers" d restore "$tmp/many"
+	out=$(d save | grep -E '^(service|server) ' | sort)
+	want=$(sort "$tmp/many")
+	check_eq "save lists the 3 600 lines restored, none missing or repeated" \
+		"$(wc -l <<< "$out") $(comm -3 <(echo "$out") <(echo "$want") | wc -l)" "3600 0"
+	sample=$(d service show tcp 10.7.1.77:1276 | awk '$1 == "->" && $2 ~ /^10\.8\./ { print $2, $3 }')
+	check_eq "one service's servers, listed alone, are those save gave it" \
+		"$sample" "$(d service show | awk '/^tcp +10\.7\.1\.77:1276 / { on = 1; next } /^[a-z]/ { on = 0 } on && $1 == "->" && $2 ~ /^10\.8\./ { print $2, $3 }')"
+	check_eq "and it has its 8" "$(wc -l <<< "$sample")" 8
+}
+
 tests_run
+
