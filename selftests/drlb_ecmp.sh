@@ -81,6 +81,8 @@ fi
 command -v vtysh > /dev/null || skip_all "vtysh missing (Debian package frr)"
 id frr > /dev/null 2>&1 || skip_all "no user frr (Debian package frr)"
 command -v jq > /dev/null || skip_all "jq missing"
+[ "$(kconfig IP_ROUTE_MULTIPATH)" = y ] ||
+	skip_all "the kernel has no CONFIG_IP_ROUTE_MULTIPATH (ECMP routes)"
 
 # The announced VIP, outside the LAN: set before the topology is built.
 VIP=10.0.2.100
