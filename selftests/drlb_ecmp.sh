@@ -42,10 +42,12 @@
 #      (restore and service add); after d3 leaves, some held connections
 #      break (mid-stream packets of an rr service without an entry are
 #      dropped, and no other director could know their server).
-#   server_removed
+#   server_removed_and_added
 #      40 connections held; rs3 removed from every director: the
 #      connections on rs1 and rs2 answer from their servers, only rs3's
-#      are gone.
+#      are gone. 40 connections held on rs1 and rs2; rs3 added back to
+#      every director: all of them go on with their servers, and new
+#      connections reach rs3.
 #   mh_disruption
 #      Maglev's bound, measured through the data path: an mh UDP service
 #      with 100 servers (rs1-3 and 97 addresses with static neighbours),
@@ -69,7 +71,7 @@ ALL_TESTS="
 	director_leaves_and_joins
 	director_dies
 	rr_breaks_flows
-	server_removed
+	server_removed_and_added
 	mh_disruption
 	module_unload_withdraws
 "
@@ -491,9 +493,9 @@ rr_breaks_flows()
 	hold_stop rr
 }
 
-server_removed()
+server_removed_and_added()
 {
-	local d on3
+	local d on3 out
 
 	all_up || return
 	hold srv || return
@@ -510,6 +512,18 @@ server_removed()
 		"${ROUND[0]}" $((HELD - on3))
 	check_eq "only rs3's do not (changed broken)" "${ROUND[1]} ${ROUND[2]}" "0 $on3"
 	hold_stop srv
+
+	# rs3 added back, connections held on rs1 and rs2 meanwhile.
+	hold srv2 || return
+	for d in "${DIRS[@]}"; do
+		dctl_d "$d" server add tcp "$VIP:80" "${RS_IP[3]}"
+	done
+	round srv2 after
+	check_eq "rs3 added back: every held connection answers from its own server" \
+		"${ROUND[*]}" "$HELD 0 0"
+	out=$(client tcp "$VIP" 80 --count 15)
+	check "and new connections reach rs3 ($(dist "$out"))" test "$(count rs3 "$out")" -gt 0
+	hold_stop srv2
 }
 
 # udp_flows N BASE: N UDP datagrams to VIP:5353 from the client, source
