@@ -177,6 +177,10 @@ bad_input()
 	bad 2 "missing server" server add udp "$VIP:53"
 	bad 2 "'x'" server del udp "$VIP:53" "${RS_IP[1]}" x
 	bad 2 "'sideways'" service sideways
+	bad 2 "'maybe'" config set cluster maybe
+	bad 2 "'255'" vip export table 255
+	bad 2 "'2'" vip export protocol 2
+	bad 2 "'frob'" vip export frob
 	bad 1 "service add tcp $VIP:80: " service add tcp "$VIP:80" sched rr
 	bad 1 "service del tcp $VIP:81: " service del tcp "$VIP:81"
 	bad 1 "service change tcp $VIP:81: " service change tcp "$VIP:81" sched rr
