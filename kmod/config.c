@@ -84,7 +84,7 @@ static int drlb_config_fill(struct sk_buff *msg, struct drlb_net *dn)
 			READ_ONCE(cfg->bypass_mark)) ||
 	    nla_put_u32(msg, DRLB_CFG_A_CLUSTER, READ_ONCE(cfg->cluster)) ||
 	    nla_put_u32(msg, DRLB_CFG_A_CONN_COUNT,
-			atomic_read(&dn->conn_count)) ||
+			drlb_conn_entries(dn)) ||
 	    nla_put_u32(msg, DRLB_CFG_A_CONN_ENTRY_SIZE,
 			sizeof(struct drlb_conn)))
 		return -EMSGSIZE;

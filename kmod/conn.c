@@ -39,9 +39,17 @@
  * entries whose dest was deleted with expire_nodest. Deleting a dest or a
  * service purges its flows synchronously (drlb_conn_purge()).
  *
- * The table is bounded by cfg.conn_max (an atomic count of entries, flows
- * and templates alike): when full, new flows are dropped and counted as
- * drop_table_full; established flows are not affected.
+ * The table is bounded by cfg.conn_max (a count of entries, flows and
+ * templates alike): when full, new flows are dropped and counted as
+ * drop_table_full; established flows are not affected. The count is a
+ * per-CPU counter: a CPU adds to its own share and folds it into the
+ * total only every DRLB_CONN_COUNT_BATCH entries, so new flows on
+ * different CPUs write no common cache line. The bound check reads the
+ * total while it is further than the CPUs' shares could be from the
+ * bound, and sums the shares exactly when closer
+ * (__percpu_counter_compare()); CPUs that pass the check at the same
+ * moment may each add their entry, so a full table holds at most one
+ * entry per CPU more than conn_max.
  */
 
 #include <linux/jhash.h>
@@ -74,6 +82,14 @@ MODULE_PARM_DESC(conn_hash_bits,
 #define DRLB_CONN_HASH_MAX_BITS	22
 
 static struct kmem_cache *drlb_conn_cachep __read_mostly;
+
+/* Entries a CPU adds or removes before they reach the total (see above). */
+#define DRLB_CONN_COUNT_BATCH	64
+
+static inline void drlb_conn_count_add(struct drlb_net *dn, s32 n)
+{
+	percpu_counter_add_batch(&dn->conn_count, n, DRLB_CONN_COUNT_BATCH);
+}
 
 /* Fraction of the buckets the GC scans per run (one run per second). */
 #define DRLB_GC_PARTS		4
@@ -260,13 +276,14 @@ struct drlb_conn *drlb_conn_insert(struct drlb_net *dn,
 	u32 h, nh;
 
 	*created = false;
-	if (atomic_inc_return(&dn->conn_count) > READ_ONCE(dn->cfg.conn_max)) {
-		atomic_dec(&dn->conn_count);
+	if (__percpu_counter_compare(&dn->conn_count,
+				     READ_ONCE(dn->cfg.conn_max),
+				     DRLB_CONN_COUNT_BATCH) >= 0)
 		return ERR_PTR(-ENOSPC);
-	}
+	drlb_conn_count_add(dn, 1);
 	c = kmem_cache_alloc(drlb_conn_cachep, GFP_ATOMIC);
 	if (!c) {
-		atomic_dec(&dn->conn_count);
+		drlb_conn_count_add(dn, -1);
 		return ERR_PTR(-ENOMEM);
 	}
 	c->caddr = f->caddr;
@@ -310,7 +327,7 @@ struct drlb_conn *drlb_conn_insert(struct drlb_net *dn,
 	}
 	/* another CPU's entry, or an error: ours goes */
 	kmem_cache_free(drlb_conn_cachep, c);
-	atomic_dec(&dn->conn_count);
+	drlb_conn_count_add(dn, -1);
 	return ret;
 }
 
@@ -322,7 +339,7 @@ static void __drlb_conn_unlink(struct drlb_net *dn, struct drlb_conn *c)
 
 	hlist_nulls_del_init_rcu(&c->node);
 	drlb_conn_account(c, old, false);
-	atomic_dec(&dn->conn_count);
+	drlb_conn_count_add(dn, -1);
 	call_rcu(&c->rcu, drlb_conn_free_rcu);
 }
 
@@ -690,7 +707,7 @@ static void drlb_conn_gc(struct work_struct *work)
 	 * but no flows scans nothing (the hash of the default conn-max is
 	 * 512 Ki buckets, a quarter of them a second).
 	 */
-	n = atomic_read(&dn->conn_count) ? size / DRLB_GC_PARTS : 0;
+	n = drlb_conn_entries(dn) ? size / DRLB_GC_PARTS : 0;
 	if (!n) {
 		dn->gc_chain = 0;
 		WRITE_ONCE(dn->conn_chain_max, 0);
@@ -711,7 +728,7 @@ static void drlb_conn_gc(struct work_struct *work)
 	/* A full table that has room again: TABLE_OK (event.c). */
 	drlb_event_table_check(dn);
 	/* Stop when there is nothing left to expire and no hook adds any. */
-	if (READ_ONCE(dn->hooked) || atomic_read(&dn->conn_count))
+	if (READ_ONCE(dn->hooked) || drlb_conn_entries(dn))
 		queue_delayed_work(system_power_efficient_wq, &dn->gc_work, HZ);
 }
 
@@ -720,11 +737,20 @@ void drlb_conn_gc_start(struct drlb_net *dn)
 	queue_delayed_work(system_power_efficient_wq, &dn->gc_work, HZ);
 }
 
-void drlb_conn_net_init(struct drlb_net *dn)
+int drlb_conn_net_init(struct drlb_net *dn)
 {
-	atomic_set(&dn->conn_count, 0);
 	mutex_init(&dn->conn_resize);
 	INIT_DELAYED_WORK(&dn->gc_work, drlb_conn_gc);
+	return percpu_counter_init(&dn->conn_count, 0, GFP_KERNEL);
+}
+
+/*
+ * The table's entries, exactly (the CPUs' shares summed): for the
+ * control plane, the events and the GC, never the packet path.
+ */
+unsigned int drlb_conn_entries(struct drlb_net *dn)
+{
+	return (unsigned int)percpu_counter_sum_positive(&dn->conn_count);
 }
 
 /* log2 of the buckets for @conn_max entries: two entries a bucket. */
@@ -887,8 +913,9 @@ void drlb_conn_net_exit(struct drlb_net *dn)
 	mutex_lock(&dn->conn_resize);
 	t = drlb_conn_tab_locked(dn);
 	drlb_conn_purge(dn, true);
-	WARN_ON_ONCE(atomic_read(&dn->conn_count));
+	WARN_ON_ONCE(drlb_conn_entries(dn));
 	RCU_INIT_POINTER(dn->conn, NULL);
 	mutex_unlock(&dn->conn_resize);
 	drlb_conn_tab_free(t);
+	percpu_counter_destroy(&dn->conn_count);
 }

@@ -6,6 +6,7 @@
 #define _DRLB_H
 
 #include <linux/atomic.h>
+#include <linux/percpu_counter.h>
 #include <linux/bits.h>
 #include <linux/list.h>
 #include <linux/list_nulls.h>
@@ -444,7 +445,11 @@ struct drlb_arp_net {
  *        entries until the old table is freed, and by each GC run (the
  *        GC walks @conn outside RCU); after @lock
  * @conn_count: entries in @conn (flows and templates), bounded by
- *        cfg.conn_max
+ *        cfg.conn_max: a per-CPU counter (no cache line shared by the
+ *        CPUs is written per new flow), folded into its total every
+ *        DRLB_CONN_COUNT_BATCH entries a CPU adds or removes; the bound
+ *        check is exact within that slack of the bound (conn.c); read
+ *        with drlb_conn_entries()
  * @conn_chain_max: the longest chain the GC's last whole pass over @conn
  *        found (0 until one is done); written by the GC and resizes
  *        under @conn_resize, read with READ_ONCE
@@ -475,7 +480,7 @@ struct drlb_net {
 	struct nf_hook_ops hook_ops;
 	struct drlb_conn_tab __rcu *conn;
 	struct mutex conn_resize;	/* see above: resize vs GC */
-	atomic_t conn_count;
+	struct percpu_counter conn_count;
 	unsigned int conn_chain_max;
 	struct delayed_work gc_work;
 	unsigned int gc_pos;
@@ -625,7 +630,8 @@ void drlb_hook_unregister(struct drlb_net *dn);
 /* conn.c */
 int __init drlb_conn_module_init(void);
 void drlb_conn_module_exit(void);
-void drlb_conn_net_init(struct drlb_net *dn);
+int drlb_conn_net_init(struct drlb_net *dn);
+unsigned int drlb_conn_entries(struct drlb_net *dn);
 int drlb_conn_tab_alloc(struct drlb_net *dn);
 int drlb_conn_resize(struct drlb_net *dn, u32 conn_max);
 void drlb_conn_hash_info(struct drlb_net *dn, u32 *buckets, u32 *chain_max);

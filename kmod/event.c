@@ -153,7 +153,7 @@ static void drlb_event_table(struct drlb_net *dn, u32 ev)
 	if (nest &&
 	    !nla_put_u32(msg, DRLB_CFG_A_CONN_MAX, READ_ONCE(dn->cfg.conn_max)) &&
 	    !nla_put_u32(msg, DRLB_CFG_A_CONN_COUNT,
-			 atomic_read(&dn->conn_count))) {
+			 drlb_conn_entries(dn))) {
 		nla_nest_end(msg, nest);
 		drlb_event_send(dn, msg, hdr, 0);
 		return;
@@ -236,7 +236,7 @@ void drlb_event_table_check(struct drlb_net *dn)
 	u64 max = READ_ONCE(dn->cfg.conn_max);
 
 	if (!test_bit(DRLB_EVS_FULL, &dn->ev_flags) ||
-	    (u64)atomic_read(&dn->conn_count) * 10 > max * 9)
+	    (u64)drlb_conn_entries(dn) * 10 > max * 9)
 		return;
 	clear_bit(DRLB_EVS_STATELESS, &dn->ev_flags);
 	if (test_and_clear_bit(DRLB_EVS_FULL, &dn->ev_flags))

@@ -26,16 +26,21 @@ static int __net_init drlb_net_init(struct net *net)
 	err = drlb_stats_init(&dn->stats);
 	if (err)
 		return err;
+	err = drlb_conn_net_init(dn);
+	if (err)
+		goto err_conn;
 	err = drlb_service_net_init(dn);
 	if (err)
 		goto err_svc;
-	drlb_conn_net_init(dn);
 	drlb_arp_net_init(dn);
 	drlb_event_net_init(dn);
 	drlb_est_net_init(dn);
 	return 0;
 
 err_svc:
+	/* drlb_conn_net_init() allocated only the counter, nothing uses it */
+	percpu_counter_destroy(&dn->conn_count);
+err_conn:
 	drlb_stats_free(&dn->stats);
 	return err;
 }

@@ -26,6 +26,12 @@
 #   storm    every packet a new 5-tuple (random source IP and port)
 #   flows=N  N concurrent flows (source IPs x 1001 ports, coprime, so the
 #            sequence really cycles through N tuples)
+#   est@C, storm@C  est or storm from C pktgen threads, one per vCPU (the
+#            "cpus" group): each thread's packets cross the whole path
+#            (router, director, switch) on its own CPU, as RSS would spread
+#            them; est@C splits the 1 000 flows between the threads, so a
+#            flow stays on one CPU. C=1 against C=2 is how the director's
+#            rate scales with CPUs, nolb's the path's own scaling.
 # Output: OUTDIR/results.csv (one row per measurement) and OUTDIR/table.md.
 
 set -u
@@ -41,7 +47,7 @@ if [ "${1:-}" = --smoke ]; then
 fi
 out=${1:?usage: bench.sh [--smoke] OUTDIR}
 # BENCH_GROUPS (see the plan at the end): checked before anything is written.
-bench_groups="est storm flows servers services control"
+bench_groups="est storm cpus flows servers services control"
 for g in ${BENCH_GROUPS:-}; do
 	[[ " $bench_groups " == *" $g "* ]] ||
 		{ echo "bench: BENCH_GROUPS: unknown group '$g' (groups: $bench_groups)" >&2; exit 2; }
@@ -96,46 +102,55 @@ pg_run()
 	pg_cmds=()
 }
 
-# pg_setup PROFILE: program c0 for a traffic profile (not started).
+# pg_setup PROFILE: program c0 for a traffic profile (not started); a
+# profile@C runs C threads (kpktgend_0..C-1, devices c0@0..c0@C-1).
 pg_setup()
 {
-	local profile=$1 rmac nips
+	local profile=${1%@*} threads=1 rmac nips t dev span
 
+	[[ $1 == *@* ]] && threads=${1#*@}
 	pg_cmds=()
 	rmac=$(ip -n "$NS_ROUTER" link show r0 | sed -n 's/.*ether \([^ ]*\).*/\1/p')
-	pg kpktgend_0 rem_device_all
-	pg kpktgend_0 "add_device c0"
-	pg c0 "count 0"
-	pg c0 "clone_skb 0"
-	pg c0 "pkt_size 64"
-	pg c0 "dst $VIP"
-	pg c0 "dst_mac $rmac"
-	pg c0 "udp_dst_min 80"
-	pg c0 "udp_dst_max 80"
-	case $profile in
-	est)
-		pg c0 "src_min $CLIENT_IP"
-		pg c0 "src_max $CLIENT_IP"
-		pg c0 "udp_src_min 1000"
-		pg c0 "udp_src_max 1999"
-		;;
-	storm)
-		pg c0 "src_min 10.1.0.1"
-		pg c0 "src_max 10.1.255.254"
-		pg c0 "udp_src_min 1024"
-		pg c0 "udp_src_max 65535"
-		pg c0 "flag IPSRC_RND"
-		pg c0 "flag UDPSRC_RND"
-		;;
-	flows=*)
-		nips=$(( ${profile#flows=} / 1001 ))
-		[ $nips -ge 1 ] || nips=1
-		pg c0 "src_min 10.1.0.1"
-		pg c0 "src_max $(printf '10.1.%d.%d' $(( nips / 256 )) $(( nips % 256 )))"
-		pg c0 "udp_src_min 1000"
-		pg c0 "udp_src_max 2000"
-		;;
-	esac
+	for ((t = 0; t < $(nproc); t++)); do
+		pg "kpktgend_$t" rem_device_all
+	done
+	for ((t = 0; t < threads; t++)); do
+		dev=c0
+		[[ $1 == *@* ]] && dev=c0@$t
+		pg "kpktgend_$t" "add_device $dev"
+		pg "$dev" "count 0"
+		pg "$dev" "clone_skb 0"
+		pg "$dev" "pkt_size 64"
+		pg "$dev" "dst $VIP"
+		pg "$dev" "dst_mac $rmac"
+		pg "$dev" "udp_dst_min 80"
+		pg "$dev" "udp_dst_max 80"
+		case $profile in
+		est)
+			span=$((1000 / threads))
+			pg "$dev" "src_min $CLIENT_IP"
+			pg "$dev" "src_max $CLIENT_IP"
+			pg "$dev" "udp_src_min $((1000 + t * span))"
+			pg "$dev" "udp_src_max $((1000 + (t + 1) * span - 1))"
+			;;
+		storm)
+			pg "$dev" "src_min 10.1.0.1"
+			pg "$dev" "src_max 10.1.255.254"
+			pg "$dev" "udp_src_min 1024"
+			pg "$dev" "udp_src_max 65535"
+			pg "$dev" "flag IPSRC_RND"
+			pg "$dev" "flag UDPSRC_RND"
+			;;
+		flows=*)
+			nips=$(( ${profile#flows=} / 1001 ))
+			[ $nips -ge 1 ] || nips=1
+			pg "$dev" "src_min 10.1.0.1"
+			pg "$dev" "src_max $(printf '10.1.%d.%d' $(( nips / 256 )) $(( nips % 256 )))"
+			pg "$dev" "udp_src_min 1000"
+			pg "$dev" "udp_src_max 2000"
+			;;
+		esac
+	done
 	pg_run
 }
 
@@ -328,7 +343,7 @@ measure()
 
 	BENCH_SERVERS=$servers
 	setup_case "$case" "$sched" "$servers" "$services"
-	case $profile in
+	case ${profile%@*} in
 	est)		flows=1000 ;;
 	storm)		flows=0 ;;
 	flows=*)	flows=${profile#flows=} ;;
@@ -526,6 +541,11 @@ else
 	group est &&
 		run_group est "nolb/- l2fwd/- ipvs/rr ipvs-ct/rr drlb/rr drlb/mh drlb-ct/rr" est 3 1
 	group storm && run_group storm "ipvs/rr drlb/rr" storm 3 1
+	if group cpus; then
+		for p in est@1 est@2 storm@1 storm@2; do
+			run_group cpus "nolb/- ipvs/rr drlb/rr drlb/mh" "$p" 3 1
+		done
+	fi
 	if group flows; then
 		for f in 1000 100000 1000000; do
 			run_group "flows" "ipvs/rr drlb/rr" "flows=$f" 3 1

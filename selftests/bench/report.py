@@ -74,6 +74,24 @@ with open(f"{out}/plot-flows.dat", "w") as f:
             f.write(f"{n} {m:.0f}\n")
         f.write("\n\n")
 
+# CPU scaling (the cpus group): each case's rate from 2 pktgen threads, one
+# per vCPU, over its rate from 1, per traffic profile.
+scale = OrderedDict()
+for (group, profile, servers, services), cases in groups.items():
+    if group != "cpus" or "@" not in profile:
+        continue
+    base, n = profile.split("@")
+    for case, v in cases.items():
+        scale.setdefault((base, case), {})[int(n)] = med(v)
+if scale:
+    print()
+    print("| CPU scaling | case | sched | pps, 1 CPU | pps, 2 CPUs | 2 CPUs / 1 CPU |")
+    print("|---|---|---|---:|---:|---:|")
+    for (base, (case, sched)), by in scale.items():
+        print(f"| {base} | {case} | {sched} | {by.get(1, 0):.0f} "
+              f"| {by.get(2, 0):.0f} | {ratio(by.get(2, 0), by.get(1, 0))} |")
+
+
 # Control plane: milliseconds per operation, and how many times faster
 # drlb is than ipvsadm (ipvs ms / drlb ms).
 try:
@@ -133,6 +151,10 @@ target("established: drlb/l2fwd", pps("est", "drlb", "rr"),
        pps("est", "l2fwd", "-"), 0.95)
 target("new-flow storm: drlb/ipvs", pps("storm", "drlb", "rr"),
        pps("storm", "ipvs", "rr"), 2.0)
+if scale:
+    for base, want in (("est", 1.7), ("storm", 1.6)):
+        by = scale.get((base, ("drlb", "rr")), {})
+        target(f"drlb {base}: 2 CPUs / 1 CPU", by.get(2, 0), by.get(1, 0), want)
 target("drlb 1M flows / 1k flows", pps("flows", "drlb", "rr", "flows=1000000"),
        pps("flows", "drlb", "rr", "flows=1000"), 0.8)
 for s in ("rr", "wrr", "mh"):

@@ -7,7 +7,7 @@
 #
 #   KVER=6.1|6.12|all (default 6.12)   BENCH_REPS=3 BENCH_DUR=5 BENCH_WARM=2
 #   BENCH_CP_REPS=1 (control plane: 10 000 services x 10 servers)
-#   BENCH_GROUPS="est storm flows servers services control" (default all)
+#   BENCH_GROUPS="est storm cpus flows servers services control" (default all)
 #   BENCH_KEEP=1 (add to the last run's results instead of starting over)
 set -eu
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -24,7 +24,9 @@ for krel in $(scripts/kver.sh "${KVER:-6.12}"); do
 		-t "${BENCH_TIMEOUT:-7200}" -o "$out/vm" -- \
 		"BENCH_KEEP=${BENCH_KEEP:-} BENCH_GROUPS='${BENCH_GROUPS:-}' BENCH_CP_REPS=${BENCH_CP_REPS:-1} BENCH_REPS=${BENCH_REPS:-3} BENCH_DUR=${BENCH_DUR:-5} BENCH_WARM=${BENCH_WARM:-2} selftests/bench/bench.sh $out"
 
-	if command -v gnuplot >/dev/null; then
+	# The charts need the est and flows groups.
+	if command -v gnuplot >/dev/null && [ -s "$out/plot-cases.dat" ] &&
+	   [ -s "$out/plot-flows.dat" ]; then
 		gnuplot <<-EOF
 		set terminal pngcairo size 900,500
 		set output "$out/pps-cases.png"
