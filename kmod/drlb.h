@@ -506,7 +506,7 @@ enum {
 
 /* DRLB_F_* bits this build supports (reported by DRLB_CMD_GET_INFO). */
 #define DRLB_FEATURES		(DRLB_F_DIRECTOR_IPV4 | DRLB_F_ARP_SUPPRESS | \
-				 DRLB_F_DEST_DUMP_ALL)
+				 DRLB_F_DEST_DUMP_ALL | DRLB_F_NO_STATS)
 
 extern unsigned int drlb_net_id;
 

@@ -96,8 +96,8 @@ void drlb_event_svc(struct drlb_net *dn, u32 ev, struct drlb_service *svc,
 	msg = drlb_event_new(dn, ev, info, &hdr);
 	if (msg)
 		drlb_event_send(dn, msg, hdr,
-				drlb_nl_put_svc(msg, svc, !dest) ||
-				(dest && drlb_nl_put_dest(msg, dest)));
+				drlb_nl_put_svc(msg, svc, !dest, true) ||
+				(dest && drlb_nl_put_dest(msg, dest, true)));
 }
 
 void drlb_event_arp(struct drlb_net *dn, u32 ev, __be32 vip, int ifindex,

@@ -190,6 +190,7 @@ void *drlb_nl_put_hdr(struct sk_buff *skb, u32 portid, u32 seq, int flags,
 int drlb_nl_svc_reply(struct genl_info *info, u8 cmd,
 		      struct drlb_service *svc, struct drlb_dest *dest)
 {
+	bool stats = !info->attrs[DRLB_A_NO_STATS];
 	struct sk_buff *msg;
 	void *hdr;
 
@@ -197,8 +198,8 @@ int drlb_nl_svc_reply(struct genl_info *info, u8 cmd,
 	if (!msg)
 		return -ENOMEM;
 	hdr = drlb_nl_put_hdr(msg, info->snd_portid, info->snd_seq, 0, cmd);
-	if (!hdr || drlb_nl_put_svc(msg, svc, !dest) ||
-	    (dest && drlb_nl_put_dest(msg, dest))) {
+	if (!hdr || drlb_nl_put_svc(msg, svc, !dest, stats) ||
+	    (dest && drlb_nl_put_dest(msg, dest, stats))) {
 		nlmsg_free(msg);
 		return -EMSGSIZE;
 	}
@@ -214,6 +215,7 @@ int drlb_nl_svc_dump_one(struct sk_buff *skb, struct netlink_callback *cb,
 			 u8 cmd, struct drlb_service *svc,
 			 struct drlb_dest *dest)
 {
+	bool stats = !drlb_dump_attrs(cb)[DRLB_A_NO_STATS];
 	void *hdr;
 
 	hdr = drlb_nl_put_hdr(skb, NETLINK_CB(cb->skb).portid,
@@ -221,8 +223,8 @@ int drlb_nl_svc_dump_one(struct sk_buff *skb, struct netlink_callback *cb,
 	if (!hdr)
 		return -EMSGSIZE;
 	genl_dump_check_consistent(cb, hdr);
-	if (drlb_nl_put_svc(skb, svc, !dest) ||
-	    (dest && drlb_nl_put_dest(skb, dest))) {
+	if (drlb_nl_put_svc(skb, svc, !dest, stats) ||
+	    (dest && drlb_nl_put_dest(skb, dest, stats))) {
 		genlmsg_cancel(skb, hdr);
 		return -EMSGSIZE;
 	}
@@ -285,6 +287,19 @@ static const struct nla_policy drlb_dest_req_policy[DRLB_A_MAX + 1] = {
 	[DRLB_A_DEST]		= NLA_POLICY_NESTED(drlb_dest_policy),
 };
 
+/* GET_SERVICE: a service, or none (a dump); the counters or not. */
+static const struct nla_policy drlb_svc_get_policy[DRLB_A_MAX + 1] = {
+	[DRLB_A_SERVICE]	= NLA_POLICY_NESTED(drlb_svc_policy),
+	[DRLB_A_NO_STATS]	= { .type = NLA_FLAG },
+};
+
+/* GET_DEST: a service and a dest, a service (a dump) or none (all). */
+static const struct nla_policy drlb_dest_get_policy[DRLB_A_MAX + 1] = {
+	[DRLB_A_SERVICE]	= NLA_POLICY_NESTED(drlb_svc_policy),
+	[DRLB_A_DEST]		= NLA_POLICY_NESTED(drlb_dest_policy),
+	[DRLB_A_NO_STATS]	= { .type = NLA_FLAG },
+};
+
 static const struct nla_policy drlb_flush_policy[DRLB_A_MAX + 1] = {
 	[DRLB_A_FLUSH_ARP]	= { .type = NLA_FLAG },
 };
@@ -337,7 +352,7 @@ static const struct genl_ops drlb_genl_ops[] = {
 		.cmd = DRLB_CMD_GET_SERVICE,
 		.doit = drlb_nl_get_service,
 		.dumpit = drlb_nl_dump_service,
-		.policy = drlb_svc_req_policy,
+		.policy = drlb_svc_get_policy,
 		.maxattr = DRLB_A_MAX,
 		.flags = GENL_ADMIN_PERM,
 	},
@@ -369,7 +384,7 @@ static const struct genl_ops drlb_genl_ops[] = {
 		.start = drlb_nl_dump_dest_start,
 		.dumpit = drlb_nl_dump_dest,
 		.done = drlb_nl_dump_dest_done,
-		.policy = drlb_dest_req_policy,
+		.policy = drlb_dest_get_policy,
 		.maxattr = DRLB_A_MAX,
 		.flags = GENL_ADMIN_PERM,
 	},

@@ -85,8 +85,8 @@ void *drlb_nl_put_hdr(struct sk_buff *skb, u32 portid, u32 seq, int flags,
  * command @svc's keys and @dest (@dest NULL: a service message).
  */
 int drlb_nl_put_svc(struct sk_buff *msg, struct drlb_service *svc,
-		    bool full);
-int drlb_nl_put_dest(struct sk_buff *msg, struct drlb_dest *dest);
+		    bool full, bool stats);
+int drlb_nl_put_dest(struct sk_buff *msg, struct drlb_dest *dest, bool stats);
 int drlb_nl_svc_reply(struct genl_info *info, u8 cmd,
 		      struct drlb_service *svc, struct drlb_dest *dest);
 int drlb_nl_svc_dump_one(struct sk_buff *skb, struct netlink_callback *cb,

@@ -21,8 +21,11 @@
 #include "netlink.h"
 #include "sched.h"
 
-/* DRLB_A_DEST: the settings, flow counts, egress (xmit.c) and counters. */
-int drlb_nl_put_dest(struct sk_buff *msg, struct drlb_dest *dest)
+/*
+ * DRLB_A_DEST: the settings, flow counts, egress (xmit.c) and, with
+ * @stats, the counters.
+ */
+int drlb_nl_put_dest(struct sk_buff *msg, struct drlb_dest *dest, bool stats)
 {
 	struct nlattr *nest = nla_nest_start(msg, DRLB_A_DEST);
 
@@ -41,7 +44,7 @@ int drlb_nl_put_dest(struct sk_buff *msg, struct drlb_dest *dest)
 	    nla_put_u8(msg, DRLB_DEST_A_OVERLOADED,
 		       drlb_dest_overloaded(dest)) ||
 	    drlb_dest_cache_fill(msg, dest) ||
-	    drlb_stats_put(msg, DRLB_DEST_A_STATS, &dest->stats))
+	    (stats && drlb_stats_put(msg, DRLB_DEST_A_STATS, &dest->stats)))
 		return -EMSGSIZE;
 	nla_nest_end(msg, nest);
 	return 0;

@@ -207,9 +207,12 @@ static int drlb_nl_put_svc_keys(struct sk_buff *msg,
 	return 0;
 }
 
-/* DRLB_A_SERVICE: the keys, and with @full the settings and counters. */
+/*
+ * DRLB_A_SERVICE: the keys, and with @full the settings and, with @stats,
+ * the counters.
+ */
 int drlb_nl_put_svc(struct sk_buff *msg, struct drlb_service *svc,
-		    bool full)
+		    bool full, bool stats)
 {
 	struct nlattr *nest = nla_nest_start(msg, DRLB_A_SERVICE);
 
@@ -224,7 +227,7 @@ int drlb_nl_put_svc(struct sk_buff *msg, struct drlb_service *svc,
 	     nla_put_u32(msg, DRLB_SVC_A_SCHED_FLAGS, svc->sched_flags) ||
 	     nla_put_u8(msg, DRLB_SVC_A_ONEPACKET, svc->onepacket) ||
 	     nla_put_u32(msg, DRLB_SVC_A_NUM_DESTS, svc->num_dests) ||
-	     drlb_stats_put(msg, DRLB_SVC_A_STATS, &svc->stats)))
+	     (stats && drlb_stats_put(msg, DRLB_SVC_A_STATS, &svc->stats))))
 		return -EMSGSIZE;
 	nla_nest_end(msg, nest);
 	return 0;

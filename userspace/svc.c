@@ -406,13 +406,30 @@ static int cmp_dest(const void *pa, const void *pb)
 			  ((const struct dest_info *)pb)->addr);
 }
 
+/*
+ * A GET_SERVICE or GET_DEST request: without -s the counters are not
+ * shown, so the module is asked to leave them out (DRLB_F_NO_STATS):
+ * summing every CPU's and sending them is most of a listing's cost.
+ */
+static struct nl_msg *list_msg(uint8_t cmd, int dump)
+{
+	struct nl_msg *msg = drlb_nl_msg(cmd, dump);
+	struct drlb_info info;
+
+	/* A flag in a 1 KB request: it fits (drlb_nl_msg() never fails). */
+	if (!opts.stats && !drlb_nl_info(&info) &&
+	    (info.features & DRLB_F_NO_STATS))
+		nla_put_flag(msg, DRLB_A_NO_STATS);
+	return msg;
+}
+
 static int get_dests(struct svc_info *s)
 {
 	struct dest_vec vec = { 0 };
 	struct nl_msg *msg;
 	int err;
 
-	msg = drlb_nl_msg(DRLB_CMD_GET_DEST, 1);
+	msg = list_msg(DRLB_CMD_GET_DEST, 1);
 	if (svc_put_key(msg, &s->key)) {
 		nlmsg_free(msg);
 		return -EMSGSIZE;
@@ -464,7 +481,7 @@ static int get_all_dests(struct svc_info *svcs, int n)
 	a.vecs = calloc(n, sizeof(*a.vecs));
 	if (!a.vecs)
 		return -ENOMEM;
-	err = drlb_nl_transact(drlb_nl_msg(DRLB_CMD_GET_DEST, 1), dest_all_cb,
+	err = drlb_nl_transact(list_msg(DRLB_CMD_GET_DEST, 1), dest_all_cb,
 			       &a);
 	for (i = 0; i < n; i++) {
 		if (err) {
@@ -488,7 +505,7 @@ int svc_list_get(const struct svc_key *only, struct svc_info **out, int *n)
 	struct nl_msg *msg;
 	int err;
 
-	msg = drlb_nl_msg(DRLB_CMD_GET_SERVICE, !only);
+	msg = list_msg(DRLB_CMD_GET_SERVICE, !only);
 	if (only && svc_put_key(msg, only)) {
 		nlmsg_free(msg);
 		return -EMSGSIZE;

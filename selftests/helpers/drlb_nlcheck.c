@@ -11,6 +11,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <netlink/genl/genl.h>
 
 #include "../../userspace/nl.h"
@@ -53,6 +55,103 @@ static int get_config(uint32_t *out)
 {
 	return drlb_nl_transact(drlb_nl_msg(DRLB_CMD_GET_CONFIG, 0), cfg_cb,
 				out);
+}
+
+/* Service udp 10.9.9.9:53 (the one the counter checks list) and its key. */
+static void put_svc(struct nl_msg *msg)
+{
+	struct nlattr *nest = nla_nest_start(msg, DRLB_A_SERVICE);
+
+	nla_put_u8(msg, DRLB_SVC_A_PROTOCOL, IPPROTO_UDP);
+	drlb_nl_put_addr4(msg, DRLB_SVC_A_AF, DRLB_SVC_A_ADDR,
+			  htonl(0x0a090909));
+	nla_put_u16(msg, DRLB_SVC_A_PORT, 53);
+	nla_nest_end(msg, nest);
+}
+
+/* Replies of a listing: how many, and how many carry counters. */
+struct seen {
+	int msgs, stats;
+};
+
+static int seen_cb(struct nlattr **tb, void *arg)
+{
+	struct nlattr *nt[DRLB_DEST_A_MAX + 1];
+	struct seen *s = arg;
+
+	s->msgs++;
+	if (tb[DRLB_A_DEST]) {
+		if (!drlb_nl_parse_nested(nt, DRLB_DEST_A_MAX, tb[DRLB_A_DEST]))
+			s->stats += !!nt[DRLB_DEST_A_STATS];
+	} else if (tb[DRLB_A_SERVICE]) {
+		if (!drlb_nl_parse_nested(nt, DRLB_SVC_A_MAX,
+					  tb[DRLB_A_SERVICE]))
+			s->stats += !!nt[DRLB_SVC_A_STATS];
+	}
+	return 0;
+}
+
+/* List with @cmd (dump), with DRLB_A_NO_STATS or not. */
+static struct seen list(uint8_t cmd, int no_stats)
+{
+	struct nl_msg *msg = drlb_nl_msg(cmd, 1);
+	struct seen s = { 0 };
+
+	if (no_stats)
+		nla_put_flag(msg, DRLB_A_NO_STATS);
+	if (drlb_nl_transact(msg, seen_cb, &s))
+		s.msgs = -1;
+	return s;
+}
+
+/*
+ * DRLB_A_NO_STATS: a listing without it carries the counters of every
+ * service and dest, one with it none; other commands refuse it.
+ */
+static void no_stats(void)
+{
+	struct nlattr *nest;
+	struct nl_msg *msg;
+	struct seen s;
+	int err;
+
+	msg = drlb_nl_msg(DRLB_CMD_NEW_SERVICE, 0);
+	put_svc(msg);
+	nla_put_flag(msg, DRLB_A_NO_STATS);
+	expect(msg, -EINVAL, NULL, "DRLB_A_NO_STATS in NEW_SERVICE");
+	msg = drlb_nl_msg(DRLB_CMD_GET_SERVICE, 1);
+	nla_put_u32(msg, DRLB_A_NO_STATS, 1);
+	expect(msg, -ERANGE, NULL, "DRLB_A_NO_STATS with a payload");
+
+	msg = drlb_nl_msg(DRLB_CMD_NEW_SERVICE, 0);
+	put_svc(msg);
+	err = drlb_nl_transact(msg, NULL, NULL);
+	msg = drlb_nl_msg(DRLB_CMD_NEW_DEST, 0);
+	put_svc(msg);
+	nest = nla_nest_start(msg, DRLB_A_DEST);
+	drlb_nl_put_addr4(msg, DRLB_DEST_A_AF, DRLB_DEST_A_ADDR,
+			  htonl(0x0a09090a));
+	nla_nest_end(msg, nest);
+	err = err ?: drlb_nl_transact(msg, NULL, NULL);
+	ok(!err, "a service and a server to list (%s)", strerror(-err));
+
+	for (int i = 0; i < 2; i++) {
+		uint8_t cmd = i ? DRLB_CMD_GET_DEST : DRLB_CMD_GET_SERVICE;
+		const char *name = i ? "GET_DEST" : "GET_SERVICE";
+
+		s = list(cmd, 0);
+		ok(s.msgs >= 1 && s.stats == s.msgs,
+		   "%s dump: counters in every message (%d of %d)", name,
+		   s.stats, s.msgs);
+		s = list(cmd, 1);
+		ok(s.msgs >= 1 && !s.stats,
+		   "%s dump with DRLB_A_NO_STATS: in none (%d of %d)", name,
+		   s.stats, s.msgs);
+	}
+
+	msg = drlb_nl_msg(DRLB_CMD_DEL_SERVICE, 0);
+	put_svc(msg);
+	drlb_nl_transact(msg, NULL, NULL);
 }
 
 int main(void)
@@ -132,5 +231,6 @@ int main(void)
 
 	ok(!get_config(after) && !memcmp(before, after, sizeof(before)),
 	   "settings unchanged after every rejected request");
+	no_stats();
 	return tap_done();
 }

@@ -201,7 +201,8 @@ static struct nl_msg *gen_valid(void)
 		break;
 	case DRLB_CMD_DEL_DEST:
 	case DRLB_CMD_GET_DEST:
-		put_svc(msg, &k, 0);
+		if (cmd == DRLB_CMD_DEL_DEST || !dump || pick(2))
+			put_svc(msg, &k, 0);
 		if (!dump)
 			put_dest(msg, 0);
 		break;
@@ -225,6 +226,10 @@ static struct nl_msg *gen_valid(void)
 			nla_put_flag(msg, DRLB_A_FLUSH_ARP);
 		break;
 	}
+	/* The listings' flag, now and then on any command. */
+	if ((cmd == DRLB_CMD_GET_SERVICE || cmd == DRLB_CMD_GET_DEST) ?
+	    pick(2) : !pick(20))
+		nla_put_flag(msg, DRLB_A_NO_STATS);
 	return msg;
 }
 

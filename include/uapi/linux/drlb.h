@@ -163,6 +163,9 @@
  *   -> DRLB_A_SERVICE with its keys. Its dests and flows go with it.
  *
  * DRLB_CMD_GET_SERVICE: do (keys given) or dump (all services), admin
+ *   -> DRLB_A_NO_STATS: flag (DRLB_F_NO_STATS): leave DRLB_SVC_A_STATS
+ *        out, for a caller that does not show the counters (reading
+ *        them sums every CPU's, and they are most of a message)
  *   <- DRLB_A_SERVICE: nested, the keys and settings above plus
  *        DRLB_SVC_A_NUM_DESTS: u32
  *        DRLB_SVC_A_STATS: nested DRLB_STATS_A_*
@@ -195,6 +198,7 @@
  *   keys: the dests of that service; without DRLB_A_SERVICE, with
  *   DRLB_F_DEST_DUMP_ALL: the dests of every service, each message
  *   naming its service), admin
+ *   -> DRLB_A_NO_STATS: flag, as for GET_SERVICE: no DRLB_DEST_A_STATS
  *   <- DRLB_A_SERVICE (keys), DRLB_A_DEST: nested, the above plus
  *        DRLB_DEST_A_ACTIVE_CONNS, _INACTIVE_CONNS: u32
  *        DRLB_DEST_A_IFINDEX: u32, egress device (0 if unresolved)
@@ -388,6 +392,7 @@ enum drlb_cmd {
 #define DRLB_F_DIRECTOR_IPV4	(1ULL << 0)	/* DR forwarding of IPv4 */
 #define DRLB_F_ARP_SUPPRESS	(1ULL << 1)	/* real-server ARP rules */
 #define DRLB_F_DEST_DUMP_ALL	(1ULL << 2)	/* GET_DEST dump of every service */
+#define DRLB_F_NO_STATS		(1ULL << 3)	/* GET_SERVICE/GET_DEST without counters */
 
 enum drlb_attr {
 	DRLB_A_UNSPEC,
@@ -407,6 +412,7 @@ enum drlb_attr {
 	DRLB_A_COUNT,		/* u64 */
 	DRLB_A_EVENT,		/* u32: enum drlb_event */
 	DRLB_A_PORTID,		/* u32 */
+	DRLB_A_NO_STATS,	/* flag */
 	__DRLB_A_MAX
 };
 
