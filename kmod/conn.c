@@ -34,10 +34,16 @@
  * Expiry without timers: each entry stores its expiry time in jiffies. The
  * packet path rewrites it (WRITE_ONCE) only when it moves by more than a
  * second, so busy flows do not dirty the line per packet. A per-namespace
- * delayed work runs every second and scans a quarter of the buckets, so an
- * entry goes at most about five seconds after it expired; it also removes
- * entries whose dest was deleted with expire_nodest. Deleting a dest or a
- * service purges its flows synchronously (drlb_conn_purge()).
+ * delayed work runs every second and scans a quarter of the buckets, but
+ * no more than DRLB_GC_BUDGET of them unless the table is full: an entry
+ * goes at most about five seconds after it expired in a table of up to
+ * 128 Ki buckets (conn-max 256 Ki), about 17 s at the default conn-max of
+ * 1 Mi, where a quarter a second was a fifth of a CPU reading entries
+ * that had not expired. It also removes entries whose dest was deleted
+ * with expire_nodest. The work is unbound, so that the scheduler runs it
+ * on a CPU with time to spare rather than on the one that queued it
+ * first. Deleting a dest or a service purges its flows synchronously
+ * (drlb_conn_purge()).
  *
  * The table is bounded by cfg.conn_max (a count of entries, flows and
  * templates alike): when full, new flows are dropped and counted as
@@ -93,6 +99,8 @@ static inline void drlb_conn_count_add(struct drlb_net *dn, s32 n)
 
 /* Fraction of the buckets the GC scans per run (one run per second). */
 #define DRLB_GC_PARTS		4
+/* ... and at most this many per run while the table is not full. */
+#define DRLB_GC_BUDGET		BIT(15)
 
 int __init drlb_conn_module_init(void)
 {
@@ -708,6 +716,8 @@ static void drlb_conn_gc(struct work_struct *work)
 	 * 512 Ki buckets, a quarter of them a second).
 	 */
 	n = drlb_conn_entries(dn) ? size / DRLB_GC_PARTS : 0;
+	if (n > DRLB_GC_BUDGET && !test_bit(DRLB_EVS_FULL, &dn->ev_flags))
+		n = DRLB_GC_BUDGET;
 	if (!n) {
 		dn->gc_chain = 0;
 		WRITE_ONCE(dn->conn_chain_max, 0);
@@ -729,12 +739,12 @@ static void drlb_conn_gc(struct work_struct *work)
 	drlb_event_table_check(dn);
 	/* Stop when there is nothing left to expire and no hook adds any. */
 	if (READ_ONCE(dn->hooked) || drlb_conn_entries(dn))
-		queue_delayed_work(system_power_efficient_wq, &dn->gc_work, HZ);
+		queue_delayed_work(system_unbound_wq, &dn->gc_work, HZ);
 }
 
 void drlb_conn_gc_start(struct drlb_net *dn)
 {
-	queue_delayed_work(system_power_efficient_wq, &dn->gc_work, HZ);
+	queue_delayed_work(system_unbound_wq, &dn->gc_work, HZ);
 }
 
 int drlb_conn_net_init(struct drlb_net *dn)
