@@ -35,12 +35,12 @@
  * packet path rewrites it (WRITE_ONCE) only when it moves by more than a
  * second, so busy flows do not dirty the line per packet. A per-namespace
  * delayed work runs every second and scans a quarter of the buckets, but
- * no more than DRLB_GC_BUDGET of them unless the table is full: an entry
- * goes at most about five seconds after it expired in a table of up to
- * 128 Ki buckets (conn-max 256 Ki), about 17 s at the default conn-max of
- * 1 Mi, where a quarter a second was a fifth of a CPU reading entries
- * that had not expired. It also removes entries whose dest was deleted
- * with expire_nodest. The work is unbound, so that the scheduler runs it
+ * stops once it has read DRLB_GC_BUDGET entries unless the table is
+ * full: an entry goes at most about five seconds after it expired while
+ * the table holds up to 256 Ki entries, about 17 s with 1 Mi of them,
+ * where a quarter a second was a fifth of a CPU reading entries that had
+ * not expired. It also removes entries whose dest was deleted with
+ * expire_nodest. The work is unbound, so that the scheduler runs it
  * on a CPU with time to spare rather than on the one that queued it
  * first. Deleting a dest or a service purges its flows synchronously
  * (drlb_conn_purge()).
@@ -99,8 +99,8 @@ static inline void drlb_conn_count_add(struct drlb_net *dn, s32 n)
 
 /* Fraction of the buckets the GC scans per run (one run per second). */
 #define DRLB_GC_PARTS		4
-/* ... and at most this many per run while the table is not full. */
-#define DRLB_GC_BUDGET		BIT(15)
+/* ... until it has read this many entries, while the table is not full. */
+#define DRLB_GC_BUDGET		BIT(16)
 
 int __init drlb_conn_module_init(void)
 {
@@ -698,7 +698,7 @@ static void drlb_conn_gc(struct work_struct *work)
 	struct drlb_net *dn = container_of(to_delayed_work(work),
 					   struct drlb_net, gc_work);
 	struct drlb_conn_tab *t;
-	u32 size, n, i;
+	u32 size, n, i, len, seen = 0, budget;
 
 	/* A resize in progress: it holds the mutex until it is done. */
 	mutex_lock(&dn->conn_resize);
@@ -716,16 +716,16 @@ static void drlb_conn_gc(struct work_struct *work)
 	 * 512 Ki buckets, a quarter of them a second).
 	 */
 	n = drlb_conn_entries(dn) ? size / DRLB_GC_PARTS : 0;
-	if (n > DRLB_GC_BUDGET && !test_bit(DRLB_EVS_FULL, &dn->ev_flags))
-		n = DRLB_GC_BUDGET;
+	budget = test_bit(DRLB_EVS_FULL, &dn->ev_flags) ? UINT_MAX :
+							  DRLB_GC_BUDGET;
 	if (!n) {
 		dn->gc_chain = 0;
 		WRITE_ONCE(dn->conn_chain_max, 0);
 	}
-	for (i = 0; i < n; i++) {
-		dn->gc_chain = max(dn->gc_chain,
-				   drlb_conn_scan_bucket(dn, t, dn->gc_pos,
-							 false));
+	for (i = 0; i < n && seen < budget; i++) {
+		len = drlb_conn_scan_bucket(dn, t, dn->gc_pos, false);
+		dn->gc_chain = max(dn->gc_chain, len);
+		seen += len;
 		dn->gc_pos = (dn->gc_pos + 1) & (size - 1);
 		if (!dn->gc_pos) {	/* a whole pass */
 			WRITE_ONCE(dn->conn_chain_max, dn->gc_chain);

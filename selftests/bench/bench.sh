@@ -19,6 +19,8 @@
 #            pedit + mirred): the practical limit for a DR director here
 #   ipvs     IPVS DR (ipvsadm -g), conntrack inactive in the director netns
 #   ipvs-ct  the same with conntrack active (an nft ct rule) in the director
+#   ipvs-tab20  IPVS with its connection hash at the largest size
+#            (ip_vs conn_tab_bits=20, 1 Mi buckets; the default is 12)
 #   drlb     drlb, conntrack inactive
 #   drlb-ct  drlb with conntrack active in the director netns
 # Traffic profiles:
@@ -290,9 +292,15 @@ setup_case()
 			action mirred egress redirect dev d0
 		vip_to "$DIR_MAC"
 		;;
-	ipvs|ipvs-ct)
+	ipvs|ipvs-ct|ipvs-tab20)
 		topo_vip_on_director
-		modprobe -q ip_vs
+		if [ "$case" = ipvs-tab20 ]; then
+			modprobe -q ip_vs conn_tab_bits=20
+			[ "$(cat /sys/module/ip_vs/parameters/conn_tab_bits)" = 20 ] ||
+				log "ip_vs was loaded already: conn_tab_bits is not 20"
+		else
+			modprobe -q ip_vs
+		fi
 		modprobe -q "ip_vs_$sched"
 		{
 			dummy_services "$services" ipvs
@@ -540,7 +548,7 @@ elif [ $smoke = 1 ]; then
 else
 	group est &&
 		run_group est "nolb/- l2fwd/- ipvs/rr ipvs-ct/rr drlb/rr drlb/mh drlb-ct/rr" est 3 1
-	group storm && run_group storm "ipvs/rr drlb/rr" storm 3 1
+	group storm && run_group storm "ipvs/rr ipvs-tab20/rr drlb/rr" storm 3 1
 	if group cpus; then
 		for p in est@1 est@2 storm@1 storm@2; do
 			run_group cpus "nolb/- ipvs/rr drlb/rr drlb/mh" "$p" 3 1
