@@ -85,8 +85,8 @@ static int drlb_config_fill(struct sk_buff *msg, struct drlb_net *dn)
 	    nla_put_u32(msg, DRLB_CFG_A_CLUSTER, READ_ONCE(cfg->cluster)) ||
 	    nla_put_u32(msg, DRLB_CFG_A_CONN_COUNT,
 			drlb_conn_entries(dn)) ||
-	    nla_put_u32(msg, DRLB_CFG_A_CONN_ENTRY_SIZE,
-			sizeof(struct drlb_conn)))
+	    nla_put_u32(msg, DRLB_CFG_A_CONN_ENTRY_SIZE, DRLB_CONN4_SIZE) ||
+	    nla_put_u32(msg, DRLB_CFG_A_CONN_ENTRY_SIZE6, DRLB_CONN6_SIZE))
 		return -EMSGSIZE;
 	rcu_read_lock();
 	drlb_conn_hash_info(dn, &buckets, &chain_max);
@@ -177,11 +177,17 @@ int drlb_nl_set_config(struct sk_buff *skb, struct genl_info *info)
 					"mh-table-size %u too small: fwmark %u has %u real servers",
 					new.mh_table_size, svc->fwmark,
 					svc->num_dests);
+		else if (drlb_svc_v6(svc))
+			drlb_nl_err_fmt(extack,
+					"the Maglev table size must exceed the number of real servers of every mh and sh service",
+					"mh-table-size %u too small: [%pI6c]:%u has %u real servers",
+					new.mh_table_size, &svc->addr.in6,
+					ntohs(svc->port), svc->num_dests);
 		else
 			drlb_nl_err_fmt(extack,
 					"the Maglev table size must exceed the number of real servers of every mh and sh service",
 					"mh-table-size %u too small: %pI4:%u has %u real servers",
-					new.mh_table_size, &svc->addr,
+					new.mh_table_size, &svc->addr.ip,
 					ntohs(svc->port), svc->num_dests);
 		NL_SET_BAD_ATTR(extack, tb[DRLB_CFG_A_MH_TABLE_SIZE]);
 		mutex_unlock(&dn->lock);

@@ -5,7 +5,9 @@
  * The table does not interpret the key: a template (DRLB_CONN_F_TEMPLATE)
  * holds the client's network with port 0, and the VIP and service port,
  * or for a fwmark service the mark in place of the VIP with port and
- * proto 0 (hook.c, drlb_persist_key()).
+ * proto 0 (hook.c, drlb_persist_key()). IPv4 and IPv6 entries share the
+ * table and its bound; an IPv6 entry (DRLB_CONN_F_V6, part of the key)
+ * is longer and comes from its own cache (struct drlb_conn).
  *
  * Locking:
  *  - Lookups (the packet path, dumps) walk a bucket under RCU and take no
@@ -67,6 +69,7 @@
 #include <linux/rcupdate_wait.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
+#include <net/ipv6.h>
 #include <uapi/linux/drlb.h>
 
 #include "drlb.h"
@@ -87,7 +90,9 @@ MODULE_PARM_DESC(conn_hash_bits,
 #define DRLB_CONN_HASH_MIN_BITS	8
 #define DRLB_CONN_HASH_MAX_BITS	22
 
+/* IPv4 entries (64 bytes, a cache line) and IPv6 ones (88 bytes). */
 static struct kmem_cache *drlb_conn_cachep __read_mostly;
+static struct kmem_cache *drlb_conn6_cachep __read_mostly;
 
 /* Entries a CPU adds or removes before they reach the total (see above). */
 #define DRLB_CONN_COUNT_BATCH	64
@@ -104,42 +109,78 @@ static inline void drlb_conn_count_add(struct drlb_net *dn, s32 n)
 
 int __init drlb_conn_module_init(void)
 {
-	/* The entry must stay one cache line (see struct drlb_conn). */
-	BUILD_BUG_ON(sizeof(struct drlb_conn) > 64);
+	/*
+	 * An IPv4 entry must stay one cache line, an IPv6 one within 96
+	 * bytes (see struct drlb_conn).
+	 */
+	BUILD_BUG_ON(DRLB_CONN4_SIZE > 64);
+	BUILD_BUG_ON(DRLB_CONN6_SIZE > 96);
 
 	if (conn_hash_bits)
 		conn_hash_bits = clamp(conn_hash_bits, DRLB_CONN_HASH_MIN_BITS,
 				       DRLB_CONN_HASH_MAX_BITS);
-	drlb_conn_cachep = kmem_cache_create("drlb_conn",
-					     sizeof(struct drlb_conn), 0,
+	drlb_conn_cachep = kmem_cache_create("drlb_conn", DRLB_CONN4_SIZE, 0,
 					     SLAB_HWCACHE_ALIGN, NULL);
-	return drlb_conn_cachep ? 0 : -ENOMEM;
+	/* Not cache-aligned: that would make it 128 bytes. */
+	drlb_conn6_cachep = kmem_cache_create("drlb_conn6", DRLB_CONN6_SIZE,
+					      0, 0, NULL);
+	if (!drlb_conn_cachep || !drlb_conn6_cachep) {
+		kmem_cache_destroy(drlb_conn6_cachep);
+		kmem_cache_destroy(drlb_conn_cachep);
+		return -ENOMEM;
+	}
+	return 0;
 }
 
 /* After every RCU callback freeing entries has run (rcu_barrier()). */
 void drlb_conn_module_exit(void)
 {
+	kmem_cache_destroy(drlb_conn6_cachep);
 	kmem_cache_destroy(drlb_conn_cachep);
 }
 
+static struct kmem_cache *drlb_conn_cache(bool v6)
+{
+	return v6 ? drlb_conn6_cachep : drlb_conn_cachep;
+}
+
+/*
+ * An IPv4 key: its two addresses and ports in one jhash_3words(); an
+ * IPv6 one: its eight address words, then the ports. @flags (with
+ * DRLB_CONN_F_V6 for IPv6) is in the seed.
+ */
 static u32 drlb_conn_hash(const struct drlb_conn_tab *t,
 			  const struct drlb_flow *f, u8 flags)
 {
 	u32 ports = ((u32)(__force u16)f->cport << 16) | (__force u16)f->vport;
+	u32 seed = t->seed ^ f->proto ^ ((u32)flags << 8);
 
-	return jhash_3words((__force u32)f->caddr, (__force u32)f->vaddr,
-			    ports, t->seed ^ f->proto ^ ((u32)flags << 8)) &
-	       ((1U << t->bits) - 1);
+	if (unlikely(f->v6))
+		return jhash_1word(ports,
+				   jhash2((__force const u32 *)f->caddr.all, 4,
+					  jhash2((__force const u32 *)f->vaddr.all,
+						 4, seed))) &
+		       ((1U << t->bits) - 1);
+	return jhash_3words((__force u32)f->caddr.ip, (__force u32)f->vaddr.ip,
+			    ports, seed) & ((1U << t->bits) - 1);
+}
+
+/* The flow key of @c. */
+static void drlb_conn_flow(const struct drlb_conn *c, struct drlb_flow *f)
+{
+	drlb_conn_addrs(c, &f->caddr, &f->vaddr);
+	f->cport = c->cport;
+	f->vport = c->vport;
+	f->proto = c->proto;
+	f->v6 = drlb_conn_v6(c);
 }
 
 static u32 drlb_conn_hash_of(const struct drlb_conn_tab *t,
 			     const struct drlb_conn *c)
 {
-	struct drlb_flow f = {
-		.caddr = c->caddr, .vaddr = c->vaddr, .cport = c->cport,
-		.vport = c->vport, .proto = c->proto,
-	};
+	struct drlb_flow f;
 
+	drlb_conn_flow(c, &f);
 	return drlb_conn_hash(t, &f, c->flags);
 }
 
@@ -154,12 +195,24 @@ static spinlock_t *drlb_conn_lock(const struct drlb_conn_tab *t, u32 hash)
 	return &t->locks[hash % DRLB_CONN_LOCKS];
 }
 
+/* @flags has DRLB_CONN_F_V6 exactly when @f->v6. */
 static bool drlb_conn_match(const struct drlb_conn *c,
 			    const struct drlb_flow *f, u8 flags)
 {
-	return c->caddr == f->caddr && c->vaddr == f->vaddr &&
-	       c->cport == f->cport && c->vport == f->vport &&
-	       c->proto == f->proto && c->flags == flags;
+	if (c->cport != f->cport || c->vport != f->vport ||
+	    c->proto != f->proto || c->flags != flags)
+		return false;
+	if (likely(!f->v6))
+		return c->a.v4.caddr == f->caddr.ip &&
+		       c->a.v4.vaddr == f->vaddr.ip;
+	return ipv6_addr_equal(&c->a.v6.caddr, &f->caddr.in6) &&
+	       ipv6_addr_equal(&c->a.v6.vaddr, &f->vaddr.in6);
+}
+
+/* The entry flags of a key of @f with @flags (DRLB_CONN_F_TEMPLATE). */
+static u8 drlb_conn_flags(const struct drlb_flow *f, u8 flags)
+{
+	return f->v6 ? flags | DRLB_CONN_F_V6 : flags;
 }
 
 /* Under RCU; the table exists whenever the hook is registered. */
@@ -171,6 +224,7 @@ struct drlb_conn *drlb_conn_lookup(struct drlb_net *dn,
 	struct drlb_conn *c;
 	u32 h;
 
+	flags = drlb_conn_flags(f, flags);
 restart:
 	t = rcu_dereference(dn->conn);
 	do {
@@ -191,7 +245,7 @@ static void drlb_conn_free_rcu(struct rcu_head *rcu)
 	struct drlb_conn *c = container_of(rcu, struct drlb_conn, rcu);
 
 	drlb_dest_put(c->dest);
-	kmem_cache_free(drlb_conn_cachep, c);
+	kmem_cache_free(drlb_conn_cache(drlb_conn_v6(c)), c);
 }
 
 /* Which dest counter an entry in @state is in (NULL: none, a template). */
@@ -284,18 +338,24 @@ struct drlb_conn *drlb_conn_insert(struct drlb_net *dn,
 	u32 h, nh;
 
 	*created = false;
+	flags = drlb_conn_flags(f, flags);
 	if (__percpu_counter_compare(&dn->conn_count,
 				     READ_ONCE(dn->cfg.conn_max),
 				     DRLB_CONN_COUNT_BATCH) >= 0)
 		return ERR_PTR(-ENOSPC);
 	drlb_conn_count_add(dn, 1);
-	c = kmem_cache_alloc(drlb_conn_cachep, GFP_ATOMIC);
+	c = kmem_cache_alloc(drlb_conn_cache(f->v6), GFP_ATOMIC);
 	if (!c) {
 		drlb_conn_count_add(dn, -1);
 		return ERR_PTR(-ENOMEM);
 	}
-	c->caddr = f->caddr;
-	c->vaddr = f->vaddr;
+	if (f->v6) {
+		c->a.v6.caddr = f->caddr.in6;
+		c->a.v6.vaddr = f->vaddr.in6;
+	} else {
+		c->a.v4.caddr = f->caddr.ip;
+		c->a.v4.vaddr = f->vaddr.ip;
+	}
 	c->cport = f->cport;
 	c->vport = f->vport;
 	c->proto = f->proto;
@@ -334,7 +394,7 @@ struct drlb_conn *drlb_conn_insert(struct drlb_net *dn,
 		return c;
 	}
 	/* another CPU's entry, or an error: ours goes */
-	kmem_cache_free(drlb_conn_cachep, c);
+	kmem_cache_free(drlb_conn_cache(f->v6), c);
 	drlb_conn_count_add(dn, -1);
 	return ret;
 }
@@ -557,16 +617,29 @@ void drlb_conn_purge(struct drlb_net *dn, bool all)
 	}
 }
 
+/* @f->caddr is already masked to @f->cplen bits. */
+static bool drlb_conn_filter_caddr(const struct drlb_conn_filter *f,
+				   const struct drlb_conn *c)
+{
+	union drlb_addr ca, va;
+
+	drlb_conn_addrs(c, &ca, &va);
+	drlb_addr_prefix(&ca, &ca, f->cplen, f->v6);
+	return drlb_addr_eq(&ca, &f->caddr, f->v6);
+}
+
 bool drlb_conn_filter_match(const struct drlb_conn_filter *f,
 			    const struct drlb_conn *c)
 {
 	const struct drlb_dest *d = c->dest;
 
+	if ((f->has_caddr || f->has_daddr) && drlb_conn_v6(c) != f->v6)
+		return false;
 	return (!f->svc || d->svc == f->svc) &&
 	       (!f->has_proto || c->proto == f->proto) &&
-	       (!f->has_caddr || !((c->caddr ^ f->caddr) & f->cmask)) &&
+	       (!f->has_caddr || drlb_conn_filter_caddr(f, c)) &&
 	       (!f->has_cport || c->cport == f->cport) &&
-	       (!f->has_daddr || d->addr == f->daddr) &&
+	       (!f->has_daddr || drlb_addr_eq(&d->addr, &f->daddr, f->v6)) &&
 	       (!f->has_state || READ_ONCE(c->state) == f->state) &&
 	       (!f->templates || c->flags & DRLB_CONN_F_TEMPLATE);
 }

@@ -12,8 +12,8 @@ struct drlb_service *drlb_ctl_svc_lookup(struct drlb_net *dn,
 					 const struct drlb_svc_key *k)
 {
 	lockdep_assert_held(&dn->lock);
-	return k->fwmark ? drlb_svc_find_fwm(dn, k->fwmark) :
-	       drlb_svc_find(dn, k->proto, k->addr, k->port);
+	return k->fwmark ? drlb_svc_find_fwm(dn, k->af, k->fwmark) :
+	       drlb_svc_find(dn, k->af, k->proto, &k->addr, k->port);
 }
 EXPORT_SYMBOL_GPL(drlb_ctl_svc_lookup);
 

@@ -19,11 +19,13 @@
 #include "drlb.h"
 
 /*
- * A service's key, as either family names it: (@proto, @addr, @port)
- * with @fwmark 0, or @fwmark alone (the others 0).
+ * A service's key, as either netlink family names it: @af and (@proto,
+ * @addr, @port) with @fwmark 0, or @af and @fwmark (the others 0). @addr
+ * is zero past an IPv4 address.
  */
 struct drlb_svc_key {
-	__be32 addr;
+	union drlb_addr addr;
+	u16 af;
 	__be16 port;
 	u8 proto;
 	u32 fwmark;
@@ -79,7 +81,7 @@ struct drlb_svc_conf {
 	u8 onepacket;
 	bool has_persist_timeout, has_persist_plen, has_expire_nodest;
 	bool has_midstream, has_sched_flags, has_onepacket;
-	struct nlattr *a_key, *a_sched, *a_flags, *a_onepacket;
+	struct nlattr *a_key, *a_sched, *a_flags, *a_onepacket, *a_netmask;
 };
 
 /* A new service of key @k: EEXIST if there is one. Takes drlb_net.lock. */
@@ -107,7 +109,8 @@ struct drlb_dest_conf {
 
 /* A new dest of @svc at @addr (weight 1 unless @c gives one). */
 int drlb_ctl_dest_new(struct drlb_net *dn, struct drlb_service *svc,
-		      __be32 addr, const struct drlb_dest_conf *c,
+		      const union drlb_addr *addr,
+		      const struct drlb_dest_conf *c,
 		      const struct genl_info *info,
 		      struct netlink_ext_ack *extack);
 /* Change what @c gives of @dest. */

@@ -17,14 +17,23 @@
  * The scheduler flags @c leaves a service of protocol @proto with, whose
  * scheduler is @cur (NULL: a new service) with flags @cur_flags: those
  * given, else the defaults of a scheduler it names (other than @cur),
- * else @cur_flags. Refuses flags its scheduler has not, and one-packet
- * scheduling but for UDP.
+ * else @cur_flags. Refuses flags its scheduler has not, one-packet
+ * scheduling but for UDP, and a persistence prefix longer than the
+ * family's addresses (@af).
  */
-static int drlb_ctl_svc_check(const struct drlb_svc_conf *c, u8 proto,
-			      const struct drlb_sched_ops *cur, u32 cur_flags,
-			      u32 *flags, struct netlink_ext_ack *extack)
+static int drlb_ctl_svc_check(const struct drlb_svc_conf *c, u16 af,
+			      u8 proto, const struct drlb_sched_ops *cur,
+			      u32 cur_flags, u32 *flags,
+			      struct netlink_ext_ack *extack)
 {
 	const struct drlb_sched_ops *ops = c->ops ?: cur ?: drlb_sched_default;
+
+	if (c->has_persist_plen && af == AF_INET && c->persist_plen > 32) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "an IPv4 persistence netmask is a prefix length of 0 to 32");
+		NL_SET_BAD_ATTR(extack, c->a_netmask);
+		return -ERANGE;
+	}
 
 	if (c->has_sched_flags)
 		*flags = c->sched_flags;
@@ -57,7 +66,9 @@ static void drlb_ctl_svc_apply(struct drlb_service *svc,
 		WRITE_ONCE(svc->persist_timeout, c->persist_timeout);
 	if (c->has_persist_plen) {
 		WRITE_ONCE(svc->persist_plen, c->persist_plen);
-		WRITE_ONCE(svc->persist_mask, inet_make_mask(c->persist_plen));
+		if (svc->af == AF_INET)
+			WRITE_ONCE(svc->persist_mask,
+				   inet_make_mask(c->persist_plen));
 	}
 	if (c->has_expire_nodest)
 		WRITE_ONCE(svc->expire_nodest, c->expire_nodest);
@@ -77,12 +88,13 @@ int drlb_ctl_svc_new(struct drlb_net *dn, const struct drlb_svc_key *k,
 	u32 flags;
 	int err;
 
-	err = drlb_ctl_svc_check(c, k->proto, NULL, 0, &flags, extack);
+	err = drlb_ctl_svc_check(c, k->af, k->proto, NULL, 0, &flags, extack);
 	if (err)
 		return err;
 	svc = drlb_svc_alloc();
 	if (!svc)
 		return -ENOMEM;
+	svc->af = k->af;
 	svc->addr = k->addr;
 	svc->port = k->port;
 	svc->proto = k->proto;
@@ -90,7 +102,7 @@ int drlb_ctl_svc_new(struct drlb_net *dn, const struct drlb_svc_key *k,
 	svc->sched_ops = c->ops ?: drlb_sched_default;
 	svc->sched_flags = flags;
 	svc->expire_nodest = 1;
-	svc->persist_plen = 32;
+	svc->persist_plen = k->af == AF_INET6 ? 128 : 32;
 	svc->persist_mask = inet_make_mask(32);
 	drlb_ctl_svc_apply(svc, c);
 
@@ -136,7 +148,7 @@ int drlb_ctl_svc_set(struct drlb_net *dn, struct drlb_service *svc,
 	int err;
 
 	lockdep_assert_held(&dn->lock);
-	err = drlb_ctl_svc_check(c, svc->proto, svc->sched_ops,
+	err = drlb_ctl_svc_check(c, svc->af, svc->proto, svc->sched_ops,
 				 svc->sched_flags, &flags, extack);
 	if (err)
 		return err;
@@ -199,7 +211,8 @@ static int drlb_ctl_dest_thresh(const struct drlb_dest_conf *c,
 }
 
 int drlb_ctl_dest_new(struct drlb_net *dn, struct drlb_service *svc,
-		      __be32 addr, const struct drlb_dest_conf *c,
+		      const union drlb_addr *addr,
+		      const struct drlb_dest_conf *c,
 		      const struct genl_info *info,
 		      struct netlink_ext_ack *extack)
 {
@@ -212,7 +225,7 @@ int drlb_ctl_dest_new(struct drlb_net *dn, struct drlb_service *svc,
 	err = drlb_ctl_dest_thresh(c, NULL, &u, &l, extack);
 	if (err)
 		return err;
-	if (addr == svc->addr) {
+	if (!svc->fwmark && drlb_addr_eq(addr, &svc->addr, drlb_svc_v6(svc))) {
 		NL_SET_ERR_MSG_MOD(extack,
 				   "the real server address is the virtual address");
 		NL_SET_BAD_ATTR(extack, c->a_addr);

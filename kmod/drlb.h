@@ -8,6 +8,7 @@
 #include <linux/atomic.h>
 #include <linux/percpu_counter.h>
 #include <linux/bits.h>
+#include <linux/in6.h>
 #include <linux/list.h>
 #include <linux/list_nulls.h>
 #include <linux/mutex.h>
@@ -55,6 +56,43 @@ struct drlb_config {
 	u32 bypass_mark;
 	u32 cluster;
 };
+
+/*
+ * union drlb_addr - an address of either family: IPv4 in @ip with the
+ * other words zero (so that a whole union may be compared and hashed),
+ * IPv6 in @in6. Which family is known from where it is kept (a
+ * service's @af, a flow's @v6, an entry's DRLB_CONN_F_V6).
+ */
+union drlb_addr {
+	__be32 ip;
+	__be32 all[4];
+	struct in6_addr in6;
+};
+
+static inline bool drlb_addr_eq(const union drlb_addr *a,
+				const union drlb_addr *b, bool v6)
+{
+	if (!v6)
+		return a->ip == b->ip;
+	return ((a->all[0] ^ b->all[0]) | (a->all[1] ^ b->all[1]) |
+		(a->all[2] ^ b->all[2]) | (a->all[3] ^ b->all[3])) == 0;
+}
+
+/*
+ * A 32-bit key of an address for the hashing schedulers (host order): the
+ * IPv4 address itself; an IPv6 one folded (its words XORed, as IPVS's sh
+ * and mh fold it), so that every director derives the same key.
+ */
+static inline u32 drlb_addr_key(const union drlb_addr *a, bool v6)
+{
+	if (!v6)
+		return ntohl(a->ip);
+	return ntohl(a->all[0] ^ a->all[1] ^ a->all[2] ^ a->all[3]);
+}
+
+/* @a masked to its first @plen bits (the family's width at most). */
+void drlb_addr_prefix(union drlb_addr *out, const union drlb_addr *a,
+		      unsigned int plen, bool v6);
 
 /* ---- counters ------------------------------------------------------------ */
 
@@ -137,7 +175,7 @@ enum {
  *
  * @list:     in drlb_service.dests; under drlb_net.lock
  * @svc:      owner; the dest holds a reference on it
- * @addr:     the real server's address
+ * @addr:     the real server's address, of its service's family
  * @weight:   0..65535; written under drlb_net.lock (WRITE_ONCE), read
  *            locklessly (READ_ONCE). 0 = drain: no new flows. Made 0
  *            only after a scheduler state without the dest is published
@@ -172,7 +210,7 @@ enum {
 struct drlb_dest {
 	struct list_head list;
 	struct drlb_service *svc;
-	__be32 addr;
+	union drlb_addr addr;
 	u32 weight;
 	unsigned long flags;
 	refcount_t refcnt;
@@ -207,12 +245,16 @@ struct drlb_dest {
  *            dests, their weights, the scheduler or the Maglev settings
  *            change; the packet path reads it under RCU
  * @sched_ops: the scheduler in use; under drlb_net.lock
+ * @af:       AF_INET or AF_INET6, part of the key; immutable. An IPv6
+ *            service has IPv6 dests only, and sees only IPv6 packets
  * @addr, @port, @proto: the key (port 0 = every port); immutable; all 0
  *            for a fwmark service
- * @fwmark:   a fwmark service's key (non-zero), 0 for the others; immutable
+ * @fwmark:   a fwmark service's key (non-zero) with @af, 0 for the
+ *            others; immutable
  * @expire_nodest: expire (1) or reschedule (0) a deleted dest's flows
- * @persist_plen: persistence netmask as a prefix length
- * @persist_mask: the same as a mask
+ * @persist_plen: persistence netmask as a prefix length (0..32, IPv6
+ *            0..128)
+ * @persist_mask: the same as an IPv4 mask (IPv4 services)
  * @persist_timeout: seconds, 0 = not persistent
  * @midstream: a TCP/SCTP packet of no flow that cannot open one creates an
  *            entry (1) instead of being refused (hook.c)
@@ -232,7 +274,8 @@ struct drlb_service {
 	unsigned int num_dests;
 	struct drlb_sched_state __rcu *sched;
 	const struct drlb_sched_ops *sched_ops;
-	__be32 addr;
+	union drlb_addr addr;
+	u16 af;
 	__be16 port;
 	u8 proto;
 	u8 expire_nodest;
@@ -248,19 +291,29 @@ struct drlb_service {
 	struct rcu_head rcu;
 };
 
-/* A packet's flow key, client to virtual service. */
+/*
+ * A packet's flow key, client to virtual service: IPv4 addresses in the
+ * unions' @ip (the rest zero), or IPv6 ones with @v6 set.
+ */
 struct drlb_flow {
-	__be32 caddr;
-	__be32 vaddr;
+	union drlb_addr caddr;
+	union drlb_addr vaddr;
 	__be16 cport;
 	__be16 vport;
 	u8 proto;
+	bool v6;
 };
+
+static inline bool drlb_svc_v6(const struct drlb_service *svc)
+{
+	return svc->af == AF_INET6;
+}
 
 /* ---- connection table ------------------------------------------------------ */
 
 /* drlb_conn.flags */
 #define DRLB_CONN_F_TEMPLATE	0x01	/* persistence template */
+#define DRLB_CONN_F_V6		0x02	/* IPv6: the longer entry, see below */
 
 /*
  * struct drlb_conn_filter - which entries GET_CONN and DEL_CONN act on
@@ -269,9 +322,11 @@ struct drlb_flow {
  */
 struct drlb_conn_filter {
 	const struct drlb_service *svc;
-	__be32 caddr, cmask, daddr;
+	union drlb_addr caddr, daddr;
 	__be16 cport;
+	u8 cplen;
 	u8 proto, state;
+	bool v6;	/* the family of @caddr and @daddr, when given */
 	bool has_proto, has_caddr, has_cport, has_daddr, has_state;
 	bool templates;
 };
@@ -280,7 +335,9 @@ struct drlb_conn_filter {
 #define DRLB_CONN_S_DEAD	0xff
 
 /*
- * struct drlb_conn - one flow (or persistence template), 64 bytes.
+ * struct drlb_conn - one flow (or persistence template): 64 bytes for
+ * IPv4, 88 for IPv6 (DRLB_CONN_F_V6; same fields, longer addresses at the
+ * end, allocated from their own cache: drlb_conn_size()).
  *
  * Found by RCU lookups with no lock. Inserted and unlinked under the lock
  * of its bucket (and moved to a bigger table, under both buckets' locks,
@@ -293,30 +350,62 @@ struct drlb_conn_filter {
  * @node:    in its bucket's chain (an hlist_nulls: see conn.c)
  * @expires: jiffies after which the GC removes the entry
  * @dest:    the real server; the entry holds a reference
- * @caddr, @cport, @vaddr, @vport, @proto: the key (a template: client
- *           network, port 0, VIP, service port, proto; a fwmark service's
- *           template: client network, port 0, the mark in @vaddr (network
+ * @rcu:     deferred free
+ * @cport, @vport, @proto, and the addresses (@a.v4 or @a.v6: @caddr,
+ *           @vaddr): the key (a template: client network, port 0, VIP,
+ *           service port, proto; a fwmark service's template: client
+ *           network, port 0, the mark in @vaddr's first word (network
  *           order), port 0, proto 0 - IPVS's key)
  * @flags:   DRLB_CONN_F_*
  * @state:   enum drlb_conn_state, DRLB_CONN_S_DEAD once unlinked
  * @tab:     drlb_conn_tab.id of the table whose chain holds the entry;
  *           changed only by a resize, under the old bucket's lock
- * @rcu:     deferred free
  */
 struct drlb_conn {
 	struct hlist_nulls_node node;
 	unsigned long expires;
 	struct drlb_dest *dest;
-	__be32 caddr;
-	__be32 vaddr;
+	struct rcu_head rcu;
 	__be16 cport;
 	__be16 vport;
 	u8 proto;
 	u8 flags;
 	u8 state;
 	u8 tab;
-	struct rcu_head rcu;
+	union {
+		struct {
+			__be32 caddr;
+			__be32 vaddr;
+		} v4;
+		struct {
+			struct in6_addr caddr;
+			struct in6_addr vaddr;
+		} v6;
+	} a;
 };
+
+/* Bytes of an entry: an IPv4 one ends after its addresses. */
+#define DRLB_CONN4_SIZE		offsetofend(struct drlb_conn, a.v4)
+#define DRLB_CONN6_SIZE		sizeof(struct drlb_conn)
+
+static inline bool drlb_conn_v6(const struct drlb_conn *c)
+{
+	return c->flags & DRLB_CONN_F_V6;
+}
+
+/* @c's client and virtual addresses, as unions. */
+static inline void drlb_conn_addrs(const struct drlb_conn *c,
+				   union drlb_addr *caddr,
+				   union drlb_addr *vaddr)
+{
+	if (drlb_conn_v6(c)) {
+		caddr->in6 = c->a.v6.caddr;
+		vaddr->in6 = c->a.v6.vaddr;
+	} else {
+		*caddr = (union drlb_addr){ .ip = c->a.v4.caddr };
+		*vaddr = (union drlb_addr){ .ip = c->a.v4.vaddr };
+	}
+}
 
 /*
  * struct drlb_conn_tab - the buckets, allocated when the namespace gets its
@@ -430,14 +519,17 @@ struct drlb_arp_net {
  *        DRLB_FWM_HASH_SIZE of fwmark services by mark; RCU readers,
  *        writers under @lock
  * @num_services: services in @svc_hash, fwmark ones included; under @lock
+ * @num_af: of those, IPv4 ([0]) and IPv6 ([1]) ones (drlb_af_idx()): a
+ *        family's hook is registered while it has services; under @lock
  * @num_fwm: the fwmark services among them; written under @lock with
  *        WRITE_ONCE, read by the packet path with READ_ONCE: while it is
  *        0, a packet's mark costs that one read and no lookup
  * @gen:  bumped under @lock on every service/dest change, so dumps can
  *        flag themselves inconsistent (NLM_F_DUMP_INTR)
- * @hooked: the netfilter hook (and defrag) is registered; under @lock,
- *        read locklessly by the GC
- * @hook_ops: the hook, registered while @num_services > 0
+ * @hooked: a netfilter hook (and defrag) is registered: @num_services >
+ *        0; under @lock, read locklessly by the GC
+ * @hook_ops: the hooks, IPv4 and IPv6 (drlb_af_idx()), each registered
+ *        while its family has services (@num_af)
  * @conn: the connection table, NULL until the first service. Replaced
  *        (rcu_assign_pointer) with @lock and @conn_resize held; read
  *        under RCU (packet path, dumps) or with either lock held
@@ -474,10 +566,11 @@ struct drlb_net {
 	struct drlb_config cfg;
 	struct hlist_head *svc_hash;
 	unsigned int num_services;
+	unsigned int num_af[2];
 	unsigned int num_fwm;
 	unsigned int gen;
 	bool hooked;
-	struct nf_hook_ops hook_ops;
+	struct nf_hook_ops hook_ops[2];
 	struct drlb_conn_tab __rcu *conn;
 	struct mutex conn_resize;	/* see above: resize vs GC */
 	struct percpu_counter conn_count;
@@ -506,9 +599,16 @@ enum {
 
 /* DRLB_F_* bits this build supports (reported by DRLB_CMD_GET_INFO). */
 #define DRLB_FEATURES		(DRLB_F_DIRECTOR_IPV4 | DRLB_F_ARP_SUPPRESS | \
-				 DRLB_F_DEST_DUMP_ALL | DRLB_F_NO_STATS)
+				 DRLB_F_DEST_DUMP_ALL | DRLB_F_NO_STATS | \
+				 DRLB_F_DIRECTOR_IPV6)
 
 extern unsigned int drlb_net_id;
+
+/* Index of a family in drlb_net.num_af and .hook_ops: IPv4 0, IPv6 1. */
+static inline unsigned int drlb_af_idx(u16 af)
+{
+	return af == AF_INET6;
+}
 
 static inline struct drlb_net *drlb_pernet(const struct net *net)
 {
@@ -558,16 +658,19 @@ static inline void drlb_stats_fwd(struct drlb_stats *st, unsigned int segs,
 /* service.c */
 int drlb_service_net_init(struct drlb_net *dn);
 void drlb_service_net_exit(struct drlb_net *dn);
-struct drlb_service *drlb_svc_find(struct drlb_net *dn, u8 proto,
-				   __be32 addr, __be16 port);
-struct drlb_service *drlb_svc_find_fwm(struct drlb_net *dn, u32 mark);
+struct drlb_service *drlb_svc_find(struct drlb_net *dn, u16 af, u8 proto,
+				   const union drlb_addr *addr, __be16 port);
+struct drlb_service *drlb_svc_find_fwm(struct drlb_net *dn, u16 af,
+				       u32 mark);
 int drlb_svc_add(struct drlb_net *dn, struct drlb_service *svc);
 void drlb_svc_del(struct drlb_net *dn, struct drlb_service *svc);
 void drlb_svc_flush(struct drlb_net *dn);
 struct drlb_service *drlb_svc_alloc(void);
 void drlb_svc_put(struct drlb_service *svc);
-struct drlb_dest *drlb_dest_find(struct drlb_service *svc, __be32 addr);
-struct drlb_dest *drlb_dest_alloc(struct drlb_service *svc, __be32 addr,
+struct drlb_dest *drlb_dest_find(struct drlb_service *svc,
+				 const union drlb_addr *addr);
+struct drlb_dest *drlb_dest_alloc(struct drlb_service *svc,
+				  const union drlb_addr *addr,
 				  u32 weight);
 void drlb_dest_free_unused(struct drlb_dest *dest);
 void drlb_dest_del(struct drlb_net *dn, struct drlb_dest *dest);
@@ -622,10 +725,12 @@ static inline void drlb_dest_conns_dec(struct drlb_dest *dest)
 /* srcval.c */
 bool drlb_src_martian(const struct sk_buff *skb, const struct net_device *in);
 bool drlb_src_valid(struct sk_buff *skb, struct net_device *in);
+bool drlb_src6_martian(const struct sk_buff *skb);
+bool drlb_src6_valid(struct sk_buff *skb, struct net_device *in);
 
 /* hook.c */
-int drlb_hook_register(struct drlb_net *dn);
-void drlb_hook_unregister(struct drlb_net *dn);
+int drlb_hook_register(struct drlb_net *dn, u16 af);
+void drlb_hook_unregister(struct drlb_net *dn, u16 af);
 
 /* conn.c */
 int __init drlb_conn_module_init(void);

@@ -40,10 +40,11 @@
 #include <uapi/linux/drlb.h>
 
 #include "drlb.h"
+#include "hook.h"
 #include "sched.h"
 
-static void drlb_drop_count(struct drlb_net *dn, struct drlb_service *svc,
-			    enum drlb_stat why)
+void drlb_drop_count(struct drlb_net *dn, struct drlb_service *svc,
+		     enum drlb_stat why)
 {
 	drlb_stats_add(&svc->stats, why, 1);
 	drlb_stats_add(&dn->stats, why, 1);
@@ -62,18 +63,23 @@ static void drlb_persist_key(const struct drlb_service *svc,
 {
 	if (svc->fwmark) {
 		*tf = (struct drlb_flow){
-			.caddr = f->caddr & READ_ONCE(svc->persist_mask),
-			.vaddr = htonl(svc->fwmark),
+			.vaddr.ip = htonl(svc->fwmark),
 			.proto = IPPROTO_IP,
+			.v6 = f->v6,
 		};
-		return;
+	} else {
+		*tf = (struct drlb_flow){
+			.vaddr = f->vaddr,
+			.vport = svc->port,
+			.proto = f->proto,
+			.v6 = f->v6,
+		};
 	}
-	*tf = (struct drlb_flow){
-		.caddr = f->caddr & READ_ONCE(svc->persist_mask),
-		.vaddr = f->vaddr,
-		.vport = svc->port,
-		.proto = f->proto,
-	};
+	if (f->v6)
+		drlb_addr_prefix(&tf->caddr, &f->caddr,
+				 READ_ONCE(svc->persist_plen), true);
+	else
+		tf->caddr.ip = f->caddr.ip & READ_ONCE(svc->persist_mask);
 }
 
 /*
@@ -180,6 +186,13 @@ static bool drlb_svc_stable(struct drlb_service *svc)
  * client's persistence template, which is kept as usual), sent, and
  * forgotten; counted as a flow.
  */
+/* The full source check of a packet of no flow (srcval.c). */
+static bool drlb_src_ok(struct sk_buff *skb, const struct drlb_flow *f)
+{
+	return f->v6 ? drlb_src6_valid(skb, skb->dev) :
+		       drlb_src_valid(skb, skb->dev);
+}
+
 static unsigned int drlb_in_onepacket(struct drlb_net *dn,
 				      struct drlb_service *svc,
 				      struct sk_buff *skb,
@@ -187,7 +200,7 @@ static unsigned int drlb_in_onepacket(struct drlb_net *dn,
 {
 	struct drlb_dest *dest;
 
-	if (unlikely(!drlb_src_valid(skb, skb->dev))) {
+	if (unlikely(!drlb_src_ok(skb, f))) {
 		drlb_drop_count(dn, svc, DRLB_ST_DROP_MARTIAN);
 		return NF_DROP;
 	}
@@ -223,9 +236,9 @@ static unsigned int drlb_xmit_stateless(struct drlb_net *dn,
  * finds the table full is likewise forwarded without an entry by a stable
  * scheduler, else dropped as table_full.
  */
-static unsigned int drlb_in(struct drlb_net *dn, struct drlb_service *svc,
-			    struct sk_buff *skb, const struct drlb_flow *f,
-			    const struct tcphdr *th, bool opens)
+unsigned int drlb_in(struct drlb_net *dn, struct drlb_service *svc,
+		     struct sk_buff *skb, const struct drlb_flow *f,
+		     const struct tcphdr *th, bool opens)
 {
 	bool created, repicked = false;
 	struct drlb_dest *dest;
@@ -272,7 +285,7 @@ static unsigned int drlb_in(struct drlb_net *dn, struct drlb_service *svc,
 	}
 
 	/* No flow: the checks the kernel's input route would make. */
-	if (unlikely(!drlb_src_valid(skb, skb->dev))) {
+	if (unlikely(!drlb_src_ok(skb, f))) {
 		drlb_drop_count(dn, svc, DRLB_ST_DROP_MARTIAN);
 		return NF_DROP;
 	}
@@ -338,12 +351,12 @@ schedule:
 	return drlb_xmit(dn, c->dest->svc, c->dest, skb);
 }
 
-static struct drlb_service *drlb_svc_match(struct drlb_net *dn, u8 proto,
-					   __be32 addr, __be16 port)
+struct drlb_service *drlb_svc_match(struct drlb_net *dn, u16 af, u8 proto,
+				    const union drlb_addr *addr, __be16 port)
 {
-	struct drlb_service *svc = drlb_svc_find(dn, proto, addr, port);
+	struct drlb_service *svc = drlb_svc_find(dn, af, proto, addr, port);
 
-	return svc ?: drlb_svc_find(dn, proto, addr, 0);
+	return svc ?: drlb_svc_find(dn, af, proto, addr, 0);
 }
 
 /*
@@ -351,24 +364,43 @@ static struct drlb_service *drlb_svc_match(struct drlb_net *dn, u8 proto,
  * one (IPVS's order, ip_vs_service_find()), else the tuple service. A
  * namespace without fwmark services pays one READ_ONCE() for it.
  */
-static struct drlb_service *drlb_svc_of(struct drlb_net *dn,
-					const struct sk_buff *skb, u8 proto,
-					__be32 addr, __be16 port)
+struct drlb_service *drlb_svc_of(struct drlb_net *dn,
+				 const struct sk_buff *skb, u16 af, u8 proto,
+				 const union drlb_addr *addr, __be16 port)
 {
 	struct drlb_service *svc;
 
 	if (unlikely(READ_ONCE(dn->num_fwm)) && skb->mark) {
-		svc = drlb_svc_find_fwm(dn, skb->mark);
+		svc = drlb_svc_find_fwm(dn, af, skb->mark);
 		if (svc)
 			return svc;
 	}
-	return drlb_svc_match(dn, proto, addr, port);
+	return drlb_svc_match(dn, af, proto, addr, port);
 }
 
-static bool drlb_proto_ok(u8 proto)
+/*
+ * Whether @th's packet opens a flow (TCP: a SYN without ACK, FIN or RST;
+ * SCTP: an INIT at @off + the common header), and for TCP the header in
+ * *@th (NULL: truncated). Any UDP datagram opens one.
+ */
+bool drlb_opens(struct sk_buff *skb, u8 proto, unsigned int off,
+		struct tcphdr *buf, const struct tcphdr **th)
 {
-	return proto == IPPROTO_TCP || proto == IPPROTO_UDP ||
-	       proto == IPPROTO_SCTP;
+	u8 _chunk;
+	const u8 *chunk;
+
+	*th = NULL;
+	switch (proto) {
+	case IPPROTO_TCP:
+		*th = skb_header_pointer(skb, off, sizeof(*buf), buf);
+		return *th && (*th)->syn && !(*th)->ack && !(*th)->fin &&
+		       !(*th)->rst;
+	case IPPROTO_SCTP:
+		chunk = skb_header_pointer(skb, off + sizeof(struct sctphdr),
+					   sizeof(_chunk), &_chunk);
+		return chunk && *chunk == SCTP_CID_INIT;
+	}
+	return true;
 }
 
 /*
@@ -409,14 +441,14 @@ static unsigned int drlb_icmp_in(struct drlb_net *dn, struct sk_buff *skb,
 				   _ports);
 	if (!ports)
 		return NF_ACCEPT;
-	svc = drlb_svc_match(dn, inner->protocol, inner->saddr, ports[0]);
-	if (!svc && !READ_ONCE(dn->num_fwm))
-		return NF_ACCEPT;
 	f = (struct drlb_flow){
-		.caddr = inner->daddr, .cport = ports[1],
-		.vaddr = inner->saddr, .vport = ports[0],
+		.caddr.ip = inner->daddr, .cport = ports[1],
+		.vaddr.ip = inner->saddr, .vport = ports[0],
 		.proto = inner->protocol,
 	};
+	svc = drlb_svc_match(dn, AF_INET, inner->protocol, &f.vaddr, ports[0]);
+	if (!svc && !READ_ONCE(dn->num_fwm))
+		return NF_ACCEPT;
 	c = drlb_conn_lookup(dn, &f, 0);
 	if (!c || test_bit(DRLB_DEST_DEAD, &c->dest->flags))
 		return NF_ACCEPT;
@@ -428,7 +460,7 @@ static unsigned int drlb_icmp_in(struct drlb_net *dn, struct sk_buff *skb,
  * IPv4 hooks as PACKET_HOST (remembering it was PACKET_OTHERHOST), but it
  * is not for us. Frames to the bridge's own address are.
  */
-static bool drlb_bridged_otherhost(const struct sk_buff *skb)
+bool drlb_bridged_otherhost(const struct sk_buff *skb)
 {
 #if IS_ENABLED(CONFIG_BRIDGE_NETFILTER)
 	const struct nf_bridge_info *nb = nf_bridge_info_get(skb);
@@ -445,14 +477,12 @@ static unsigned int drlb_hook_in(void *priv, struct sk_buff *skb,
 	struct drlb_net *dn = priv;
 	const struct iphdr *iph = ip_hdr(skb);
 	struct drlb_service *svc;
-	const struct tcphdr *th = NULL;
+	const struct tcphdr *th;
 	struct tcphdr _th;
 	const __be16 *ports;
 	struct drlb_flow f;
 	__be16 _ports[2];
-	bool opens = true;
-	u8 _chunk;
-	const u8 *chunk;
+	bool opens;
 
 	/*
 	 * Only unicast to us from outside; our own traffic takes its course,
@@ -472,7 +502,12 @@ static unsigned int drlb_hook_in(void *priv, struct sk_buff *skb,
 	ports = skb_header_pointer(skb, iph->ihl * 4, sizeof(_ports), _ports);
 	if (!ports)
 		return NF_ACCEPT;
-	svc = drlb_svc_of(dn, skb, iph->protocol, iph->daddr, ports[1]);
+	f = (struct drlb_flow){
+		.caddr.ip = iph->saddr, .cport = ports[0],
+		.vaddr.ip = iph->daddr, .vport = ports[1],
+		.proto = iph->protocol,
+	};
+	svc = drlb_svc_of(dn, skb, AF_INET, iph->protocol, &f.vaddr, ports[1]);
 	if (!svc)
 		return NF_ACCEPT;
 
@@ -493,75 +528,75 @@ static unsigned int drlb_hook_in(void *priv, struct sk_buff *skb,
 		drlb_drop_count(dn, svc, DRLB_ST_DROP_OTHER);
 		return NF_DROP;
 	}
-
-	switch (iph->protocol) {
-	case IPPROTO_TCP:
-		th = skb_header_pointer(skb, iph->ihl * 4, sizeof(_th), &_th);
-		if (!th) {
-			drlb_drop_count(dn, svc, DRLB_ST_DROP_OTHER);
-			return NF_DROP;
-		}
-		opens = th->syn && !th->ack && !th->fin && !th->rst;
-		break;
-	case IPPROTO_SCTP:
-		chunk = skb_header_pointer(skb,
-					   iph->ihl * 4 + sizeof(struct sctphdr),
-					   sizeof(_chunk), &_chunk);
-		opens = chunk && *chunk == SCTP_CID_INIT;
-		break;
+	opens = drlb_opens(skb, iph->protocol, iph->ihl * 4, &_th, &th);
+	if (iph->protocol == IPPROTO_TCP && !th) {
+		drlb_drop_count(dn, svc, DRLB_ST_DROP_OTHER);
+		return NF_DROP;
 	}
-	f = (struct drlb_flow){
-		.caddr = iph->saddr, .cport = ports[0],
-		.vaddr = iph->daddr, .vport = ports[1],
-		.proto = iph->protocol,
-	};
 	return drlb_in(dn, svc, skb, &f, th, opens);
 }
 
-/* Under drlb_net.lock, when the namespace gets its first service. */
-int drlb_hook_register(struct drlb_net *dn)
+/*
+ * Under drlb_net.lock, when the namespace gets its first service of @af:
+ * that family's hook (and defrag); with the first of any family, the
+ * connection table, its GC and the estimator too.
+ */
+int drlb_hook_register(struct drlb_net *dn, u16 af)
 {
+	struct nf_hook_ops *ops = &dn->hook_ops[drlb_af_idx(af)];
 	int err;
 
 	lockdep_assert_held(&dn->lock);
-	if (dn->hooked)
-		return 0;
 	err = drlb_conn_tab_alloc(dn);
 	if (err)
 		return err;
-	err = nf_defrag_ipv4_enable(dn->net);
-	if (err)
-		return err;
-	dn->hook_ops = (struct nf_hook_ops){
-		.hook		= drlb_hook_in,
-		.priv		= dn,
-		.pf		= NFPROTO_IPV4,
-		.hooknum	= NF_INET_PRE_ROUTING,
-		.priority	= NF_IP_PRI_CONNTRACK_DEFRAG + 1,
-	};
-	err = nf_register_net_hook(dn->net, &dn->hook_ops);
+	if (af == AF_INET6) {
+		err = drlb_hook6_ops(dn, ops);
+		if (err)
+			return err;
+	} else {
+		err = nf_defrag_ipv4_enable(dn->net);
+		if (err)
+			return err;
+		*ops = (struct nf_hook_ops){
+			.hook		= drlb_hook_in,
+			.priv		= dn,
+			.pf		= NFPROTO_IPV4,
+			.hooknum	= NF_INET_PRE_ROUTING,
+			.priority	= NF_IP_PRI_CONNTRACK_DEFRAG + 1,
+		};
+	}
+	err = nf_register_net_hook(dn->net, ops);
 	if (err) {
-		nf_defrag_ipv4_disable(dn->net);
+		if (af == AF_INET6)
+			drlb_hook6_defrag_disable(dn);
+		else
+			nf_defrag_ipv4_disable(dn->net);
 		return err;
 	}
-	WRITE_ONCE(dn->hooked, true);
-	drlb_conn_gc_start(dn);
-	drlb_est_start(dn);
+	if (!dn->hooked) {
+		WRITE_ONCE(dn->hooked, true);
+		drlb_conn_gc_start(dn);
+		drlb_est_start(dn);
+	}
 	return 0;
 }
 
-/* Under drlb_net.lock, when the namespace's last service goes. */
-void drlb_hook_unregister(struct drlb_net *dn)
+/* Under drlb_net.lock, when the namespace's last service of @af goes. */
+void drlb_hook_unregister(struct drlb_net *dn, u16 af)
 {
 	lockdep_assert_held(&dn->lock);
-	if (!dn->hooked)
-		return;
-	nf_unregister_net_hook(dn->net, &dn->hook_ops);
+	nf_unregister_net_hook(dn->net, &dn->hook_ops[drlb_af_idx(af)]);
 	/*
-	 * Wait for packets still in drlb_hook_in(): afterwards nothing adds
-	 * flows, so the GC can stop once the table is empty.
+	 * Wait for packets still in the hook: afterwards nothing adds
+	 * flows of @af, so once no family is hooked the GC can stop when
+	 * the table is empty.
 	 */
 	synchronize_net();
-	nf_defrag_ipv4_disable(dn->net);
-	WRITE_ONCE(dn->hooked, false);
+	if (af == AF_INET6)
+		drlb_hook6_defrag_disable(dn);
+	else
+		nf_defrag_ipv4_disable(dn->net);
+	if (!dn->num_services)
+		WRITE_ONCE(dn->hooked, false);
 }

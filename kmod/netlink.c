@@ -32,6 +32,7 @@
 #include <linux/in.h>
 #include <linux/socket.h>
 #include <net/genetlink.h>
+#include <net/ipv6.h>
 #include <uapi/linux/drlb.h>
 
 #include "drlb.h"
@@ -76,7 +77,7 @@ const struct nla_policy drlb_svc_policy[DRLB_SVC_A_MAX + 1] = {
 	[DRLB_SVC_A_SCHED_NAME]		= { .type = NLA_NUL_STRING,
 					    .len = DRLB_SCHED_NAME_MAX - 1 },
 	[DRLB_SVC_A_PERSIST_TIMEOUT]	= NLA_POLICY_FULL_RANGE(NLA_U32, &drlb_persist_range),
-	[DRLB_SVC_A_PERSIST_NETMASK]	= NLA_POLICY_MAX(NLA_U8, 32),
+	[DRLB_SVC_A_PERSIST_NETMASK]	= NLA_POLICY_MAX(NLA_U8, 128),
 	[DRLB_SVC_A_EXPIRE_NODEST]	= NLA_POLICY_MAX(NLA_U8, 1),
 	[DRLB_SVC_A_NUM_DESTS]		= { .type = NLA_REJECT },
 	[DRLB_SVC_A_STATS]		= { .type = NLA_REJECT },
@@ -115,6 +116,7 @@ const struct nla_policy drlb_cfg_policy[DRLB_CFG_A_MAX + 1] = {
 	[DRLB_CFG_A_MH_SEED]		= { .type = NLA_U32 },
 	[DRLB_CFG_A_CONN_COUNT]		= { .type = NLA_REJECT },
 	[DRLB_CFG_A_CONN_ENTRY_SIZE]	= { .type = NLA_REJECT },
+	[DRLB_CFG_A_CONN_ENTRY_SIZE6]	= { .type = NLA_REJECT },
 	[DRLB_CFG_A_CONN_BUCKETS]	= { .type = NLA_REJECT },
 	[DRLB_CFG_A_CONN_CHAIN_MAX]	= { .type = NLA_REJECT },
 	[DRLB_CFG_A_BYPASS_MARK]	= { .type = NLA_U32 },
@@ -149,6 +151,80 @@ int drlb_nl_get_af4(struct nlattr *nest, struct nlattr **tb, int af_type,
 		return -EAFNOSUPPORT;
 	}
 	return 0;
+}
+
+int drlb_nl_get_af(struct nlattr *nest, struct nlattr **tb, int af_type,
+		   u16 *af, struct netlink_ext_ack *extack)
+{
+	if (NL_REQ_ATTR_CHECK(extack, nest, tb, af_type)) {
+		NL_SET_ERR_MSG_MOD(extack, "address family missing");
+		return -EINVAL;
+	}
+	*af = nla_get_u16(tb[af_type]);
+	if (*af != AF_INET && *af != AF_INET6) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "the address family must be AF_INET or AF_INET6");
+		NL_SET_BAD_ATTR(extack, tb[af_type]);
+		return -EAFNOSUPPORT;
+	}
+	return 0;
+}
+
+int drlb_nl_get_addr(struct nlattr *nest, struct nlattr **tb, int af_type,
+		     int addr_type, u16 *af, union drlb_addr *addr,
+		     struct netlink_ext_ack *extack)
+{
+	int err;
+
+	if (NL_REQ_ATTR_CHECK(extack, nest, tb, af_type)) {
+		NL_SET_ERR_MSG_MOD(extack, "address family missing");
+		return -EINVAL;
+	}
+	if (NL_REQ_ATTR_CHECK(extack, nest, tb, addr_type)) {
+		NL_SET_ERR_MSG_MOD(extack, "address missing");
+		return -EINVAL;
+	}
+	err = drlb_nl_get_af(nest, tb, af_type, af, extack);
+	if (err)
+		return err;
+	memset(addr, 0, sizeof(*addr));
+	if (*af == AF_INET6) {
+		if (nla_len(tb[addr_type]) != sizeof(addr->in6)) {
+			NL_SET_ERR_MSG_MOD(extack,
+					   "an AF_INET6 address is 16 bytes");
+			NL_SET_BAD_ATTR(extack, tb[addr_type]);
+			return -EINVAL;
+		}
+		addr->in6 = nla_get_in6_addr(tb[addr_type]);
+		return 0;
+	}
+	if (nla_len(tb[addr_type]) != sizeof(addr->ip)) {
+		NL_SET_ERR_MSG_MOD(extack, "an AF_INET address is 4 bytes");
+		NL_SET_BAD_ATTR(extack, tb[addr_type]);
+		return -EINVAL;
+	}
+	addr->ip = nla_get_in_addr(tb[addr_type]);
+	return 0;
+}
+
+bool drlb_nl_addr_ok(u16 af, const union drlb_addr *a)
+{
+	int t;
+
+	if (af == AF_INET)
+		return drlb_nl_addr_unicast(a->ip);
+	t = ipv6_addr_type(&a->in6);
+	return (t & IPV6_ADDR_UNICAST) &&
+	       !(t & (IPV6_ADDR_LOOPBACK | IPV6_ADDR_LINKLOCAL |
+		      IPV6_ADDR_MAPPED));
+}
+
+int drlb_nl_put_addr(struct sk_buff *msg, int attr, u16 af,
+		     const union drlb_addr *a)
+{
+	if (af == AF_INET6)
+		return nla_put_in6_addr(msg, attr, &a->in6);
+	return nla_put_in_addr(msg, attr, a->ip);
 }
 
 int drlb_nl_get_addr4(struct nlattr *nest, struct nlattr **tb,

@@ -38,6 +38,25 @@ extern const struct nla_policy drlb_arp_dump_policy[DRLB_A_MAX + 1];
 int drlb_nl_get_addr4(struct nlattr *nest, struct nlattr **tb,
 		      int af_type, int addr_type, __be32 *addr,
 		      struct netlink_ext_ack *extack);
+/*
+ * The same for either family: *@af AF_INET or AF_INET6, @addr zero-filled
+ * past an IPv4 address (union drlb_addr).
+ */
+int drlb_nl_get_addr(struct nlattr *nest, struct nlattr **tb, int af_type,
+		     int addr_type, u16 *af, union drlb_addr *addr,
+		     struct netlink_ext_ack *extack);
+/* The AF attribute alone, AF_INET or AF_INET6, into *@af. */
+int drlb_nl_get_af(struct nlattr *nest, struct nlattr **tb, int af_type,
+		   u16 *af, struct netlink_ext_ack *extack);
+/*
+ * A VIP or real server's address of @af: IPv4 as drlb_nl_addr_unicast();
+ * IPv6 a global (or unique-local) unicast address: not ::, ::1,
+ * multicast, link-local (which needs a zone) or IPv4-mapped.
+ */
+bool drlb_nl_addr_ok(u16 af, const union drlb_addr *a);
+/* @a as a 4- or 16-byte attribute. */
+int drlb_nl_put_addr(struct sk_buff *msg, int attr, u16 af,
+		     const union drlb_addr *a);
 /* The AF attribute alone: present, and AF_INET (0, -EINVAL, -EAFNOSUPPORT). */
 int drlb_nl_get_af4(struct nlattr *nest, struct nlattr **tb, int af_type,
 		    struct netlink_ext_ack *extack);

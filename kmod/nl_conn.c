@@ -27,10 +27,10 @@
 const struct nla_policy drlb_conn_filter_policy[DRLB_CONN_A_MAX + 1] = {
 	[DRLB_CONN_A_AF]	= { .type = NLA_U16 },
 	[DRLB_CONN_A_PROTOCOL]	= { .type = NLA_U8 },
-	[DRLB_CONN_A_CADDR]	= NLA_POLICY_EXACT_LEN(4),
-	[DRLB_CONN_A_CPREFIX]	= NLA_POLICY_MAX(NLA_U8, 32),
+	[DRLB_CONN_A_CADDR]	= { .type = NLA_BINARY, .len = 16 },
+	[DRLB_CONN_A_CPREFIX]	= NLA_POLICY_MAX(NLA_U8, 128),
 	[DRLB_CONN_A_CPORT]	= { .type = NLA_U16 },
-	[DRLB_CONN_A_DADDR]	= NLA_POLICY_EXACT_LEN(4),
+	[DRLB_CONN_A_DADDR]	= { .type = NLA_BINARY, .len = 16 },
 	[DRLB_CONN_A_STATE]	= NLA_POLICY_MAX(NLA_U8, __DRLB_CONN_S_MAX - 1),
 	[DRLB_CONN_A_PERSIST]	= { .type = NLA_FLAG },
 	[DRLB_CONN_A_VADDR]	= { .type = NLA_REJECT },
@@ -39,15 +39,38 @@ const struct nla_policy drlb_conn_filter_policy[DRLB_CONN_A_MAX + 1] = {
 };
 
 /*
+ * An address criterion of @f's family: 4 bytes for IPv4, 16 for IPv6.
+ */
+static int drlb_conn_filter_addr(struct nlattr *a, bool v6,
+				 union drlb_addr *out,
+				 struct netlink_ext_ack *extack)
+{
+	memset(out, 0, sizeof(*out));
+	if (nla_len(a) != (v6 ? 16 : 4)) {
+		if (v6)
+			NL_SET_ERR_MSG_ATTR(extack, a,
+					    "an AF_INET6 address is 16 bytes");
+		else
+			NL_SET_ERR_MSG_ATTR(extack, a,
+					    "an AF_INET address is 4 bytes");
+		return -EINVAL;
+	}
+	nla_memcpy(out, a, nla_len(a));
+	return 0;
+}
+
+/*
  * @attrs' DRLB_A_CONN into @f (the service is the caller's). Criteria
- * only; an address family other than AF_INET is refused.
+ * only. The addresses' family is DRLB_CONN_A_AF's, else their length's;
+ * a family other than AF_INET and AF_INET6 is refused.
  */
 static int drlb_conn_filter_parse(struct nlattr **attrs,
 				  struct drlb_conn_filter *f,
 				  struct netlink_ext_ack *extack)
 {
 	struct nlattr *tb[DRLB_CONN_A_MAX + 1];
-	u8 plen = 32;
+	struct nlattr *a;
+	u8 plen;
 	int err;
 
 	if (!attrs[DRLB_A_CONN])
@@ -56,10 +79,18 @@ static int drlb_conn_filter_parse(struct nlattr **attrs,
 			       drlb_conn_filter_policy, extack);
 	if (err)
 		return err;
-	if (tb[DRLB_CONN_A_AF] && nla_get_u16(tb[DRLB_CONN_A_AF]) != AF_INET) {
-		NL_SET_ERR_MSG_ATTR(extack, tb[DRLB_CONN_A_AF],
-				    "only AF_INET flows exist");
-		return -EAFNOSUPPORT;
+	if (tb[DRLB_CONN_A_AF]) {
+		u16 af = nla_get_u16(tb[DRLB_CONN_A_AF]);
+
+		if (af != AF_INET && af != AF_INET6) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[DRLB_CONN_A_AF],
+					    "only AF_INET and AF_INET6 flows exist");
+			return -EAFNOSUPPORT;
+		}
+		f->v6 = af == AF_INET6;
+	} else {
+		a = tb[DRLB_CONN_A_CADDR] ?: tb[DRLB_CONN_A_DADDR];
+		f->v6 = a && nla_len(a) == 16;
 	}
 	if (tb[DRLB_CONN_A_CPREFIX] && !tb[DRLB_CONN_A_CADDR]) {
 		NL_SET_ERR_MSG_ATTR(extack, tb[DRLB_CONN_A_CPREFIX],
@@ -71,19 +102,34 @@ static int drlb_conn_filter_parse(struct nlattr **attrs,
 		f->proto = nla_get_u8(tb[DRLB_CONN_A_PROTOCOL]);
 	}
 	if (tb[DRLB_CONN_A_CADDR]) {
-		if (tb[DRLB_CONN_A_CPREFIX])
+		plen = f->v6 ? 128 : 32;
+		if (tb[DRLB_CONN_A_CPREFIX]) {
+			if (nla_get_u8(tb[DRLB_CONN_A_CPREFIX]) > plen) {
+				NL_SET_ERR_MSG_ATTR(extack,
+						    tb[DRLB_CONN_A_CPREFIX],
+						    "an IPv4 client prefix is 0 to 32 bits");
+				return -ERANGE;
+			}
 			plen = nla_get_u8(tb[DRLB_CONN_A_CPREFIX]);
+		}
+		err = drlb_conn_filter_addr(tb[DRLB_CONN_A_CADDR], f->v6,
+					    &f->caddr, extack);
+		if (err)
+			return err;
 		f->has_caddr = true;
-		f->cmask = plen ? htonl(~0U << (32 - plen)) : 0;
-		f->caddr = nla_get_in_addr(tb[DRLB_CONN_A_CADDR]) & f->cmask;
+		f->cplen = plen;
+		drlb_addr_prefix(&f->caddr, &f->caddr, plen, f->v6);
 	}
 	if (tb[DRLB_CONN_A_CPORT]) {
 		f->has_cport = true;
 		f->cport = htons(nla_get_u16(tb[DRLB_CONN_A_CPORT]));
 	}
 	if (tb[DRLB_CONN_A_DADDR]) {
+		err = drlb_conn_filter_addr(tb[DRLB_CONN_A_DADDR], f->v6,
+					    &f->daddr, extack);
+		if (err)
+			return err;
 		f->has_daddr = true;
-		f->daddr = nla_get_in_addr(tb[DRLB_CONN_A_DADDR]);
 	}
 	if (tb[DRLB_CONN_A_STATE]) {
 		f->has_state = true;
@@ -138,6 +184,8 @@ static int drlb_nl_put_conn(struct sk_buff *skb, struct netlink_callback *cb,
 	long left = (long)(READ_ONCE(c->expires) - jiffies);
 	bool tmpl = c->flags & DRLB_CONN_F_TEMPLATE;
 	u8 state = READ_ONCE(c->state);
+	u16 af = drlb_conn_v6(c) ? AF_INET6 : AF_INET;
+	union drlb_addr caddr, vaddr;
 	struct nlattr *nest;
 	void *hdr;
 
@@ -146,15 +194,16 @@ static int drlb_nl_put_conn(struct sk_buff *skb, struct netlink_callback *cb,
 			      DRLB_CMD_GET_CONN);
 	if (!hdr)
 		return -EMSGSIZE;
+	drlb_conn_addrs(c, &caddr, &vaddr);
 	nest = nla_nest_start(skb, DRLB_A_CONN);
 	if (!nest ||
-	    nla_put_u16(skb, DRLB_CONN_A_AF, AF_INET) ||
+	    nla_put_u16(skb, DRLB_CONN_A_AF, af) ||
 	    nla_put_u8(skb, DRLB_CONN_A_PROTOCOL, c->proto) ||
-	    nla_put_in_addr(skb, DRLB_CONN_A_CADDR, c->caddr) ||
+	    drlb_nl_put_addr(skb, DRLB_CONN_A_CADDR, af, &caddr) ||
 	    nla_put_u16(skb, DRLB_CONN_A_CPORT, ntohs(c->cport)) ||
-	    nla_put_in_addr(skb, DRLB_CONN_A_VADDR, c->vaddr) ||
+	    drlb_nl_put_addr(skb, DRLB_CONN_A_VADDR, af, &vaddr) ||
 	    nla_put_u16(skb, DRLB_CONN_A_VPORT, ntohs(c->vport)) ||
-	    nla_put_in_addr(skb, DRLB_CONN_A_DADDR, c->dest->addr) ||
+	    drlb_nl_put_addr(skb, DRLB_CONN_A_DADDR, af, &c->dest->addr) ||
 	    nla_put_u8(skb, DRLB_CONN_A_STATE,
 		       state < __DRLB_CONN_S_MAX ? state : DRLB_CONN_S_CLOSE) ||
 	    nla_put_u32(skb, DRLB_CONN_A_EXPIRES_MS,

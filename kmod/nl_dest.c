@@ -30,8 +30,9 @@ int drlb_nl_put_dest(struct sk_buff *msg, struct drlb_dest *dest, bool stats)
 	struct nlattr *nest = nla_nest_start(msg, DRLB_A_DEST);
 
 	if (!nest ||
-	    nla_put_u16(msg, DRLB_DEST_A_AF, AF_INET) ||
-	    nla_put_in_addr(msg, DRLB_DEST_A_ADDR, dest->addr) ||
+	    nla_put_u16(msg, DRLB_DEST_A_AF, dest->svc->af) ||
+	    drlb_nl_put_addr(msg, DRLB_DEST_A_ADDR, dest->svc->af,
+			     &dest->addr) ||
 	    nla_put_u32(msg, DRLB_DEST_A_WEIGHT, dest->weight) ||
 	    nla_put_u32(msg, DRLB_DEST_A_ACTIVE_CONNS,
 			atomic_read(&dest->active)) ||
@@ -50,9 +51,9 @@ int drlb_nl_put_dest(struct sk_buff *msg, struct drlb_dest *dest, bool stats)
 	return 0;
 }
 
-/* Parse DRLB_A_DEST's key into @tb and @addr. */
+/* Parse DRLB_A_DEST's key into @tb, @af and @addr. */
 static int drlb_nl_dest_key(struct genl_info *info, struct nlattr **tb,
-			    __be32 *addr)
+			    u16 *af, union drlb_addr *addr)
 {
 	struct netlink_ext_ack *extack = info->extack;
 	struct nlattr *nest = info->attrs[DRLB_A_DEST];
@@ -66,13 +67,17 @@ static int drlb_nl_dest_key(struct genl_info *info, struct nlattr **tb,
 			       extack);
 	if (err)
 		return err;
-	err = drlb_nl_get_addr4(nest, tb, DRLB_DEST_A_AF, DRLB_DEST_A_ADDR,
-				addr, extack);
+	err = drlb_nl_get_addr(nest, tb, DRLB_DEST_A_AF, DRLB_DEST_A_ADDR,
+			       af, addr, extack);
 	if (err)
 		return err;
-	if (!drlb_nl_addr_unicast(*addr)) {
-		NL_SET_ERR_MSG_MOD(extack,
-				   "the real server address must be a unicast address");
+	if (!drlb_nl_addr_ok(*af, addr)) {
+		if (*af == AF_INET6)
+			NL_SET_ERR_MSG_MOD(extack,
+					   "the real server address must be a global unicast address");
+		else
+			NL_SET_ERR_MSG_MOD(extack,
+					   "the real server address must be a unicast address");
 		NL_SET_BAD_ATTR(extack, tb[DRLB_DEST_A_ADDR]);
 		return -EINVAL;
 	}
@@ -85,7 +90,8 @@ struct drlb_dest_req {
 	struct nlattr *stb[DRLB_SVC_A_MAX + 1];
 	struct nlattr *dtb[DRLB_DEST_A_MAX + 1];
 	struct drlb_svc_key k;
-	__be32 addr;
+	union drlb_addr addr;
+	u16 af;
 };
 
 /* The settings of a NEW/SET_DEST request. */
@@ -120,7 +126,20 @@ static int drlb_nl_dest_parse(struct genl_info *info, struct drlb_dest_req *r)
 	err = drlb_nl_svc_key(info->attrs, r->stb, &r->k, info->extack);
 	if (err)
 		return err;
-	return drlb_nl_dest_key(info, r->dtb, &r->addr);
+	err = drlb_nl_dest_key(info, r->dtb, &r->af, &r->addr);
+	if (err)
+		return err;
+	if (r->af != r->k.af) {
+		if (r->k.af == AF_INET6)
+			NL_SET_ERR_MSG_MOD(info->extack,
+					   "an IPv6 service takes IPv6 real servers only");
+		else
+			NL_SET_ERR_MSG_MOD(info->extack,
+					   "an IPv4 service takes IPv4 real servers only");
+		NL_SET_BAD_ATTR(info->extack, r->dtb[DRLB_DEST_A_AF]);
+		return -EINVAL;
+	}
+	return 0;
 }
 
 /*
@@ -138,7 +157,7 @@ static struct drlb_dest *drlb_nl_dest_find(struct genl_info *info,
 			       info->extack);
 	if (!svc)
 		return NULL;
-	dest = drlb_dest_find(svc, r->addr);
+	dest = drlb_dest_find(svc, &r->addr);
 	if (!dest) {
 		NL_SET_ERR_MSG_MOD(info->extack, "no such real server");
 		NL_SET_BAD_ATTR(info->extack, info->attrs[DRLB_A_DEST]);
@@ -160,7 +179,7 @@ int drlb_nl_new_dest(struct sk_buff *skb, struct genl_info *info)
 	mutex_lock(&r.dn->lock);
 	svc = drlb_nl_svc_find(r.dn, &r.k, info->attrs[DRLB_A_SERVICE],
 			       info->extack);
-	err = svc ? drlb_ctl_dest_new(r.dn, svc, r.addr, &c, info,
+	err = svc ? drlb_ctl_dest_new(r.dn, svc, &r.addr, &c, info,
 				      info->extack) : -ENOENT;
 	mutex_unlock(&r.dn->lock);
 	return err;

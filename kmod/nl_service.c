@@ -8,7 +8,8 @@
  * Every request is validated completely before anything changes: a
  * rejected request changes nothing, and says why in its extack message
  * with the attribute to blame. Errors: a service that exists EEXIST, one
- * that does not ENOENT, AF other than AF_INET EAFNOSUPPORT, a protocol
+ * that does not ENOENT, AF other than AF_INET or AF_INET6 EAFNOSUPPORT, a
+ * protocol
  * other than TCP/UDP/SCTP EPROTONOSUPPORT, an unknown scheduler, a bad
  * address or a fwmark with a protocol, address or port EINVAL,
  * out-of-range values ERANGE (policy).
@@ -42,10 +43,10 @@ static int drlb_nl_svc_fwm_key(struct nlattr *nest, struct nlattr **tb,
 		NL_SET_BAD_ATTR(extack, extra);
 		return -EINVAL;
 	}
-	err = drlb_nl_get_af4(nest, tb, DRLB_SVC_A_AF, extack);
+	memset(k, 0, sizeof(*k));
+	err = drlb_nl_get_af(nest, tb, DRLB_SVC_A_AF, &k->af, extack);
 	if (err)
 		return err;
-	memset(k, 0, sizeof(*k));
 	k->fwmark = nla_get_u32(tb[DRLB_SVC_A_FWMARK]);
 	return 0;
 }
@@ -71,8 +72,8 @@ int drlb_nl_svc_key(struct nlattr **attrs, struct nlattr **tb,
 	if (tb[DRLB_SVC_A_FWMARK])
 		return drlb_nl_svc_fwm_key(nest, tb, k, extack);
 	k->fwmark = 0;
-	err = drlb_nl_get_addr4(nest, tb, DRLB_SVC_A_AF, DRLB_SVC_A_ADDR,
-				&k->addr, extack);
+	err = drlb_nl_get_addr(nest, tb, DRLB_SVC_A_AF, DRLB_SVC_A_ADDR,
+			       &k->af, &k->addr, extack);
 	if (err)
 		return err;
 	if (NL_REQ_ATTR_CHECK(extack, nest, tb, DRLB_SVC_A_PROTOCOL)) {
@@ -92,9 +93,13 @@ int drlb_nl_svc_key(struct nlattr **attrs, struct nlattr **tb,
 		return -EINVAL;
 	}
 	k->port = htons(nla_get_u16(tb[DRLB_SVC_A_PORT]));
-	if (!drlb_nl_addr_unicast(k->addr)) {
-		NL_SET_ERR_MSG_MOD(extack,
-				   "the virtual address must be a unicast address");
+	if (!drlb_nl_addr_ok(k->af, &k->addr)) {
+		if (k->af == AF_INET6)
+			NL_SET_ERR_MSG_MOD(extack,
+					   "the virtual address must be a global unicast address");
+		else
+			NL_SET_ERR_MSG_MOD(extack,
+					   "the virtual address must be a unicast address");
 		NL_SET_BAD_ATTR(extack, tb[DRLB_SVC_A_ADDR]);
 		return -EINVAL;
 	}
@@ -154,6 +159,7 @@ static int drlb_nl_svc_conf(struct nlattr **tb, struct drlb_svc_conf *c,
 	c->a_sched = tb[DRLB_SVC_A_SCHED_NAME];
 	c->a_flags = tb[DRLB_SVC_A_SCHED_FLAGS];
 	c->a_onepacket = tb[DRLB_SVC_A_ONEPACKET];
+	c->a_netmask = tb[DRLB_SVC_A_PERSIST_NETMASK];
 	if (tb[DRLB_SVC_A_SCHED_NAME]) {
 		c->ops = drlb_sched_find(nla_data(tb[DRLB_SVC_A_SCHED_NAME]));
 		if (!c->ops) {
@@ -195,13 +201,13 @@ static int drlb_nl_svc_conf(struct nlattr **tb, struct drlb_svc_conf *c,
 static int drlb_nl_put_svc_keys(struct sk_buff *msg,
 				const struct drlb_service *svc)
 {
-	if (nla_put_u16(msg, DRLB_SVC_A_AF, AF_INET))
+	if (nla_put_u16(msg, DRLB_SVC_A_AF, svc->af))
 		return -EMSGSIZE;
 	if (svc->fwmark)
 		return nla_put_u32(msg, DRLB_SVC_A_FWMARK, svc->fwmark) ?
 		       -EMSGSIZE : 0;
 	if (nla_put_u8(msg, DRLB_SVC_A_PROTOCOL, svc->proto) ||
-	    nla_put_in_addr(msg, DRLB_SVC_A_ADDR, svc->addr) ||
+	    drlb_nl_put_addr(msg, DRLB_SVC_A_ADDR, svc->af, &svc->addr) ||
 	    nla_put_u16(msg, DRLB_SVC_A_PORT, ntohs(svc->port)))
 		return -EMSGSIZE;
 	return 0;

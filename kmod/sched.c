@@ -10,6 +10,7 @@
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/slab.h>
+#include <linux/jhash.h>
 #include <linux/sort.h>
 #include <linux/string.h>
 #include <net/netlink.h>
@@ -59,12 +60,13 @@ int drlb_sched_put_names(struct sk_buff *msg, int attr)
 	return 0;
 }
 
+/* Dests in address order (numeric; an IPv6 service's dests all IPv6). */
 static int drlb_sched_dest_cmp(const void *a, const void *b)
 {
-	u32 x = ntohl(((const struct drlb_sched_dest *)a)->dest->addr);
-	u32 y = ntohl(((const struct drlb_sched_dest *)b)->dest->addr);
+	const union drlb_addr *x = &((const struct drlb_sched_dest *)a)->dest->addr;
+	const union drlb_addr *y = &((const struct drlb_sched_dest *)b)->dest->addr;
 
-	return x < y ? -1 : x > y;
+	return memcmp(x->all, y->all, sizeof(x->all));
 }
 
 void drlb_sched_state_free(struct drlb_sched_state *st)
@@ -138,10 +140,36 @@ bool drlb_sched_any_free(const struct drlb_sched_state *st)
 	return false;
 }
 
+/*
+ * A dest's Maglev identity: its IPv4 address, or a hash of its IPv6 one
+ * (with a fixed seed: every director derives the same).
+ */
+static u32 drlb_mh_dest_key(const struct drlb_dest *dest)
+{
+	if (!drlb_svc_v6(dest->svc))
+		return ntohl(dest->addr.ip);
+	return jhash2((__force const u32 *)dest->addr.all, 4, 0x9e3779b9U);
+}
+
+static int drlb_mh_key_cmp_u64(const void *a, const void *b)
+{
+	u64 x = *(const u64 *)a, y = *(const u64 *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * drlb_mh_fill() takes the dests in ascending key order: IPv4's is the
+ * state's (address) order; IPv6 dests are sorted by key into @order (the
+ * key in the upper half of each u64, the index into @st->d below), and
+ * the table's slots mapped back to @st->d's indexes after.
+ */
 int drlb_sched_mh_init(struct drlb_sched_state *st,
 		       const struct drlb_config *cfg)
 {
 	u32 size = cfg->mh_table_size, *keys, *w, *scratch, i;
+	bool v6 = st->n && drlb_svc_v6(st->d[0].dest->svc);
+	u64 *order = NULL;
 	int err = -ENOMEM;
 
 	if (st->n > DRLB_MH_MAX_DESTS)
@@ -149,19 +177,36 @@ int drlb_sched_mh_init(struct drlb_sched_state *st,
 	st->table = kvmalloc_array(size, sizeof(*st->table),
 				   GFP_KERNEL_ACCOUNT);
 	keys = kvmalloc_array(5 * st->n, sizeof(*keys), GFP_KERNEL);
-	if (!st->table || !keys)
+	if (v6)
+		order = kvmalloc_array(st->n, sizeof(*order), GFP_KERNEL);
+	if (!st->table || !keys || (v6 && !order))
 		goto out;
 	w = keys + st->n;
 	scratch = w + st->n;
 	for (i = 0; i < st->n; i++) {
-		keys[i] = ntohl(st->d[i].dest->addr);
+		keys[i] = drlb_mh_dest_key(st->d[i].dest);
 		w[i] = st->d[i].weight;
+		if (v6)
+			order[i] = ((u64)keys[i] << 32) | i;
+	}
+	if (v6) {
+		sort(order, st->n, sizeof(*order), drlb_mh_key_cmp_u64, NULL);
+		for (i = 0; i < st->n; i++) {
+			keys[i] = order[i] >> 32;
+			w[i] = st->d[(u32)order[i]].weight;
+		}
 	}
 	st->table_len = size;
 	st->seed = cfg->mh_seed;
+	/* Two IPv6 dests with one key: refused (-EINVAL), as is improbable. */
 	err = drlb_mh_fill(st->table, size, keys, w, st->n, cfg->mh_seed,
 			   scratch) ? -EINVAL : 0;
+	if (!err && v6)
+		for (i = 0; i < size; i++)
+			if (st->table[i] != DRLB_MH_EMPTY)
+				st->table[i] = (u32)order[st->table[i]];
 out:
+	kvfree(order);
 	kvfree(keys);
 	return err;
 }

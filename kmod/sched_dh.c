@@ -21,13 +21,13 @@
 static struct drlb_dest *drlb_dh_schedule(struct drlb_sched_state *st,
 					  const struct drlb_flow *f)
 {
-	return drlb_sched_mh_pick(st, ntohl(f->vaddr), 0);
+	return drlb_sched_mh_pick(st, drlb_addr_key(&f->vaddr, f->v6), 0);
 }
 
 static struct drlb_dest *drlb_dh_lookup(struct drlb_sched_state *st,
 					const struct drlb_flow *f)
 {
-	return drlb_sched_mh_dest(st, ntohl(f->vaddr), 0);
+	return drlb_sched_mh_dest(st, drlb_addr_key(&f->vaddr, f->v6), 0);
 }
 
 const struct drlb_sched_ops drlb_sched_dh = {

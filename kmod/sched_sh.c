@@ -16,14 +16,14 @@
 static struct drlb_dest *drlb_sh_schedule(struct drlb_sched_state *st,
 					  const struct drlb_flow *f)
 {
-	return drlb_sched_mh_pick(st, ntohl(f->caddr),
+	return drlb_sched_mh_pick(st, drlb_addr_key(&f->caddr, f->v6),
 				  drlb_sched_hash_port(st, f));
 }
 
 static struct drlb_dest *drlb_sh_lookup(struct drlb_sched_state *st,
 					const struct drlb_flow *f)
 {
-	return drlb_sched_mh_dest(st, ntohl(f->caddr),
+	return drlb_sched_mh_dest(st, drlb_addr_key(&f->caddr, f->v6),
 				  drlb_sched_hash_port(st, f));
 }
 

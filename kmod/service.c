@@ -14,17 +14,41 @@
  */
 
 #include <linux/hash.h>
+#include <linux/inetdevice.h>
 #include <linux/module.h>
 #include <linux/jhash.h>
 #include <linux/slab.h>
 
+#include <net/ipv6.h>
+
 #include "drlb.h"
 #include "sched.h"
 
-static u32 drlb_svc_hash(u8 proto, __be32 addr, __be16 port)
+void drlb_addr_prefix(union drlb_addr *out, const union drlb_addr *a,
+		      unsigned int plen, bool v6)
 {
-	return jhash_3words((__force u32)addr, (__force u32)port, proto, 0) &
-	       ((1U << DRLB_SVC_HASH_BITS) - 1);
+	if (!v6) {
+		*out = (union drlb_addr){
+			.ip = a->ip & inet_make_mask(min(plen, 32U)),
+		};
+		return;
+	}
+	ipv6_addr_prefix(&out->in6, &a->in6, min(plen, 128U));
+}
+
+/* An IPv4 key hashes as it always did; an IPv6 one over its 4 words. */
+static u32 drlb_svc_hash(u16 af, u8 proto, const union drlb_addr *addr,
+			 __be16 port)
+{
+	u32 h;
+
+	if (af == AF_INET6)
+		h = jhash2((__force const u32 *)addr->all, 4,
+			   ((__force u32)port << 8) ^ proto);
+	else
+		h = jhash_3words((__force u32)addr->ip, (__force u32)port,
+				 proto, 0);
+	return h & ((1U << DRLB_SVC_HASH_BITS) - 1);
 }
 
 /* A fwmark service's bucket: after the tuple services' ones. */
@@ -36,32 +60,40 @@ static u32 drlb_fwm_hash(u32 mark)
 static u32 drlb_svc_bucket(const struct drlb_service *svc)
 {
 	return svc->fwmark ? drlb_fwm_hash(svc->fwmark) :
-	       drlb_svc_hash(svc->proto, svc->addr, svc->port);
+	       drlb_svc_hash(svc->af, svc->proto, &svc->addr, svc->port);
 }
 
-/* The tuple service (@proto, @addr, @port); under RCU or drlb_net.lock. */
-struct drlb_service *drlb_svc_find(struct drlb_net *dn, u8 proto,
-				   __be32 addr, __be16 port)
+/*
+ * The tuple service (@af, @proto, @addr, @port); under RCU or
+ * drlb_net.lock.
+ */
+struct drlb_service *drlb_svc_find(struct drlb_net *dn, u16 af, u8 proto,
+				   const union drlb_addr *addr, __be16 port)
 {
-	struct hlist_head *head = &dn->svc_hash[drlb_svc_hash(proto, addr, port)];
+	struct hlist_head *head =
+		&dn->svc_hash[drlb_svc_hash(af, proto, addr, port)];
+	bool v6 = af == AF_INET6;
 	struct drlb_service *svc;
 
 	hlist_for_each_entry_rcu(svc, head, hnode, lockdep_is_held(&dn->lock))
-		if (svc->addr == addr && svc->port == port &&
-		    svc->proto == proto)
+		if (svc->port == port && svc->proto == proto &&
+		    svc->af == af && drlb_addr_eq(&svc->addr, addr, v6))
 			return svc;
 	return NULL;
 }
 EXPORT_SYMBOL_GPL(drlb_svc_find);
 
-/* The fwmark service of @mark (non-zero); under RCU or drlb_net.lock. */
-struct drlb_service *drlb_svc_find_fwm(struct drlb_net *dn, u32 mark)
+/*
+ * The fwmark service of (@af, @mark) (@mark non-zero); under RCU or
+ * drlb_net.lock.
+ */
+struct drlb_service *drlb_svc_find_fwm(struct drlb_net *dn, u16 af, u32 mark)
 {
 	struct hlist_head *head = &dn->svc_hash[drlb_fwm_hash(mark)];
 	struct drlb_service *svc;
 
 	hlist_for_each_entry_rcu(svc, head, hnode, lockdep_is_held(&dn->lock))
-		if (svc->fwmark == mark)
+		if (svc->fwmark == mark && svc->af == af)
 			return svc;
 	return NULL;
 }
@@ -111,13 +143,14 @@ int drlb_svc_add(struct drlb_net *dn, struct drlb_service *svc)
 	int err;
 
 	lockdep_assert_held(&dn->lock);
-	if (!dn->num_services) {
-		err = drlb_hook_register(dn);
+	if (!dn->num_af[drlb_af_idx(svc->af)]) {
+		err = drlb_hook_register(dn, svc->af);
 		if (err)
 			return err;
 	}
 	hlist_add_head_rcu(&svc->hnode, &dn->svc_hash[drlb_svc_bucket(svc)]);
 	dn->num_services++;
+	dn->num_af[drlb_af_idx(svc->af)]++;
 	/* Looked up by the packet path from the moment it counts. */
 	if (svc->fwmark)
 		WRITE_ONCE(dn->num_fwm, dn->num_fwm + 1);
@@ -127,20 +160,21 @@ int drlb_svc_add(struct drlb_net *dn, struct drlb_service *svc)
 
 /* ---- dests ------------------------------------------------------------- */
 
-struct drlb_dest *drlb_dest_find(struct drlb_service *svc, __be32 addr)
+struct drlb_dest *drlb_dest_find(struct drlb_service *svc,
+				 const union drlb_addr *addr)
 {
 	struct drlb_dest *dest;
 
 	list_for_each_entry(dest, &svc->dests, list)
-		if (dest->addr == addr)
+		if (drlb_addr_eq(&dest->addr, addr, drlb_svc_v6(svc)))
 			return dest;
 	return NULL;
 }
 EXPORT_SYMBOL_GPL(drlb_dest_find);
 
 /* A new dest of @svc, not yet on its list. */
-struct drlb_dest *drlb_dest_alloc(struct drlb_service *svc, __be32 addr,
-				  u32 weight)
+struct drlb_dest *drlb_dest_alloc(struct drlb_service *svc,
+				  const union drlb_addr *addr, u32 weight)
 {
 	struct drlb_dest *dest = kzalloc(sizeof(*dest), GFP_KERNEL_ACCOUNT);
 
@@ -150,7 +184,7 @@ struct drlb_dest *drlb_dest_alloc(struct drlb_service *svc, __be32 addr,
 		kfree(dest);
 		return NULL;
 	}
-	dest->addr = addr;
+	dest->addr = *addr;
 	dest->weight = weight;
 	refcount_set(&dest->refcnt, 1);
 	spin_lock_init(&dest->cache_lock);
@@ -270,8 +304,8 @@ static void __drlb_svc_del(struct drlb_net *dn, struct drlb_service *svc)
 	if (svc->fwmark)
 		WRITE_ONCE(dn->num_fwm, dn->num_fwm - 1);
 	dn->gen++;
-	if (!dn->num_services)
-		drlb_hook_unregister(dn);
+	if (!--dn->num_af[drlb_af_idx(svc->af)])
+		drlb_hook_unregister(dn, svc->af);
 }
 
 void drlb_svc_del(struct drlb_net *dn, struct drlb_service *svc)
@@ -302,7 +336,8 @@ void drlb_svc_flush(struct drlb_net *dn)
  * Does the namespace have a service on @addr (any protocol, any port)?
  * RCU or drlb_net.lock held. It walks the whole table, so it is for rare
  * callers only: the ARP hooks ask it about a VIP that a device of the
- * director holds (arp.c). Fwmark services name no address: not asked.
+ * director holds (arp.c). Fwmark services name no address: not asked;
+ * nor do IPv6 services (ARP is IPv4's).
  */
 bool drlb_svc_addr_used(struct drlb_net *dn, __be32 addr)
 {
@@ -314,7 +349,7 @@ bool drlb_svc_addr_used(struct drlb_net *dn, __be32 addr)
 	for (b = 0; b < DRLB_SVC_HASH_SIZE; b++)
 		hlist_for_each_entry_rcu(svc, &dn->svc_hash[b], hnode,
 					 lockdep_is_held(&dn->lock))
-			if (svc->addr == addr)
+			if (svc->af == AF_INET && svc->addr.ip == addr)
 				return true;
 	return false;
 }

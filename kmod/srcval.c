@@ -18,13 +18,21 @@
  *     or exist as a unicast route (2, loose). A packet with an IPsec
  *     secpath is exempt from rp_filter, as in the kernel.
  *
- * Both run in the hook's context: softirq (or BHs off), under
- * rcu_read_lock(), IPv4 header validated by ip_rcv().
+ * IPv6 (drlb_src6_*()): never valid on the wire are the unspecified
+ * address, multicast, ::1 and IPv4-mapped addresses (ipv6_rcv() refuses
+ * them too); a packet of no flow from a local address of the namespace
+ * is refused. IPv6 has no rp_filter: reverse-path filtering is the
+ * operator's (an nftables fib rule in a chain before drlb's hook).
+ *
+ * They run in the hook's context: softirq (or BHs off), under
+ * rcu_read_lock(), the IP header validated by ip_rcv() or ipv6_rcv().
  */
 
 #include <linux/inetdevice.h>
 #include <linux/ip.h>
+#include <net/addrconf.h>
 #include <net/ip_fib.h>
+#include <net/ipv6.h>
 #include <net/route.h>
 #include <net/xfrm.h>
 
@@ -78,4 +86,17 @@ bool drlb_src_valid(struct sk_buff *skb, struct net_device *in)
 	if (res.type != RTN_UNICAST)
 		return false;
 	return rpf == 2 || fib_info_nh_uses_dev(res.fi, in);
+}
+
+bool drlb_src6_martian(const struct sk_buff *skb)
+{
+	const struct in6_addr *saddr = &ipv6_hdr(skb)->saddr;
+
+	return ipv6_addr_any(saddr) || ipv6_addr_is_multicast(saddr) ||
+	       ipv6_addr_loopback(saddr) || ipv6_addr_v4mapped(saddr);
+}
+
+bool drlb_src6_valid(struct sk_buff *skb, struct net_device *in)
+{
+	return !ipv6_chk_addr(dev_net(in), &ipv6_hdr(skb)->saddr, NULL, 0);
 }

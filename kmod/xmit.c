@@ -3,10 +3,11 @@
  * drlb: sending a packet to its real server by rewriting the Ethernet
  * header (direct routing).
  *
- * Calling rules: drlb_xmit() is called from the NF_INET_PRE_ROUTING hook
- * (hook.c), in softirq context or with BHs disabled, under
- * rcu_read_lock(). skb->data points at the IPv4 header (validated by
- * ip_rcv()), skb->dev is the ingress device and the skb has no dst; it is
+ * Calling rules: drlb_xmit() is called from the NF_INET_PRE_ROUTING hooks
+ * (hook.c, hook6.c), in softirq context or with BHs disabled, under
+ * rcu_read_lock(). skb->data points at the IPv4 or IPv6 header (of the
+ * dest's service's family, validated by ip_rcv() or ipv6_rcv()), skb->dev
+ * is the ingress device and the skb has no dst; it is
  * not shared (ip_rcv() unshared it) but may be cloned, nonlinear, a GRO
  * super-packet or a reassembled datagram (frag_list). drlb_xmit() always
  * takes the skb: it returns NF_STOLEN when it sent (or freed) it and
@@ -15,21 +16,23 @@
  * The IP packet is not changed at all, not even its TTL: in direct routing
  * the director is an L2 hop for the flow (as with IPVS's DR method), and
  * the real server, which has the VIP on a loopback, sees the client's
- * packet as the last router sent it. Only the Ethernet header is replaced:
+ * packet as the last router sent it (IPv6: its hop limit unchanged too).
+ * Only the Ethernet header is replaced:
  * destination = the real server's MAC, source = the egress device's MAC.
  *
  * Each dest caches its egress device and neighbour entry, both referenced
  * (struct drlb_dest_cache), found by a route lookup to the real server and
  * a neighbour lookup (or creation) on that device. The cache is replaced
- * when routes may have changed (the namespace's IPv4 route generation
- * moved), when the neighbour entry left the table (n->dead), and dropped
+ * when routes may have changed (the namespace's route generation of the
+ * dest's family moved), when the neighbour entry left the table (n->dead),
+ * and dropped
  * when the device goes down or away (netdevice notifier: no references
  * are kept on a device being unregistered) or the dest is deleted. The
  * MAC is read per packet under the neighbour's seqlock
  * (neigh_ha_snapshot()), so ARP updates apply at once. A packet for an
  * unresolved neighbour is not lost: as on the kernel's own output path
  * (neigh_resolve_output()), it waits in the neighbour's queue while ARP
- * resolves it (bounded by the table's unres_qlen_bytes; counted as
+ * (IPv6: neighbour discovery) resolves it (bounded by the table's unres_qlen_bytes; counted as
  * neigh_queued besides forwarded) and goes out with the MAC ARP found; if
  * resolution fails the neighbour layer drops what waited. Fragments made
  * here take the same way. STALE entries are used and reconfirmed, as the
@@ -47,7 +50,12 @@
  * without DF, or reassembled from fragments that each fit, it is
  * fragmented again (ip_do_fragment(), which honours
  * IPCB(skb)->frag_max_size). GRO super-packets are checked per segment
- * (skb_gso_validate_network_len()).
+ * (skb_gso_validate_network_len()). IPv6 is never fragmented on the way
+ * (RFC 8200): a packet larger than the MTU gets an ICMPv6 Packet Too Big
+ * to the client and is dropped (drop_mtu), unless it was reassembled
+ * here (nf_defrag_ipv6) from fragments that each fit, which are made
+ * again no larger than the largest of them (ip6_fragment() honours
+ * IP6CB(skb)->frag_max_size).
  */
 
 #include <linux/etherdevice.h>
@@ -58,6 +66,10 @@
 #include <net/arp.h>
 #include <net/icmp.h>
 #include <net/ip.h>
+#include <net/ip6_route.h>
+#include <net/ipv6.h>
+#include <net/ipv6_stubs.h>
+#include <net/ndisc.h>
 #include <net/neighbour.h>
 #include <net/netlink.h>
 #include <net/route.h>
@@ -69,7 +81,9 @@
  * struct drlb_dest_cache - where a dest's packets go.
  * @dev:   egress device, referenced (@dev_tracker)
  * @neigh: the real server's neighbour entry on @dev, referenced
- * @genid: rt_genid_ipv4() when the route was looked up
+ * @genid: rt_genid_ipv4() (@v6: rt_genid_ipv6()) when the route was
+ *         looked up
+ * @v6:    an IPv6 dest's
  * @rcu:   references dropped after a grace period
  */
 struct drlb_dest_cache {
@@ -77,6 +91,7 @@ struct drlb_dest_cache {
 	netdevice_tracker dev_tracker;
 	struct neighbour *neigh;
 	int genid;
+	bool v6;
 	struct rcu_head rcu;
 };
 
@@ -115,43 +130,77 @@ void drlb_dest_cache_release(struct drlb_dest *dest)
 static bool drlb_dest_cache_fresh(struct net *net,
 				  const struct drlb_dest_cache *c)
 {
-	return c && c->genid == rt_genid_ipv4(net) && !READ_ONCE(c->neigh->dead);
+	return c && c->genid == (c->v6 ? rt_genid_ipv6(net) : rt_genid_ipv4(net)) &&
+	       !READ_ONCE(c->neigh->dead);
 }
 
-/* Route and neighbour lookup for @dest; NULL if it is not reachable. */
-static struct drlb_dest_cache *drlb_dest_cache_lookup(struct net *net,
-						      struct drlb_dest *dest)
+/* A cache for @dest on @dev (the route's, held by the caller), or NULL. */
+static struct drlb_dest_cache *drlb_dest_cache_new(struct drlb_dest *dest,
+						   struct net_device *dev,
+						   int genid, bool v6)
 {
-	struct flowi4 fl4 = { .daddr = dest->addr };
 	struct drlb_dest_cache *c;
-	struct net_device *dev;
 	struct neighbour *n;
-	struct rtable *rt;
-	int genid;
 
-	/* Read before the lookup: a change during it forces another. */
-	genid = rt_genid_ipv4(net);
-	rt = ip_route_output_key(net, &fl4);
-	if (IS_ERR(rt))
+	if (dev->type != ARPHRD_ETHER || dev->addr_len != ETH_ALEN ||
+	    (dev->flags & IFF_LOOPBACK))
 		return NULL;
-	dev = rt->dst.dev;
-	if (rt->rt_type != RTN_UNICAST || rt->rt_gw_family ||
-	    dev->type != ARPHRD_ETHER || dev->addr_len != ETH_ALEN ||
-	    (dev->flags & IFF_LOOPBACK)) {
-		ip_rt_put(rt);
-		return NULL;
-	}
 	c = kzalloc(sizeof(*c), GFP_ATOMIC);
-	n = c ? __neigh_lookup(&arp_tbl, &dest->addr, dev, 1) : NULL;
+	if (!c)
+		return NULL;
+	n = __neigh_lookup(v6 ? &nd_tbl : &arp_tbl, &dest->addr, dev, 1);
 	if (!n) {
 		kfree(c);
-		ip_rt_put(rt);
 		return NULL;
 	}
 	c->dev = dev;
 	netdev_hold(dev, &c->dev_tracker, GFP_ATOMIC);
 	c->neigh = n;
 	c->genid = genid;
+	c->v6 = v6;
+	return c;
+}
+
+/* The IPv6 route to @dest: on-link unicast only. */
+static struct drlb_dest_cache *drlb_dest_cache_lookup6(struct net *net,
+						       struct drlb_dest *dest)
+{
+	struct flowi6 fl6 = { .daddr = dest->addr.in6 };
+	struct drlb_dest_cache *c = NULL;
+	struct dst_entry *dst;
+	struct rt6_info *rt;
+	int genid;
+
+	genid = rt_genid_ipv6(net);
+	dst = ip6_route_output(net, NULL, &fl6);
+	rt = dst_rt6_info(dst);
+	if (!dst->error &&
+	    !(rt->rt6i_flags & (RTF_GATEWAY | RTF_LOCAL | RTF_ANYCAST |
+				RTF_REJECT)))
+		c = drlb_dest_cache_new(dest, dst->dev, genid, true);
+	dst_release(dst);
+	return c;
+}
+
+/* Route and neighbour lookup for @dest; NULL if it is not reachable. */
+static struct drlb_dest_cache *drlb_dest_cache_lookup(struct net *net,
+						      struct drlb_dest *dest)
+{
+	struct flowi4 fl4 = { .daddr = dest->addr.ip };
+	struct drlb_dest_cache *c;
+	struct rtable *rt;
+	int genid;
+
+	if (drlb_svc_v6(dest->svc))
+		return drlb_dest_cache_lookup6(net, dest);
+	/* Read before the lookup: a change during it forces another. */
+	genid = rt_genid_ipv4(net);
+	rt = ip_route_output_key(net, &fl4);
+	if (IS_ERR(rt))
+		return NULL;
+	c = NULL;
+	if (rt->rt_type == RTN_UNICAST && !rt->rt_gw_family)
+		c = drlb_dest_cache_new(dest, rt->dst.dev, genid, false);
 	ip_rt_put(rt);
 	return c;
 }
@@ -307,18 +356,21 @@ static struct notifier_block drlb_netdev_notifier = {
 
 /*
  * struct drlb_nexthop - where one packet goes.
- * @dev: egress device
- * @n:   the real server's neighbour entry on @dev
- * @ha:  its MAC when resolved; NULL: the packet waits in @n's queue
+ * @dev:   egress device
+ * @n:     the real server's neighbour entry on @dev
+ * @ha:    its MAC when resolved; NULL: the packet waits in @n's queue
+ * @proto: ETH_P_IP or ETH_P_IPV6, network order
  */
 struct drlb_nexthop {
 	struct net_device *dev;
 	struct neighbour *n;
 	const u8 *ha;
+	__be16 proto;
 };
 
 /* Make @skb ready to leave through @dev. Frees @skb on failure. */
-static int drlb_prepare(struct sk_buff *skb, struct net_device *dev)
+static int drlb_prepare(struct sk_buff *skb, struct net_device *dev,
+			__be16 proto)
 {
 	if (skb_cow_head(skb, LL_RESERVED_SPACE(dev))) {
 		kfree_skb(skb);
@@ -328,7 +380,7 @@ static int drlb_prepare(struct sk_buff *skb, struct net_device *dev)
 	/* As ip_forward(): a receive checksum means nothing on the way out. */
 	skb_forward_csum(skb);
 	skb_clear_tstamp(skb);
-	skb->protocol = htons(ETH_P_IP);
+	skb->protocol = proto;
 	skb->dev = dev;
 	return 0;
 }
@@ -344,7 +396,7 @@ static void drlb_send(struct sk_buff *skb, const struct drlb_nexthop *nh)
 {
 	struct ethhdr *eth;
 
-	if (drlb_prepare(skb, nh->dev))
+	if (drlb_prepare(skb, nh->dev, nh->proto))
 		return;
 	if (unlikely(!nh->ha)) {
 		/* Changed under the neighbour's lock as its state moves. */
@@ -359,12 +411,13 @@ static void drlb_send(struct sk_buff *skb, const struct drlb_nexthop *nh)
 	skb_reset_mac_header(skb);
 	memcpy(eth->h_dest, nh->ha, ETH_ALEN);
 	memcpy(eth->h_source, nh->dev->dev_addr, ETH_ALEN);
-	eth->h_proto = htons(ETH_P_IP);
+	eth->h_proto = nh->proto;
 	dev_queue_xmit(skb);
 }
 
 /*
- * ip_do_fragment() calls its output function once per fragment, on this
+ * ip_do_fragment() (ip6_fragment()) calls its output function once per
+ * fragment, on this
  * CPU before it returns; the fragment carries no room for our context, so
  * it is passed per CPU. BHs are disabled throughout; a nested drlb_xmit()
  * on the same CPU (from inside dev_queue_xmit()) saves and restores it.
@@ -378,26 +431,56 @@ static int drlb_frag_output(struct net *net, struct sock *sk,
 	return 0;
 }
 
-/* Fragment @skb (not GSO) for @nh->dev and send the fragments to @nh. */
+/* The route ip6_fragment() takes the MTU and headroom from. */
+static struct dst_entry *drlb_frag_route6(struct drlb_dest *dest,
+					  const struct drlb_nexthop *nh)
+{
+	struct flowi6 fl6 = { .daddr = dest->addr.in6,
+			      .flowi6_oif = nh->dev->ifindex };
+	struct dst_entry *dst;
+
+	dst = ip6_route_output(dev_net(nh->dev), NULL, &fl6);
+	if (dst->error) {
+		dst_release(dst);
+		return NULL;
+	}
+	return dst;
+}
+
+/*
+ * Fragment @skb (not GSO) for @nh->dev and send the fragments to @nh; an
+ * IPv6 datagram (reassembled here) into fragments no larger than those
+ * it came in.
+ */
 static void drlb_fragment(struct drlb_dest *dest, struct sk_buff *skb,
 			  const struct drlb_nexthop *nh)
 {
-	struct flowi4 fl4 = { .daddr = dest->addr,
+	struct flowi4 fl4 = { .daddr = dest->addr.ip,
 			      .flowi4_oif = nh->dev->ifindex };
+	struct net *net = dev_net(nh->dev);
 	const struct drlb_nexthop *prev;
+	struct dst_entry *dst;
 	struct rtable *rt;
 
 	/* ip_do_fragment() takes the MTU and headroom from a route. */
-	rt = ip_route_output_key(dev_net(nh->dev), &fl4);
-	if (IS_ERR(rt)) {
+	if (nh->proto == htons(ETH_P_IPV6)) {
+		dst = drlb_frag_route6(dest, nh);
+	} else {
+		rt = ip_route_output_key(net, &fl4);
+		dst = IS_ERR(rt) ? NULL : &rt->dst;
+	}
+	if (!dst) {
 		kfree_skb(skb);
 		return;
 	}
 	skb_dst_drop(skb);
-	skb_dst_set(skb, &rt->dst);
+	skb_dst_set(skb, dst);
 	prev = this_cpu_read(drlb_frag_nh);
 	this_cpu_write(drlb_frag_nh, nh);
-	ip_do_fragment(dev_net(nh->dev), NULL, skb, drlb_frag_output);
+	if (nh->proto == htons(ETH_P_IPV6))
+		ipv6_stub->ipv6_fragment(net, NULL, skb, drlb_frag_output);
+	else
+		ip_do_fragment(net, NULL, skb, drlb_frag_output);
 	this_cpu_write(drlb_frag_nh, prev);
 }
 
@@ -440,6 +523,30 @@ static void drlb_frag_needed(struct sk_buff *skb, unsigned int mtu)
 	icmp_send(skb, ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED, htonl(mtu));
 }
 
+/*
+ * An IPv6 packet larger than @mtu: made into fragments again if it was
+ * reassembled from fragments that each fit, else Packet Too Big to the
+ * client.
+ */
+static unsigned int drlb_xmit_big6(struct drlb_net *dn,
+				   struct drlb_service *svc,
+				   struct drlb_dest *dest, struct sk_buff *skb,
+				   const struct drlb_nexthop *nh,
+				   unsigned int mtu)
+{
+	u16 fmax = IP6CB(skb)->frag_max_size;
+
+	if (skb_is_gso(skb) || !fmax || fmax > mtu) {
+		/* icmp6_send() picks the source by a route: no dst needed. */
+		icmpv6_send(skb, ICMPV6_PKT_TOOBIG, 0, mtu);
+		drlb_count(dn, svc, dest, DRLB_ST_DROP_MTU);
+		return NF_DROP;
+	}
+	drlb_count_fwd(dn, svc, dest, skb, nh);
+	drlb_fragment(dest, skb, nh);
+	return NF_STOLEN;
+}
+
 /* @skb is larger than @mtu. */
 static unsigned int drlb_xmit_big(struct drlb_net *dn,
 				  struct drlb_service *svc,
@@ -451,6 +558,8 @@ static unsigned int drlb_xmit_big(struct drlb_net *dn,
 	u16 fmax = IPCB(skb)->frag_max_size;
 	struct sk_buff *segs, *seg, *next;
 
+	if (nh->proto == htons(ETH_P_IPV6))
+		return drlb_xmit_big6(dn, svc, dest, skb, nh, mtu);
 	if (iph->frag_off & htons(IP_DF) && !(fmax && fmax <= mtu)) {
 		drlb_frag_needed(skb, mtu);
 		drlb_count(dn, svc, dest, DRLB_ST_DROP_MTU);
@@ -494,6 +603,7 @@ unsigned int drlb_xmit(struct drlb_net *dn, struct drlb_service *svc,
 	nh.dev = c->dev;
 	nh.n = c->neigh;
 	nh.ha = ha;
+	nh.proto = c->v6 ? htons(ETH_P_IPV6) : htons(ETH_P_IP);
 	if (unlikely(!(READ_ONCE(nh.dev->flags) & IFF_UP)))
 		goto no_neigh;
 	/* Starts resolution if needed; non-zero: not resolved (yet). */

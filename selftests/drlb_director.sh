@@ -12,6 +12,9 @@
 #
 # Until drlb's ARP suppression is used here, the real servers hold the VIP
 # on lo with the classic arp_ignore/arp_announce sysctls.
+#
+# drlb_director6.sh runs these cases again with every address IPv6
+# (topo.sh's TOPO_FAMILY=6): the cases are written for either family.
 
 source "$(dirname "$0")/lib/lib.sh"
 source "$TOP/selftests/lib/topo.sh"
@@ -35,7 +38,7 @@ client_add_ips 32
 # needs it.
 modprobe -q nf_conntrack
 nsx "$NS_DIR" nft -f - <<'EOF' || { tap_fail "nft: conntrack rule on the director"; exit $ksft_fail; }
-table ip drlbtest {
+table inet drlbtest {
 	chain pre {
 		type filter hook prerouting priority 0;
 		ct state new counter
@@ -66,9 +69,9 @@ rr_rotation()
 	local out got
 
 	dir_config <<-EOF
-	service add tcp $VIP:80 sched rr
+	service add tcp $VIPB:80 sched rr
 	service add udp $VIP sched rr
-	$(rs_lines tcp "$VIP:80")
+	$(rs_lines tcp "$VIPB:80")
 	$(rs_lines udp "$VIP")
 	EOF
 	check_eq "service show: two services, three servers each" \
@@ -135,7 +138,7 @@ wrr_weights()
 # per_src OUTPUT: "IP NAME" once per client address if all its flows agree.
 per_src()
 {
-	printf '%s\n' "$1" | awk '{ split($1, a, ":"); print a[1], $2 }' | sort -u
+	printf '%s\n' "$1" | awk '{ sub(/:[0-9]+$/, "", $1); print $1, $2 }' | sort -u
 }
 
 # sh: one server per client address, stable.
@@ -236,16 +239,16 @@ lc_least_loaded()
 	local out
 
 	dir_config <<-EOF
-	service add tcp $VIP:81 sched lc
-	server add tcp $VIP:81 ${RS_IP[1]}
-	server add tcp $VIP:81 ${RS_IP[2]} weight 0
-	server add tcp $VIP:81 ${RS_IP[3]} weight 0
+	service add tcp $VIPB:81 sched lc
+	server add tcp $VIPB:81 ${RS_IP[1]}
+	server add tcp $VIPB:81 ${RS_IP[2]} weight 0
+	server add tcp $VIPB:81 ${RS_IP[3]} weight 0
 	EOF
 	hold_start lc1 81 2
 	check_eq "lc: with rs2, rs3 drained, 2 held connections go to rs1" \
 		"$(count rs1 "$(< "$WORK/lc1.out")")" 2
-	ctl server change tcp "$VIP:81" "${RS_IP[2]}" weight 1
-	ctl server change tcp "$VIP:81" "${RS_IP[3]}" weight 1
+	ctl server change tcp "$VIPB:81" "${RS_IP[2]}" weight 1
+	ctl server change tcp "$VIPB:81" "${RS_IP[3]}" weight 1
 	hold_start lc2 81 4
 	out=$(< "$WORK/lc2.out")
 	check_eq "lc: 4 more held connections avoid the loaded rs1, 2 each on rs2, rs3" \
@@ -261,10 +264,10 @@ wlc_weighted()
 	local out
 
 	dir_config <<-EOF
-	service add tcp $VIP:82 sched wlc
-	server add tcp $VIP:82 ${RS_IP[1]} weight 2
-	server add tcp $VIP:82 ${RS_IP[2]} weight 1
-	server add tcp $VIP:82 ${RS_IP[3]} weight 1
+	service add tcp $VIPB:82 sched wlc
+	server add tcp $VIPB:82 ${RS_IP[1]} weight 2
+	server add tcp $VIPB:82 ${RS_IP[2]} weight 1
+	server add tcp $VIPB:82 ${RS_IP[3]} weight 1
 	EOF
 	hold_start wlc 82 8
 	out=$(< "$WORK/wlc.out")
@@ -279,9 +282,9 @@ no_conntrack()
 	local ct
 
 	dir_config <<-EOF
-	service add tcp $VIP:80 sched rr
+	service add tcp $VIPB:80 sched rr
 	service add udp $VIP sched rr
-	$(rs_lines tcp "$VIP:80")
+	$(rs_lines tcp "$VIPB:80")
 	$(rs_lines udp "$VIP")
 	EOF
 	client tcp "$VIP" 80 --count 3 > /dev/null
@@ -292,10 +295,11 @@ no_conntrack()
 	# /proc/net/nf_conntrack, or ctnetlink where the kernel has no procfs
 	# listing (the debug kernel).
 	ct=$(nse "$NS_DIR" sh -c 'cat /proc/net/nf_conntrack 2>/dev/null || conntrack -L 2>/dev/null')
+	# /proc/net/nf_conntrack writes IPv6 addresses in full.
 	check_match "conntrack is live on the director (tracks a ping to $DIR_IP)" \
-		"$ct" "dst=$DIR_IP "
+		"$ct" "dst=($DIR_IP|$(addr_full "$DIR_IP")) "
 	check_eq "no conntrack entry for the VIP after all the flows above" \
-		"$(printf '%s\n' "$ct" | grep -c "dst=$VIP ")" 0
+		"$(printf '%s\n' "$ct" | grep -cE "dst=($VIP|$(addr_full "$VIP")) ")" 0
 }
 
 tests_run

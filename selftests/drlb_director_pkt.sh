@@ -7,6 +7,12 @@
 # is resolved as soon as it is added; fragmented UDP datagrams reach one server intact; a DF packet
 # too big for the egress MTU earns the client an ICMP frag-needed; an ICMP
 # error about a flow reaches that flow's server.
+#
+# drlb_director_pkt6.sh runs them again with every address IPv6 (topo.sh's
+# TOPO_FAMILY=6): fragments are then the client's (IPv6 routers never
+# fragment) and come out of the director no larger than they went in, the
+# too-big packet earns an ICMPv6 Packet Too Big, the MAC change is told
+# by unsolicited neighbour advertisements, and the LRO case is IPv4's.
 
 source "$(dirname "$0")/lib/lib.sh"
 source "$TOP/selftests/lib/topo.sh"
@@ -28,15 +34,15 @@ dir_setup 3
 # udp53_lines: udp VIP:53, rr, on the three servers.
 udp53_lines()
 {
-	echo "service add udp $VIP:53 sched rr"
-	rs_lines udp "$VIP:53"
+	echo "service add udp $VIPB:53 sched rr"
+	rs_lines udp "$VIPB:53"
 }
 
 # udp54_lines: udp VIP:54, rr, on rs2 alone.
 udp54_lines()
 {
-	echo "service add udp $VIP:54 sched rr"
-	echo "server add udp $VIP:54 ${RS_IP[2]}"
+	echo "service add udp $VIPB:54 sched rr"
+	echo "server add udp $VIPB:54 ${RS_IP[2]}"
 }
 
 sport=31001
@@ -57,16 +63,21 @@ server_mac_change()
 	out=$(client udp "$VIP" 54 --sport 31000 --count 1)
 	check_eq "udp :54 reaches rs2" "$(names "$out")" rs2
 	check_eq "server show: rs2's MAC resolved" \
-		"$(jq_ctl '.servers[0].mac' server show udp "$VIP:54")" "${RS_MAC[2]}"
+		"$(jq_ctl '.servers[0].mac' server show udp "$VIPB:54")" "${RS_MAC[2]}"
 	# The server announces its new address, as a host does with
 	# arp_notify (and its old one again when the case ends).
-	nsx "${NS_RS[2]}" sysctl -qw net.ipv4.conf.e0.arp_notify=1
-	defer nsx "${NS_RS[2]}" sysctl -qw net.ipv4.conf.e0.arp_notify=0
+	if [ "$TOPO_FAMILY" = 6 ]; then
+		nsx "${NS_RS[2]}" sysctl -qw net.ipv6.conf.e0.ndisc_notify=1
+		defer nsx "${NS_RS[2]}" sysctl -qw net.ipv6.conf.e0.ndisc_notify=0
+	else
+		nsx "${NS_RS[2]}" sysctl -qw net.ipv4.conf.e0.arp_notify=1
+		defer nsx "${NS_RS[2]}" sysctl -qw net.ipv4.conf.e0.arp_notify=0
+	fi
 	ip -n "${NS_RS[2]}" link set e0 address "$newmac"
 	defer ip -n "${NS_RS[2]}" link set e0 address "${RS_MAC[2]}"
 	check "rs2 with a new MAC is still reached" slowwait 60 reached_rs2
 	check_eq "server show follows the new MAC" \
-		"$(jq_ctl '.servers[0].mac' server show udp "$VIP:54")" "$newmac"
+		"$(jq_ctl '.servers[0].mac' server show udp "$VIPB:54")" "$newmac"
 }
 
 # The director has no neighbour entry for a server: the first datagram
@@ -97,8 +108,8 @@ neigh_first_syn()
 {
 	local r0 nn0
 
-	dir_config < <(echo "service add tcp $VIP:80 sched rr"
-		       echo "server add tcp $VIP:80 ${RS_IP[1]}")
+	dir_config < <(echo "service add tcp $VIPB:80 sched rr"
+		       echo "server add tcp $VIPB:80 ${RS_IP[1]}")
 	client tcp "$VIP" 80 > /dev/null
 	ip -n "$NS_DIR" neigh flush dev d0
 	r0=$(snmp "$NS_CLIENT" Tcp RetransSegs)
@@ -148,9 +159,16 @@ df_frag_needed()
 	defer nsx "$NS_DIR" sysctl -qw "net.ipv4.conf.all.rp_filter=$rpf"
 	# What the client learnt of the path's MTU.
 	defer ip -n "$NS_CLIENT" route flush cache
-	ip -n "$NS_ROUTER" addr add 10.0.2.1/30 dev r2
-	ip -n "$NS_DIR" addr add 10.0.2.2/30 dev d1
-	ip -n "$NS_ROUTER" route add "$VIP/32" via 10.0.2.2
+	if [ "$TOPO_FAMILY" = 6 ]; then
+		defer ip -6 -n "$NS_CLIENT" route flush cache
+		ip -n "$NS_ROUTER" addr add 2001:db8:2::1/64 dev r2 nodad
+		ip -n "$NS_DIR" addr add 2001:db8:2::2/64 dev d1 nodad
+		ip -n "$NS_ROUTER" route add "$VIP/128" via 2001:db8:2::2
+	else
+		ip -n "$NS_ROUTER" addr add 10.0.2.1/30 dev r2
+		ip -n "$NS_DIR" addr add 10.0.2.2/30 dev d1
+		ip -n "$NS_ROUTER" route add "$VIP/32" via 10.0.2.2
+	fi
 	nsx "$NS_DIR" sysctl -qw net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.d1.rp_filter=0
 	ip -n "$NS_DIR" link set d0 mtu 1280
 	defer ip -n "$NS_DIR" link set d0 mtu 1500
@@ -164,11 +182,22 @@ df_frag_needed()
 	check_all_ok "a datagram that fits still goes through the second link" "$out"
 }
 
+# unreachs NS: the ICMP (IPv6: ICMPv6) destination unreachables NS
+# received.
+unreachs()
+{
+	if [ "$TOPO_FAMILY" = 6 ]; then
+		snmp6 "$1" Icmp6InDestUnreachs
+	else
+		snmp "$1" Icmp InDestUnreachs
+	fi
+}
+
 # got_icmp I COUNT: real server I counted more ICMP destination
 # unreachables than COUNT.
 got_icmp()
 {
-	[ "$(snmp "${NS_RS[$1]}" Icmp InDestUnreachs)" -gt "$2" ]
+	[ "$(unreachs "${NS_RS[$1]}")" -gt "$2" ]
 }
 
 # An ICMP error about a flow reaches that flow's server, and no other.
@@ -180,14 +209,14 @@ icmp_error_to_flow()
 	dir_config < <(udp53_lines)
 	out=$(client udp "$VIP" 53 --sport 35000 --count 1)
 	x=$(names "$out")
-	for i in 1 2 3; do u0[i]=$(snmp "${NS_RS[i]}" Icmp InDestUnreachs); done
+	for i in 1 2 3; do u0[i]=$(unreachs "${NS_RS[i]}"); done
 	client icmp "$VIP" "$CLIENT_IP" 35000 53 > /dev/null
 	check "an ICMP port-unreachable about the flow reaches its server $x" \
 		slowwait 20 got_icmp "${x#rs}" "${u0[${x#rs}]}"
 	others=0
 	for i in 1 2 3; do
 		[ "rs$i" = "$x" ] && continue
-		others=$((others + $(snmp "${NS_RS[i]}" Icmp InDestUnreachs) - u0[i]))
+		others=$((others + $(unreachs "${NS_RS[i]}") - u0[i]))
 	done
 	check_eq "and no other server" "$others" 0
 }
@@ -202,11 +231,15 @@ lro_frames_dropped()
 	local mod i name addr cport o0 p0
 
 	mod=$TOP/build/$(uname -r)/testmod/drlb_lro_inject.ko
+	if [ "$TOPO_FAMILY" = 6 ]; then
+		tap_skip "LRO frames dropped" "the injector makes IPv4 frames"
+		return
+	fi
 	if [ ! -e "$mod" ]; then
 		tap_skip "LRO frames dropped" "no $mod (make module)"
 		return
 	fi
-	dir_config < <(echo "service add tcp $VIP:80 sched rr"; rs_lines tcp "$VIP:80")
+	dir_config < <(echo "service add tcp $VIPB:80 sched rr"; rs_lines tcp "$VIPB:80")
 	hold_start lro 80 1
 	read -r i name addr < "$WORK/lro.out"
 	cport=${addr##*:}

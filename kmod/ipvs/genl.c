@@ -116,10 +116,12 @@ int drlb_ipvs_parse_svc_key(struct nlattr *nest, struct nlattr **tb,
 		}
 	}
 	if (nla_get_u16(tb[IPVS_SVC_ATTR_AF]) != AF_INET) {
-		NL_SET_ERR_MSG_MOD(extack, "drlb serves IPv4 services only");
+		NL_SET_ERR_MSG_MOD(extack,
+				   "drlb_ipvs serves IPv4 services only: make IPv6 services with drlbctl");
 		NL_SET_BAD_ATTR(extack, tb[IPVS_SVC_ATTR_AF]);
 		return -EAFNOSUPPORT;
 	}
+	k->af = AF_INET;
 	/* A fwmark service: IPVS ignores the other keys. */
 	if (k->fwmark)
 		return 0;
@@ -131,7 +133,7 @@ int drlb_ipvs_parse_svc_key(struct nlattr *nest, struct nlattr **tb,
 	/* IPVS's protocol is a u16; its port is in network order. */
 	k->proto = nla_get_u16(tb[IPVS_SVC_ATTR_PROTOCOL]);
 	k->port = nla_get_be16(tb[IPVS_SVC_ATTR_PORT]);
-	nla_memcpy(&k->addr, tb[IPVS_SVC_ATTR_ADDR], sizeof(k->addr));
+	nla_memcpy(&k->addr.ip, tb[IPVS_SVC_ATTR_ADDR], sizeof(k->addr.ip));
 	return 0;
 }
 

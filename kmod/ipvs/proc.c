@@ -166,20 +166,26 @@ static void drlb_ipvs_show_svc(struct seq_file *seq,
 	/* IPVS prints "ops " after the scheduler for a one-packet service. */
 	if (svc->fwmark)
 		seq_printf(seq, "FWM  %08X %s %s", svc->fwmark, sched, ops);
+	else if (drlb_svc_v6(svc))
+		seq_printf(seq, "%s  [%pI6]:%04X %s %s ",
+			   drlb_ipvs_proto_name(svc->proto, buf, sizeof(buf)),
+			   &svc->addr.in6, ntohs(svc->port), sched, ops);
 	else
 		seq_printf(seq, "%s  %08X:%04X %s %s ",
 			   drlb_ipvs_proto_name(svc->proto, buf, sizeof(buf)),
-			   ntohl(svc->addr), ntohs(svc->port), sched, ops);
+			   ntohl(svc->addr.ip), ntohs(svc->port), sched, ops);
 	/*
 	 * IPVS prints its svc->timeout, which it keeps in jiffies (the
 	 * seconds ipvsadm gave times HZ), not seconds: so do we, for the
 	 * same figure. drlb's longest, DRLB_TIMEOUT_MAX s, times HZ (1000
-	 * at most) stays an int.
+	 * at most) stays an int. An IPv6 service's netmask is its prefix
+	 * length there (IPVS keeps it so).
 	 */
 	if (svc->persist_timeout)
 		seq_printf(seq, "persistent %d %08X\n",
 			   (int)(svc->persist_timeout * HZ),
-			   ntohl(svc->persist_mask));
+			   drlb_svc_v6(svc) ? svc->persist_plen :
+					      ntohl(svc->persist_mask));
 	else
 		seq_putc(seq, '\n');
 }
@@ -204,8 +210,13 @@ static int drlb_ipvs_svc_show(struct seq_file *seq, void *v)
 		drlb_ipvs_show_svc(seq, it->svc);
 		return 0;
 	}
-	seq_printf(seq, "  -> %08X:%04X      %-7s %-6d %-10d %-10d\n",
-		   ntohl(dest->addr), ntohs(it->svc->port), "Route",
+	if (drlb_svc_v6(it->svc))
+		seq_printf(seq, "  -> [%pI6]:%04X", &dest->addr.in6,
+			   ntohs(it->svc->port));
+	else
+		seq_printf(seq, "  -> %08X:%04X", ntohl(dest->addr.ip),
+			   ntohs(it->svc->port));
+	seq_printf(seq, "      %-7s %-6d %-10d %-10d\n", "Route",
 		   (int)READ_ONCE(dest->weight), atomic_read(&dest->active),
 		   atomic_read(&dest->inactive));
 	return 0;
@@ -391,10 +402,18 @@ static void drlb_ipvs_show_conn(struct seq_file *seq,
 {
 	char buf[8];
 
+	if (drlb_conn_v6(c)) {
+		seq_printf(seq, "%-3s %pI6 %04X %pI6 %04X %pI6 %04X %-11s",
+			   drlb_ipvs_proto_name(c->proto, buf, sizeof(buf)),
+			   &c->a.v6.caddr, ntohs(c->cport), &c->a.v6.vaddr,
+			   ntohs(c->vport), &c->dest->addr.in6,
+			   ntohs(c->vport), drlb_ipvs_conn_state(c));
+		return;
+	}
 	seq_printf(seq, "%-3s %08X %04X %08X %04X %08X %04X %-11s",
 		   drlb_ipvs_proto_name(c->proto, buf, sizeof(buf)),
-		   ntohl(c->caddr), ntohs(c->cport), ntohl(c->vaddr),
-		   ntohs(c->vport), ntohl(c->dest->addr), ntohs(c->vport),
+		   ntohl(c->a.v4.caddr), ntohs(c->cport), ntohl(c->a.v4.vaddr),
+		   ntohs(c->vport), ntohl(c->dest->addr.ip), ntohs(c->vport),
 		   drlb_ipvs_conn_state(c));
 }
 

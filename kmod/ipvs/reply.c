@@ -117,11 +117,16 @@ static int drlb_ipvs_put_both_stats(struct sk_buff *msg, int attr32,
 	       drlb_ipvs_put_stats(msg, attr64, &s, true);
 }
 
-/* An IPv4 address as IPVS sends it: a union nf_inet_addr. */
-static int drlb_ipvs_put_addr(struct sk_buff *msg, int attr, __be32 addr)
+/*
+ * An address as IPVS sends it: a union nf_inet_addr. IPv6 services (made
+ * with drlbctl: this family refuses them) are listed as IPVS lists them.
+ */
+static int drlb_ipvs_put_addr(struct sk_buff *msg, int attr,
+			      const union drlb_addr *addr)
 {
-	union nf_inet_addr a = { .ip = addr };
+	union nf_inet_addr a;
 
+	memcpy(&a, addr, sizeof(a));
 	return nla_put(msg, attr, sizeof(a), &a);
 }
 
@@ -136,17 +141,19 @@ static int drlb_ipvs_put_svc(struct sk_buff *msg, struct drlb_service *svc)
 
 	if (!nest)
 		return -EMSGSIZE;
-	if (nla_put_u16(msg, IPVS_SVC_ATTR_AF, AF_INET) ||
+	if (nla_put_u16(msg, IPVS_SVC_ATTR_AF, svc->af) ||
 	    (svc->fwmark ?
 	     nla_put_u32(msg, IPVS_SVC_ATTR_FWMARK, svc->fwmark) :
 	     nla_put_u16(msg, IPVS_SVC_ATTR_PROTOCOL, svc->proto) ||
-	     drlb_ipvs_put_addr(msg, IPVS_SVC_ATTR_ADDR, svc->addr) ||
+	     drlb_ipvs_put_addr(msg, IPVS_SVC_ATTR_ADDR, &svc->addr) ||
 	     nla_put_be16(msg, IPVS_SVC_ATTR_PORT, svc->port)) ||
 	    nla_put_string(msg, IPVS_SVC_ATTR_SCHED_NAME,
 			   svc->sched_ops->name) ||
 	    nla_put(msg, IPVS_SVC_ATTR_FLAGS, sizeof(flags), &flags) ||
 	    nla_put_u32(msg, IPVS_SVC_ATTR_TIMEOUT, svc->persist_timeout) ||
-	    nla_put_be32(msg, IPVS_SVC_ATTR_NETMASK, svc->persist_mask) ||
+	    nla_put_be32(msg, IPVS_SVC_ATTR_NETMASK,
+			 drlb_svc_v6(svc) ? (__force __be32)(u32)svc->persist_plen :
+					    svc->persist_mask) ||
 	    drlb_ipvs_put_both_stats(msg, IPVS_SVC_ATTR_STATS,
 				     IPVS_SVC_ATTR_STATS64, &svc->stats)) {
 		nla_nest_cancel(msg, nest);
@@ -163,7 +170,7 @@ static int drlb_ipvs_put_dest(struct sk_buff *msg, struct drlb_dest *dest)
 
 	if (!nest)
 		return -EMSGSIZE;
-	if (drlb_ipvs_put_addr(msg, IPVS_DEST_ATTR_ADDR, dest->addr) ||
+	if (drlb_ipvs_put_addr(msg, IPVS_DEST_ATTR_ADDR, &dest->addr) ||
 	    nla_put_be16(msg, IPVS_DEST_ATTR_PORT, dest->svc->port) ||
 	    nla_put_u32(msg, IPVS_DEST_ATTR_FWD_METHOD, IP_VS_CONN_F_DROUTE) ||
 	    nla_put_u32(msg, IPVS_DEST_ATTR_WEIGHT, READ_ONCE(dest->weight)) ||
@@ -178,7 +185,7 @@ static int drlb_ipvs_put_dest(struct sk_buff *msg, struct drlb_dest *dest)
 			atomic_read(&dest->inactive)) ||
 	    nla_put_u32(msg, IPVS_DEST_ATTR_PERSIST_CONNS,
 			atomic_read(&dest->persist)) ||
-	    nla_put_u16(msg, IPVS_DEST_ATTR_ADDR_FAMILY, AF_INET) ||
+	    nla_put_u16(msg, IPVS_DEST_ATTR_ADDR_FAMILY, dest->svc->af) ||
 	    drlb_ipvs_put_both_stats(msg, IPVS_DEST_ATTR_STATS,
 				     IPVS_DEST_ATTR_STATS64, &dest->stats)) {
 		nla_nest_cancel(msg, nest);

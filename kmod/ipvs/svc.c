@@ -135,7 +135,7 @@ int drlb_ipvs_new_service(struct sk_buff *skb, struct genl_info *info)
 		NL_SET_BAD_ATTR(info->extack, tb[IPVS_SVC_ATTR_PROTOCOL]);
 		return -EPROTONOSUPPORT;
 	}
-	if (!k.fwmark && !drlb_nl_addr_unicast(k.addr)) {
+	if (!k.fwmark && !drlb_nl_addr_unicast(k.addr.ip)) {
 		NL_SET_ERR_MSG_MOD(info->extack,
 				   "the virtual address must be a unicast address");
 		NL_SET_BAD_ATTR(info->extack, tb[IPVS_SVC_ATTR_ADDR]);
@@ -197,7 +197,7 @@ struct drlb_ipvs_dest_req {
 	struct nlattr *dtb[IPVS_DEST_ATTR_MAX + 1];
 	struct drlb_svc_key k;
 	struct drlb_dest_conf c;
-	__be32 addr;
+	union drlb_addr addr;
 };
 
 /* Used by the formatted message only (6.2 on, see compat.h). */
@@ -246,7 +246,8 @@ static int drlb_ipvs_dest_parse(struct genl_info *info, bool full,
 		NL_SET_BAD_ATTR(extack, tb[IPVS_DEST_ATTR_ADDR]);
 		return -EINVAL;
 	}
-	nla_memcpy(&r->addr, tb[IPVS_DEST_ATTR_ADDR], sizeof(r->addr));
+	memset(&r->addr, 0, sizeof(r->addr));
+	nla_memcpy(&r->addr.ip, tb[IPVS_DEST_ATTR_ADDR], sizeof(r->addr.ip));
 	memset(&r->c, 0, sizeof(r->c));
 	r->c.a_dest = nest;
 	r->c.a_addr = tb[IPVS_DEST_ATTR_ADDR];
@@ -270,7 +271,7 @@ static int drlb_ipvs_dest_parse(struct genl_info *info, bool full,
 		NL_SET_BAD_ATTR(extack, tb[IPVS_DEST_ATTR_FWD_METHOD]);
 		return -EOPNOTSUPP;
 	}
-	if (!drlb_nl_addr_unicast(r->addr)) {
+	if (!drlb_nl_addr_unicast(r->addr.ip)) {
 		NL_SET_ERR_MSG_MOD(extack,
 				   "the real server address must be a unicast address");
 		NL_SET_BAD_ATTR(extack, tb[IPVS_DEST_ATTR_ADDR]);
@@ -315,7 +316,7 @@ static struct drlb_dest *drlb_ipvs_dest_find(struct drlb_net *dn,
 		*err = -ESRCH;
 		return NULL;
 	}
-	dest = drlb_dest_find(svc, r->addr);
+	dest = drlb_dest_find(svc, &r->addr);
 	if (!dest) {
 		NL_SET_ERR_MSG_MOD(info->extack, "no such real server");
 		NL_SET_BAD_ATTR(info->extack, info->attrs[IPVS_CMD_ATTR_DEST]);
@@ -337,7 +338,7 @@ int drlb_ipvs_new_dest(struct sk_buff *skb, struct genl_info *info)
 	mutex_lock(&dn->lock);
 	svc = drlb_ipvs_svc_find(dn, &r.k, info->attrs[IPVS_CMD_ATTR_SERVICE],
 				 info->extack);
-	err = svc ? drlb_ctl_dest_new(dn, svc, r.addr, &r.c, info,
+	err = svc ? drlb_ctl_dest_new(dn, svc, &r.addr, &r.c, info,
 				      info->extack) : -ESRCH;
 	mutex_unlock(&dn->lock);
 	return err;

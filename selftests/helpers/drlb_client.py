@@ -48,12 +48,32 @@ import sys
 import time
 import zlib
 
-# <linux/in.h>; Python's socket module lacks them.
+# <linux/in.h>, <linux/in6.h>; Python's socket module lacks them.
 IP_MTU_DISCOVER, IP_PMTUDISC_DO, IP_MTU = 10, 2, 14
+IPV6_MTU_DISCOVER, IPV6_PMTUDISC_DO, IPV6_MTU = 23, 2, 24
 
 
 def out(*words):
     print(*words, flush=True)
+
+
+def fam(addr):
+    """The address family of a literal address (IPv6 has colons)."""
+    return socket.AF_INET6 if ":" in addr else socket.AF_INET
+
+
+def hp(sa):
+    """A socket address as "IP:PORT", an IPv6 one as "[IP]:PORT"."""
+    return ("[%s]:%d" if ":" in sa[0] else "%s:%d") % (sa[0], sa[1])
+
+
+def same(peer, addr, port):
+    """Is @peer (recvfrom's) the socket address (addr, port)?"""
+    return peer[0] == addr and peer[1] == port
+
+
+def any_addr(vip):
+    return "::" if fam(vip) == socket.AF_INET6 else "0.0.0.0"
 
 
 # After this many flows in a row got no answer, the rest are not tried (a
@@ -62,21 +82,21 @@ GIVE_UP = 3
 
 
 def udp(a):
-    srcs = a.src.split(",") if a.src else ["0.0.0.0"]
+    srcs = a.src.split(",") if a.src else [any_addr(a.vip)]
     failed = 0
     for src in srcs:
         for i in range(a.count):
             sport = a.sport + i if a.sport else 0
             if failed >= GIVE_UP:
-                out("%s:%d - timeout" % (src, sport))
+                out(hp((src, sport)) + " - timeout")
                 continue
             payload = os.urandom(a.size)
             want = "%d %08x" % (len(payload), zlib.crc32(payload))
-            s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+            s = socket.socket(fam(a.vip), socket.SOCK_DGRAM)
             s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             s.bind((src, sport))
             s.settimeout(a.timeout)
-            me = "%s:%d" % s.getsockname()
+            me = hp(s.getsockname())
             line = me + " - timeout"
             for _ in range(a.tries):
                 s.sendto(payload, (a.vip, a.port))
@@ -85,8 +105,8 @@ def udp(a):
                 except socket.timeout:
                     continue
                 words = data.decode(errors="replace").split(" ", 1)
-                if peer != (a.vip, a.port):
-                    status = "badsrc=%s:%d" % peer
+                if not same(peer, a.vip, a.port):
+                    status = "badsrc=" + hp(peer)
                 elif len(words) < 2 or words[1] != want:
                     status = "corrupt"
                 else:
@@ -108,16 +128,16 @@ def poller(socks):
 
 def udp_parallel(a):
     """All flows at once: send every datagram, then collect the answers."""
-    srcs = a.src.split(",") if a.src else ["0.0.0.0"]
+    srcs = a.src.split(",") if a.src else [any_addr(a.vip)]
     flows = []
     for k, vip in enumerate(a.vip.split(",")):
         for src in srcs:
             for i in range(a.count):
-                s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+                s = socket.socket(fam(vip), socket.SOCK_DGRAM)
                 s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
                 s.bind((src, a.sport + k * a.count + i if a.sport else 0))
                 payload = os.urandom(a.size)
-                flows.append([s, "%s:%d" % s.getsockname(), payload, None,
+                flows.append([s, hp(s.getsockname()), payload, None,
                               vip])
     by_fd = {f[0].fileno(): f[0] for f in flows}
     for _ in range(a.tries):
@@ -141,8 +161,8 @@ def udp_parallel(a):
                 data, peer = s.recvfrom(4096)
                 words = data.decode(errors="replace").split(" ", 1)
                 want = "%d %08x" % (len(f[2]), zlib.crc32(f[2]))
-                if peer != (f[4], a.port):
-                    status = "badsrc=%s:%d" % peer
+                if not same(peer, f[4], a.port):
+                    status = "badsrc=" + hp(peer)
                 elif len(words) < 2 or words[1] != want:
                     status = "corrupt"
                 else:
@@ -154,13 +174,13 @@ def udp_parallel(a):
 
 
 def tcp_one(a, src):
-    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    s = socket.socket(fam(a.vip), socket.SOCK_STREAM)
     s.bind((src, 0))
-    me = "%s:%d" % s.getsockname()
+    me = hp(s.getsockname())
     s.settimeout(a.timeout)
     try:
         s.connect((a.vip, a.port))
-        me = "%s:%d" % s.getsockname()
+        me = hp(s.getsockname())
         buf = b""
         while b"\n" not in buf:
             data = s.recv(4096)
@@ -175,7 +195,7 @@ def tcp_one(a, src):
 
 
 def tcp(a):
-    srcs = a.src.split(",") if a.src else ["0.0.0.0"]
+    srcs = a.src.split(",") if a.src else [any_addr(a.vip)]
     failed = 0
     for src in srcs:
         for _ in range(a.count):
@@ -192,7 +212,7 @@ def tcp(a):
 def hold(a):
     conns = []
     for i in range(a.count):
-        s, me, name = tcp_one(a, "0.0.0.0")
+        s, me, name = tcp_one(a, any_addr(a.vip))
         conns.append(s)
         out(i, name, me)
     for line in sys.stdin:
@@ -217,9 +237,9 @@ def hold(a):
 def watch(a):
     flows = []
     for i in range(a.count):
-        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        s = socket.socket(fam(a.vip), socket.SOCK_DGRAM)
         s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        s.bind(("0.0.0.0", a.sport + i if a.sport else 0))
+        s.bind((any_addr(a.vip), a.sport + i if a.sport else 0))
         s.setblocking(False)
         flows.append({"s": s, "sent": 0, "got": 0, "names": [], "want": {}})
     by_fd = {f["s"].fileno(): f for f in flows}
@@ -253,7 +273,7 @@ def watch(a):
             except BlockingIOError:
                 continue
             words = data.decode(errors="replace").split(" ", 1)
-            if (peer == (a.vip, a.port) and len(words) == 2 and
+            if (same(peer, a.vip, a.port) and len(words) == 2 and
                     f["want"].pop(words[1], None)):
                 f["got"] += 1
                 if words[0] not in f["names"]:
@@ -269,8 +289,13 @@ def watch(a):
 
 
 def mtu(a):
-    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    s.setsockopt(socket.IPPROTO_IP, IP_MTU_DISCOVER, IP_PMTUDISC_DO)
+    s = socket.socket(fam(a.vip), socket.SOCK_DGRAM)
+    if fam(a.vip) == socket.AF_INET6:
+        level, mtu_opt = socket.IPPROTO_IPV6, IPV6_MTU
+        s.setsockopt(level, IPV6_MTU_DISCOVER, IPV6_PMTUDISC_DO)
+    else:
+        level, mtu_opt = socket.IPPROTO_IP, IP_MTU
+        s.setsockopt(level, IP_MTU_DISCOVER, IP_PMTUDISC_DO)
     s.connect((a.vip, a.port))
     s.settimeout(a.timeout)
     for _ in range(a.tries):
@@ -283,8 +308,7 @@ def mtu(a):
             continue
         except OSError as e:
             if e.errno == errno.EMSGSIZE:
-                out("emsgsize mtu=%d" % s.getsockopt(socket.IPPROTO_IP,
-                                                     IP_MTU))
+                out("emsgsize mtu=%d" % s.getsockopt(level, mtu_opt))
                 return
             raise
     out("timeout")
@@ -299,7 +323,24 @@ def csum(data):
     return ~total & 0xffff
 
 
+def icmp6(a):
+    """ICMPv6 port unreachable; the kernel sums raw ICMPv6 itself."""
+    vip = socket.inet_pton(socket.AF_INET6, a.vip)
+    client = socket.inet_pton(socket.AF_INET6, a.client)
+    udp_hdr = struct.pack("!HHHH", a.vport, a.cport, 8 + 32, 0)
+    ip_hdr = struct.pack("!IHBB16s16s", 6 << 28, 8 + 32,
+                         socket.IPPROTO_UDP, 64, vip, client)
+    body = struct.pack("!BBHI", 1, 4, 0, 0) + ip_hdr + udp_hdr + bytes(32)
+    s = socket.socket(socket.AF_INET6, socket.SOCK_RAW,
+                      socket.IPPROTO_ICMPV6)
+    s.sendto(body, (a.vip, 0))
+    out("sent")
+
+
 def icmp(a):
+    if fam(a.vip) == socket.AF_INET6:
+        icmp6(a)
+        return
     vip = socket.inet_aton(a.vip)
     client = socket.inet_aton(a.client)
     udp_hdr = struct.pack("!HHHH", a.vport, a.cport, 8 + 32, 0)

@@ -22,13 +22,21 @@ name, addr, specs = sys.argv[1], sys.argv[2], sys.argv[3:]
 log_lock = threading.Lock()
 
 
+def hp(sa):
+    """A socket address as "IP:PORT", an IPv6 one as "[IP]:PORT"."""
+    return ("[%s]:%d" if ":" in sa[0] else "%s:%d") % (sa[0], sa[1])
+
+
+FAMILY = socket.AF_INET6 if ":" in addr else socket.AF_INET
+
+
 def log(*words):
     with log_lock:
         print(*words, flush=True)
 
 
 def tcp_conn(conn, peer):
-    peer = "%s:%d" % peer
+    peer = hp(peer)
     log("tcp", peer, "open")
     try:
         conn.sendall(("%s\n" % name).encode())
@@ -60,7 +68,7 @@ def tcp_server(sock):
 def udp_server(sock):
     while True:
         data, peer = sock.recvfrom(65536)
-        log("udp", "%s:%d" % peer, len(data))
+        log("udp", hp(peer), len(data))
         reply = "%s %d %08x" % (name, len(data), zlib.crc32(data))
         sock.sendto(reply.encode(), peer)
 
@@ -69,14 +77,14 @@ threads = []
 for spec in specs:
     proto, port = spec.split(":")
     if proto == "tcp":
-        s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        s = socket.socket(FAMILY, socket.SOCK_STREAM)
         s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         s.bind((addr, int(port)))
         s.listen(128)
         threads.append(threading.Thread(target=tcp_server, args=(s,),
                                         daemon=True))
     else:
-        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        s = socket.socket(FAMILY, socket.SOCK_DGRAM)
         s.bind((addr, int(port)))
         threads.append(threading.Thread(target=udp_server, args=(s,),
                                         daemon=True))

@@ -126,14 +126,28 @@ client()
 	nse "$NS_CLIENT" "$PY" -S "$HERE/drlb_client.py" "$@"
 }
 
-# client_add_ips N: N more client addresses 10.0.1.10.., listed in CLIENT_IPS
-# (comma-separated).
+# client_add_ips N: N more client addresses 10.0.1.10.. (IPv6:
+# 2001:db8:1::110..), listed in CLIENT_IPS (comma-separated).
 client_add_ips()
 {
+	if [ "$TOPO_FAMILY" = 6 ]; then
+		seq -f 'addr add 2001:db8:1::1%g/64 dev c0 nodad' 10 $((9 + $1)) |
+			ip -n "$NS_CLIENT" -b -
+		# shellcheck disable=SC2034 # CLIENT_IPS: for the tests
+		CLIENT_IPS=$(seq -s, -f '2001:db8:1::1%g' 10 $((9 + $1)))
+		return
+	fi
 	seq -f 'addr add 10.0.1.%g/24 dev c0' 10 $((9 + $1)) |
 		ip -n "$NS_CLIENT" -b -
 	# shellcheck disable=SC2034 # CLIENT_IPS: for the tests
 	CLIENT_IPS=$(seq -s, -f '10.0.1.%g' 10 $((9 + $1)))
+}
+
+# addr_full ADDR: an IPv6 address written in full, as /proc/net files
+# write it (%pI6); an IPv4 address as it is.
+addr_full()
+{
+	"$PY" -c 'import ipaddress, sys; print(ipaddress.ip_address(sys.argv[1]).exploded)' "$1"
 }
 
 # names OUTPUT: the second word of every line (which server answered).
@@ -278,6 +292,21 @@ snmp()
 	done < "/proc/${DIR_ANCHOR[$1]}/net/snmp"
 }
 
+# snmp6 NS KEY: a counter of NS's /proc/net/snmp6 (e.g. Icmp6InDestUnreachs).
+snmp6()
+{
+	local k v
+
+	while read -r k v; do
+		[ "$k" = "$2" ] && { echo "$v"; return 0; }
+	done < <(if [ -n "${DIR_ANCHOR[$1]:-}" ]; then
+			cat "/proc/${DIR_ANCHOR[$1]}/net/snmp6"
+		else
+			nsx "$1" cat /proc/net/snmp6
+		fi)
+	return 1
+}
+
 # hold_start NAME PORT N: N TCP connections to VIP:PORT held open by one
 # client process; lines written to fd of $WORK/NAME.in are sent on every
 # connection, answers appear in $WORK/NAME.out. Waits until all are open.
@@ -325,7 +354,7 @@ hold_stop()
 # cport_of NAME LINE: the client port of held connection LINE (0..).
 cport_of()
 {
-	sed -n "$(($2 + 1))p" "$WORK/$1.out" | awk '{ split($3, a, ":"); print a[2] }'
+	sed -n "$(($2 + 1))p" "$WORK/$1.out" | awk '{ n = split($3, a, ":"); print a[n] }'
 }
 
 # held_all NAME N LINE: all N of NAME's held connections answered LINE.

@@ -29,12 +29,40 @@
 #   CLIENT_IP ROUTER_IP (LAN side) DIR_IP VIP RS_IP[1..N]
 #   DIR_MAC RS_MAC[1..N] ROUTER_MAC
 # All namespaces are deleted at exit (defer).
+#
+# IPv6 (TOPO_FAMILY=6 before sourcing, the IPv6 twins of the tests): the
+# same picture dual-stack, and the variables above name the IPv6 side:
+# client 2001:db8:1::2/64, router 2001:db8:1::1 and 2001:db8::1/64,
+# director 2001:db8::2, rsN 2001:db8::1N, VIP 2001:db8::100 (/128 on the
+# director's d0 and the real servers' lo). The IPv4 addresses stay (V4_*).
+# Addresses skip DAD (nodad), nothing autoconfigures, the router forwards
+# both families. VIPB is the VIP as a service names it with a port:
+# "[VIP]" for IPv6 ("$VIPB:80"), the VIP itself for IPv4.
 
-VIP=10.0.0.100
-CLIENT_IP=10.0.1.2
-ROUTER_CLIENT_IP=10.0.1.1
-ROUTER_IP=10.0.0.1
-DIR_IP=10.0.0.2
+TOPO_FAMILY=${TOPO_FAMILY:-4}
+V4_VIP=10.0.0.100
+V4_CLIENT_IP=10.0.1.2
+V4_ROUTER_CLIENT_IP=10.0.1.1
+V4_ROUTER_IP=10.0.0.1
+V4_DIR_IP=10.0.0.2
+# shellcheck disable=SC2034 # VIPB: for the tests
+if [ "$TOPO_FAMILY" = 6 ]; then
+	VIP=2001:db8::100
+	VIPB="[$VIP]"
+	CLIENT_IP=2001:db8:1::2
+	ROUTER_CLIENT_IP=2001:db8:1::1
+	ROUTER_IP=2001:db8::1
+	DIR_IP=2001:db8::2
+	TOPO_VIP_PLEN=128
+else
+	VIP=$V4_VIP
+	VIPB=$VIP
+	CLIENT_IP=$V4_CLIENT_IP
+	ROUTER_CLIENT_IP=$V4_ROUTER_CLIENT_IP
+	ROUTER_IP=$V4_ROUTER_IP
+	DIR_IP=$V4_DIR_IP
+	TOPO_VIP_PLEN=32
+fi
 ROUTER_MAC=02:00:0a:00:00:01
 DIR_MAC=02:00:0a:00:00:02
 CLIENT_MAC=02:00:0a:00:01:02
@@ -104,6 +132,7 @@ topo_build()
 	links+=$'\n'"link add d0 netns $NS_DIR address $DIR_MAC type veth peer name sw-d netns $NS_SW"
 	for ((i = 1; i <= n; i++)); do
 		RS_IP[i]=10.0.0.1$i
+		[ "$TOPO_FAMILY" = 6 ] && RS_IP[i]=2001:db8::1$i
 		RS_MAC[i]=02:00:0a:00:00:1$i
 		links+=$'\n'"link add e0 netns ${NS_RS[i]} address ${RS_MAC[i]} type veth peer name sw-rs$i netns $NS_SW"
 	done
@@ -120,28 +149,32 @@ topo_build()
 	done
 
 	topo_ipb "$NS_CLIENT" "link set lo up" "link set c0 up" \
-		"addr add $CLIENT_IP/24 dev c0" \
-		"route add default via $ROUTER_CLIENT_IP"
+		"addr add $V4_CLIENT_IP/24 dev c0" \
+		"route add default via $V4_ROUTER_CLIENT_IP"
 	topo_ipb "$NS_ROUTER" "link set lo up" "link set r0 up" "link set r1 up" \
-		"addr add $ROUTER_CLIENT_IP/24 dev r0" "addr add $ROUTER_IP/24 dev r1"
+		"addr add $V4_ROUTER_CLIENT_IP/24 dev r0" \
+		"addr add $V4_ROUTER_IP/24 dev r1"
 	topo_sysctl "$NS_ROUTER" net.ipv4.ip_forward=1
 	topo_ipb "$NS_DIR" "link set lo up" "link set d0 up" \
-		"addr add $DIR_IP/24 dev d0" "route add default via $ROUTER_IP"
+		"addr add $V4_DIR_IP/24 dev d0" "route add default via $V4_ROUTER_IP"
 	for ((i = 1; i <= n; i++)); do
 		topo_ipb "${NS_RS[i]}" "link set lo up" "link set e0 up" \
-			"addr add ${RS_IP[i]}/24 dev e0" \
-			"route add default via $ROUTER_IP"
+			"addr add 10.0.0.1$i/24 dev e0" \
+			"route add default via $V4_ROUTER_IP"
 	done
+	[ "$TOPO_FAMILY" = 6 ] && topo_build6 "$n"
 
 	if [ "$dr" = 1 ]; then
 		# The VIP on the director's d0 and on every real server's lo
-		# behind the classic ARP sysctls; no IPv6 chatter anywhere.
-		topo_ipb "$NS_DIR" "addr add $VIP/32 dev d0"
+		# behind the classic ARP sysctls; no IPv6 chatter anywhere (but
+		# in the IPv6 twins: topo_build6).
+		topo_ipb "$NS_DIR" "addr add $VIP/$TOPO_VIP_PLEN dev d0${TOPO_NODAD:-}"
 		for ((i = 1; i <= n; i++)); do
-			topo_ipb "${NS_RS[i]}" "addr add $VIP/32 dev lo"
+			topo_ipb "${NS_RS[i]}" "addr add $VIP/$TOPO_VIP_PLEN dev lo"
 			# shellcheck disable=SC2086 # KEY=VALUE words
 			topo_sysctl "${NS_RS[i]}" $TOPO_RS_ARP_SYSCTLS
 		done
+		[ "$TOPO_FAMILY" = 6 ] ||
 		for ns in "$NS_DIR" "$NS_CLIENT" "$NS_ROUTER" "$NS_SW" "${NS_RS[@]}"; do
 			topo_sysctl "$ns" net.ipv6.conf.all.disable_ipv6=1 \
 				net.ipv6.conf.default.disable_ipv6=1
@@ -160,6 +193,36 @@ topo_build()
 	done
 }
 
+# topo_build6 N: the IPv6 side of topo_build (TOPO_FAMILY=6): no DAD, no
+# router advertisements or autoconfiguration, the switch's bridge with no
+# IPv6 of its own, the router forwarding.
+topo_build6()
+{
+	local n=$1 i ns
+	local quiet="net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0
+		net.ipv6.conf.all.accept_ra=0 net.ipv6.conf.default.accept_ra=0
+		net.ipv6.conf.all.autoconf=0 net.ipv6.conf.default.autoconf=0"
+
+	TOPO_NODAD=" nodad"
+	for ns in "$NS_DIR" "$NS_CLIENT" "$NS_ROUTER" "${NS_RS[@]}"; do
+		# shellcheck disable=SC2086 # KEY=VALUE words
+		topo_sysctl "$ns" $quiet
+	done
+	topo_sysctl "$NS_SW" net.ipv6.conf.all.disable_ipv6=1 \
+		net.ipv6.conf.default.disable_ipv6=1
+	topo_sysctl "$NS_ROUTER" net.ipv6.conf.all.forwarding=1
+	topo_ipb "$NS_CLIENT" "addr add $CLIENT_IP/64 dev c0 nodad" \
+		"route add default via $ROUTER_CLIENT_IP"
+	topo_ipb "$NS_ROUTER" "addr add $ROUTER_CLIENT_IP/64 dev r0 nodad" \
+		"addr add $ROUTER_IP/64 dev r1 nodad"
+	topo_ipb "$NS_DIR" "addr add $DIR_IP/64 dev d0 nodad" \
+		"route add default via $ROUTER_IP"
+	for ((i = 1; i <= n; i++)); do
+		topo_ipb "${NS_RS[i]}" "addr add ${RS_IP[i]}/64 dev e0 nodad" \
+			"route add default via $ROUTER_IP"
+	done
+}
+
 # topo_setup [N_RS]: the topology of the picture above, with N real servers
 # (default 3), no VIP anywhere yet.
 topo_setup()
@@ -170,13 +233,14 @@ topo_setup()
 # topo_vip_on_director: the usual director recipe, VIP on the LAN NIC.
 topo_vip_on_director()
 {
-	ip -n "$NS_DIR" addr add "$VIP/32" dev d0
+	# shellcheck disable=SC2086 # TOPO_NODAD: a word or none
+	ip -n "$NS_DIR" addr add "$VIP/$TOPO_VIP_PLEN" dev d0 ${TOPO_NODAD:-}
 }
 
 # topo_vip_on_rs I: real server I holds the VIP on lo (accepts DR traffic).
 topo_vip_on_rs()
 {
-	ip -n "${NS_RS[$1]}" addr add "$VIP/32" dev lo
+	ip -n "${NS_RS[$1]}" addr add "$VIP/$TOPO_VIP_PLEN" dev lo
 }
 
 # The classic sysctl recipe against ARP flux on a real server

@@ -15,8 +15,11 @@
  *
  * Conventions
  *   - Addresses are DRLB_*_A_ADDR (NLA_BINARY): 4 bytes in network byte
- *     order for AF_INET. DRLB_*_A_AF (u16) names the family explicitly; only
- *     AF_INET is accepted today, AF_INET6 is reserved for a later version.
+ *     order for AF_INET, 16 for AF_INET6. DRLB_*_A_AF (u16) names the
+ *     family explicitly. Services, dests and flows are of either family
+ *     (DRLB_F_DIRECTOR_IPV6); an AF_INET6 service takes AF_INET6 dests
+ *     only (EINVAL otherwise), and its VIP and dests must be global (or
+ *     unique-local) unicast addresses. ARP rules are AF_INET only.
  *   - Ports are u16 in host byte order. Port 0 in a service means "every
  *     port of the VIP".
  *   - Counters are u64 (padded with DRLB_*_A_PAD); times are u32 seconds
@@ -34,7 +37,9 @@
  * or FWMARK alone. FWMARK with any of PROTOCOL, ADDR or PORT is refused
  * (EINVAL, with an extack message), and so is a FWMARK of 0 (policy).
  * Replies and events name a fwmark service by AF and FWMARK only: no
- * PROTOCOL, ADDR or PORT.
+ * PROTOCOL, ADDR or PORT. A fwmark service takes the packets of its
+ * family with its mark: an AF_INET and an AF_INET6 service may share a
+ * mark (as in IPVS).
  *
  * Fwmark services (as IPVS's ip_vs_service_find()):
  *   - A packet with a non-zero mark is looked up among the fwmark
@@ -130,7 +135,8 @@
  *        DRLB_SVC_A_AF, _FWMARK (u32, non-zero): a fwmark service
  *        DRLB_SVC_A_SCHED_NAME: string, default "wlc"
  *        DRLB_SVC_A_PERSIST_TIMEOUT: u32 seconds, 0 = not persistent
- *        DRLB_SVC_A_PERSIST_NETMASK: u8 prefix length (0..32), default 32
+ *        DRLB_SVC_A_PERSIST_NETMASK: u8 prefix length (0..32, AF_INET6
+ *          0..128; ERANGE beyond), default 32 (128)
  *        DRLB_SVC_A_EXPIRE_NODEST: u8 0/1, default 1: when a dest is
  *          deleted its flows are expired; 0 reschedules them instead
  *        DRLB_SVC_A_MIDSTREAM: u8 0/1, default 0: a TCP segment (SCTP
@@ -235,7 +241,8 @@
  *          the module only keeps it, drlbctl warns of services whose
  *          scheduler is not stable across directors
  *      (GET also returns DRLB_CFG_A_CONN_COUNT: u32, current entries,
- *       DRLB_CFG_A_CONN_ENTRY_SIZE: u32, bytes per entry,
+ *       DRLB_CFG_A_CONN_ENTRY_SIZE: u32, bytes per IPv4 entry,
+ *       DRLB_CFG_A_CONN_ENTRY_SIZE6: u32, bytes per IPv6 entry,
  *       DRLB_CFG_A_CONN_BUCKETS: u32, the connection hash's buckets, 0
  *       before the first service, and DRLB_CFG_A_CONN_CHAIN_MAX: u32,
  *       the longest chain of the last whole GC pass over them)
@@ -243,7 +250,9 @@
  * DRLB_CMD_GET_CONN: dump or do, admin, optionally filtered by
  *   DRLB_A_SERVICE (keys) and DRLB_A_CONN: nested, each attribute given
  *   must match: DRLB_CONN_A_PROTOCOL, DRLB_CONN_A_CADDR (with
- *   DRLB_CONN_A_CPREFIX, u8 0..32, default 32: a client prefix),
+ *   DRLB_CONN_A_CPREFIX, u8 0..32, default 32: a client prefix; IPv6
+ *   0..128, default 128), DRLB_CONN_A_AF (else the addresses' length says
+ *   the family; with an address, only flows of its family match),
  *   DRLB_CONN_A_CPORT, DRLB_CONN_A_DADDR (the real server),
  *   DRLB_CONN_A_STATE, DRLB_CONN_A_PERSIST (templates only)
  *   dump <- DRLB_A_CONN: nested DRLB_CONN_A_*, one entry per message (a
@@ -393,6 +402,7 @@ enum drlb_cmd {
 #define DRLB_F_ARP_SUPPRESS	(1ULL << 1)	/* real-server ARP rules */
 #define DRLB_F_DEST_DUMP_ALL	(1ULL << 2)	/* GET_DEST dump of every service */
 #define DRLB_F_NO_STATS		(1ULL << 3)	/* GET_SERVICE/GET_DEST without counters */
+#define DRLB_F_DIRECTOR_IPV6	(1ULL << 4)	/* AF_INET6 services, DR forwarding of IPv6 */
 
 enum drlb_attr {
 	DRLB_A_UNSPEC,
@@ -499,6 +509,7 @@ enum drlb_cfg_attr {
 	DRLB_CFG_A_CONN_BUCKETS,	/* u32, read-only */
 	DRLB_CFG_A_CONN_CHAIN_MAX,	/* u32, read-only */
 	DRLB_CFG_A_CLUSTER,		/* u32 0/1, default 0 */
+	DRLB_CFG_A_CONN_ENTRY_SIZE6,	/* u32 bytes, read-only */
 	__DRLB_CFG_A_MAX
 };
 
