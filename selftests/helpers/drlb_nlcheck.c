@@ -154,6 +154,110 @@ static void no_stats(void)
 	drlb_nl_transact(msg, NULL, NULL);
 }
 
+/* A tuple service's keys, TCP, with an address of @alen bytes. */
+static void put_key(struct nl_msg *msg, uint16_t af, const void *addr,
+		    int alen, uint16_t port)
+{
+	struct nlattr *nest = nla_nest_start(msg, DRLB_A_SERVICE);
+
+	nla_put_u16(msg, DRLB_SVC_A_AF, af);
+	nla_put_u8(msg, DRLB_SVC_A_PROTOCOL, IPPROTO_TCP);
+	nla_put(msg, DRLB_SVC_A_ADDR, alen, addr);
+	nla_put_u16(msg, DRLB_SVC_A_PORT, port);
+	nla_nest_end(msg, nest);
+}
+
+/* NEW_SERVICE of (@af, @addr, port 80), persistent with @plen if >= 0. */
+static struct nl_msg *new_svc(uint16_t af, const void *addr, int alen,
+			      int plen)
+{
+	struct nl_msg *msg = drlb_nl_msg(DRLB_CMD_NEW_SERVICE, 0);
+	struct nlattr *nest = nla_nest_start(msg, DRLB_A_SERVICE);
+
+	nla_put_u16(msg, DRLB_SVC_A_AF, af);
+	nla_put_u8(msg, DRLB_SVC_A_PROTOCOL, IPPROTO_TCP);
+	nla_put(msg, DRLB_SVC_A_ADDR, alen, addr);
+	nla_put_u16(msg, DRLB_SVC_A_PORT, 80);
+	if (plen >= 0) {
+		nla_put_u32(msg, DRLB_SVC_A_PERSIST_TIMEOUT, 60);
+		nla_put_u8(msg, DRLB_SVC_A_PERSIST_NETMASK, plen);
+	}
+	nla_nest_end(msg, nest);
+	return msg;
+}
+
+/* NEW_DEST (@daf, @daddr) in the service (@af, @addr, 80). */
+static struct nl_msg *new_dest(uint16_t af, const void *addr, int alen,
+			       uint16_t daf, const void *daddr, int dlen)
+{
+	struct nl_msg *msg = drlb_nl_msg(DRLB_CMD_NEW_DEST, 0);
+	struct nlattr *nest;
+
+	put_key(msg, af, addr, alen, 80);
+	nest = nla_nest_start(msg, DRLB_A_DEST);
+	nla_put_u16(msg, DRLB_DEST_A_AF, daf);
+	nla_put(msg, DRLB_DEST_A_ADDR, dlen, daddr);
+	nla_nest_end(msg, nest);
+	return msg;
+}
+
+/*
+ * IPv6 keys (DRLB_F_DIRECTOR_IPV6): the address length must be the
+ * family's, a VIP or server a global unicast address, an IPv6 service's
+ * servers IPv6 and an IPv4 one's IPv4, a persistence prefix within the
+ * family's width; refused with EINVAL/ERANGE/EAFNOSUPPORT and a message.
+ */
+static void ipv6_keys(void)
+{
+	struct in6_addr vip6, rs6, ll6, mc6;
+	uint32_t vip4 = htonl(0x0a090964), rs4 = htonl(0x0a09090b);
+	struct nl_msg *msg;
+	int err;
+
+	inet_pton(AF_INET6, "2001:db8:9::100", &vip6);
+	inet_pton(AF_INET6, "2001:db8:9::11", &rs6);
+	inet_pton(AF_INET6, "fe80::1", &ll6);
+	inet_pton(AF_INET6, "ff02::1", &mc6);
+
+	expect(new_svc(AF_INET6, &vip4, 4, -1), -EINVAL, "16 bytes",
+	       "an AF_INET6 service with a 4-byte address");
+	expect(new_svc(AF_INET, &vip6, 16, -1), -EINVAL, "4 bytes",
+	       "an AF_INET service with a 16-byte address");
+	expect(new_svc(99, &vip4, 4, -1), -EAFNOSUPPORT, "AF_INET6",
+	       "address family 99");
+	expect(new_svc(AF_INET6, &ll6, 16, -1), -EINVAL, "global unicast",
+	       "a link-local VIP");
+	expect(new_svc(AF_INET6, &mc6, 16, -1), -EINVAL, "global unicast",
+	       "a multicast VIP");
+	expect(new_svc(AF_INET, &vip4, 4, 33), -ERANGE, "0 to 32",
+	       "an IPv4 persistence prefix of 33");
+	expect(new_svc(AF_INET6, &vip6, 16, 129), -ERANGE, NULL,
+	       "an IPv6 persistence prefix of 129");
+
+	err = drlb_nl_transact(new_svc(AF_INET6, &vip6, 16, 64), NULL, NULL);
+	err = err ?: drlb_nl_transact(new_svc(AF_INET, &vip4, 4, -1), NULL,
+				      NULL);
+	ok(!err, "an IPv6 service with a /64 persistence prefix, and an IPv4 one (%s)",
+	   strerror(-err));
+	expect(new_dest(AF_INET6, &vip6, 16, AF_INET, &rs4, 4), -EINVAL,
+	       "IPv6 real servers only", "an IPv4 server in an IPv6 service");
+	expect(new_dest(AF_INET, &vip4, 4, AF_INET6, &rs6, 16), -EINVAL,
+	       "IPv4 real servers only", "an IPv6 server in an IPv4 service");
+	expect(new_dest(AF_INET6, &vip6, 16, AF_INET6, &ll6, 16), -EINVAL,
+	       "global unicast", "a link-local real server");
+	err = drlb_nl_transact(new_dest(AF_INET6, &vip6, 16, AF_INET6, &rs6,
+					16), NULL, NULL);
+	ok(!err, "an IPv6 server in the IPv6 service (%s)", strerror(-err));
+
+	msg = drlb_nl_msg(DRLB_CMD_DEL_SERVICE, 0);
+	put_key(msg, AF_INET6, &vip6, 16, 80);
+	err = drlb_nl_transact(msg, NULL, NULL);
+	msg = drlb_nl_msg(DRLB_CMD_DEL_SERVICE, 0);
+	put_key(msg, AF_INET, &vip4, 4, 80);
+	err = err ?: drlb_nl_transact(msg, NULL, NULL);
+	ok(!err, "both deleted (%s)", strerror(-err));
+}
+
 int main(void)
 {
 	uint32_t before[DRLB_CFG_A_MAX + 1] = { 0 }, after[DRLB_CFG_A_MAX + 1] = { 0 };
@@ -232,5 +336,6 @@ int main(void)
 	ok(!get_config(after) && !memcmp(before, after, sizeof(before)),
 	   "settings unchanged after every rejected request");
 	no_stats();
+	ipv6_keys();
 	return tap_done();
 }
