@@ -236,27 +236,6 @@ static int parse_state(const char *s, uint8_t *state)
 	return -EINVAL;
 }
 
-/* "ADDR" or "ADDR/LEN" */
-static int parse_prefix(char *s, uint32_t *addr, uint8_t *plen)
-{
-	char *slash = strchr(s, '/');
-	uint32_t len = 32;
-	int err;
-
-	if (slash) {
-		*slash = '\0';
-		if (parse_u32(slash + 1, 0, 32, &len)) {
-			*slash = '/';
-			return -EINVAL;
-		}
-	}
-	err = parse_ipv4(s, addr);
-	if (slash)
-		*slash = '/';
-	*plen = (uint8_t)len;
-	return err;
-}
-
 static int parse_filter(const char *ctx, int argc, char **argv,
 			struct conn_filter *f)
 {
@@ -298,9 +277,13 @@ static int parse_filter(const char *ctx, int argc, char **argv,
 		if (!v)
 			return usage_error("%s: missing value after '%s'", ctx, w);
 		if (!strcmp(w, "client")) {
-			if (f->has_client || parse_prefix(argv[i + 1], &f->client, &f->plen))
+			struct drlb_addr ca;
+
+			if (f->has_client || parse_prefix(v, &ca, &f->plen) ||
+			    ca.af != AF_INET)
 				return usage_error("%s: bad client '%s' (ADDR or ADDR/LEN, once)",
 						   ctx, v);
+			f->client = ca.v4;
 			f->has_client = true;
 		} else if (!strcmp(w, "cport")) {
 			uint32_t port;

@@ -144,7 +144,7 @@ static int parse_opts(const char *ctx, int argc, char **argv,
 			o->has_persist = true;
 		} else if (!strcmp(w, "netmask")) {
 			dup = o->has_netmask;
-			if (!dup && parse_netmask(v, &o->netmask))
+			if (!dup && parse_netmask(v, AF_INET, &o->netmask))
 				return usage_error("%s: bad netmask '%s' (e.g. 255.255.255.0 or 24)",
 						   ctx, v);
 			o->has_netmask = true;
