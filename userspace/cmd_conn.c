@@ -239,19 +239,20 @@ static int parse_state(const char *s, uint8_t *state)
 static int parse_filter(const char *ctx, int argc, char **argv,
 			struct conn_filter *f)
 {
-	int i = 1, ret;
+	int i = 1, ret, used;
 
 	if ((argc > 2 && parse_proto(argv[1], &f->proto) == 0) ||
 	    (argc > 1 && !strcmp(argv[1], "fwmark"))) {
-		ret = svc_parse_key(ctx, argc - 1, argv + 1, &f->svc);
+		ret = svc_parse_key(ctx, argc - 1, argv + 1, &f->svc, &used);
 		if (!ret)
 			ret = svc_check_fwm_word(ctx, &f->svc,
-						 argc > 3 ? argv[3] : NULL);
+						 argc > 1 + used ?
+						 argv[1 + used] : NULL);
 		if (ret)
 			return ret;
 		f->has_svc = true;
 		f->n++;
-		i = 3;
+		i = 1 + used;
 	}
 	for (; i < argc; i++) {
 		const char *w = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
