@@ -90,42 +90,6 @@ int parse_fwmark(const char *s, uint32_t *mark)
 	return 0;
 }
 
-int parse_ipv4_port(const char *s, uint32_t *addr_be, uint16_t *port)
-{
-	char buf[INET_ADDRSTRLEN + 8];
-	const char *colon = strchr(s, ':');
-	size_t len = strlen(s);
-	uint32_t p = 0, a;
-
-	if (len >= sizeof(buf))
-		return colon && colon - s < INET_ADDRSTRLEN ? -ERANGE : -EINVAL;
-	memcpy(buf, s, len + 1);
-	if (colon)
-		buf[colon - s] = '\0';
-	if (parse_ipv4(buf, &a))
-		return -EINVAL;
-	if (colon && strcmp(colon + 1, "*") &&
-	    parse_u32(colon + 1, 0, 65535, &p))
-		return -ERANGE;
-	*addr_be = a;
-	*port = (uint16_t)p;
-	return 0;
-}
-
-char *format_ipv4_port(char *buf, size_t len, uint32_t addr_be,
-		       uint16_t port)
-{
-	char a[INET_ADDRSTRLEN];
-	struct in_addr in = { .s_addr = addr_be };
-
-	inet_ntop(AF_INET, &in, a, sizeof(a));
-	if (port)
-		snprintf(buf, len, "%s:%u", a, port);
-	else
-		snprintf(buf, len, "%s:*", a);
-	return buf;
-}
-
 int parse_family(const char *s, uint16_t *af)
 {
 	if (!strcmp(s, "inet"))

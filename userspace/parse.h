@@ -21,17 +21,6 @@ const char *format_proto(uint8_t proto);
 /* Dotted-quad IPv4 address, strictly (no shorthand like "10.1"). */
 int parse_ipv4(const char *s, uint32_t *addr_be);
 
-/*
- * "VIP", "VIP:PORT" or "VIP:*"; a missing port or "*" is 0 (every port of
- * the VIP). Returns -EINVAL for a bad address, -ERANGE for a bad port, so
- * the caller can name the bad part.
- */
-int parse_ipv4_port(const char *s, uint32_t *addr_be, uint16_t *port);
-
-/* "10.0.0.1:80" or "10.0.0.1:*" for port 0, into @buf. */
-char *format_ipv4_port(char *buf, size_t len, uint32_t addr_be,
-		       uint16_t port);
-
 /* "inet" or "inet6" -> AF_INET, AF_INET6 (a fwmark service's family). */
 int parse_family(const char *s, uint16_t *af);
 /* AF_INET -> "inet", AF_INET6 -> "inet6" (the words parse_family() takes). */

@@ -61,21 +61,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		CHECK(a == 0xdeadbeef);
 	}
 
-	a = 0xdeadbeef;
-	err = parse_ipv4_port(s, &a, &port);
-	if (err == 0) {
-		/* The buffer size drlbctl's callers use. */
-		char out[32];
-
-		format_ipv4_port(out, sizeof(out), a, port);
-		CHECK(strlen(out) < sizeof(out) - 1);
-		CHECK(parse_ipv4_port(out, &a2, &port2) == 0);
-		CHECK(a2 == a && port2 == port);
-	} else {
-		CHECK(err == -EINVAL || err == -ERANGE);
-		CHECK(a == 0xdeadbeef && port == 0xbeef);
-	}
-
 	if (parse_u32(s, 7, 70000, &u) == 0) {
 		CHECK(u >= 7 && u <= 70000);
 		snprintf(buf, sizeof(buf), "%u", u);

@@ -29,9 +29,10 @@ static void test_proto(void)
 
 static void test_ipv4(void)
 {
+	struct drlb_addr ad, x = { .af = 77 };
 	uint32_t a = 7;
 	uint16_t port = 9;
-	char buf[32];
+	char buf[ENDPOINT_STRLEN];
 
 	ok(!parse_ipv4("10.0.0.1", &a) && a == htonl(0x0a000001), "ipv4 dotted quad");
 	a = 7;
@@ -39,31 +40,35 @@ static void test_ipv4(void)
 	ok(parse_ipv4("256.0.0.1", &a) && parse_ipv4("1.2.3.4 ", &a) &&
 	   parse_ipv4("", &a) && parse_ipv4("::1", &a), "ipv4 rejects junk");
 
-	ok(!parse_ipv4_port("192.0.2.1:80", &a, &port) &&
-	   a == htonl(0xc0000201) && port == 80, "vip:port");
-	ok(!parse_ipv4_port("192.0.2.1", &a, &port) && port == 0,
+	ok(!parse_endpoint("192.0.2.1:80", &ad, &port) && ad.af == AF_INET &&
+	   ad.v4 == htonl(0xc0000201) && port == 80, "vip:port");
+	ok(!parse_endpoint("192.0.2.1", &ad, &port) && port == 0,
 	   "vip without port is port 0");
-	ok(!parse_ipv4_port("192.0.2.1:*", &a, &port) && port == 0, "vip:*");
+	ok(!parse_endpoint("192.0.2.1:*", &ad, &port) && port == 0, "vip:*");
 	port = 9;
-	ok(parse_ipv4_port("192.0.2.1:65536", &a, &port) && port == 9,
-	   "port > 65535 rejected");
-	ok(parse_ipv4_port("192.0.2.1:", &a, &port) &&
-	   parse_ipv4_port("192.0.2.1:-1", &a, &port) &&
-	   parse_ipv4_port("192.0.2.1:80x", &a, &port) &&
-	   parse_ipv4_port("host:80", &a, &port) &&
-	   parse_ipv4_port("192.0.2.1:+80", &a, &port), "bad ports and hosts rejected");
-	ok(parse_ipv4_port("10.0.0.1:99999", &a, &port) == -ERANGE &&
-	   parse_ipv4_port("10.0.0.1:", &a, &port) == -ERANGE &&
-	   parse_ipv4_port("10.0.0.1:123456789012345678901234", &a, &port) == -ERANGE,
+	ad = x;
+	ok(parse_endpoint("192.0.2.1:65536", &ad, &port) && port == 9 &&
+	   ad.af == 77, "port > 65535 rejected, untouched");
+	ok(parse_endpoint("192.0.2.1:", &ad, &port) &&
+	   parse_endpoint("192.0.2.1:-1", &ad, &port) &&
+	   parse_endpoint("192.0.2.1:80x", &ad, &port) &&
+	   parse_endpoint("host:80", &ad, &port) &&
+	   parse_endpoint("192.0.2.1:+80", &ad, &port), "bad ports and hosts rejected");
+	ok(parse_endpoint("10.0.0.1:99999", &ad, &port) == -ERANGE &&
+	   parse_endpoint("10.0.0.1:", &ad, &port) == -ERANGE &&
+	   parse_endpoint("10.0.0.1:123456789012345678901234", &ad, &port) == -ERANGE,
 	   "a bad port is told apart (-ERANGE)");
-	ok(parse_ipv4_port("10.0.0.256:80", &a, &port) == -EINVAL &&
-	   parse_ipv4_port("10.0.0:80", &a, &port) == -EINVAL &&
-	   parse_ipv4_port("1234567890123456789012345678", &a, &port) == -EINVAL,
+	ok(parse_endpoint("10.0.0.256:80", &ad, &port) == -EINVAL &&
+	   parse_endpoint("10.0.0:80", &ad, &port) == -EINVAL &&
+	   parse_endpoint("1234567890123456789012345678", &ad, &port) == -EINVAL &&
+	   parse_endpoint("1234567890123456789012345678901234567890123456789012345678:80",
+			  &ad, &port) == -EINVAL,
 	   "a bad address is told apart (-EINVAL)");
-	ok(!strcmp(format_ipv4_port(buf, sizeof(buf), htonl(0xc0000201), 443),
-		   "192.0.2.1:443"), "format vip:port");
-	ok(!strcmp(format_ipv4_port(buf, sizeof(buf), htonl(0xc0000201), 0),
-		   "192.0.2.1:*"), "format vip:*");
+	ad = addr_v4(htonl(0xc0000201));
+	ok(!strcmp(format_endpoint(buf, sizeof(buf), &ad, 443), "192.0.2.1:443"),
+	   "format vip:port");
+	ok(!strcmp(format_endpoint(buf, sizeof(buf), &ad, 0), "192.0.2.1:*"),
+	   "format vip:*");
 }
 
 static void test_numbers(void)
