@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/socket.h>
 #include <netlink/genl/genl.h>
 
@@ -32,6 +33,8 @@ static char errmsg[256];
 
 void fk_reset(uint64_t features)
 {
+	for (int i = 0; i < fk.n_events; i++)
+		nlmsg_free(fk.events[i]);
 	memset(&fk, 0, sizeof(fk));
 	fk.features = features;
 	fk.cfg[DRLB_CFG_A_TIMEOUT_TCP_EST] = 900;
@@ -72,9 +75,35 @@ int drlb_nl_join(int fd, const char *group)
 	return -EOPNOTSUPP;
 }
 
+struct nl_msg *fk_event(uint32_t type)
+{
+	struct nl_msg *m = drlb_nl_msg(DRLB_CMD_EVENT, 0);
+
+	if ((size_t)fk.n_events == sizeof(fk.events) / sizeof(fk.events[0]))
+		abort();
+	nla_put_u32(m, DRLB_A_EVENT, type);
+	fk.events[fk.n_events++] = m;
+	return m;
+}
+
+/* The queued events on a packet socket, its writing end closed (EOF). */
 int drlb_nl_subscribe(const char *group)
 {
-	return drlb_nl_join(-1, group) ?: -1;
+	int sv[2];
+
+	(void)group;
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv))
+		return -1;
+	for (int i = 0; i < fk.n_events; i++) {
+		struct nlmsghdr *nlh = nlmsg_hdr(fk.events[i]);
+
+		if (write(sv[1], nlh, nlh->nlmsg_len) != (ssize_t)nlh->nlmsg_len)
+			abort();
+		nlmsg_free(fk.events[i]);
+	}
+	fk.n_events = 0;
+	close(sv[1]);
+	return sv[0];
 }
 
 struct nl_msg *drlb_nl_msg(uint8_t cmd, int dump)
@@ -347,7 +376,7 @@ static int reply(struct nl_msg *m, drlb_reply_cb cb, void *arg)
 	return err;
 }
 
-static void put_svc(struct nl_msg *m, const struct fk_svc *s, bool full)
+void fk_put_svc(struct nl_msg *m, const struct fk_svc *s, bool full)
 {
 	struct nlattr *nest = nla_nest_start(m, DRLB_A_SERVICE);
 
@@ -373,7 +402,7 @@ static void put_svc(struct nl_msg *m, const struct fk_svc *s, bool full)
 	nla_nest_end(m, nest);
 }
 
-static void put_dest(struct nl_msg *m, const struct fk_dest *d)
+void fk_put_dest(struct nl_msg *m, const struct fk_dest *d)
 {
 	struct nlattr *nest = nla_nest_start(m, DRLB_A_DEST);
 
@@ -405,12 +434,12 @@ static int get_services(struct nlattr **tb, drlb_reply_cb cb, void *arg)
 		if (err)
 			return err;
 		m = drlb_nl_msg(DRLB_CMD_GET_SERVICE, 0);
-		put_svc(m, s, true);
+		fk_put_svc(m, s, true);
 		return reply(m, cb, arg);
 	}
 	for (int i = 0; !err && i < fk.n_svcs; i++) {
 		m = drlb_nl_msg(DRLB_CMD_GET_SERVICE, 0);
-		put_svc(m, &fk.svcs[i], true);
+		fk_put_svc(m, &fk.svcs[i], true);
 		err = reply(m, cb, arg);
 	}
 	return err;
@@ -435,8 +464,8 @@ static int get_dests(struct nlattr **tb, drlb_reply_cb cb, void *arg)
 			continue;
 		for (int j = 0; !err && j < fk.svcs[i].n_dests; j++) {
 			m = drlb_nl_msg(DRLB_CMD_GET_DEST, 0);
-			put_svc(m, &fk.svcs[i], false);
-			put_dest(m, &fk.svcs[i].dests[j]);
+			fk_put_svc(m, &fk.svcs[i], false);
+			fk_put_dest(m, &fk.svcs[i].dests[j]);
 			err = reply(m, cb, arg);
 		}
 	}

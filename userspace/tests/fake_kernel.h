@@ -65,11 +65,24 @@ struct fake_kernel {
 	uint8_t conn_req[1024];
 	size_t conn_req_len;
 	int requests;			/* requests the module applied */
+	/*
+	 * Events for drlb_nl_subscribe() (monitor): each a message of its
+	 * own, read then from a socket whose other end is closed.
+	 */
+	struct nl_msg *events[8];
+	int n_events;
 };
 
 extern struct fake_kernel fk;
 
 /* An empty module with the features @features and default settings. */
 void fk_reset(uint64_t features);
+struct nl_msg;
+/* A DRLB_A_SERVICE nest of @s (its keys, and its settings if @full). */
+void fk_put_svc(struct nl_msg *m, const struct fk_svc *s, bool full);
+/* A DRLB_A_DEST nest of @d. */
+void fk_put_dest(struct nl_msg *m, const struct fk_dest *d);
+/* A DRLB_CMD_EVENT message to fill in and queue (fk.events). */
+struct nl_msg *fk_event(uint32_t type);
 
 #endif /* DRLBCTL_FAKE_KERNEL_H */

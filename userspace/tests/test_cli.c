@@ -14,7 +14,9 @@
  *    DRLB_F_DIRECTOR_IPV6 and such lines in a restore file are refused
  *    before anything is sent;
  *  - IPv6 conn filters send AF_INET6 and 16-byte addresses;
- *  - an ARP rule of another family in a dump is left out.
+ *  - an ARP rule of another family in a dump is left out;
+ *  - monitor prints events of IPv6 services, servers and neighbours in
+ *    the commands' words and skips those of an unknown family.
  */
 
 #include <arpa/inet.h>
@@ -501,6 +503,80 @@ static void test_arp_families(void)
 	   !strstr(out, "2001:db8::200"), "and so does save");
 }
 
+/* A service of the fake module's kind, for events. */
+static struct fk_svc svc6(const char *vip, uint16_t port, uint32_t mark)
+{
+	struct fk_svc s = { .proto = mark ? 0 : 6, .port = port,
+			    .fwmark = mark, .netmask = 128,
+			    .expire_nodest = 1 };
+
+	if (mark)
+		s.addr.af = AF_INET6;
+	else
+		s.addr = addr(vip);
+	snprintf(s.sched, sizeof(s.sched), "rr");
+	return s;
+}
+
+static void test_monitor(void)
+{
+	struct fk_svc s = svc6("2001:db8::100", 80, 0), f = svc6(NULL, 0, 5);
+	struct fk_dest d = { .addr = addr("2001:db8::11"), .weight = 2 };
+	static const uint8_t mac[6] = { 2, 0, 0, 0, 0, 0x11 };
+	struct nl_msg *m;
+	struct nlattr *nest;
+
+	fk_reset(FEATURES | DRLB_F_DIRECTOR_IPV6);
+	m = fk_event(DRLB_EV_SERVICE_NEW);
+	nla_put_u32(m, DRLB_A_PORTID, 4242);
+	fk_put_svc(m, &s, true);
+	m = fk_event(DRLB_EV_DEST_NEW);
+	nla_put_u32(m, DRLB_A_PORTID, 4242);
+	fk_put_svc(m, &s, false);
+	fk_put_dest(m, &d);
+	m = fk_event(DRLB_EV_NEIGH);
+	fk_put_svc(m, &f, false);
+	nest = nla_nest_start(m, DRLB_A_DEST);
+	nla_put_u16(m, DRLB_DEST_A_AF, AF_INET6);
+	nla_put(m, DRLB_DEST_A_ADDR, 16, d.addr.b);
+	nla_put_u8(m, DRLB_DEST_A_NEIGH, DRLB_NEIGH_RESOLVED);
+	nla_put(m, DRLB_DEST_A_LLADDR, 6, mac);
+	nla_nest_end(m, nest);
+	/* A family this drlbctl does not know: left out. */
+	m = fk_event(DRLB_EV_SERVICE_NEW);
+	nest = nla_nest_start(m, DRLB_A_SERVICE);
+	nla_put_u16(m, DRLB_SVC_A_AF, 99);
+	nla_put_u32(m, DRLB_SVC_A_FWMARK, 7);
+	nla_nest_end(m, nest);
+	m = fk_event(DRLB_EV_ARP_NEW);
+	nla_put_u32(m, DRLB_A_PORTID, 7);
+	nest = nla_nest_start(m, DRLB_A_ARP);
+	nla_put_u16(m, DRLB_ARP_A_AF, AF_INET6);
+	nla_put(m, DRLB_ARP_A_ADDR, 16, s.addr.b);
+	nla_nest_end(m, nest);
+	f.sched[0] = 's';
+	f.sched[1] = 'h';
+	f.persist = 60;
+	f.netmask = 48;
+	m = fk_event(DRLB_EV_SERVICE_SET);
+	fk_put_svc(m, &f, true);
+	ok(run("monitor") == 1 && strstr(err, "socket closed") &&
+	   same(out, "service add tcp [2001:db8::100]:80 sched rr by port 4242\n"
+		"server add tcp [2001:db8::100]:80 2001:db8::11 weight 2 by port 4242\n"
+		"neigh fwmark 5 family inet6 2001:db8::11 resolved 02:00:00:00:00:11\n"
+		"arp add 2001:db8::100 by port 7\n"
+		"service change fwmark 5 family inet6 sched sh persistent 60 netmask 48\n"),
+	   "monitor: IPv6 events in the commands' words, an unknown family left out");
+
+	m = fk_event(DRLB_EV_DEST_DEL);
+	fk_put_svc(m, &s, false);
+	fk_put_dest(m, &d);
+	ok(run("-j monitor") == 1 &&
+	   same(out, "{\"event\":\"server-del\",\"port\":null,\"service\":{\"protocol\":\"tcp\",\"vip\":\"2001:db8::100\",\"port\":80,\"family\":\"inet6\"},"
+		"\"server\":{\"address\":\"2001:db8::11\",\"weight\":2,\"active_conns\":0,\"inactive_conns\":0,\"mac\":null,\"dev\":null,\"ifindex\":0,\"neigh\":\"none\",\"u_threshold\":0,\"l_threshold\":0,\"persist_conns\":0,\"overloaded\":false}}\n"),
+	   "-j monitor: an IPv6 server event");
+}
+
 int main(void)
 {
 	test_ipv4_unchanged();
@@ -509,6 +585,7 @@ int main(void)
 	test_refusals();
 	test_round_trip();
 	test_arp_families();
+	test_monitor();
 	free(out);
 	free(err);
 	return tap_done();
