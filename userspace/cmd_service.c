@@ -20,14 +20,16 @@
  * inet6" follows the mark (ipvsadm -f MARK -6, keepalived's "family
  * inet6"): an IPv4 and an IPv6 fwmark service may share a mark. A
  * service's servers are of its family; the module must have IPv6 for
- * IPv6 services (DRLB_F_DIRECTOR_IPV6), drlbctl says so otherwise. "add" creates it (scheduler "wlc" unless told,
- * not persistent, expire-nodest yes); "change" alters only what it is
- * given; "del" removes it with its servers and flows. "sched" is checked
- * against the module's own scheduler list. "persistent SECS" (1..2000000)
- * keeps a client on one server across connections for SECS after its last
- * one; "netmask" (dotted or prefix length, default 32; for IPv6 a prefix
- * length only, default 128) groups clients for that; "persistent off" (change) turns it off. "expire-nodest no" makes
- * flows of a deleted server move to another server instead of expiring.
+ * IPv6 services (DRLB_F_DIRECTOR_IPV6), drlbctl says so otherwise.
+ * "add" creates it (scheduler "wlc" unless told, not persistent,
+ * expire-nodest yes); "change" alters only what it is given; "del"
+ * removes it with its servers and flows. "sched" is checked against the
+ * module's own scheduler list. "persistent SECS" (1..2000000) keeps a
+ * client on one server across connections for SECS after its last one;
+ * "netmask" (dotted or prefix length, default 32; for IPv6 a prefix
+ * length only, default 128) groups clients for that; "persistent off"
+ * (change) turns it off. "expire-nodest no" makes flows of a deleted
+ * server move to another server instead of expiring.
  * "midstream yes" lets a TCP segment (SCTP packet) of no known flow that
  * is not a SYN (INIT) create an entry, with the SYN timeout; by default
  * only a SYN opens a flow, and mid-stream packets of an mh, sh or dh

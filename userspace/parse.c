@@ -187,8 +187,9 @@ const char *addr_hint(const char *s)
 	struct in6_addr in6;
 	uint32_t a;
 
+	/* Zone indexes: fe80::1%eth0. */
 	if (strchr(s, '%'))
-		return "a zone index (%IFNAME) is not taken: drlb's addresses are not scoped to a link";
+		return "zone indexes (%IFNAME) are not taken: addresses are not scoped to a link";
 	if (n >= sizeof(buf))
 		return NULL;
 	/* Without its brackets, if it has them. */

@@ -21,7 +21,7 @@
  * that header has it, here is the one definition drlbctl uses.
  */
 #ifndef DRLB_F_DIRECTOR_IPV6
-#define DRLB_F_DIRECTOR_IPV6	(1ULL << 4)
+#define DRLB_F_DIRECTOR_IPV6	0x10ULL	/* bit 4 */
 #endif
 
 /*

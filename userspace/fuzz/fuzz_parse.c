@@ -138,11 +138,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			CHECK(!addr_hint(s) || strlen(addr_hint(s)) > 0);
 		}
 		ad = x;
-		if (parse_prefix(s, &ad, &plen) == 0) {
+		if (parse_prefix(s, &ad, &plen) == 0)
 			CHECK(plen <= addr_bits(ad.af));
-		} else {
+		else
 			CHECK(ad.af == 77 && plen == 0xee);
-		}
 	}
 
 	u = 0xdeadbeef;

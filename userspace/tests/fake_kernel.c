@@ -79,7 +79,7 @@ struct nl_msg *fk_event(uint32_t type)
 {
 	struct nl_msg *m = drlb_nl_msg(DRLB_CMD_EVENT, 0);
 
-	if ((size_t)fk.n_events == sizeof(fk.events) / sizeof(fk.events[0]))
+	if ((size_t)fk.n_events == ARRAY_SIZE(fk.events))
 		abort();
 	nla_put_u32(m, DRLB_A_EVENT, type);
 	fk.events[fk.n_events++] = m;

@@ -24,12 +24,31 @@
 #define TCP(n, p) (&(struct cm_key){ .proto = 6, .addr = A4(VIP(n)), .port = (p) })
 #define FWM(mark) (&(struct cm_key){ .fwmark = (mark), .addr.af = AF_INET })
 /* IPv6: 2001:db8::N; tcp [VIP6(n)]:PORT; fwmark MARK family inet6. */
-#define A6(N) ((struct drlb_addr){ .af = AF_INET6, .b = { 0x20, 0x01, 0x0d, 0xb8, \
-			[14] = (uint8_t)((N) >> 8), [15] = (uint8_t)(N) } })
-#define VIP6(n) A6(0x100 + (n))
-#define RIP6(n) (&A6(0xa + (n)))
+#define VIP6(n) a6(0x100 + (n))
+#define RIP6(n) rip6(0xa + (n))
 #define TCP6(n, p) (&(struct cm_key){ .proto = 6, .addr = VIP6(n), .port = (p) })
 #define FWM6(mark) (&(struct cm_key){ .fwmark = (mark), .addr.af = AF_INET6 })
+
+static struct drlb_addr a6(int n)
+{
+	struct drlb_addr a = { .af = AF_INET6,
+			       .b = { 0x20, 0x01, 0x0d, 0xb8 } };
+
+	a.b[14] = (uint8_t)(n >> 8);
+	a.b[15] = (uint8_t)n;
+	return a;
+}
+
+/* a6(@n) in one of a few slots, for the calls that take a pointer. */
+static const struct drlb_addr *rip6(int n)
+{
+	static struct drlb_addr slot[4];
+	static unsigned int i;
+	struct drlb_addr *a = &slot[i++ % 4];
+
+	*a = a6(n);
+	return a;
+}
 
 struct steps {
 	enum cm_op_kind kind[64];
