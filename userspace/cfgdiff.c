@@ -33,8 +33,12 @@ void cm_free(struct cm_model *m)
 
 static unsigned int cm_hash(const struct cm_key *k)
 {
-	uint32_t h = k->addr * 2654435761u ^ (uint32_t)k->port * 40503u ^
-		     k->proto ^ k->fwmark * 2246822519u;
+	uint32_t w[4], h;
+
+	memcpy(w, k->addr.b, sizeof(w));
+	h = (w[0] ^ w[1] * 3266489917u ^ w[2] * 668265263u ^ w[3]) *
+	    2654435761u ^ (uint32_t)k->port * 40503u ^ k->proto ^
+	    k->addr.af * 374761393u ^ k->fwmark * 2246822519u;
 
 	h ^= h >> 15;
 	return (h * 2246822519u >> 7) % CM_HASH;
@@ -58,7 +62,7 @@ static bool grow(void **v, size_t *cap, size_t n, size_t size)
 
 static bool cm_key_eq(const struct cm_key *a, const struct cm_key *b)
 {
-	return a->proto == b->proto && a->addr == b->addr &&
+	return a->proto == b->proto && addr_eq(&a->addr, &b->addr) &&
 	       a->port == b->port && a->fwmark == b->fwmark;
 }
 
@@ -91,7 +95,7 @@ struct cm_svc *cm_svc_add(struct cm_model *m, const struct cm_key *k,
 	memset(s, 0, sizeof(*s));
 	s->key = *k;
 	snprintf(s->sched, sizeof(s->sched), "wlc");
-	s->netmask = 32;
+	s->netmask = addr_bits(k->addr.af);
 	s->expire_nodest = true;
 	s->line = line;
 	s->next = m->hash[h];
@@ -123,16 +127,16 @@ void cm_svc_flush(struct cm_model *m)
 			cm_svc_del(m, &m->svcs[i]);
 }
 
-struct cm_dest *cm_dest_find(struct cm_svc *s, uint32_t addr)
+struct cm_dest *cm_dest_find(struct cm_svc *s, const struct drlb_addr *addr)
 {
 	for (size_t i = 0; i < s->n_dests; i++)
-		if (s->dests[i].addr == addr)
+		if (addr_eq(&s->dests[i].addr, addr))
 			return &s->dests[i];
 	return NULL;
 }
 
-struct cm_dest *cm_dest_add(struct cm_svc *s, uint32_t addr, size_t line,
-			    int *err)
+struct cm_dest *cm_dest_add(struct cm_svc *s, const struct drlb_addr *addr,
+			    size_t line, int *err)
 {
 	struct cm_dest *d;
 
@@ -146,7 +150,7 @@ struct cm_dest *cm_dest_add(struct cm_svc *s, uint32_t addr, size_t line,
 	}
 	d = &s->dests[s->n_dests++];
 	memset(d, 0, sizeof(*d));
-	d->addr = addr;
+	d->addr = *addr;
 	d->weight = 1;
 	d->line = line;
 	return d;
@@ -274,7 +278,7 @@ static void diff_svcs(const struct cm_model *from, const struct cm_model *to,
 		t = &to->svcs[i];
 		s = t->gone ? NULL : peer(from, t);
 		for (j = 0; s && j < s->n_dests; j++)
-			if (!cm_dest_find((struct cm_svc *)t, s->dests[j].addr))
+			if (!cm_dest_find((struct cm_svc *)t, &s->dests[j].addr))
 				emit(w, CM_DEST_DEL, t, &s->dests[j], NULL,
 				     t->line);
 	}
@@ -295,7 +299,7 @@ static void diff_svcs(const struct cm_model *from, const struct cm_model *to,
 			const struct cm_dest *d = &t->dests[j];
 			const struct cm_dest *o;
 
-			o = cm_dest_find((struct cm_svc *)s, d->addr);
+			o = cm_dest_find((struct cm_svc *)s, &d->addr);
 			if (!o || w->ret)
 				continue;
 			op = (struct cm_op){
@@ -315,7 +319,7 @@ static void diff_svcs(const struct cm_model *from, const struct cm_model *to,
 		t = &to->svcs[i];
 		s = t->gone ? NULL : peer(from, t);
 		for (j = 0; s && j < t->n_dests; j++)
-			if (!cm_dest_find((struct cm_svc *)s, t->dests[j].addr))
+			if (!cm_dest_find((struct cm_svc *)s, &t->dests[j].addr))
 				emit(w, CM_DEST_ADD, t, &t->dests[j], NULL,
 				     t->dests[j].line);
 	}

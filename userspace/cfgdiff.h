@@ -15,21 +15,25 @@
 #include <stdint.h>
 #include <linux/drlb.h>
 
-/* A real server of a service. */
+#include "addr.h"
+
+/* A real server of a service (of the service's family). */
 struct cm_dest {
-	uint32_t addr;		/* network order */
+	struct drlb_addr addr;
 	uint32_t weight;
 	uint32_t u_thresh, l_thresh;	/* connection thresholds, 0: none */
 	size_t line;		/* the file line that last set it (0: none) */
 };
 
 /*
- * A service's key: (proto, addr, port) with fwmark 0, or a fwmark alone
- * (proto, addr and port 0) - the kernel's two kinds of service.
+ * A service's key: (proto, addr, port) with fwmark 0, or a fwmark and a
+ * family (proto and port 0, addr.af the family, its bytes zero) - the
+ * kernel's two kinds of service. addr.af is the service's family either
+ * way: an IPv4 and an IPv6 fwmark service may share a mark.
  */
 struct cm_key {
 	uint8_t proto;
-	uint32_t addr;		/* network order */
+	struct drlb_addr addr;
 	uint16_t port;
 	uint32_t fwmark;
 };
@@ -80,9 +84,9 @@ void cm_free(struct cm_model *m);
 struct cm_svc *cm_svc_find(struct cm_model *m, const struct cm_key *k);
 /*
  * A new service with the defaults of DRLB_CMD_NEW_SERVICE (wlc and its
- * scheduler flags (none), not persistent, netmask 32, expire-nodest, no
- * midstream, no onepacket); NULL and *err -EEXIST if the key is taken,
- * -ENOMEM.
+ * scheduler flags (none), not persistent, netmask 32 (IPv4) or 128
+ * (IPv6), expire-nodest, no midstream, no onepacket); NULL and *err
+ * -EEXIST if the key is taken, -ENOMEM.
  */
 struct cm_svc *cm_svc_add(struct cm_model *m, const struct cm_key *k,
 			  size_t line, int *err);
@@ -90,10 +94,10 @@ void cm_svc_del(struct cm_model *m, struct cm_svc *s);
 /* Every service (DRLB_CMD_FLUSH). */
 void cm_svc_flush(struct cm_model *m);
 
-struct cm_dest *cm_dest_find(struct cm_svc *s, uint32_t addr);
+struct cm_dest *cm_dest_find(struct cm_svc *s, const struct drlb_addr *addr);
 /* With weight 1, no thresholds; NULL and *err -EEXIST or -ENOMEM. */
-struct cm_dest *cm_dest_add(struct cm_svc *s, uint32_t addr, size_t line,
-			    int *err);
+struct cm_dest *cm_dest_add(struct cm_svc *s, const struct drlb_addr *addr,
+			    size_t line, int *err);
 void cm_dest_del(struct cm_svc *s, struct cm_dest *d);
 
 struct cm_arp *cm_arp_find(struct cm_model *m, uint32_t vip,

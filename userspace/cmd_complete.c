@@ -16,9 +16,10 @@
  *
  *   word          a literal word
  *   WORD          a placeholder; PROTO, SCHED, FLAGS, BOOL, IFNAME, KEY,
- *                 STATE and FILE complete (protocols, the module's
- *                 schedulers, scheduler flags, yes/no, devices, config
- *                 keys, flow states, files), others (VIP, N...) do not
+ *                 STATE, FAMILY and FILE complete (protocols, the
+ *                 module's schedulers, scheduler flags, yes/no, devices,
+ *                 config keys, flow states, inet/inet6, files), others
+ *                 (VIP, N...) do not
  *   A|B           a word that is one of A, B (each literal or placeholder)
  *   {w X | v Y}   one of two sequences of words (expanded into one line
  *                 for each; the man page's SYNOPSIS writes it the same)
@@ -38,20 +39,20 @@
 #include "nl.h"
 
 static const char *const drlbctl_grammar[] = {
-	"service add {PROTO VIP[:PORT] | fwmark MARK} [sched SCHED] [sched-flags FLAGS] [persistent SECS] [netmask MASK] [expire-nodest BOOL] [midstream BOOL] [onepacket BOOL]",
-	"service change {PROTO VIP[:PORT] | fwmark MARK} [sched SCHED] [sched-flags FLAGS] [persistent SECS|off] [netmask MASK] [expire-nodest BOOL] [midstream BOOL] [onepacket BOOL]",
-	"service del {PROTO VIP[:PORT] | fwmark MARK}",
-	"service show [{PROTO VIP[:PORT] | fwmark MARK}]",
-	"server add {PROTO VIP[:PORT] | fwmark MARK} RIP [weight N] [u-threshold N] [l-threshold N]",
-	"server change {PROTO VIP[:PORT] | fwmark MARK} RIP [weight N] [u-threshold N] [l-threshold N]",
-	"server del {PROTO VIP[:PORT] | fwmark MARK} RIP",
-	"server show {PROTO VIP[:PORT] | fwmark MARK}",
-	"conn show [{PROTO VIP[:PORT] | fwmark MARK}] [client ADDR] [cport PORT] [server ADDR] [state STATE] [proto PROTO] [persistent] [--count]",
-	"conn del [{PROTO VIP[:PORT] | fwmark MARK}] [client ADDR] [cport PORT] [server ADDR] [state STATE] [proto PROTO] [persistent]",
+	"service add {PROTO VIP[:PORT] | fwmark MARK family FAMILY | fwmark MARK} [sched SCHED] [sched-flags FLAGS] [persistent SECS] [netmask MASK] [expire-nodest BOOL] [midstream BOOL] [onepacket BOOL]",
+	"service change {PROTO VIP[:PORT] | fwmark MARK family FAMILY | fwmark MARK} [sched SCHED] [sched-flags FLAGS] [persistent SECS|off] [netmask MASK] [expire-nodest BOOL] [midstream BOOL] [onepacket BOOL]",
+	"service del {PROTO VIP[:PORT] | fwmark MARK family FAMILY | fwmark MARK}",
+	"service show [{PROTO VIP[:PORT] | fwmark MARK family FAMILY | fwmark MARK}]",
+	"server add {PROTO VIP[:PORT] | fwmark MARK family FAMILY | fwmark MARK} RIP [weight N] [u-threshold N] [l-threshold N]",
+	"server change {PROTO VIP[:PORT] | fwmark MARK family FAMILY | fwmark MARK} RIP [weight N] [u-threshold N] [l-threshold N]",
+	"server del {PROTO VIP[:PORT] | fwmark MARK family FAMILY | fwmark MARK} RIP",
+	"server show {PROTO VIP[:PORT] | fwmark MARK family FAMILY | fwmark MARK}",
+	"conn show [{PROTO VIP[:PORT] | fwmark MARK family FAMILY | fwmark MARK}] [client ADDR] [cport PORT] [server ADDR] [state STATE] [proto PROTO] [persistent] [--count]",
+	"conn del [{PROTO VIP[:PORT] | fwmark MARK family FAMILY | fwmark MARK}] [client ADDR] [cport PORT] [server ADDR] [state STATE] [proto PROTO] [persistent]",
 	"conn del all",
 	"stats [--watch SECS]",
 	"stats show [--watch SECS]",
-	"stats zero [{PROTO VIP[:PORT] | fwmark MARK}]",
+	"stats zero [{PROTO VIP[:PORT] | fwmark MARK family FAMILY | fwmark MARK}]",
 	"flush [all]",
 	"arp add VIP [dev IFNAME | ifindex N] [packet-sockets BOOL]",
 	"arp change VIP [dev IFNAME | ifindex N] [packet-sockets BOOL]",
@@ -238,6 +239,9 @@ static void offer_token(struct out *o, const char *t)
 		} else if (!strcmp(p, "BOOL")) {
 			offer(o, "yes");
 			offer(o, "no");
+		} else if (!strcmp(p, "FAMILY")) {
+			offer(o, "inet");
+			offer(o, "inet6");
 		} else if (!strcmp(p, "STATE")) {
 			offer(o, "none");
 			offer(o, "syn");

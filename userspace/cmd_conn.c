@@ -2,9 +2,10 @@
 /*
  * drlbctl conn show [SERVICE] [FILTER...] [-c|--count]
  * drlbctl conn del  [SERVICE] FILTER... | all
- *   SERVICE: PROTO VIP[:PORT] | fwmark MARK
+ *   SERVICE: PROTO VIP[:PORT] | fwmark MARK [family inet|inet6]
  *   FILTER: client ADDR[/LEN] | cport PORT | server ADDR | state STATE |
  *           proto PROTO | persistent
+ *   ADDR: IPv4, or IPv6 (bare or in brackets); LEN up to 32 or 128
  *   STATE: none, syn, established, fin, close
  *
  * The filters are the kernel's (DRLB_A_CONN of GET_CONN and DEL_CONN): a
@@ -14,7 +15,9 @@
  * flows and templates at once - every flow of a client, or to a server
  * before its maintenance - and prints how many; the next packet of a
  * deleted flow is one of no flow (a SYN is scheduled afresh). "del" needs
- * a filter or the word "all".
+ * a filter or the word "all". The service, client and server given must
+ * be of one family (a flow is IPv4 or IPv6); IPv6 ones need a module with
+ * IPv6 (DRLB_F_DIRECTOR_IPV6).
  *
  * The director's flow table (all services, or one): which real server
  * each client flow goes to, its state as the director sees it (only the
@@ -23,10 +26,11 @@
  * service) show as state "persistent", with the client's port as "*"; a
  * fwmark service's template binds the client for every VIP and port of
  * the mark, and shows "FWM" and the mark in place of protocol and VIP
- * (its flows show their own protocol, VIP and port). Sorted by VIP,
- * client and port, fwmark templates last.
+ * (its flows show their own protocol, VIP and port). Sorted by VIP
+ * (IPv4 before IPv6), client and port, fwmark templates last.
  *
- * Text columns: PROTO CLIENT VIP SERVER STATE EXPIRES (mm:ss).
+ * Text columns: PROTO CLIENT VIP SERVER STATE EXPIRES (mm:ss); IPv6
+ * endpoints as [ADDR]:PORT, the columns as wide as their longest entry.
  *
  * JSON (-j conn show); stable keys:
  *   {"conns": [{
@@ -39,7 +43,9 @@
  *      "expires_ms": 899000
  *   }]}
  * A fwmark service's template has "fwmark": MARK instead of "protocol",
- * "vip" and "vip_port".
+ * "vip" and "vip_port". An IPv6 entry has "family": "inet6" after
+ * "protocol" (or "fwmark") and IPv6 addresses (RFC 5952); IPv4 ones have
+ * no "family".
  */
 
 #include <arpa/inet.h>
@@ -60,7 +66,7 @@ struct conn {
 	uint8_t proto, state;
 	bool persist;
 	uint32_t fwmark;		/* a fwmark service's template */
-	uint32_t caddr, vaddr, daddr;	/* network order */
+	struct drlb_addr caddr, vaddr, daddr;	/* of one family */
 	uint16_t cport, vport;
 	uint32_t expires_ms;
 };
@@ -70,23 +76,19 @@ struct conn_vec {
 	size_t n, cap;
 };
 
-static int addr_of(struct nlattr *a, uint32_t *out)
-{
-	if (!a || nla_len(a) != 4)
-		return -EPROTO;
-	memcpy(out, nla_data(a), 4);
-	return 0;
-}
-
 static int conn_cb(struct nlattr **tb, void *arg)
 {
 	struct nlattr *ct[DRLB_CONN_A_MAX + 1];
 	struct conn_vec *vec = arg;
 	struct conn *c;
+	uint32_t mark;
+	uint16_t af;
 
 	if (drlb_nl_parse_nested(ct, DRLB_CONN_A_MAX, tb[DRLB_A_CONN]))
 		return -EPROTO;
-	if (ct[DRLB_CONN_A_AF] && nla_get_u16(ct[DRLB_CONN_A_AF]) != AF_INET)
+	/* IPv4 and IPv6; entries of another family are left out. */
+	af = ct[DRLB_CONN_A_AF] ? nla_get_u16(ct[DRLB_CONN_A_AF]) : AF_INET;
+	if (!addr_len(af))
 		return 0;
 	if (vec->n == vec->cap) {
 		vec->cap = vec->cap ? vec->cap * 2 : 64;
@@ -96,9 +98,9 @@ static int conn_cb(struct nlattr **tb, void *arg)
 	}
 	c = &vec->v[vec->n];
 	memset(c, 0, sizeof(*c));
-	if (addr_of(ct[DRLB_CONN_A_CADDR], &c->caddr) ||
-	    addr_of(ct[DRLB_CONN_A_VADDR], &c->vaddr) ||
-	    addr_of(ct[DRLB_CONN_A_DADDR], &c->daddr) ||
+	if (drlb_nl_get_addr(ct[DRLB_CONN_A_CADDR], af, &c->caddr) ||
+	    drlb_nl_get_addr(ct[DRLB_CONN_A_VADDR], af, &c->vaddr) ||
+	    drlb_nl_get_addr(ct[DRLB_CONN_A_DADDR], af, &c->daddr) ||
 	    !ct[DRLB_CONN_A_PROTOCOL])
 		return -EPROTO;
 	c->proto = nla_get_u8(ct[DRLB_CONN_A_PROTOCOL]);
@@ -111,9 +113,14 @@ static int conn_cb(struct nlattr **tb, void *arg)
 	if (ct[DRLB_CONN_A_EXPIRES_MS])
 		c->expires_ms = nla_get_u32(ct[DRLB_CONN_A_EXPIRES_MS]);
 	c->persist = ct[DRLB_CONN_A_PERSIST];
-	/* A fwmark template: protocol 0, the mark as VIP (uapi drlb.h). */
-	if (c->persist && !c->proto)
-		c->fwmark = ntohl(c->vaddr);
+	/*
+	 * A fwmark template: protocol 0, the mark as VIP (uapi drlb.h); an
+	 * IPv6 one's VIP is the mark and 12 zero bytes, as IPVS's.
+	 */
+	if (c->persist && !c->proto) {
+		memcpy(&mark, c->vaddr.b, sizeof(mark));
+		c->fwmark = ntohl(mark);
+	}
 	vec->n++;
 	return 0;
 }
@@ -126,49 +133,70 @@ static int cmp3(uint32_t a, uint32_t b)
 static int cmp_conn(const void *pa, const void *pb)
 {
 	const struct conn *a = pa, *b = pb;
+	int c;
 
+	/* Fwmark templates last, by mark; the others by family, VIP... */
 	if (!a->fwmark != !b->fwmark)
 		return a->fwmark ? 1 : -1;
-	if (a->vaddr != b->vaddr)
-		return cmp3(ntohl(a->vaddr), ntohl(b->vaddr));
+	if (a->fwmark != b->fwmark)
+		return cmp3(a->fwmark, b->fwmark);
+	c = addr_cmp(&a->vaddr, &b->vaddr);
+	if (c)
+		return c;
 	if (a->vport != b->vport)
 		return cmp3(a->vport, b->vport);
 	if (a->proto != b->proto)
 		return cmp3(a->proto, b->proto);
-	if (a->caddr != b->caddr)
-		return cmp3(ntohl(a->caddr), ntohl(b->caddr));
+	c = addr_cmp(&a->caddr, &b->caddr);
+	if (c)
+		return c;
 	if (a->persist != b->persist)
 		return a->persist ? -1 : 1;
 	return cmp3(a->cport, b->cport);
 }
 
-static const char *ip(char *buf, size_t len, uint32_t addr)
+/* The CLIENT, VIP and SERVER columns of @k. */
+static void conn_cols(const struct conn *k, char *c, char *v, char *d)
 {
-	return inet_ntop(AF_INET, &addr, buf, len);
+	/* A template's client port is "*": format_endpoint()'s port 0. */
+	format_endpoint(c, ENDPOINT_STRLEN, &k->caddr,
+			k->persist ? 0 : k->cport);
+	if (k->fwmark)
+		snprintf(v, ENDPOINT_STRLEN, "%u", k->fwmark);
+	else
+		format_endpoint(v, ENDPOINT_STRLEN, &k->vaddr, k->vport);
+	format_addr(d, ENDPOINT_STRLEN, &k->daddr);
+}
+
+static int max_int(int a, int b)
+{
+	return a > b ? a : b;
 }
 
 static void show_text(const struct conn_vec *vec)
 {
-	char c[32], v[32], d[32], e[16], a[INET_ADDRSTRLEN];
+	char c[ENDPOINT_STRLEN], v[ENDPOINT_STRLEN], d[ENDPOINT_STRLEN];
+	int cw = 21, vw = 21, dw = 15;
+	char e[16];
 
 	if (!vec->n)
 		return;
-	printf("%-5s %-21s %-21s %-15s %-11s %s\n", "PROTO", "CLIENT", "VIP",
-	       "SERVER", "STATE", "EXPIRES");
+	/* As wide as the longest entry (IPv6), at least as IPv4's. */
+	for (size_t i = 0; i < vec->n; i++) {
+		conn_cols(&vec->v[i], c, v, d);
+		cw = max_int(cw, (int)strlen(c));
+		vw = max_int(vw, (int)strlen(v));
+		dw = max_int(dw, (int)strlen(d));
+	}
+	printf("%-5s %-*s %-*s %-*s %-11s %s\n", "PROTO", cw, "CLIENT", vw,
+	       "VIP", dw, "SERVER", "STATE", "EXPIRES");
 	for (size_t i = 0; i < vec->n; i++) {
 		const struct conn *k = &vec->v[i];
 
-		if (k->persist)
-			snprintf(c, sizeof(c), "%s:*", ip(a, sizeof(a), k->caddr));
-		else
-			format_ipv4_port(c, sizeof(c), k->caddr, k->cport);
-		if (k->fwmark)
-			snprintf(v, sizeof(v), "%u", k->fwmark);
-		else
-			format_ipv4_port(v, sizeof(v), k->vaddr, k->vport);
-		printf("%-5s %-21s %-21s %-15s %-11s %s\n",
-		       k->fwmark ? "FWM" : format_proto(k->proto), c, v,
-		       ip(d, sizeof(d), k->daddr),
+		conn_cols(k, c, v, d);
+		printf("%-5s %-*s %-*s %-*s %-11s %s\n",
+		       k->fwmark ? "FWM" : format_proto(k->proto), cw, c, vw, v,
+		       dw, d,
 		       k->persist ? "persistent" :
 		       k->state == DRLB_CONN_S_NONE ? "-" :
 		       format_conn_state(k->state),
@@ -178,7 +206,7 @@ static void show_text(const struct conn_vec *vec)
 
 static void show_json(const struct conn_vec *vec)
 {
-	char a[INET_ADDRSTRLEN];
+	char a[ADDR_STRLEN];
 	struct json j;
 
 	json_init(&j, stdout);
@@ -192,13 +220,15 @@ static void show_json(const struct conn_vec *vec)
 			json_u64(&j, "fwmark", k->fwmark);
 		else
 			json_str(&j, "protocol", format_proto(k->proto));
-		json_str(&j, "client", ip(a, sizeof(a), k->caddr));
+		if (k->caddr.af != AF_INET)
+			json_str(&j, "family", format_family(k->caddr.af));
+		json_str(&j, "client", format_addr(a, sizeof(a), &k->caddr));
 		json_u64(&j, "client_port", k->cport);
 		if (!k->fwmark) {
-			json_str(&j, "vip", ip(a, sizeof(a), k->vaddr));
+			json_str(&j, "vip", format_addr(a, sizeof(a), &k->vaddr));
 			json_u64(&j, "vip_port", k->vport);
 		}
-		json_str(&j, "server", ip(a, sizeof(a), k->daddr));
+		json_str(&j, "server", format_addr(a, sizeof(a), &k->daddr));
 		json_str(&j, "state", format_conn_state(k->state));
 		json_bool(&j, "persistent", k->persist);
 		json_u64(&j, "expires_ms", k->expires_ms);
@@ -215,9 +245,11 @@ struct conn_filter {
 	bool persistent, all, count;
 	struct svc_key svc;
 	uint8_t proto, plen, state;
-	uint32_t client, server;	/* network order */
+	struct drlb_addr client, server;
+	const char *client_word, *server_word;
 	uint16_t cport;
 	int n;				/* criteria given */
+	uint16_t af;			/* of the service, client, server; 0 */
 };
 
 static int parse_state(const char *s, uint8_t *state)
@@ -236,43 +268,71 @@ static int parse_state(const char *s, uint8_t *state)
 	return -EINVAL;
 }
 
-/* "ADDR" or "ADDR/LEN" */
-static int parse_prefix(char *s, uint32_t *addr, uint8_t *plen)
+/* "bad client 'V' (WHAT)", with what addr_hint() adds. */
+static int bad_addr(const char *ctx, const char *w, const char *v,
+		    const char *what)
 {
-	char *slash = strchr(s, '/');
-	uint32_t len = 32;
-	int err;
+	char buf[ENDPOINT_STRLEN];
+	const char *hint;
 
-	if (slash) {
-		*slash = '\0';
-		if (parse_u32(slash + 1, 0, 32, &len)) {
-			*slash = '/';
-			return -EINVAL;
+	/* A prefix's address part, for the hint. */
+	snprintf(buf, sizeof(buf), "%.*s", (int)strcspn(v, "/"), v);
+	hint = addr_hint(buf);
+	if (hint)
+		return usage_error("%s: bad %s '%s': %s", ctx, w, v, hint);
+	return usage_error("%s: bad %s '%s' (%s)", ctx, w, v, what);
+}
+
+/*
+ * The service, client and server given are of one family, f->af (0 if
+ * none is given): 2 (usage error printed) if not.
+ */
+static int filter_af(const char *ctx, struct conn_filter *f)
+{
+	const struct {
+		bool has;
+		const char *what, *word;
+		uint16_t af;
+	} p[] = {
+		{ f->has_svc, "service", svc_key_str(&f->svc), f->svc.addr.af },
+		{ f->has_client, "client", f->client_word, f->client.af },
+		{ f->has_server, "server", f->server_word, f->server.af },
+	};
+	int first = -1;
+
+	for (int i = 0; i < (int)ARRAY_SIZE(p); i++) {
+		if (!p[i].has)
+			continue;
+		if (first < 0) {
+			first = i;
+			f->af = p[i].af;
+		} else if (p[i].af != f->af) {
+			return usage_error("%s: %s %s is %s but %s %s is %s: a flow is of one family",
+					   ctx, p[first].what, p[first].word,
+					   family_name(p[first].af), p[i].what,
+					   p[i].word, family_name(p[i].af));
 		}
 	}
-	err = parse_ipv4(s, addr);
-	if (slash)
-		*slash = '/';
-	*plen = (uint8_t)len;
-	return err;
+	return 0;
 }
 
 static int parse_filter(const char *ctx, int argc, char **argv,
 			struct conn_filter *f)
 {
-	int i = 1, ret;
+	int i = 1, ret, used;
 
 	if ((argc > 2 && parse_proto(argv[1], &f->proto) == 0) ||
 	    (argc > 1 && !strcmp(argv[1], "fwmark"))) {
-		ret = svc_parse_key(ctx, argc - 1, argv + 1, &f->svc);
+		ret = svc_parse_key(ctx, argc - 1, argv + 1, &f->svc, &used);
 		if (!ret)
 			ret = svc_check_fwm_word(ctx, &f->svc,
-						 argc > 3 ? argv[3] : NULL);
+						 argc > 1 + used ?
+						 argv[1 + used] : NULL);
 		if (ret)
 			return ret;
 		f->has_svc = true;
 		f->n++;
-		i = 3;
+		i = 1 + used;
 	}
 	for (; i < argc; i++) {
 		const char *w = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -298,9 +358,9 @@ static int parse_filter(const char *ctx, int argc, char **argv,
 		if (!v)
 			return usage_error("%s: missing value after '%s'", ctx, w);
 		if (!strcmp(w, "client")) {
-			if (f->has_client || parse_prefix(argv[i + 1], &f->client, &f->plen))
-				return usage_error("%s: bad client '%s' (ADDR or ADDR/LEN, once)",
-						   ctx, v);
+			if (f->has_client || parse_prefix(v, &f->client, &f->plen))
+				return bad_addr(ctx, w, v, "ADDR or ADDR/LEN, once");
+			f->client_word = v;
 			f->has_client = true;
 		} else if (!strcmp(w, "cport")) {
 			uint32_t port;
@@ -311,9 +371,9 @@ static int parse_filter(const char *ctx, int argc, char **argv,
 			f->cport = (uint16_t)port;
 			f->has_cport = true;
 		} else if (!strcmp(w, "server")) {
-			if (f->has_server || parse_ipv4(v, &f->server))
-				return usage_error("%s: bad server '%s' (an IPv4 address, once)",
-						   ctx, v);
+			if (f->has_server || parse_addr(v, &f->server))
+				return bad_addr(ctx, w, v, "an address, once");
+			f->server_word = v;
 			f->has_server = true;
 		} else if (!strcmp(w, "state")) {
 			if (f->has_state || parse_state(v, &f->state))
@@ -329,7 +389,7 @@ static int parse_filter(const char *ctx, int argc, char **argv,
 		f->n++;
 		i++;
 	}
-	return 0;
+	return filter_af(ctx, f);
 }
 
 static int put_filter(struct nl_msg *msg, const struct conn_filter *f)
@@ -341,13 +401,19 @@ static int put_filter(struct nl_msg *msg, const struct conn_filter *f)
 	if (f->n == f->has_svc)
 		return 0;
 	nest = nla_nest_start(msg, DRLB_A_CONN);
+	/* IPv6 addresses say so; an IPv4 filter is as it always was. */
 	if (!nest ||
+	    ((f->has_client || f->has_server) && f->af == AF_INET6 &&
+	     nla_put_u16(msg, DRLB_CONN_A_AF, AF_INET6)) ||
 	    (f->has_proto && nla_put_u8(msg, DRLB_CONN_A_PROTOCOL, f->proto)) ||
 	    (f->has_client &&
-	     (nla_put(msg, DRLB_CONN_A_CADDR, 4, &f->client) ||
+	     (nla_put(msg, DRLB_CONN_A_CADDR, (int)addr_len(f->client.af),
+		      f->client.b) ||
 	      nla_put_u8(msg, DRLB_CONN_A_CPREFIX, f->plen))) ||
 	    (f->has_cport && nla_put_u16(msg, DRLB_CONN_A_CPORT, f->cport)) ||
-	    (f->has_server && nla_put(msg, DRLB_CONN_A_DADDR, 4, &f->server)) ||
+	    (f->has_server &&
+	     nla_put(msg, DRLB_CONN_A_DADDR, (int)addr_len(f->server.af),
+		     f->server.b)) ||
 	    (f->has_state && nla_put_u8(msg, DRLB_CONN_A_STATE, f->state)) ||
 	    (f->persistent && nla_put_flag(msg, DRLB_CONN_A_PERSIST)))
 		return -EMSGSIZE;
@@ -403,7 +469,7 @@ static int conn_show(int argc, char **argv)
 		return ret;
 	if (f.all)
 		return usage_error("conn show: 'all' is for conn del");
-	if (drlb_nl_open())
+	if (drlb_nl_open() || svc_check_af("conn show", f.af))
 		return 1;
 	if (f.count) {
 		ret = conn_count(DRLB_CMD_GET_CONN, &f, &n);
@@ -450,7 +516,7 @@ static int conn_del(int argc, char **argv)
 		return usage_error("conn del: which flows? (a filter, or all)");
 	if (f.n && f.all)
 		return usage_error("conn del: 'all' or filters, not both");
-	if (drlb_nl_open())
+	if (drlb_nl_open() || svc_check_af("conn del", f.af))
 		return 1;
 	ret = conn_count(DRLB_CMD_DEL_CONN, &f, &n);
 	if (ret)

@@ -22,7 +22,9 @@
  *                                   since the table filled up
  *   events lost                     this listener fell behind
  *
- * SERVICE is "PROTO VIP:PORT" or "fwmark MARK", as the commands take it.
+ * SERVICE is "PROTO VIP:PORT" ("tcp [2001:db8::100]:80" for IPv6), "fwmark
+ * MARK" or "fwmark MARK family inet6", as the commands take it. Events of
+ * an address family this drlbctl does not know are left out.
  * "by port N" is the netlink port of the request that made the change.
  *
  * JSON (-j monitor): one object per line; stable keys:
@@ -34,7 +36,8 @@
  *    "service": {...},             service and server events: as in
  *    "server": {...},              "service show -j" (a server event's
  *                                  service has its keys only: protocol,
- *                                  vip and port, or fwmark)
+ *                                  vip and port, or fwmark; and
+ *                                  "family": "inet6" for IPv6)
  *    "arp": {"vip": "10.0.0.100", "dev": "eth0"|null, "ifindex": 0,
  *            "packet_sockets": false},
  *    "flush_arp": false,           flush
@@ -82,13 +85,20 @@ struct event {
 	bool has_svc, has_dest, has_arp;
 	struct svc_info svc;
 	struct dest_info dest;
-	uint32_t arp_vip, arp_ifindex, arp_flags;
+	struct drlb_addr arp_vip;
+	uint32_t arp_ifindex, arp_flags;
 	bool flush_arp;
 	uint32_t conn_count, conn_max;
 };
 
+/*
+ * The event of one message: 0, 1 for one of an address family drlbctl
+ * does not know (skipped), -EPROTO for a malformed one.
+ */
 static int parse_event(struct nlattr **tb, struct event *e)
 {
+	int err;
+
 	memset(e, 0, sizeof(*e));
 	if (!tb[DRLB_A_EVENT])
 		return -EPROTO;
@@ -98,22 +108,30 @@ static int parse_event(struct nlattr **tb, struct event *e)
 		e->port = nla_get_u32(tb[DRLB_A_PORTID]);
 	}
 	if (tb[DRLB_A_SERVICE]) {
-		if (svc_info_parse(tb[DRLB_A_SERVICE], &e->svc))
-			return -EPROTO;
+		err = svc_info_parse(tb[DRLB_A_SERVICE], &e->svc);
+		if (err)
+			return err < 0 ? -EPROTO : 1;
 		e->has_svc = true;
 	}
 	if (tb[DRLB_A_DEST]) {
-		if (dest_info_parse(tb[DRLB_A_DEST], &e->dest))
-			return -EPROTO;
+		err = dest_info_parse(tb[DRLB_A_DEST], &e->dest);
+		if (err)
+			return err < 0 ? -EPROTO : 1;
 		e->has_dest = true;
 	}
 	if (tb[DRLB_A_ARP]) {
 		struct nlattr *at[DRLB_ARP_A_MAX + 1];
+		uint16_t af;
 
-		if (drlb_nl_parse_nested(at, DRLB_ARP_A_MAX, tb[DRLB_A_ARP]) ||
-		    !at[DRLB_ARP_A_ADDR] || nla_len(at[DRLB_ARP_A_ADDR]) != 4)
+		if (drlb_nl_parse_nested(at, DRLB_ARP_A_MAX, tb[DRLB_A_ARP]))
 			return -EPROTO;
-		memcpy(&e->arp_vip, nla_data(at[DRLB_ARP_A_ADDR]), 4);
+		/* Rules of both families (IPv6: neighbour discovery). */
+		af = at[DRLB_ARP_A_AF] ? nla_get_u16(at[DRLB_ARP_A_AF]) :
+		     AF_INET;
+		if (!addr_len(af))
+			return 1;
+		if (drlb_nl_get_addr(at[DRLB_ARP_A_ADDR], af, &e->arp_vip))
+			return -EPROTO;
 		if (at[DRLB_ARP_A_IFINDEX])
 			e->arp_ifindex = nla_get_u32(at[DRLB_ARP_A_IFINDEX]);
 		if (at[DRLB_ARP_A_FLAGS])
@@ -140,11 +158,6 @@ static const char *ev_name(uint32_t type)
 	       "unknown";
 }
 
-static const char *ip4(char *buf, uint32_t addr)
-{
-	return inet_ntop(AF_INET, &addr, buf, INET_ADDRSTRLEN);
-}
-
 /* "service-add" -> "service add": the words of the CLI. */
 static void print_kind(uint32_t type)
 {
@@ -158,7 +171,7 @@ static void print_kind(uint32_t type)
 
 static void print_text(const struct event *e)
 {
-	char a[INET_ADDRSTRLEN], mac[18], dev[IF_NAMESIZE], sf[32];
+	char a[ADDR_STRLEN], mac[18], dev[IF_NAMESIZE], sf[32];
 
 	print_kind(e->type);
 	if (e->has_svc)
@@ -180,7 +193,7 @@ static void print_text(const struct event *e)
 			printf(" onepacket yes");
 	}
 	if (e->has_dest) {
-		printf(" %s", ip4(a, e->dest.addr));
+		printf(" %s", format_addr(a, sizeof(a), &e->dest.addr));
 		if (e->type == DRLB_EV_NEIGH) {
 			printf(" %s", e->dest.has_neigh ?
 			       neigh_state_name(e->dest.neigh) : "unknown");
@@ -195,7 +208,7 @@ static void print_text(const struct event *e)
 		}
 	}
 	if (e->has_arp) {
-		printf(" %s", ip4(a, e->arp_vip));
+		printf(" %s", format_addr(a, sizeof(a), &e->arp_vip));
 		if (e->arp_ifindex && if_indextoname(e->arp_ifindex, dev))
 			printf(" dev %s", dev);
 		else if (e->arp_ifindex)
@@ -215,7 +228,7 @@ static void print_text(const struct event *e)
 
 static void print_json(const struct event *e)
 {
-	char a[INET_ADDRSTRLEN], dev[IF_NAMESIZE];
+	char a[ADDR_STRLEN], dev[IF_NAMESIZE];
 	struct json j;
 
 	json_init_compact(&j, stdout);
@@ -251,7 +264,7 @@ static void print_json(const struct event *e)
 	}
 	if (e->has_arp) {
 		json_obj_open(&j, "arp");
-		json_str(&j, "vip", ip4(a, e->arp_vip));
+		json_str(&j, "vip", format_addr(a, sizeof(a), &e->arp_vip));
 		if (e->arp_ifindex && if_indextoname(e->arp_ifindex, dev))
 			json_str(&j, "dev", dev);
 		else
@@ -287,6 +300,7 @@ static int handle(char *buf, size_t len)
 	struct nlattr *tb[DRLB_A_MAX + 1];
 	struct nlmsghdr *nlh;
 	struct event e;
+	int err;
 
 	for (nlh = (struct nlmsghdr *)buf; NLMSG_OK(nlh, len);
 	     nlh = NLMSG_NEXT(nlh, len)) {
@@ -296,10 +310,15 @@ static int handle(char *buf, size_t len)
 		    nlh->nlmsg_len < NLMSG_LENGTH(GENL_HDRLEN) ||
 		    g->cmd != DRLB_CMD_EVENT)
 			continue;
-		if (drlb_nl_parse_reply(nlh, tb) || parse_event(tb, &e)) {
+		err = drlb_nl_parse_reply(nlh, tb) ? -EPROTO :
+		      parse_event(tb, &e);
+		if (err < 0) {
 			fprintf(stderr, "drlbctl: monitor: a malformed event\n");
 			return -EPROTO;
 		}
+		/* Of an address family this drlbctl does not know. */
+		if (err)
+			continue;
 		if (opts.json)
 			print_json(&e);
 		else

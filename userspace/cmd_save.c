@@ -8,7 +8,9 @@
  * show" sorts them: fwmark services, "service add fwmark MARK ...",
  * after the others; scheduler flags when not the scheduler's default)
  * followed by its real servers ("server add", weight always given,
- * connection thresholds when set), then the ARP rules ("arp add").
+ * connection thresholds when set), then the ARP rules ("arp add"). IPv4
+ * services come before IPv6 ones ("tcp [2001:db8::100]:80", "fwmark 5
+ * family inet6"), fwmark services after both, by mark then family.
  * Counters, flows and read-only values are not configuration and are left
  * out. The first line is a comment. What the module cannot do (no
  * director, no ARP rules) is left out too. "drlbctl restore" (restore.c)
@@ -34,7 +36,7 @@
 static int save_services(FILE *out)
 {
 	struct svc_info *list;
-	char key[64], rip[32], sf[32];
+	char key[96], rip[ADDR_STRLEN], sf[32];
 	int n, err;
 
 	err = svc_list_get(NULL, &list, &n);
@@ -43,12 +45,12 @@ static int save_services(FILE *out)
 	for (int i = 0; i < n; i++) {
 		const struct svc_info *s = &list[i];
 
-		/* "tcp 10.0.0.100:80" or "fwmark 5" */
+		/* "tcp 10.0.0.100:80", "fwmark 5 family inet6"... */
 		snprintf(key, sizeof(key), "%s", svc_key_str(&s->key));
 		fprintf(out, "service add %s sched %s", key, s->sched);
 		if (s->persist) {
 			fprintf(out, " persistent %u", s->persist);
-			if (s->netmask != 32)
+			if (s->netmask != addr_bits(s->key.addr.af))
 				fprintf(out, " netmask %u", s->netmask);
 		}
 		if (!s->expire_nodest)
@@ -65,9 +67,8 @@ static int save_services(FILE *out)
 		for (int d = 0; d < s->n_dests; d++) {
 			const struct dest_info *di = &s->dests[d];
 
-			format_ipv4_port(rip, sizeof(rip), di->addr, 0);
-			rip[strlen(rip) - 2] = '\0';	/* drop ":*" */
-			fprintf(out, "server add %s %s weight %u", key, rip,
+			fprintf(out, "server add %s %s weight %u", key,
+				format_addr(rip, sizeof(rip), &di->addr),
 				di->weight);
 			if (di->u_thresh)
 				fprintf(out, " u-threshold %u", di->u_thresh);

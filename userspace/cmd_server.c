@@ -4,9 +4,11 @@
  *                 [u-threshold N] [l-threshold N]
  * drlbctl server del SERVICE RIP
  * drlbctl server show SERVICE
- *   SERVICE: PROTO VIP[:PORT] | fwmark MARK
+ *   SERVICE: PROTO VIP[:PORT] | fwmark MARK [family inet|inet6]
  *
- * The real servers of a service. RIP is an address only: in direct
+ * The real servers of a service. RIP is an address of the service's
+ * family (IPv6 bare or in brackets; one of the other family is refused
+ * before anything is sent, naming both), and an address only: in direct
  * routing the server receives the packet unchanged, VIP and port
  * included, so it must be on a network the director is attached to and
  * hold the VIP itself (on lo, with ARP for it suppressed). "weight N"
@@ -41,25 +43,32 @@
 #include "parse.h"
 #include "svc.h"
 
-static int parse_rip(const char *ctx, int argc, char **argv, uint32_t *rip)
+/* RIP, an address of the service's family (@k's). */
+static int parse_rip(const char *ctx, const struct svc_key *k, int argc,
+		     char **argv, struct drlb_addr *rip)
 {
+	const char *hint;
+
 	if (argc < 1)
 		return usage_error("%s: missing server address (RIP)", ctx);
-	if (strchr(argv[0], ':'))
+	if (endpoint_port(argv[0]))
 		return usage_error("%s: bad server address '%s' (an address only: direct routing keeps the VIP's port)",
 				   ctx, argv[0]);
-	if (parse_ipv4(argv[0], rip))
+	if (parse_addr(argv[0], rip)) {
+		hint = addr_hint(argv[0]);
+		if (hint)
+			return usage_error("%s: bad server address '%s': %s",
+					   ctx, argv[0], hint);
 		return usage_error("%s: bad server address '%s'", ctx, argv[0]);
-	return 0;
-}
-
-static const char *ip_str(uint32_t addr)
-{
-	static char buf[32];
-
-	format_ipv4_port(buf, sizeof(buf), addr, 0);
-	buf[strlen(buf) - 2] = '\0';
-	return buf;
+	}
+	if (rip->af == k->addr.af)
+		return 0;
+	if (k->fwmark && rip->af == AF_INET6)
+		return usage_error("%s: %s is an IPv6 address but service %s is IPv4 (an IPv6 fwmark service is 'fwmark %u family inet6'): a service's servers are of its family",
+				   ctx, argv[0], svc_key_str(k), k->fwmark);
+	return usage_error("%s: %s is an %s address but service %s is %s: a service's servers are of its family",
+			   ctx, argv[0], family_name(rip->af), svc_key_str(k),
+			   family_name(k->addr.af));
 }
 
 /* A server's options: weight and connection thresholds (has: given). */
@@ -78,13 +87,13 @@ static const struct {
 #define SERVER_OPTS "weight N, u-threshold N, l-threshold N"
 
 /* The server part of a request: DRLB_A_DEST with its keys and options. */
-static int put_dest(struct nl_msg *msg, uint32_t rip, const bool *has,
-		    const uint32_t *val)
+static int put_dest(struct nl_msg *msg, const struct drlb_addr *rip,
+		    const bool *has, const uint32_t *val)
 {
 	struct nlattr *nest = nla_nest_start(msg, DRLB_A_DEST);
 
 	if (!nest ||
-	    drlb_nl_put_addr4(msg, DRLB_DEST_A_AF, DRLB_DEST_A_ADDR, rip))
+	    drlb_nl_put_addr(msg, DRLB_DEST_A_AF, DRLB_DEST_A_ADDR, rip))
 		return -EMSGSIZE;
 	for (int o = 0; o < N_OPTS; o++)
 		if (has[o] && nla_put_u32(msg, server_opts[o].attr, val[o]))
@@ -96,28 +105,31 @@ static int put_dest(struct nl_msg *msg, uint32_t rip, const bool *has,
 /* add, change and del share their first words. */
 static int server_do(const char *sub, int cmd, int argc, char **argv)
 {
-	char ctx[32];
+	char ctx[32], a[ADDR_STRLEN];
 	bool has[N_OPTS] = { false };
-	uint32_t rip, val[N_OPTS] = { 0 };
+	uint32_t val[N_OPTS] = { 0 };
+	struct drlb_addr rip;
 	struct svc_key k;
 	struct nl_msg *msg;
-	int ret, o;
+	int ret, o, r, used;
 
 	snprintf(ctx, sizeof(ctx), "server %s", sub);
-	ret = svc_parse_key(ctx, argc - 1, argv + 1, &k);
+	ret = svc_parse_key(ctx, argc - 1, argv + 1, &k, &used);
 	if (ret)
 		return ret;
+	/* The RIP's word: argv[r]. */
+	r = 1 + used;
 	/* "fwmark 5 VIP[:PORT] RIP": a VIP where the RIP goes. */
-	if (argc > 3 && (strchr(argv[3], ':') ||
-			 (argc > 4 && !parse_ipv4(argv[4], &rip)))) {
-		ret = svc_check_fwm_word(ctx, &k, argv[3]);
+	if (argc > r && (endpoint_port(argv[r]) ||
+			 (argc > r + 1 && !parse_addr(argv[r + 1], &rip)))) {
+		ret = svc_check_fwm_word(ctx, &k, argv[r]);
 		if (ret)
 			return ret;
 	}
-	ret = parse_rip(ctx, argc - 3, argv + 3, &rip);
+	ret = parse_rip(ctx, &k, argc - r, argv + r, &rip);
 	if (ret)
 		return ret;
-	for (int i = 4; i < argc; i += 2) {
+	for (int i = r + 1; i < argc; i += 2) {
 		for (o = 0; o < N_OPTS; o++)
 			if (!strcmp(argv[i], server_opts[o].word))
 				break;
@@ -145,16 +157,16 @@ static int server_do(const char *sub, int cmd, int argc, char **argv)
 		return usage_error("%s: l-threshold %u above u-threshold %u",
 				   ctx, val[OPT_LTHRESH], val[OPT_UTHRESH]);
 
-	if (drlb_nl_open())
+	if (drlb_nl_open() || svc_check_af(ctx, k.addr.af))
 		return 1;
 	msg = drlb_nl_msg(cmd, 0);
-	if (svc_put_key(msg, &k) || put_dest(msg, rip, has, val)) {
+	if (svc_put_key(msg, &k) || put_dest(msg, &rip, has, val)) {
 		nlmsg_free(msg);
 		return drlb_nl_perror(-EMSGSIZE, "%s", ctx);
 	}
 	ret = drlb_nl_transact(msg, NULL, NULL);
 	return ret ? drlb_nl_perror(ret, "%s %s %s", ctx, svc_key_str(&k),
-				    ip_str(rip)) : 0;
+				    format_addr(a, sizeof(a), &rip)) : 0;
 }
 
 static int server_show(int argc, char **argv)
@@ -162,17 +174,17 @@ static int server_show(int argc, char **argv)
 	struct svc_info *list;
 	struct svc_key k;
 	struct json j;
-	int n, ret;
+	int n, ret, used = 2, w;
 
-	ret = svc_parse_key("server show", argc - 1, argv + 1, &k);
+	ret = svc_parse_key("server show", argc - 1, argv + 1, &k, &used);
 	if (!ret)
 		ret = svc_check_fwm_word("server show", &k,
-					 argc > 3 ? argv[3] : NULL);
+					 argc > 1 + used ? argv[1 + used] : NULL);
 	if (ret)
 		return ret;
-	if (argc > 3)
-		return usage_error("server show: unexpected '%s'", argv[3]);
-	if (drlb_nl_open())
+	if (argc > 1 + used)
+		return usage_error("server show: unexpected '%s'", argv[1 + used]);
+	if (drlb_nl_open() || svc_check_af("server show", k.addr.af))
 		return 1;
 	ret = svc_list_get(&k, &list, &n);
 	if (ret)
@@ -188,11 +200,12 @@ static int server_show(int argc, char **argv)
 		json_obj_close(&j);
 		json_end(&j);
 	} else {
+		w = servers_width(list, n);
 		for (int i = 0; i < n; i++) {
 			if (list[i].n_dests)
-				show_servers_header();
+				show_servers_header(w);
 			for (int d = 0; d < list[i].n_dests; d++)
-				show_server_text(&list[i].dests[d]);
+				show_server_text(&list[i].dests[d], w);
 		}
 	}
 	svc_list_free(list, n);

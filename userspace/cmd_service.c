@@ -6,22 +6,30 @@
  *                  [midstream yes|no] [onepacket yes|no]
  * drlbctl service del SERVICE
  * drlbctl service show [SERVICE]
- *   SERVICE: PROTO VIP[:PORT] | fwmark MARK
+ *   SERVICE: PROTO VIP[:PORT] | fwmark MARK [family inet|inet6]
  *
  * A service is a protocol and a VIP with a port (":*", ":0" or no port:
- * every port of the VIP), or a firewall mark ("fwmark MARK", 1..2^32-1,
+ * every port of the VIP), IPv4 ("10.0.0.100:80") or IPv6 ("[2001:db8::100]:80",
+ * or bare "2001:db8::100" for every port: without brackets an IPv6 address
+ * is all address), or a firewall mark ("fwmark MARK", 1..2^32-1,
  * decimal or 0x hex): a fwmark service takes the TCP, UDP and SCTP
  * packets whose mark an nftables (iptables) rule set to MARK before
  * drlb's hook, whatever their VIP and port, and is looked up first, as
  * IPVS's (ipvsadm -f); persistent, it keeps a client on one server across
- * every VIP and port of the mark. "add" creates it (scheduler "wlc" unless told,
- * not persistent, expire-nodest yes); "change" alters only what it is
- * given; "del" removes it with its servers and flows. "sched" is checked
- * against the module's own scheduler list. "persistent SECS" (1..2000000)
- * keeps a client on one server across connections for SECS after its last
- * one; "netmask" (dotted or prefix length, default 32) groups clients for
- * that; "persistent off" (change) turns it off. "expire-nodest no" makes
- * flows of a deleted server move to another server instead of expiring.
+ * every VIP and port of the mark. A fwmark service is IPv4 unless "family
+ * inet6" follows the mark (ipvsadm -f MARK -6, keepalived's "family
+ * inet6"): an IPv4 and an IPv6 fwmark service may share a mark. A
+ * service's servers are of its family; the module must have IPv6 for
+ * IPv6 services (DRLB_F_DIRECTOR_IPV6), drlbctl says so otherwise.
+ * "add" creates it (scheduler "wlc" unless told, not persistent,
+ * expire-nodest yes); "change" alters only what it is given; "del"
+ * removes it with its servers and flows. "sched" is checked against the
+ * module's own scheduler list. "persistent SECS" (1..2000000) keeps a
+ * client on one server across connections for SECS after its last one;
+ * "netmask" (dotted or prefix length, default 32; for IPv6 a prefix
+ * length only, default 128) groups clients for that; "persistent off"
+ * (change) turns it off. "expire-nodest no" makes flows of a deleted
+ * server move to another server instead of expiring.
  * "midstream yes" lets a TCP segment (SCTP packet) of no known flow that
  * is not a SYN (INIT) create an entry, with the SYN timeout; by default
  * only a SYN opens a flow, and mid-stream packets of an mh, sh or dh
@@ -35,7 +43,9 @@
  *
  * "show" prints one line per service (protocol, VIP:port, scheduler and
  * its non-default settings in the words "add" takes; "FWM" and the mark
- * for a fwmark service, listed after the others) and one indented
+ * for a fwmark service - "5 inet6" for an IPv6 one - listed after the
+ * others; IPv4 services before IPv6 ones; columns widen for IPv6
+ * addresses) and one indented
  * line per server (address, weight, active and inactive connections, and
  * the MAC and device the director sends to, once resolved, then its
  * thresholds, persistence templates and "overloaded" if any). -s adds a
@@ -44,13 +54,14 @@
  * JSON (-j service show); stable keys:
  *   {"services": [{
  *      "protocol": "tcp"|"udp"|"sctp",
- *      "vip": "10.0.0.100",
+ *      "vip": "10.0.0.100",        or "2001:db8::100" (RFC 5952)
  *      "port": 80,                 0 = every port
  *      "fwmark": 5,                a fwmark service: this key instead of
  *                                  protocol, vip and port
+ *      "family": "inet6",          IPv6 services only (none: IPv4)
  *      "scheduler": "rr",
  *      "persistent": 0,            seconds, 0 = off
- *      "netmask": 32,              persistence prefix length
+ *      "netmask": 32,              persistence prefix length (IPv6: 128)
  *      "expire_nodest": true,
  *      "midstream": false,
  *      "sched_flags": ["port"],    of "port", "fallback"
@@ -108,7 +119,8 @@ struct svc_opts {
 
 #define SVC_OPTS "sched, sched-flags, persistent, netmask, expire-nodest, midstream, onepacket"
 
-static int parse_opts(const char *ctx, int argc, char **argv,
+/* The options after the key of a service of family @af. */
+static int parse_opts(const char *ctx, uint16_t af, int argc, char **argv,
 		      struct svc_opts *o)
 {
 	for (int i = 0; i < argc; i += 2) {
@@ -144,8 +156,11 @@ static int parse_opts(const char *ctx, int argc, char **argv,
 			o->has_persist = true;
 		} else if (!strcmp(w, "netmask")) {
 			dup = o->has_netmask;
-			if (!dup && parse_netmask(v, &o->netmask))
-				return usage_error("%s: bad netmask '%s' (e.g. 255.255.255.0 or 24)",
+			if (!dup && parse_netmask(v, af, &o->netmask))
+				return af == AF_INET6 ?
+				       usage_error("%s: bad netmask '%s' (a prefix length from 0 to 128 for an IPv6 service, e.g. 64)",
+						   ctx, v) :
+				       usage_error("%s: bad netmask '%s' (e.g. 255.255.255.0 or 24)",
 						   ctx, v);
 			o->has_netmask = true;
 		} else {
@@ -183,15 +198,15 @@ static int service_set(bool add, int argc, char **argv)
 	struct svc_key k;
 	struct nlattr *nest;
 	struct nl_msg *msg;
-	int ret;
+	int ret, used;
 
-	ret = svc_parse_key(ctx, argc - 1, argv + 1, &k);
+	ret = svc_parse_key(ctx, argc - 1, argv + 1, &k, &used);
 	if (ret)
 		return ret;
-	ret = svc_check_fwm_word(ctx, &k, argc > 3 ? argv[3] : NULL);
+	ret = svc_check_fwm_word(ctx, &k, argc > 1 + used ? argv[1 + used] : NULL);
 	if (ret)
 		return ret;
-	ret = parse_opts(ctx, argc - 3, argv + 3, &o);
+	ret = parse_opts(ctx, k.addr.af, argc - 1 - used, argv + 1 + used, &o);
 	if (ret)
 		return ret;
 	if (add && o.has_netmask && (!o.has_persist || !o.persist))
@@ -211,7 +226,7 @@ static int service_set(bool add, int argc, char **argv)
 		return usage_error("%s: sched-flags are for the sh and mh schedulers only",
 				   ctx);
 
-	if (drlb_nl_open())
+	if (drlb_nl_open() || svc_check_af(ctx, k.addr.af))
 		return 1;
 	if (o.sched) {
 		ret = svc_check_sched(ctx, o.sched);
@@ -255,17 +270,17 @@ static int service_del(int argc, char **argv)
 {
 	struct svc_key k;
 	struct nl_msg *msg;
-	int ret;
+	int ret, used = 2;
 
-	ret = svc_parse_key("service del", argc - 1, argv + 1, &k);
+	ret = svc_parse_key("service del", argc - 1, argv + 1, &k, &used);
 	if (!ret)
 		ret = svc_check_fwm_word("service del", &k,
-					 argc > 3 ? argv[3] : NULL);
+					 argc > 1 + used ? argv[1 + used] : NULL);
 	if (ret)
 		return ret;
-	if (argc > 3)
-		return usage_error("service del: unexpected '%s'", argv[3]);
-	if (drlb_nl_open())
+	if (argc > 1 + used)
+		return usage_error("service del: unexpected '%s'", argv[1 + used]);
+	if (drlb_nl_open() || svc_check_af("service del", k.addr.af))
 		return 1;
 	msg = drlb_nl_msg(DRLB_CMD_DEL_SERVICE, 0);
 	svc_put_key(msg, &k);
@@ -287,9 +302,24 @@ static void print_stats_line(const struct drlb_stats *st)
 	printf("\n");
 }
 
-void show_servers_header(void)
+int servers_width(const struct svc_info *list, int n)
 {
-	printf("  -> %-15s %6s %7s %8s  %-17s  %s\n", "SERVER", "WEIGHT",
+	char a[ADDR_STRLEN];
+	int w = 15, len;
+
+	for (int i = 0; i < n; i++)
+		for (int d = 0; d < list[i].n_dests; d++) {
+			len = (int)strlen(format_addr(a, sizeof(a),
+						      &list[i].dests[d].addr));
+			if (len > w)
+				w = len;
+		}
+	return w;
+}
+
+void show_servers_header(int width)
+{
+	printf("  -> %-*s %6s %7s %8s  %-17s  %s\n", width, "SERVER", "WEIGHT",
 	       "ACTIVE", "INACTIVE", "MAC", "DEV");
 }
 
@@ -298,15 +328,14 @@ void show_servers_header(void)
  * (the thresholds), then the state: "persist-conns N" while templates
  * name it, "overloaded" while it is.
  */
-void show_server_text(const struct dest_info *d)
+void show_server_text(const struct dest_info *d, int width)
 {
-	char a[32], mac[18], dev[IF_NAMESIZE] = "-";
+	char a[ADDR_STRLEN], mac[18], dev[IF_NAMESIZE] = "-";
 
-	format_ipv4_port(a, sizeof(a), d->addr, 0);
-	a[strlen(a) - 2] = '\0';	/* drop ":*" */
+	format_addr(a, sizeof(a), &d->addr);
 	if (d->ifindex && !if_indextoname(d->ifindex, dev))
 		snprintf(dev, sizeof(dev), "if%u", d->ifindex);
-	printf("  -> %-15s %6u %7u %8u  %-17s  %s", a, d->weight, d->active,
+	printf("  -> %-*s %6u %7u %8u  %-17s  %s", width, a, d->weight, d->active,
 	       d->inactive, d->has_mac ? format_mac(mac, d->mac) : "unresolved",
 	       dev);
 	if (d->u_thresh)
@@ -325,12 +354,10 @@ void show_server_text(const struct dest_info *d)
 void show_server_json(struct json *j, const char *key,
 		      const struct dest_info *d)
 {
-	char a[32], mac[18], dev[IF_NAMESIZE];
+	char a[ADDR_STRLEN], mac[18], dev[IF_NAMESIZE];
 
-	format_ipv4_port(a, sizeof(a), d->addr, 0);
-	a[strlen(a) - 2] = '\0';
 	json_obj_open(j, key);
-	json_str(j, "address", a);
+	json_str(j, "address", format_addr(a, sizeof(a), &d->addr));
 	json_u64(j, "weight", d->weight);
 	json_u64(j, "active_conns", d->active);
 	json_u64(j, "inactive_conns", d->inactive);
@@ -362,23 +389,46 @@ static const char *svc_proto_col(const struct svc_key *k)
 	return k->fwmark ? "FWM" : format_proto(k->proto);
 }
 
+/*
+ * The VIP:PORT column: "10.0.0.100:80", "[2001:db8::100]:80", or for a
+ * fwmark service its mark ("5", "5 inet6" for an IPv6 one, as ipvsadm's
+ * "FWM  5 IPv6").
+ */
+static char *svc_vip_col(char *buf, size_t len, const struct svc_key *k)
+{
+	if (k->fwmark && k->addr.af == AF_INET6)
+		snprintf(buf, len, "%u inet6", k->fwmark);
+	else if (k->fwmark)
+		snprintf(buf, len, "%u", k->fwmark);
+	else
+		format_endpoint(buf, len, &k->addr, k->port);
+	return buf;
+}
+
 static void show_text(const struct svc_info *list, int n)
 {
-	char vip[32], flags[192], sf[32];
+	char vip[ENDPOINT_STRLEN], flags[192], sf[32];
+	int vw = 21, sw = servers_width(list, n), len;
 
 	if (!n)
 		return;
-	printf("%-5s %-21s %-6s %s\n", "PROTO", "VIP:PORT", "SCHED", "FLAGS");
-	show_servers_header();
+	/* Columns as wide as their longest entry (IPv6), at least as IPv4's. */
+	for (int i = 0; i < n; i++) {
+		len = (int)strlen(svc_vip_col(vip, sizeof(vip), &list[i].key));
+		if (len > vw)
+			vw = len;
+	}
+	printf("%-5s %-*s %-6s %s\n", "PROTO", vw, "VIP:PORT", "SCHED", "FLAGS");
+	show_servers_header(sw);
 	for (int i = 0; i < n; i++) {
 		const struct svc_info *s = &list[i];
-		int len = 0;
 
+		len = 0;
 		flags[0] = '\0';
 		if (s->persist)
 			len += snprintf(flags + len, sizeof(flags) - len,
 					"persistent %u ", s->persist);
-		if (s->persist && s->netmask != 32)
+		if (s->persist && s->netmask != addr_bits(s->key.addr.af))
 			len += snprintf(flags + len, sizeof(flags) - len,
 					"netmask %u ", s->netmask);
 		if (!s->expire_nodest)
@@ -398,21 +448,17 @@ static void show_text(const struct svc_info *list, int n)
 		if (len)
 			flags[len - 1] = '\0';
 		/* A fwmark service: "FWM" and the mark, as ipvsadm -L. */
-		if (s->key.fwmark)
-			snprintf(vip, sizeof(vip), "%u", s->key.fwmark);
-		else
-			format_ipv4_port(vip, sizeof(vip), s->key.addr,
-					 s->key.port);
+		svc_vip_col(vip, sizeof(vip), &s->key);
 		if (flags[0])
-			printf("%-5s %-21s %-6s %s\n", svc_proto_col(&s->key),
-			       vip, s->sched, flags);
+			printf("%-5s %-*s %-6s %s\n", svc_proto_col(&s->key),
+			       vw, vip, s->sched, flags);
 		else
-			printf("%-5s %-21s %s\n", svc_proto_col(&s->key),
-			       vip, s->sched);
+			printf("%-5s %-*s %s\n", svc_proto_col(&s->key),
+			       vw, vip, s->sched);
 		if (opts.stats)
 			print_stats_line(&s->stats);
 		for (int d = 0; d < s->n_dests; d++)
-			show_server_text(&s->dests[d]);
+			show_server_text(&s->dests[d], sw);
 	}
 }
 
@@ -458,20 +504,23 @@ static int service_show(int argc, char **argv)
 {
 	struct svc_info *list;
 	struct svc_key k;
-	int n, ret;
+	int n, ret, used = 2;
 
 	if (argc > 1) {
-		ret = svc_parse_key("service show", argc - 1, argv + 1, &k);
+		ret = svc_parse_key("service show", argc - 1, argv + 1, &k,
+				    &used);
 		if (!ret)
 			ret = svc_check_fwm_word("service show", &k,
-						 argc > 3 ? argv[3] : NULL);
+						 argc > 1 + used ?
+						 argv[1 + used] : NULL);
 		if (ret)
 			return ret;
-		if (argc > 3)
+		if (argc > 1 + used)
 			return usage_error("service show: unexpected '%s'",
-					   argv[3]);
+					   argv[1 + used]);
 	}
-	if (drlb_nl_open())
+	if (drlb_nl_open() ||
+	    (argc > 1 && svc_check_af("service show", k.addr.af)))
 		return 1;
 	ret = svc_list_get(argc > 1 ? &k : NULL, &list, &n);
 	if (ret) {

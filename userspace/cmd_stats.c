@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * drlbctl stats [show] [--watch SECS]
- * drlbctl stats zero [PROTO VIP[:PORT] | fwmark MARK]
+ * drlbctl stats zero [PROTO VIP[:PORT] | fwmark MARK [family inet|inet6]]
  *
  * "stats" prints the namespace's totals - flows scheduled, packets and
  * bytes (IP length) forwarded to real servers - and the packets dropped,
@@ -146,19 +146,22 @@ static int stats_zero(int argc, char **argv)
 {
 	struct svc_key k;
 	struct nl_msg *msg;
-	int ret;
+	int ret, used = 2;
 
 	if (argc > 1) {
-		ret = svc_parse_key("stats zero", argc - 1, argv + 1, &k);
+		ret = svc_parse_key("stats zero", argc - 1, argv + 1, &k, &used);
 		if (!ret)
 			ret = svc_check_fwm_word("stats zero", &k,
-						 argc > 3 ? argv[3] : NULL);
+						 argc > 1 + used ?
+						 argv[1 + used] : NULL);
 		if (ret)
 			return ret;
-		if (argc > 3)
-			return usage_error("stats zero: unexpected '%s'", argv[3]);
+		if (argc > 1 + used)
+			return usage_error("stats zero: unexpected '%s'",
+					   argv[1 + used]);
 	}
-	if (drlb_nl_open())
+	if (drlb_nl_open() ||
+	    (argc > 1 && svc_check_af("stats zero", k.addr.af)))
 		return 1;
 	msg = drlb_nl_msg(DRLB_CMD_ZERO, 0);
 	if (argc > 1)

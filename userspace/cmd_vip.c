@@ -5,7 +5,7 @@
  *
  * The director's side of the ARP problem, in user space: both commands
  * speak ARP themselves on an AF_PACKET socket (CAP_NET_RAW) and do not need
- * the drlb module.
+ * the drlb module. IPv4 only: an IPv6 VIP is refused (exit 2), saying so.
  *
  * vip announce
  *   Sends gratuitous ARP so that the LAN learns now that VIP is at this
@@ -99,8 +99,7 @@ static int parse_vip_args(const char *what, int argc, char **argv,
 	if (argc < 2)
 		return usage_error("vip %s: expected VIP dev IFNAME", what);
 	if (parse_ipv4(argv[1], vip))
-		return usage_error("vip %s: '%s' is not an IPv4 address", what,
-				   argv[1]);
+		return ipv4_vip_error("vip", what, argv[1]);
 	for (i = 2; i < argc; i += 2) {
 		const char **slot = NULL;
 

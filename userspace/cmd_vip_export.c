@@ -8,8 +8,9 @@
  * them with ECMP (docs/scale-out.md).
  *
  * A VIP is served when a service of it (any protocol and port; fwmark
- * services name no VIP) has at least one server of non-zero weight. For
- * each served VIP there is one route in table ID (default 254, main):
+ * services name no VIP) has at least one server of non-zero weight.
+ * IPv4 VIPs only: IPv6 services are not exported yet. For each served
+ * VIP there is one route in table ID (default 254, main):
  *   blackhole VIP/32 proto ID
  * (protocol default 200, "drlb" in /etc/iproute2/rt_protos.d/drlb.conf).
  * A blackhole, because drlb's hook takes the VIP's packets before routing
@@ -301,12 +302,14 @@ static int served(struct vipset *want)
 	if (err)
 		return drlb_nl_perror(err, "vip export: reading the services"), err;
 	for (i = 0; i < n; i++) {
-		if (list[i].key.fwmark)
+		/* IPv4 VIPs only (blackhole /32 routes) for now. */
+		if (list[i].key.fwmark || list[i].key.addr.af != AF_INET)
 			continue;
 		for (d = 0; d < list[i].n_dests; d++)
 			if (list[i].dests[d].weight)
 				break;
-		if (d < list[i].n_dests && vipset_add(want, list[i].key.addr)) {
+		if (d < list[i].n_dests &&
+		    vipset_add(want, list[i].key.addr.v4)) {
 			svc_list_free(list, n);
 			fprintf(stderr, "drlbctl: vip export: out of memory\n");
 			return -ENOMEM;

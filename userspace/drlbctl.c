@@ -89,9 +89,11 @@ static void usage(FILE *out)
 		"  config show | config set KEY VALUE...\n"
 		"  save | restore [--check] [FILE|-]\n"
 		"\n"
-		"SERVICE is PROTO VIP[:PORT] or fwmark MARK (packets an nftables rule\n"
-		"marked MARK, any VIP and port). PROTO is tcp, udp or sctp; a VIP\n"
-		"without port (or :*) covers every port.\n"
+		"SERVICE is PROTO VIP[:PORT] or fwmark MARK [family inet6] (packets\n"
+		"an nftables rule marked MARK, any VIP and port; IPv4 unless family\n"
+		"inet6). PROTO is tcp, udp or sctp; a VIP without port (or :*) covers\n"
+		"every port. An IPv6 VIP takes brackets with a port:\n"
+		"[2001:db8::100]:80. A service's servers (RIP) are of its family.\n"
 		"See drlbctl(8) for the full grammar.\n");
 }
 

@@ -64,6 +64,12 @@ const char *config_attr_name(int attr);
 /* @val of DRLB_CFG_A_* @attr in the words "config set" reads, into @buf. */
 const char *config_value_str(char *buf, size_t len, int attr, uint32_t val);
 int config_save(FILE *out);		/* cmd_config.c: "config set ..." */
+/*
+ * cmd_arp.c: the usage error (2) of a VIP @word of "@cmd @what" (arp
+ * add, vip check...) that is not an IPv4 address; an IPv6 one is said
+ * to be unsupported yet.
+ */
+int ipv4_vip_error(const char *cmd, const char *what, const char *word);
 int arp_save(FILE *out);		/* cmd_arp.c: "arp add ..." lines */
 /* cmd_arp.c: call @fn for every ARP rule of the namespace (restore.c). */
 int arp_rules_each(void (*fn)(uint32_t vip, uint32_t ifindex,

@@ -11,6 +11,7 @@
 #include <netlink/msg.h>
 #include <linux/drlb.h>
 
+#include "addr.h"
 #include "util.h"
 
 /*
@@ -135,5 +136,14 @@ const char *drlb_nl_string(const struct nlattr *a);
 /* Put an nested IPv4 (AF, ADDR) pair. */
 int drlb_nl_put_addr4(struct nl_msg *msg, int af_type, int addr_type,
 		      uint32_t addr_be);
+/* Put (AF, ADDR) of @a's family: 4 or 16 bytes. */
+int drlb_nl_put_addr(struct nl_msg *msg, int af_type, int addr_type,
+		     const struct drlb_addr *a);
+/*
+ * Read an address attribute @a of family @af into @out: 0, or -EPROTO if
+ * it is absent, the family unknown or its length not the family's.
+ */
+int drlb_nl_get_addr(const struct nlattr *a, uint16_t af,
+		     struct drlb_addr *out);
 
 #endif /* DRLBCTL_NL_H */

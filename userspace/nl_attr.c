@@ -182,3 +182,25 @@ int drlb_nl_put_addr4(struct nl_msg *msg, int af_type, int addr_type,
 		return -EMSGSIZE;
 	return 0;
 }
+
+int drlb_nl_put_addr(struct nl_msg *msg, int af_type, int addr_type,
+		     const struct drlb_addr *a)
+{
+	if (nla_put_u16(msg, af_type, a->af) ||
+	    nla_put(msg, addr_type, (int)addr_len(a->af), a->b))
+		return -EMSGSIZE;
+	return 0;
+}
+
+int drlb_nl_get_addr(const struct nlattr *a, uint16_t af,
+		     struct drlb_addr *out)
+{
+	size_t len = addr_len(af);
+
+	if (!a || !len || nla_len(a) != (int)len)
+		return -EPROTO;
+	memset(out, 0, sizeof(*out));
+	out->af = af;
+	memcpy(out->b, nla_data(a), len);
+	return 0;
+}

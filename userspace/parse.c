@@ -90,40 +90,181 @@ int parse_fwmark(const char *s, uint32_t *mark)
 	return 0;
 }
 
-int parse_ipv4_port(const char *s, uint32_t *addr_be, uint16_t *port)
+int parse_family(const char *s, uint16_t *af)
 {
-	char buf[INET_ADDRSTRLEN + 8];
-	const char *colon = strchr(s, ':');
-	size_t len = strlen(s);
-	uint32_t p = 0, a;
-
-	if (len >= sizeof(buf))
-		return colon && colon - s < INET_ADDRSTRLEN ? -ERANGE : -EINVAL;
-	memcpy(buf, s, len + 1);
-	if (colon)
-		buf[colon - s] = '\0';
-	if (parse_ipv4(buf, &a))
+	if (!strcmp(s, "inet"))
+		*af = AF_INET;
+	else if (!strcmp(s, "inet6"))
+		*af = AF_INET6;
+	else
 		return -EINVAL;
-	if (colon && strcmp(colon + 1, "*") &&
-	    parse_u32(colon + 1, 0, 65535, &p))
-		return -ERANGE;
-	*addr_be = a;
-	*port = (uint16_t)p;
 	return 0;
 }
 
-char *format_ipv4_port(char *buf, size_t len, uint32_t addr_be,
-		       uint16_t port)
+const char *format_family(uint16_t af)
 {
-	char a[INET_ADDRSTRLEN];
-	struct in_addr in = { .s_addr = addr_be };
+	return af == AF_INET6 ? "inet6" : af == AF_INET ? "inet" : "unknown";
+}
 
-	inet_ntop(AF_INET, &in, a, sizeof(a));
-	if (port)
-		snprintf(buf, len, "%s:%u", a, port);
-	else
-		snprintf(buf, len, "%s:*", a);
+const char *family_name(uint16_t af)
+{
+	return af == AF_INET6 ? "IPv6" : af == AF_INET ? "IPv4" : "unknown";
+}
+
+/* An IPv6 address without brackets; a mapped IPv4 one is refused. */
+static int parse_ipv6(const char *s, struct drlb_addr *a)
+{
+	struct in6_addr in6;
+
+	if (inet_pton(AF_INET6, s, &in6) != 1 || IN6_IS_ADDR_V4MAPPED(&in6))
+		return -EINVAL;
+	memset(a, 0, sizeof(*a));
+	a->af = AF_INET6;
+	memcpy(a->b, &in6, sizeof(in6));
+	return 0;
+}
+
+int parse_addr(const char *s, struct drlb_addr *a)
+{
+	char buf[ADDR_STRLEN];
+	size_t n = strlen(s);
+	uint32_t v4;
+
+	if (s[0] == '[') {
+		if (n < 3 || s[n - 1] != ']' || n - 2 >= sizeof(buf))
+			return -EINVAL;
+		memcpy(buf, s + 1, n - 2);
+		buf[n - 2] = '\0';
+		return parse_ipv6(buf, a);
+	}
+	if (!parse_ipv4(s, &v4)) {
+		*a = addr_v4(v4);
+		return 0;
+	}
+	return parse_ipv6(s, a);
+}
+
+const char *endpoint_port(const char *s)
+{
+	const char *p;
+
+	if (s[0] == '[') {
+		p = strchr(s, ']');
+		return p && p[1] == ':' ? p + 2 : NULL;
+	}
+	/* One colon: IPv4 and a port; more: an IPv6 address. */
+	p = strchr(s, ':');
+	return p && !strchr(p + 1, ':') ? p + 1 : NULL;
+}
+
+int parse_endpoint(const char *s, struct drlb_addr *a, uint16_t *port)
+{
+	const char *p = endpoint_port(s);
+	char buf[ENDPOINT_STRLEN];
+	size_t n = p ? (size_t)(p - 1 - s) : strlen(s);
+	struct drlb_addr r;
+	uint32_t v = 0;
+
+	if (n >= sizeof(buf))
+		return -EINVAL;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	if (parse_addr(buf, &r))
+		return -EINVAL;
+	if (p && strcmp(p, "*") && parse_u32(p, 0, 65535, &v))
+		return -ERANGE;
+	*a = r;
+	*port = (uint16_t)v;
+	return 0;
+}
+
+const char *addr_hint(const char *s)
+{
+	static char hint[128];
+	char buf[ENDPOINT_STRLEN], v4[INET_ADDRSTRLEN];
+	const char *colon = strrchr(s, ':');
+	size_t n = strlen(s);
+	struct in6_addr in6;
+	uint32_t a;
+
+	/* Zone indexes: fe80::1%eth0. */
+	if (strchr(s, '%'))
+		return "zone indexes (%IFNAME) are not taken: addresses are not scoped to a link";
+	if (n >= sizeof(buf))
+		return NULL;
+	/* Without its brackets, if it has them. */
+	if (s[0] == '[' && n >= 2 && s[n - 1] == ']') {
+		memcpy(buf, s + 1, n - 2);
+		buf[n - 2] = '\0';
+		if (!parse_ipv4(buf, &a))
+			return "brackets are for IPv6 addresses";
+	} else {
+		memcpy(buf, s, n + 1);
+	}
+	if (inet_pton(AF_INET6, buf, &in6) == 1 && IN6_IS_ADDR_V4MAPPED(&in6)) {
+		inet_ntop(AF_INET, &in6.s6_addr[12], v4, sizeof(v4));
+		snprintf(hint, sizeof(hint),
+			 "an IPv4-mapped IPv6 address: give the IPv4 address %s",
+			 v4);
+		return hint;
+	}
+	/* "2001:db8::1:*": an IPv6 address and a port, but no brackets. */
+	if (s[0] != '[' && colon && colon != strchr(s, ':') &&
+	    (!strcmp(colon + 1, "*") ||
+	     (colon[1] && !colon[1 + strspn(colon + 1, "0123456789")]))) {
+		buf[colon - s] = '\0';
+		if (inet_pton(AF_INET6, buf, &in6) == 1) {
+			snprintf(hint, sizeof(hint),
+				 "an IPv6 address with a port goes in brackets: [%s]:%s",
+				 buf, colon + 1);
+			return hint;
+		}
+	}
+	return NULL;
+}
+
+char *format_addr(char *buf, size_t len, const struct drlb_addr *a)
+{
+	if (!addr_len(a->af) || !inet_ntop(a->af, a->b, buf, len))
+		snprintf(buf, len, "?");
 	return buf;
+}
+
+char *format_endpoint(char *buf, size_t len, const struct drlb_addr *a,
+		      uint16_t port)
+{
+	char s[ADDR_STRLEN], p[8];
+	bool v6 = a->af == AF_INET6;
+
+	format_addr(s, sizeof(s), a);
+	if (port)
+		snprintf(p, sizeof(p), "%u", port);
+	else
+		snprintf(p, sizeof(p), "*");
+	snprintf(buf, len, "%s%s%s:%s", v6 ? "[" : "", s, v6 ? "]" : "", p);
+	return buf;
+}
+
+int parse_prefix(const char *s, struct drlb_addr *a, uint8_t *plen)
+{
+	const char *slash = strchr(s, '/');
+	size_t n = slash ? (size_t)(slash - s) : strlen(s);
+	char buf[ENDPOINT_STRLEN];
+	struct drlb_addr r;
+	uint32_t len;
+
+	if (n >= sizeof(buf))
+		return -EINVAL;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	if (parse_addr(buf, &r))
+		return -EINVAL;
+	len = addr_bits(r.af);
+	if (slash && parse_u32(slash + 1, 0, addr_bits(r.af), &len))
+		return -EINVAL;
+	*a = r;
+	*plen = (uint8_t)len;
+	return 0;
 }
 
 int parse_bool(const char *s, bool *out)
@@ -137,15 +278,15 @@ int parse_bool(const char *s, bool *out)
 	return 0;
 }
 
-int parse_netmask(const char *s, uint8_t *prefix_len)
+int parse_netmask(const char *s, uint16_t af, uint8_t *prefix_len)
 {
 	uint32_t len, mask;
 	struct in_addr a;
 
 	if (*s == '/')
 		s++;
-	if (!strchr(s, '.')) {
-		if (parse_u32(s, 0, 32, &len))
+	if (af == AF_INET6 || !strchr(s, '.')) {
+		if (parse_u32(s, 0, addr_bits(af), &len))
 			return -EINVAL;
 		*prefix_len = (uint8_t)len;
 		return 0;

@@ -153,23 +153,28 @@ struct reading {
 
 /*
  * The key of a DRLB_A_SERVICE nest (the CLI's requests always have it):
- * FWMARK, or PROTOCOL, ADDR and PORT.
+ * AF and FWMARK, or AF, PROTOCOL, ADDR and PORT.
  */
 static int msg_svc_key(struct nlattr *nest, struct nlattr **st,
 		       struct cm_key *k)
 {
+	uint16_t af;
+
 	memset(k, 0, sizeof(*k));
 	if (!nest || drlb_nl_parse_nested(st, DRLB_SVC_A_MAX, nest))
 		return -EINVAL;
+	af = st[DRLB_SVC_A_AF] ? nla_get_u16(st[DRLB_SVC_A_AF]) : AF_INET;
+	if (!addr_len(af))
+		return -EINVAL;
 	if (st[DRLB_SVC_A_FWMARK]) {
 		k->fwmark = nla_get_u32(st[DRLB_SVC_A_FWMARK]);
+		k->addr.af = af;
 		return 0;
 	}
-	if (!st[DRLB_SVC_A_PROTOCOL] || !st[DRLB_SVC_A_ADDR] ||
-	    nla_len(st[DRLB_SVC_A_ADDR]) != 4)
+	if (!st[DRLB_SVC_A_PROTOCOL] ||
+	    drlb_nl_get_addr(st[DRLB_SVC_A_ADDR], af, &k->addr))
 		return -EINVAL;
 	k->proto = nla_get_u8(st[DRLB_SVC_A_PROTOCOL]);
-	memcpy(&k->addr, nla_data(st[DRLB_SVC_A_ADDR]), 4);
 	k->port = st[DRLB_SVC_A_PORT] ? nla_get_u16(st[DRLB_SVC_A_PORT]) : 0;
 	return 0;
 }
@@ -226,6 +231,7 @@ static int model_apply(struct reading *rd, const struct nlmsghdr *nlh,
 	struct cm_dest *d = NULL;
 	struct cm_arp *a;
 	uint32_t addr = 0, ifindex = 0, flags = 0;
+	struct drlb_addr rip;
 	struct cm_key key = { 0 };
 	int err = 0;
 
@@ -248,10 +254,12 @@ static int model_apply(struct reading *rd, const struct nlmsghdr *nlh,
 	case DRLB_CMD_NEW_DEST: case DRLB_CMD_SET_DEST: case DRLB_CMD_DEL_DEST:
 		if (!tb[DRLB_A_DEST] ||
 		    drlb_nl_parse_nested(dt, DRLB_DEST_A_MAX, tb[DRLB_A_DEST]) ||
-		    !dt[DRLB_DEST_A_ADDR] || nla_len(dt[DRLB_DEST_A_ADDR]) != 4)
+		    drlb_nl_get_addr(dt[DRLB_DEST_A_ADDR],
+				     dt[DRLB_DEST_A_AF] ?
+				     nla_get_u16(dt[DRLB_DEST_A_AF]) : AF_INET,
+				     &rip))
 			return -EINVAL;
-		memcpy(&addr, nla_data(dt[DRLB_DEST_A_ADDR]), 4);
-		d = cm_dest_find(s, addr);
+		d = cm_dest_find(s, &rip);
 		if (!d && cmd != DRLB_CMD_NEW_DEST) {
 			snprintf(rd->why, sizeof(rd->why), "no such real server");
 			return -ENOENT;
@@ -286,7 +294,7 @@ static int model_apply(struct reading *rd, const struct nlmsghdr *nlh,
 		cm_svc_del(m, s);
 		break;
 	case DRLB_CMD_NEW_DEST:
-		d = cm_dest_add(s, addr, line, &err);
+		d = cm_dest_add(s, &rip, line, &err);
 		if (!d && err == -EEXIST)
 			snprintf(rd->why, sizeof(rd->why), "the real server exists");
 		if (d)
@@ -497,7 +505,7 @@ static int read_running(struct cm_model *m)
 				const struct dest_info *di = &si->dests[j];
 				struct cm_dest *d;
 
-				d = cm_dest_add(s, di->addr, 0, &err);
+				d = cm_dest_add(s, &di->addr, 0, &err);
 				if (d) {
 					d->weight = di->weight;
 					d->u_thresh = di->u_thresh;
@@ -523,7 +531,7 @@ static void svc_key_of(const struct cm_svc *s, struct svc_key *k)
 	k->fwmark = s->key.fwmark;
 }
 
-/* "tcp 10.0.0.100:80" or "fwmark 5" */
+/* "tcp 10.0.0.100:80", "tcp [2001:db8::1]:80", "fwmark 5 family inet6"... */
 static const char *svc_words(const struct cm_svc *s)
 {
 	struct svc_key k;
@@ -563,7 +571,7 @@ static void print_svc_opts(FILE *out, const struct cm_svc *s,
 /* @op as the drlbctl command line that does it. */
 static void print_op(FILE *out, const struct cm_op *op)
 {
-	char a[INET_ADDRSTRLEN], name[IF_NAMESIZE];
+	char a[ADDR_STRLEN], name[IF_NAMESIZE];
 	unsigned int all = CM_F_SCHED | CM_F_SCHED_FLAGS | CM_F_EXPIRE |
 			   CM_F_MIDSTREAM;
 
@@ -589,7 +597,7 @@ static void print_op(FILE *out, const struct cm_op *op)
 		print_svc_opts(out, op->svc, op->fields);
 		break;
 	case CM_DEST_ADD: case CM_DEST_CHANGE: case CM_DEST_DEL:
-		inet_ntop(AF_INET, &op->dest->addr, a, sizeof(a));
+		format_addr(a, sizeof(a), &op->dest->addr);
 		fprintf(out, "server %s %s %s",
 			op->kind == CM_DEST_ADD ? "add" :
 			op->kind == CM_DEST_CHANGE ? "change" : "del",
@@ -685,8 +693,8 @@ static struct nl_msg *op_msg(const struct cm_op *op)
 		err = put_svc(msg, op->svc, 0);
 		nest = err ? NULL : nla_nest_start(msg, DRLB_A_DEST);
 		err = !nest ||
-		      drlb_nl_put_addr4(msg, DRLB_DEST_A_AF, DRLB_DEST_A_ADDR,
-					op->dest->addr) ||
+		      drlb_nl_put_addr(msg, DRLB_DEST_A_AF, DRLB_DEST_A_ADDR,
+				       &op->dest->addr) ||
 		      (op->kind != CM_DEST_DEL &&
 		       (nla_put_u32(msg, DRLB_DEST_A_WEIGHT, op->dest->weight) ||
 			nla_put_u32(msg, DRLB_DEST_A_U_THRESH,
@@ -790,12 +798,9 @@ static void warn_cluster(const struct cm_model *m)
 		return;
 	for (i = 0; i < m->n_svcs; i++) {
 		const struct cm_svc *s = &m->svcs[i];
-		struct svc_key k = { .proto = s->key.proto, .addr = s->key.addr,
-				     .port = s->key.port,
-				     .fwmark = s->key.fwmark };
 
 		if (!s->gone && !sched_cluster_safe(s->sched))
-			cluster_warn(svc_key_str(&k), s->sched);
+			cluster_warn(svc_words(s), s->sched);
 	}
 }
 

@@ -17,10 +17,11 @@
 #include "parse.h"
 #include "svc.h"
 
-/* "fwmark MARK" (argv[0] is "fwmark") into @k. */
+/* "fwmark MARK [family inet|inet6]" (argv[0] is "fwmark") into @k. */
 static int svc_parse_fwm(const char *ctx, int argc, char **argv,
-			 struct svc_key *k)
+			 struct svc_key *k, int *used)
 {
+	uint16_t af = AF_INET;
 	uint32_t mark;
 
 	if (argc < 2)
@@ -28,12 +29,52 @@ static int svc_parse_fwm(const char *ctx, int argc, char **argv,
 	if (parse_fwmark(argv[1], &mark))
 		return usage_error("%s: bad fwmark '%s' (1..4294967295, decimal or 0x hex)",
 				   ctx, argv[1]);
+	*used = 2;
+	if (argc > 2 && !strcmp(argv[2], "family")) {
+		if (argc < 4)
+			return usage_error("%s: missing inet or inet6 after 'family'",
+					   ctx);
+		if (parse_family(argv[3], &af))
+			return usage_error("%s: bad family '%s' (inet or inet6)",
+					   ctx, argv[3]);
+		*used = 4;
+	}
 	memset(k, 0, sizeof(*k));
 	k->fwmark = mark;
+	k->addr.af = af;
 	return 0;
 }
 
-int svc_parse_key(const char *ctx, int argc, char **argv, struct svc_key *k)
+/* The usage error of a VIP[:PORT] word that parse_endpoint() refused. */
+static int bad_vip(const char *ctx, const char *w, int err)
+{
+	const char *port = endpoint_port(w), *hint, *a = w;
+	char part[ENDPOINT_STRLEN];
+	int len;
+
+	if (err == -ERANGE)
+		return usage_error("%s: bad port '%s' in '%s'", ctx, port, w);
+	if (!port) {
+		hint = addr_hint(w);
+		if (hint)
+			return usage_error("%s: bad address '%s': %s", ctx, w,
+					   hint);
+		return usage_error("%s: bad address '%s'", ctx, w);
+	}
+	/* The address part, named without its brackets. */
+	len = (int)(port - 1 - w);
+	snprintf(part, sizeof(part), "%.*s", len, w);
+	hint = addr_hint(part);
+	if (w[0] == '[' && len >= 2 && w[len - 1] == ']') {
+		a = w + 1;
+		len -= 2;
+	}
+	return usage_error("%s: bad address '%.*s' in '%s'%s%s", ctx, len, a,
+			   w, hint ? ": " : "", hint ?: "");
+}
+
+int svc_parse_key(const char *ctx, int argc, char **argv, struct svc_key *k,
+		  int *used)
 {
 	int err;
 
@@ -41,7 +82,7 @@ int svc_parse_key(const char *ctx, int argc, char **argv, struct svc_key *k)
 		return usage_error("%s: missing PROTO VIP[:PORT] or fwmark MARK",
 				   ctx);
 	if (!strcmp(argv[0], "fwmark"))
-		return svc_parse_fwm(ctx, argc, argv, k);
+		return svc_parse_fwm(ctx, argc, argv, k, used);
 	if (parse_proto(argv[0], &k->proto))
 		return usage_error("%s: bad protocol '%s' (tcp, udp or sctp; or fwmark MARK)",
 				   ctx, argv[0]);
@@ -52,74 +93,79 @@ int svc_parse_key(const char *ctx, int argc, char **argv, struct svc_key *k)
 	if (!strcmp(argv[1], "fwmark"))
 		return usage_error("%s: '%s fwmark': a fwmark service has no protocol",
 				   ctx, argv[0]);
-	err = parse_ipv4_port(argv[1], &k->addr, &k->port);
-	if (err == -ERANGE) {
-		const char *colon = strchr(argv[1], ':');
-
-		return usage_error("%s: bad port '%s' in '%s'", ctx,
-				   colon + 1, argv[1]);
-	}
-	if (err) {
-		char addr[64];
-		const char *colon = strchr(argv[1], ':');
-		int len = colon ? (int)(colon - argv[1]) : (int)strlen(argv[1]);
-
-		snprintf(addr, sizeof(addr), "%.*s", len, argv[1]);
-		if (colon)
-			return usage_error("%s: bad address '%s' in '%s'", ctx,
-					   addr, argv[1]);
-		return usage_error("%s: bad address '%s'", ctx, argv[1]);
-	}
+	err = parse_endpoint(argv[1], &k->addr, &k->port);
+	if (err)
+		return bad_vip(ctx, argv[1], err);
+	if (argc > 2 && !strcmp(argv[2], "family"))
+		return usage_error("%s: 'family' goes with fwmark MARK only: %s is an %s address",
+				   ctx, argv[1], family_name(k->addr.af));
+	*used = 2;
 	return 0;
 }
 
 int svc_check_fwm_word(const char *ctx, const struct svc_key *k,
 		       const char *word)
 {
-	uint32_t addr;
+	struct drlb_addr addr;
 	uint16_t port;
 
-	if (!k->fwmark || !word || parse_ipv4_port(word, &addr, &port) == -EINVAL)
+	if (!k->fwmark || !word ||
+	    parse_endpoint(word, &addr, &port) == -EINVAL)
 		return 0;
 	return usage_error("%s: '%s': a fwmark service has no address or port (fwmark MARK alone)",
 			   ctx, word);
 }
 
+int svc_check_af(const char *ctx, uint16_t af)
+{
+	struct drlb_info info;
+
+	if (af != AF_INET6 || drlb_nl_info(&info) ||
+	    (info.features & DRLB_F_DIRECTOR_IPV6))
+		return 0;
+	fprintf(stderr,
+		"drlbctl: %s: this drlb module (%s) does not support IPv6 services: update the module\n",
+		ctx, info.version);
+	return 1;
+}
+
 const char *svc_key_str(const struct svc_key *k)
 {
-	static char buf[64];
-	char a[32];
+	static char buf[96];
+	char a[ENDPOINT_STRLEN];
 
-	if (k->fwmark)
+	if (k->fwmark && k->addr.af == AF_INET6)
+		snprintf(buf, sizeof(buf), "fwmark %u family inet6", k->fwmark);
+	else if (k->fwmark)
 		snprintf(buf, sizeof(buf), "fwmark %u", k->fwmark);
 	else
 		snprintf(buf, sizeof(buf), "%s %s", format_proto(k->proto),
-			 format_ipv4_port(a, sizeof(a), k->addr, k->port));
+			 format_endpoint(a, sizeof(a), &k->addr, k->port));
 	return buf;
 }
 
 void svc_key_json(struct json *j, const struct svc_key *k)
 {
-	char a[32];
+	char a[ADDR_STRLEN];
 
 	if (k->fwmark) {
 		json_u64(j, "fwmark", k->fwmark);
-		return;
+	} else {
+		json_str(j, "protocol", format_proto(k->proto));
+		json_str(j, "vip", format_addr(a, sizeof(a), &k->addr));
+		json_u64(j, "port", k->port);
 	}
-	format_ipv4_port(a, sizeof(a), k->addr, 0);
-	a[strlen(a) - 2] = '\0';	/* drop ":*" */
-	json_str(j, "protocol", format_proto(k->proto));
-	json_str(j, "vip", a);
-	json_u64(j, "port", k->port);
+	if (k->addr.af != AF_INET)
+		json_str(j, "family", format_family(k->addr.af));
 }
 
 int svc_put_key_attrs(struct nl_msg *msg, const struct svc_key *k)
 {
 	if (k->fwmark)
-		return (nla_put_u16(msg, DRLB_SVC_A_AF, AF_INET) ||
+		return (nla_put_u16(msg, DRLB_SVC_A_AF, k->addr.af) ||
 			nla_put_u32(msg, DRLB_SVC_A_FWMARK, k->fwmark)) ?
 		       -EMSGSIZE : 0;
-	if (drlb_nl_put_addr4(msg, DRLB_SVC_A_AF, DRLB_SVC_A_ADDR, k->addr) ||
+	if (drlb_nl_put_addr(msg, DRLB_SVC_A_AF, DRLB_SVC_A_ADDR, &k->addr) ||
 	    nla_put_u8(msg, DRLB_SVC_A_PROTOCOL, k->proto) ||
 	    nla_put_u16(msg, DRLB_SVC_A_PORT, k->port))
 		return -EMSGSIZE;
@@ -237,30 +283,31 @@ static void *grow(void *v, int n, int *cap, size_t size)
 	return v;
 }
 
-static int get_addr4(struct nlattr *a, uint32_t *addr)
+/* The family of a nest's AF attribute @a: AF_INET if absent. */
+static uint16_t af_of(const struct nlattr *a)
 {
-	if (!a || nla_len(a) != 4)
-		return -EPROTO;
-	memcpy(addr, nla_data(a), 4);
-	return 0;
+	return a ? nla_get_u16(a) : AF_INET;
 }
 
 int svc_info_parse(struct nlattr *nest, struct svc_info *s)
 {
 	struct nlattr *st[DRLB_SVC_A_MAX + 1];
+	uint16_t af;
 
 	if (drlb_nl_parse_nested(st, DRLB_SVC_A_MAX, nest))
 		return -EPROTO;
-	/* IPv4 only today; skip what this drlbctl cannot show. */
-	if (st[DRLB_SVC_A_AF] && nla_get_u16(st[DRLB_SVC_A_AF]) != AF_INET)
+	/* IPv4 and IPv6; skip what this drlbctl cannot show. */
+	af = af_of(st[DRLB_SVC_A_AF]);
+	if (!addr_len(af))
 		return 1;
 	memset(s, 0, sizeof(*s));
 	if (st[DRLB_SVC_A_FWMARK]) {
 		s->key.fwmark = nla_get_u32(st[DRLB_SVC_A_FWMARK]);
+		s->key.addr.af = af;
 		if (!s->key.fwmark)
 			return -EPROTO;
 	} else {
-		if (get_addr4(st[DRLB_SVC_A_ADDR], &s->key.addr) ||
+		if (drlb_nl_get_addr(st[DRLB_SVC_A_ADDR], af, &s->key.addr) ||
 		    !st[DRLB_SVC_A_PROTOCOL] || !st[DRLB_SVC_A_PORT])
 			return -EPROTO;
 		s->key.proto = nla_get_u8(st[DRLB_SVC_A_PROTOCOL]);
@@ -272,7 +319,7 @@ int svc_info_parse(struct nlattr *nest, struct svc_info *s)
 	if (st[DRLB_SVC_A_PERSIST_TIMEOUT])
 		s->persist = nla_get_u32(st[DRLB_SVC_A_PERSIST_TIMEOUT]);
 	s->netmask = st[DRLB_SVC_A_PERSIST_NETMASK] ?
-		     nla_get_u8(st[DRLB_SVC_A_PERSIST_NETMASK]) : 32;
+		     nla_get_u8(st[DRLB_SVC_A_PERSIST_NETMASK]) : addr_bits(af);
 	s->expire_nodest = st[DRLB_SVC_A_EXPIRE_NODEST] ?
 			   nla_get_u8(st[DRLB_SVC_A_EXPIRE_NODEST]) : true;
 	s->midstream = st[DRLB_SVC_A_MIDSTREAM] &&
@@ -311,13 +358,15 @@ struct dest_vec {
 int dest_info_parse(struct nlattr *nest, struct dest_info *d)
 {
 	struct nlattr *dt[DRLB_DEST_A_MAX + 1];
+	uint16_t af;
 
 	if (drlb_nl_parse_nested(dt, DRLB_DEST_A_MAX, nest))
 		return -EPROTO;
-	if (dt[DRLB_DEST_A_AF] && nla_get_u16(dt[DRLB_DEST_A_AF]) != AF_INET)
+	af = af_of(dt[DRLB_DEST_A_AF]);
+	if (!addr_len(af))
 		return 1;
 	memset(d, 0, sizeof(*d));
-	if (get_addr4(dt[DRLB_DEST_A_ADDR], &d->addr))
+	if (drlb_nl_get_addr(dt[DRLB_DEST_A_ADDR], af, &d->addr))
 		return -EPROTO;
 	if (dt[DRLB_DEST_A_WEIGHT])
 		d->weight = nla_get_u32(dt[DRLB_DEST_A_WEIGHT]);
@@ -376,25 +425,23 @@ const char *neigh_state_name(uint8_t state)
 	return state <= DRLB_NEIGH_MAX ? names[state] : "unknown";
 }
 
-static int cmp_u32_be(uint32_t a, uint32_t b)
-{
-	a = ntohl(a);
-	b = ntohl(b);
-	return a < b ? -1 : a > b;
-}
-
 static int cmp_svc(const void *pa, const void *pb)
 {
 	const struct svc_key *a = &((const struct svc_info *)pa)->key;
 	const struct svc_key *b = &((const struct svc_info *)pb)->key;
+	int c;
 
-	/* Fwmark services after the others, by mark. */
+	/*
+	 * Fwmark services after the others, by mark, then family (their
+	 * address bytes are zero); the others by family, VIP, port.
+	 */
 	if (!a->fwmark != !b->fwmark)
 		return a->fwmark ? 1 : -1;
 	if (a->fwmark != b->fwmark)
 		return a->fwmark < b->fwmark ? -1 : 1;
-	if (a->addr != b->addr)
-		return cmp_u32_be(a->addr, b->addr);
+	c = addr_cmp(&a->addr, &b->addr);
+	if (c)
+		return c;
 	if (a->port != b->port)
 		return a->port < b->port ? -1 : 1;
 	return (int)a->proto - (int)b->proto;
@@ -402,8 +449,8 @@ static int cmp_svc(const void *pa, const void *pb)
 
 static int cmp_dest(const void *pa, const void *pb)
 {
-	return cmp_u32_be(((const struct dest_info *)pa)->addr,
-			  ((const struct dest_info *)pb)->addr);
+	return addr_cmp(&((const struct dest_info *)pa)->addr,
+			&((const struct dest_info *)pb)->addr);
 }
 
 /*

@@ -12,15 +12,27 @@
 #include <netlink/msg.h>
 #include <linux/drlb.h>
 
+#include "addr.h"
 #include "json.h"
 
 /*
- * A service's identity: DRLB_SVC_A_PROTOCOL, _ADDR, _PORT (AF_INET), or
- * for a fwmark service DRLB_SVC_A_FWMARK alone (the others 0).
+ * DRLB_F_DIRECTOR_IPV6: the module takes IPv6 services (GET_INFO's
+ * features). The kernel side adds it to the uapi header as bit 4; until
+ * that header has it, here is the one definition drlbctl uses.
+ */
+#ifndef DRLB_F_DIRECTOR_IPV6
+#define DRLB_F_DIRECTOR_IPV6	0x10ULL	/* bit 4 */
+#endif
+
+/*
+ * A service's identity: DRLB_SVC_A_AF with _PROTOCOL, _ADDR, _PORT, or
+ * for a fwmark service DRLB_SVC_A_AF and _FWMARK alone (proto and port 0).
+ * addr.af is the service's family either way; a fwmark service's address
+ * bytes are zero (an IPv4 and an IPv6 fwmark service may share a mark).
  */
 struct svc_key {
 	uint8_t proto;
-	uint32_t addr;		/* network order */
+	struct drlb_addr addr;	/* the VIP; its family */
 	uint16_t port;		/* 0: every port */
 	uint32_t fwmark;	/* non-zero: a fwmark service */
 };
@@ -33,7 +45,7 @@ struct drlb_stats {
 };
 
 struct dest_info {
-	uint32_t addr;
+	struct drlb_addr addr;	/* of its service's family */
 	uint32_t weight;
 	uint32_t active, inactive;
 	uint32_t ifindex;	/* 0: unresolved */
@@ -52,7 +64,7 @@ struct svc_info {
 	struct svc_key key;
 	char sched[DRLB_SCHED_NAME_MAX];
 	uint32_t persist;	/* seconds, 0 = off */
-	uint8_t netmask;	/* prefix length */
+	uint8_t netmask;	/* prefix length, 32 (128 for IPv6) by default */
 	bool expire_nodest;
 	bool midstream;
 	bool onepacket;
@@ -64,12 +76,16 @@ struct svc_info {
 };
 
 /*
- * Parse "PROTO VIP[:PORT]" or "fwmark MARK" from argv[0], argv[1] (two
- * words either way). On bad or missing words prints a one-line usage
- * error naming the word, prefixed with @ctx ("service add"), and returns
- * 2; 0 on success.
+ * Parse a service from argv[0], argv[1]...: "PROTO VIP[:PORT]" (VIP an
+ * IPv4 address, or an IPv6 one bare or in brackets: "[VIP]:PORT"),
+ * "fwmark MARK", or "fwmark MARK family inet|inet6" (an IPv6 fwmark
+ * service; inet, the default, is IPv4). *@used is set to the words taken
+ * (2 or 4). On bad or missing words prints a one-line usage error naming
+ * the word, prefixed with @ctx ("service add"), and returns 2; 0 on
+ * success.
  */
-int svc_parse_key(const char *ctx, int argc, char **argv, struct svc_key *k);
+int svc_parse_key(const char *ctx, int argc, char **argv, struct svc_key *k,
+		  int *used);
 /*
  * @word (NULL: none), the word after a key, must not be an address when
  * the key is a fwmark: a fwmark service has no address or port. 2 (usage
@@ -77,12 +93,24 @@ int svc_parse_key(const char *ctx, int argc, char **argv, struct svc_key *k);
  */
 int svc_check_fwm_word(const char *ctx, const struct svc_key *k,
 		       const char *word);
+/*
+ * Whether the module takes services of family @af: 0, or 1 after saying
+ * that it does not (IPv6 without DRLB_F_DIRECTOR_IPV6). 0 too when the
+ * module cannot be asked: it answers the request itself. After
+ * drlb_nl_open().
+ */
+int svc_check_af(const char *ctx, uint16_t af);
 
-/* "tcp 10.0.0.100:80" or "fwmark 5" (static buffer): for messages. */
+/*
+ * "tcp 10.0.0.100:80", "tcp [2001:db8::100]:80", "fwmark 5" or "fwmark 5
+ * family inet6" (static buffer): the words the commands take, for
+ * messages, monitor and save.
+ */
 const char *svc_key_str(const struct svc_key *k);
 /*
  * The key as JSON members of the open object: "protocol", "vip", "port",
- * or "fwmark" alone.
+ * or "fwmark" alone; then "family": "inet6" for an IPv6 service (IPv4
+ * ones have no "family", as before there were others).
  */
 void svc_key_json(struct json *j, const struct svc_key *k);
 
@@ -108,8 +136,8 @@ void stats_json(struct json *j, const char *key, const struct drlb_stats *st);
 
 /*
  * Read services (all, or just @only) with their servers, sorted by
- * address, port, protocol (fwmark services after the others, by mark)
- * and servers by address. Returns 0 or -errno
+ * family (IPv4 first), address, port, protocol (fwmark services after
+ * the others, by mark, then family) and servers by address. Returns 0 or -errno
  * (message already in drlb_nl_errmsg()). Free with svc_list_free().
  */
 int svc_list_get(const struct svc_key *only, struct svc_info **out, int *n);
@@ -142,9 +170,13 @@ int dest_info_parse(struct nlattr *nest, struct dest_info *d);
 /* "resolved", "stale"... for DRLB_DEST_A_NEIGH. */
 const char *neigh_state_name(uint8_t state);
 
-/* Server lines of "service show" (cmd_service.c), shared with "server show". */
-void show_servers_header(void);
-void show_server_text(const struct dest_info *d);
+/*
+ * Server lines of "service show" (cmd_service.c), shared with "server
+ * show": the SERVER column @width wide (servers_width()).
+ */
+int servers_width(const struct svc_info *list, int n);
+void show_servers_header(int width);
+void show_server_text(const struct dest_info *d, int width);
 /* Under @key (NULL in an array). */
 void show_server_json(struct json *j, const char *key,
 		      const struct dest_info *d);

@@ -61,21 +61,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		CHECK(a == 0xdeadbeef);
 	}
 
-	a = 0xdeadbeef;
-	err = parse_ipv4_port(s, &a, &port);
-	if (err == 0) {
-		/* The buffer size drlbctl's callers use. */
-		char out[32];
-
-		format_ipv4_port(out, sizeof(out), a, port);
-		CHECK(strlen(out) < sizeof(out) - 1);
-		CHECK(parse_ipv4_port(out, &a2, &port2) == 0);
-		CHECK(a2 == a && port2 == port);
-	} else {
-		CHECK(err == -EINVAL || err == -ERANGE);
-		CHECK(a == 0xdeadbeef && port == 0xbeef);
-	}
-
 	if (parse_u32(s, 7, 70000, &u) == 0) {
 		CHECK(u >= 7 && u <= 70000);
 		snprintf(buf, sizeof(buf), "%u", u);
@@ -105,14 +90,58 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (parse_bool(s, &b) == 0)
 		CHECK(parse_bool(b ? "yes" : "no", &b) == 0);
 
-	if (parse_netmask(s, &plen) == 0) {
+	if (parse_netmask(s, AF_INET, &plen) == 0) {
 		uint8_t p2;
 
 		CHECK(plen <= 32);
 		snprintf(buf, sizeof(buf), "%u", plen);
-		CHECK(parse_netmask(buf, &p2) == 0 && p2 == plen);
+		CHECK(parse_netmask(buf, AF_INET, &p2) == 0 && p2 == plen);
 	} else {
 		CHECK(plen == 0xee);
+	}
+	plen = 0xee;
+	if (parse_netmask(s, AF_INET6, &plen) == 0) {
+		uint8_t p2;
+
+		CHECK(plen <= 128);
+		snprintf(buf, sizeof(buf), "%u", plen);
+		CHECK(parse_netmask(buf, AF_INET6, &p2) == 0 && p2 == plen);
+	} else {
+		CHECK(plen == 0xee);
+	}
+	plen = 0xee;
+
+	/* Addresses of both families, endpoints and prefixes. */
+	{
+		struct drlb_addr x = { .af = 77 }, ad = x, ad2;
+		char out[ENDPOINT_STRLEN];
+
+		if (parse_addr(s, &ad) == 0) {
+			CHECK(ad.af == AF_INET || ad.af == AF_INET6);
+			format_addr(out, sizeof(out), &ad);
+			CHECK(parse_addr(out, &ad2) == 0 && addr_eq(&ad, &ad2));
+		} else {
+			CHECK(ad.af == 77);
+		}
+		ad = x;
+		port = 0xbeef;
+		err = parse_endpoint(s, &ad, &port);
+		if (err == 0) {
+			format_endpoint(out, sizeof(out), &ad, port);
+			CHECK(strlen(out) < sizeof(out) - 1);
+			CHECK(parse_endpoint(out, &ad2, &port2) == 0);
+			CHECK(addr_eq(&ad, &ad2) && port2 == port);
+		} else {
+			CHECK(err == -EINVAL || err == -ERANGE);
+			CHECK(ad.af == 77 && port == 0xbeef);
+			/* A hint, if any, is a string. */
+			CHECK(!addr_hint(s) || strlen(addr_hint(s)) > 0);
+		}
+		ad = x;
+		if (parse_prefix(s, &ad, &plen) == 0)
+			CHECK(plen <= addr_bits(ad.af));
+		else
+			CHECK(ad.af == 77 && plen == 0xee);
 	}
 
 	u = 0xdeadbeef;

@@ -15,6 +15,7 @@
 
 #include "nl.h"
 #include "nl_stub.h"
+#include "svc.h"	/* DRLB_F_DIRECTOR_IPV6 */
 
 static const uint8_t *reply_p;
 static size_t reply_n;
@@ -163,7 +164,8 @@ int drlb_nl_info(struct drlb_info *info)
 	memset(info, 0, sizeof(*info));
 	snprintf(info->version, sizeof(info->version), "fuzz");
 	info->api_version = DRLB_API_VERSION;
-	info->features = DRLB_F_DIRECTOR_IPV4 | DRLB_F_ARP_SUPPRESS;
+	info->features = DRLB_F_DIRECTOR_IPV4 | DRLB_F_ARP_SUPPRESS |
+			 DRLB_F_DIRECTOR_IPV6;
 	for (size_t i = 0; i < ARRAY_SIZE(scheds); i++)
 		snprintf(info->scheds[info->n_scheds++], DRLB_SCHED_NAME_MAX,
 			 "%s", scheds[i]);

@@ -3,8 +3,9 @@
  * Unit tests for cfgdiff.c: the models restore builds and the steps of
  * their difference - nothing for what both hold, changes in place, the
  * order (deletions of services first, ARP rules added before any goes),
- * a hash that survives deletions, ten thousand services, and fwmark
- * services keyed apart from (proto, VIP, port) ones.
+ * a hash that survives deletions, ten thousand services, fwmark
+ * services keyed apart from (proto, VIP, port) ones, and IPv6 services
+ * and fwmark services keyed by their family too.
  */
 
 #include <arpa/inet.h>
@@ -15,11 +16,39 @@
 #include "cfgdiff.h"
 #include "tap.h"
 
-#define VIP(n) htonl(0x0a000064 + (n))
-#define RIP(n) htonl(0x0a00000a + (n))
+/* An IPv4 address (network order) as a struct drlb_addr. */
+#define A4(x) ((struct drlb_addr){ .af = AF_INET, .v4 = (x) })
+#define VIP(n) htonl(0x0a000064 + (n))		/* ARP rules take it bare */
+#define RIP(n) (&A4(htonl(0x0a00000a + (n))))
 /* The key of tcp VIP(n):PORT, and of fwmark MARK. */
-#define TCP(n, p) (&(struct cm_key){ .proto = 6, .addr = VIP(n), .port = (p) })
-#define FWM(mark) (&(struct cm_key){ .fwmark = (mark) })
+#define TCP(n, p) (&(struct cm_key){ .proto = 6, .addr = A4(VIP(n)), .port = (p) })
+#define FWM(mark) (&(struct cm_key){ .fwmark = (mark), .addr.af = AF_INET })
+/* IPv6: 2001:db8::N; tcp [VIP6(n)]:PORT; fwmark MARK family inet6. */
+#define VIP6(n) a6(0x100 + (n))
+#define RIP6(n) rip6(0xa + (n))
+#define TCP6(n, p) (&(struct cm_key){ .proto = 6, .addr = VIP6(n), .port = (p) })
+#define FWM6(mark) (&(struct cm_key){ .fwmark = (mark), .addr.af = AF_INET6 })
+
+static struct drlb_addr a6(int n)
+{
+	struct drlb_addr a = { .af = AF_INET6,
+			       .b = { 0x20, 0x01, 0x0d, 0xb8 } };
+
+	a.b[14] = (uint8_t)(n >> 8);
+	a.b[15] = (uint8_t)n;
+	return a;
+}
+
+/* a6(@n) in one of a few slots, for the calls that take a pointer. */
+static const struct drlb_addr *rip6(int n)
+{
+	static struct drlb_addr slot[4];
+	static unsigned int i;
+	struct drlb_addr *a = &slot[i++ % 4];
+
+	*a = a6(n);
+	return a;
+}
 
 struct steps {
 	enum cm_op_kind kind[64];
@@ -222,7 +251,7 @@ static void test_fwmark(void)
 	ok(s && t && s != t, "fwmark 5 and a tcp service side by side");
 	ok(cm_svc_find(&a, FWM(5)) == s && !cm_svc_find(&a, FWM(6)),
 	   "fwmark 5 found by its mark, fwmark 6 not");
-	ok(!cm_svc_find(&a, &(struct cm_key){ .proto = 6, .addr = htonl(5) }),
+	ok(!cm_svc_find(&a, &(struct cm_key){ .proto = 6, .addr = A4(htonl(5)) }),
 	   "tcp 0.0.0.5:* is not fwmark 5");
 	ok(!cm_svc_add(&a, FWM(5), 3, &err) && err == -EEXIST,
 	   "fwmark 5 added twice: -EEXIST");
@@ -250,6 +279,79 @@ static void test_fwmark(void)
 	cm_free(&b);
 }
 
+/* IPv6 services: keyed by family too, their own netmask default. */
+static void test_ipv6(void)
+{
+	struct cm_model a, b;
+	struct steps st = { 0 };
+	struct cm_svc *s, *t, *u;
+	struct drlb_addr w;
+	int err;
+
+	cm_init(&a);
+	cm_init(&b);
+	s = cm_svc_add(&a, FWM(5), 1, &err);
+	t = cm_svc_add(&a, FWM6(5), 2, &err);
+	ok(s && t && s != t, "fwmark 5 of both families side by side");
+	ok(cm_svc_find(&a, FWM(5)) == s && cm_svc_find(&a, FWM6(5)) == t,
+	   "each found by mark and family");
+	ok(s->netmask == 32 && t->netmask == 128,
+	   "default persistence netmask: 32 for IPv4, 128 for IPv6");
+	ok(!cm_svc_add(&a, FWM6(5), 3, &err) && err == -EEXIST,
+	   "fwmark 5 family inet6 added twice: -EEXIST");
+	u = cm_svc_add(&a, TCP6(0, 80), 4, &err);
+	ok(u && u->netmask == 128 && cm_svc_find(&a, TCP6(0, 80)) == u &&
+	   !cm_svc_find(&a, TCP6(0, 81)) && !cm_svc_find(&a, TCP6(1, 80)),
+	   "tcp [2001:db8::100]:80 found by its key only");
+	/* An IPv6 address whose first bytes are an IPv4 key's. */
+	w = (struct drlb_addr){ .af = AF_INET6 };
+	memcpy(w.b, &(uint32_t){ VIP(0) }, 4);
+	ok(!cm_svc_find(&a, &(struct cm_key){ .proto = 6, .addr = w, .port = 80 }) &&
+	   cm_svc_add(&a, TCP(0, 80), 5, &err) &&
+	   !cm_svc_find(&a, &(struct cm_key){ .proto = 6, .addr = w, .port = 80 }),
+	   "an IPv4 VIP and an IPv6 one with the same leading bytes are apart");
+	cm_dest_add(u, RIP6(1), 4, &err);
+	ok(cm_dest_find(u, RIP6(1)) && !cm_dest_find(u, RIP6(2)) &&
+	   !cm_dest_find(u, RIP(1)), "servers found by address and family");
+	ok(!cm_dest_add(u, RIP6(1), 4, &err) && err == -EEXIST,
+	   "an IPv6 server added twice: -EEXIST");
+
+	/* b: fwmark 5 (IPv4) gone, the IPv6 one changed, tcp6 one more server. */
+	t = cm_svc_add(&b, FWM6(5), 10, &err);
+	t->persist = 60;
+	t->netmask = 64;
+	u = cm_svc_add(&b, TCP6(0, 80), 11, &err);
+	cm_dest_add(u, RIP6(1), 11, &err);
+	cm_dest_add(u, RIP6(2), 12, &err);
+	cm_svc_add(&b, TCP(0, 80), 13, &err);
+	cm_svc_add(&b, TCP6(1, 443), 14, &err);
+	cm_diff(&a, &b, rec, &st);
+	ok(st.n == 4, "4 steps (%zu)", st.n);
+	ok(st.kind[0] == CM_SVC_DEL, "fwmark 5 (IPv4) goes, its IPv6 twin stays");
+	ok(st.kind[1] == CM_SVC_CHANGE && st.line[1] == 10 &&
+	   st.fields[1] == CM_F_PERSIST,
+	   "fwmark 5 family inet6: persistence changed in place");
+	ok(st.kind[2] == CM_DEST_ADD && st.line[2] == 12,
+	   "an IPv6 server added to a kept service");
+	ok(st.kind[3] == CM_SVC_ADD && st.line[3] == 14,
+	   "tcp [2001:db8::101]:443 added");
+	ok(cm_diff_count(&b, &b) == 0, "an IPv6 model against itself: no step");
+	cm_free(&a);
+	cm_free(&b);
+
+	cm_init(&a);
+	for (int i = 0; i < 4000; i++)
+		cm_svc_add(&a, TCP6(i, 80), 1, &err);
+	for (int i = 0; i < 4000; i++)
+		cm_svc_add(&a, TCP(i % 200, (uint16_t)(80 + i / 200)), 1, &err);
+	err = 0;
+	for (int i = 0; i < 4000; i++)
+		err += cm_svc_find(&a, TCP6(i, 80)) &&
+		       cm_svc_find(&a, TCP(i % 200, (uint16_t)(80 + i / 200)));
+	ok(err == 4000, "4 000 IPv6 and 4 000 IPv4 services all found (%d)", err);
+	cm_free(&a);
+}
+
 int main(void)
 {
 	test_same();
@@ -258,5 +360,6 @@ int main(void)
 	test_sched_opts();
 	test_hash();
 	test_fwmark();
+	test_ipv6();
 	return tap_done();
 }
