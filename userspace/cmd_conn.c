@@ -350,6 +350,8 @@ static int parse_filter(const char *ctx, int argc, char **argv,
 			f->all = true;
 			continue;
 		}
+		if (svc_family_misplaced(ctx, w))
+			return 2;
 		if (strcmp(w, "client") && strcmp(w, "cport") &&
 		    strcmp(w, "server") && strcmp(w, "state") &&
 		    strcmp(w, "proto"))

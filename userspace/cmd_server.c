@@ -133,6 +133,8 @@ static int server_do(const char *sub, int cmd, int argc, char **argv)
 		for (o = 0; o < N_OPTS; o++)
 			if (!strcmp(argv[i], server_opts[o].word))
 				break;
+		if (svc_family_misplaced(ctx, argv[i]))
+			return 2;
 		if (cmd == DRLB_CMD_DEL_DEST || o == N_OPTS)
 			return usage_error("%s: unexpected '%s'%s", ctx, argv[i],
 					   cmd == DRLB_CMD_DEL_DEST ? "" :

@@ -127,6 +127,8 @@ static int parse_opts(const char *ctx, uint16_t af, int argc, char **argv,
 		const char *w = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
 		bool dup, bad;
 
+		if (svc_family_misplaced(ctx, w))
+			return 2;
 		if (strcmp(w, "sched") && strcmp(w, "scheduler") &&
 		    strcmp(w, "sched-flags") && strcmp(w, "persistent") &&
 		    strcmp(w, "netmask") && strcmp(w, "expire-nodest") &&

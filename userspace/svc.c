@@ -116,6 +116,14 @@ int svc_check_fwm_word(const char *ctx, const struct svc_key *k,
 			   ctx, word);
 }
 
+int svc_family_misplaced(const char *ctx, const char *word)
+{
+	if (strcmp(word, "family"))
+		return 0;
+	return usage_error("%s: 'family inet|inet6' goes right after 'fwmark MARK'",
+			   ctx);
+}
+
 int svc_check_af(const char *ctx, uint16_t af)
 {
 	struct drlb_info info;

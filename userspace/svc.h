@@ -94,6 +94,11 @@ int svc_parse_key(const char *ctx, int argc, char **argv, struct svc_key *k,
 int svc_check_fwm_word(const char *ctx, const struct svc_key *k,
 		       const char *word);
 /*
+ * @word, found where options go, is "family": 2 after saying that it goes
+ * right after "fwmark MARK"; else 0.
+ */
+int svc_family_misplaced(const char *ctx, const char *word);
+/*
  * Whether the module takes services of family @af: 0, or 1 after saying
  * that it does not (IPv6 without DRLB_F_DIRECTOR_IPV6). 0 too when the
  * module cannot be asked: it answers the request itself. After

@@ -439,6 +439,13 @@ static void test_refusals(void)
 	ok(run("server add fwmark 5 2001:db8::12") == 2 &&
 	   strstr(err, "fwmark 5 family inet6") && fk.requests == before,
 	   "an IPv6 server of an IPv4 fwmark service: refused with the way");
+	ok(run("service add fwmark 6 sched rr family inet6") == 2 &&
+	   strstr(err, "right after 'fwmark MARK'") &&
+	   run("server add fwmark 5 10.0.0.1 family inet6") == 2 &&
+	   strstr(err, "right after") &&
+	   run("conn show fwmark 5 client 2001:db8::1 family inet6") == 2 &&
+	   strstr(err, "right after") && fk.requests == before,
+	   "'family' after options: said where it goes");
 	ok(run("service add tcp 10.0.0.1:80 family inet6") == 2 &&
 	   run("service add fwmark 6 family ipv6") == 2 &&
 	   run("service add tcp 2001:db8::1 persistent 60 netmask 255.255.255.0") == 2 &&
