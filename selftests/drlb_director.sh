@@ -30,6 +30,11 @@ ALL_TESTS="
 	wlc_weighted
 	no_conntrack
 "
+# The IPv6 twin's own: what only IPv6 has.
+[ "$TOPO_FAMILY" = 6 ] && ALL_TESTS+="
+	persist_prefix6
+	vip_on_lo_no_na6
+"
 
 dir_setup 3
 client_add_ips 32
@@ -300,6 +305,63 @@ no_conntrack()
 		"$ct" "dst=($DIR_IP|$(addr_full "$DIR_IP")) "
 	check_eq "no conntrack entry for the VIP after all the flows above" \
 		"$(printf '%s\n' "$ct" | grep -cE "dst=($VIP|$(addr_full "$VIP")) ")" 0
+}
+
+# IPv6 persistence: the netmask is a prefix length. 8 clients of one /64
+# stay on one server with netmask 64; with 128 they spread.
+persist_prefix6()
+{
+	local srcs out t
+	local -a ips
+
+	IFS=, read -ra ips <<< "$CLIENT_IPS"
+	srcs=$(IFS=,; echo "${ips[*]:0:8}")
+	dir_config <<-EOF
+	service add udp $VIP sched rr persistent 60 netmask 64
+	$(rs_lines udp "$VIP")
+	EOF
+	out=$(client udp "$VIP" 53 --src "$srcs" --sport 26000 --count 2)
+	check_all_ok "16 flows from 8 addresses of 2001:db8:1::/64 answered" "$out"
+	check_eq "netmask 64: all of them on one server ($(dist "$out"))" \
+		"$(n_names "$out")" 1
+	t=$(jq_ctl '[.conns[] | select(.persistent)] | length' conn show udp "$VIP")
+	check_eq "one persistence template, for the /64" "$t" 1
+	dir_config <<-EOF
+	service add udp $VIP sched rr persistent 60 netmask 128
+	$(rs_lines udp "$VIP")
+	EOF
+	out=$(client udp "$VIP" 53 --src "$srcs" --sport 26100 --count 2)
+	check_eq "netmask 128: the 8 addresses spread over the 3 servers ($(dist "$out"))" \
+		"$(n_names "$out")" 3
+	check_eq "and each address kept its server for both its flows" \
+		"$(per_src "$out" | awk '{ print $1 }' | uniq -d | wc -l)" 0
+}
+
+# The neighbour-discovery finding. The real servers hold the VIP on lo:
+# the router resolves the VIP to the director; with the director silent
+# (the VIP off its d0) no real server answers for it. With the VIP on
+# rs1's LAN interface instead (nodad), rs1 answers and the router learns
+# VIP -> rs1: IPv6's ARP flux.
+vip_on_lo_no_na6()
+{
+	nsx "$NS_ROUTER" ip neigh flush dev r1
+	nsx "$NS_ROUTER" ping -c 1 -W 5 "$VIP" > /dev/null
+	check_eq "the router resolves the VIP to the director's MAC" \
+		"$(topo_router_vip_mac)" "$DIR_MAC"
+
+	ip -n "$NS_DIR" addr del "$VIP/128" dev d0
+	defer ip -n "$NS_DIR" addr add "$VIP/128" dev d0 nodad
+	ip -n "$NS_ROUTER" neigh flush dev r1
+	nsx "$NS_ROUTER" ping -c 1 -W 2 "$VIP" > /dev/null
+	check_eq "director silent: no real server (VIP on lo) answers for the VIP" \
+		"$(topo_router_vip_mac)" ""
+
+	ip -n "${NS_RS[1]}" addr add "$VIP/128" dev e0 nodad
+	defer ip -n "${NS_RS[1]}" addr del "$VIP/128" dev e0
+	ip -n "$NS_ROUTER" neigh flush dev r1
+	nsx "$NS_ROUTER" ping -c 1 -W 2 "$VIP" > /dev/null
+	check_eq "the VIP on rs1's e0 instead: rs1 answers, the router learns VIP -> rs1" \
+		"$(topo_router_vip_mac)" "${RS_MAC[1]}"
 }
 
 tests_run

@@ -128,7 +128,7 @@ save_format()
 	check_eq "save exits 0" "$rc" 0
 	check_match "save: settings as one config set line" "$out" \
 		"^config set .*timeout-udp 33 .*conn-max 200000 .*mh-seed 7 cluster yes$"
-	[[ $out =~ conn-count|conn-entry-size|conn-buckets|conn-chain-max ]] && rc=1 || rc=0
+	[[ $out =~ conn-count|conn-entry-size|conn-entry-size6|conn-buckets|conn-chain-max ]] && rc=1 || rc=0
 	check_eq "save: read-only values are left out" "$rc" 0
 	if [ $director = 1 ]; then
 		check_match "save: services" "$out" "^service add tcp 10\.0\.0\.100:80 sched rr$"

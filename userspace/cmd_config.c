@@ -45,6 +45,7 @@ static const struct cfg_key cfg_keys[] = {
 	{ "cluster", "cluster", DRLB_CFG_A_CLUSTER, 0, 1, CFG_YESNO },
 	{ "conn-count", "conn_count", DRLB_CFG_A_CONN_COUNT, 0, 0, CFG_RO },
 	{ "conn-entry-size", "conn_entry_size", DRLB_CFG_A_CONN_ENTRY_SIZE, 0, 0, CFG_RO },
+	{ "conn-entry-size6", "conn_entry_size6", DRLB_CFG_A_CONN_ENTRY_SIZE6, 0, 0, CFG_RO },
 	{ "conn-buckets", "conn_buckets", DRLB_CFG_A_CONN_BUCKETS, 0, 0, CFG_RO },
 	{ "conn-chain-max", "conn_chain_max", DRLB_CFG_A_CONN_CHAIN_MAX, 0, 0, CFG_RO },
 };

@@ -16,15 +16,6 @@
 #include "json.h"
 
 /*
- * DRLB_F_DIRECTOR_IPV6: the module takes IPv6 services (GET_INFO's
- * features). The kernel side adds it to the uapi header as bit 4; until
- * that header has it, here is the one definition drlbctl uses.
- */
-#ifndef DRLB_F_DIRECTOR_IPV6
-#define DRLB_F_DIRECTOR_IPV6	0x10ULL	/* bit 4 */
-#endif
-
-/*
  * A service's identity: DRLB_SVC_A_AF with _PROTOCOL, _ADDR, _PORT, or
  * for a fwmark service DRLB_SVC_A_AF and _FWMARK alone (proto and port 0).
  * addr.af is the service's family either way; a fwmark service's address

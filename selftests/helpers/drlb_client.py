@@ -19,10 +19,12 @@
 #   tcp VIP PORT [--src IP,...] [--count N]
 #       N connections one after the other per source; prints
 #       "SRC:SPORT NAME" (the server's greeting) or "SRC:SPORT - ERROR".
-#   hold VIP PORT [--count N]
-#       Opens N connections and prints "I NAME" for each, then sends every
-#       line read from stdin on every connection and prints "I REPLY", or
-#       "I error ERRNO" / "I timeout". Ends at EOF on stdin.
+#   hold VIP PORT [--count N] [--tries N]
+#       Opens N connections and prints "I NAME SRC:SPORT" for each ("I -
+#       ERROR SRC:SPORT" for one that did not open in --tries tries, each
+#       failed try noted on stderr), then sends every line read from stdin
+#       on every connection and prints "I REPLY", or "I error ERRNO" /
+#       "I timeout". Ends at EOF on stdin.
 #   watch VIP PORT [--count N] [--sport BASE] [--interval MS]
 #       N UDP flows (source ports BASE+i) each send a numbered datagram
 #       every MS ms (default 50) until stdin reaches EOF, then wait
@@ -209,10 +211,24 @@ def tcp(a):
             out(me, name)
 
 
+def hold_open(a, i, src):
+    """Held connection @i: what a hold is for is what becomes of open
+    connections, so one that did not open (its SYN or the greeting lost,
+    or later than --timeout on a stalled VM) is tried again from a new
+    port, --tries times in all, each failure noted on stderr."""
+    for t in range(1, a.tries + 1):
+        s, me, name = tcp_one(a, src)
+        if s:
+            break
+        print("hold: connection %d from %s: %s (try %d of %d)" %
+              (i, me, name[2:], t, a.tries), file=sys.stderr, flush=True)
+    return s, me, name
+
+
 def hold(a):
     conns = []
     for i in range(a.count):
-        s, me, name = tcp_one(a, any_addr(a.vip))
+        s, me, name = hold_open(a, i, any_addr(a.vip))
         conns.append(s)
         out(i, name, me)
     for line in sys.stdin:

@@ -309,21 +309,44 @@ snmp6()
 
 # hold_start NAME PORT N: N TCP connections to VIP:PORT held open by one
 # client process; lines written to fd of $WORK/NAME.in are sent on every
-# connection, answers appear in $WORK/NAME.out. Waits until all are open.
+# connection, answers appear in $WORK/NAME.out. Waits until all are open,
+# and fails unless a server greeted every one. A connection that did not
+# open (a lost SYN, or a stalled VM past the client's 2 s) is tried again
+# from a new port, up to 3 times: the client's stderr, one line a failed
+# try, is shown as diag lines, so a retry is never silent.
 hold_start()
 {
-	local name=$1 fifo=$WORK/$1.in
+	local name=$1 fifo=$WORK/$1.in line
 
 	mkfifo "$fifo"
 	# Read-write so that opening never blocks; closed at exit.
 	eval "exec {HOLD_FD_$name}<>\"\$fifo\""
 	# nsenter execs the client: $! is its PID, killed when the case ends.
+	# Its stderr apart: NAME.out's lines are numbered by connection.
 	nsenter --net="/run/netns/$NS_CLIENT" \
 		"$PY" -S "$HERE/drlb_client.py" hold "$VIP" "$2" --count "$3" \
-		< "$fifo" > "$WORK/$name.out" 2>&1 &
+		--tries 3 < "$fifo" > "$WORK/$name.out" 2> "$WORK/$name.err" &
 	printf -v "HOLD_PID_$name" '%s' $!
 	defer kill $!
 	slowwait 60 lines_at_least "$WORK/$name.out" "$3"
+	while IFS= read -r line; do
+		diag "$name: $line"
+	done < "$WORK/$name.err"
+	held_open "$name" "$3"
+}
+
+# held_open NAME N: N lines, each a held connection a server greeted ("I -
+# ERROR ..." is one that did not open).
+held_open()
+{
+	local -a l=()
+	local line
+
+	mapfile -t -n "$2" l < "$WORK/$1.out"
+	[ ${#l[@]} -eq "$2" ] || return 1
+	for line in "${l[@]}"; do
+		[[ $line != *" - "* ]] || return 1
+	done
 }
 
 # lines_at_least FILE N: FILE has N lines or more.

@@ -76,7 +76,10 @@ vm_verdict()
 	125)	echo "not ok $tap_n - $desc: guest died without a verdict"
 		tail -n 30 "$log" | sed 's/^/#   /' ;;
 	*)	echo "not ok $tap_n - $desc: a test failed (exit $rc)"
-		grep -h "^not ok" "$out"/tap/*.tap 2>/dev/null |
+		# A script that died after passing checks has no "not ok"
+		# line, only lib.sh's "script ended with status": named too.
+		(cd "$out/tap" 2>/dev/null && grep -H -e "^not ok" \
+			-e "^# script ended with status" -- *.tap) |
 			head -20 | sed 's/^/#   /' ;;
 	esac >> "$tap_file"
 }

@@ -500,17 +500,24 @@ seq_drained()
 	seq_read "$@" && [ "$SEQ_READ" -ge "$sent" ]
 }
 
-# seq_stop I...: stop the sender, give the last datagrams up to a second
-# to arrive (no longer once the receivers have read as many as were
-# sent), note the receivers' socket drops (SEQ_RCVBUF), stop the receivers
-# on real servers I... and wait for their counts.
+# seq_stop I...: stop the sender, let the receivers read the last
+# datagrams (until they have read as many as were sent, or have read
+# nothing more for 2 s: a slow or stalled VM may take more than a second
+# to deliver them, a lost one never comes; at most a minute), note their
+# socket drops (SEQ_RCVBUF), stop the receivers on real servers I... and
+# wait for their counts.
 seq_stop()
 {
-	local i pid
+	local i pid sent last=-1
 
 	touch "$WORK/seq.stop"
 	wait "$SEQ_SEND_PID"
-	poll_ms 1000 seq_drained "$(seq_sent)" "$@"
+	sent=$(seq_sent)
+	for ((i = 0; i < 30; i++)); do
+		poll_ms 2000 seq_drained "$sent" "$@" && break
+		[ "$SEQ_READ" -gt "$last" ] || break
+		last=$SEQ_READ
+	done
 	seq_read "$@"
 	for i in "$@"; do
 		pid=SEQ_RECV_PID_$i

@@ -133,7 +133,7 @@ complete_from_binary()
 	check_eq "no guesses for a mark" "$(comp 4 drlbctl service add fwmark "")" ""
 	check_eq "fwmark MARK: the service options follow" \
 		"$(comp 5 drlbctl service add fwmark 5 "")" \
-		"sched sched-flags persistent netmask expire-nodest midstream onepacket"
+		"sched sched-flags persistent netmask expire-nodest midstream onepacket family"
 	check_eq "fwmark MARK RIP: the server options follow" \
 		"$(comp 6 drlbctl server add fwmark 5 10.0.0.11 "")" \
 		"weight u-threshold l-threshold"
