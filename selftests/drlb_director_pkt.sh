@@ -4,7 +4,8 @@
 # The director and awkward packets and neighbours: a real server whose MAC
 # changes is still reached; one the director has no neighbour entry for
 # gets the first packet of a flow (datagram or SYN) at the first try, and
-# is resolved as soon as it is added; fragmented UDP datagrams reach one server intact; a DF packet
+# is resolved as soon as it is added; fragmented UDP datagrams reach one
+# server intact, in fragments no larger than they came in; a DF packet
 # too big for the egress MTU earns the client an ICMP frag-needed; an ICMP
 # error about a flow reaches that flow's server.
 #
@@ -24,6 +25,7 @@ ALL_TESTS="
 	neigh_first_syn
 	server_add_resolves
 	fragments_one_server
+	fragments_keep_size
 	df_frag_needed
 	icmp_error_to_flow
 	lro_frames_dropped
@@ -140,6 +142,66 @@ fragments_one_server()
 	check_all_ok "6 fragmented 4000-byte datagrams each reach one server intact ($(dist "$out"))" \
 		"$out"
 	check_eq "and they were spread over the servers" "$(n_names "$out")" 3
+}
+
+# frag_probe: on every real server, nft counters of the fragments of
+# datagrams to the VIP it receives ("frags") and of those longer than
+# 1280 bytes ("big"), before its own reassembly (priority -500).
+frag_probe()
+{
+	local i frag="ip daddr $VIP ip frag-off & 0x3fff != 0"
+
+	[ "$TOPO_FAMILY" = 6 ] && frag="ip6 daddr $VIP ip6 nexthdr ipv6-frag"
+	for ((i = 1; i <= TOPO_N_RS; i++)); do
+		nsx "${NS_RS[i]}" nft -f - <<-EOF || return 1
+		table inet fragprobe {
+			counter frags { }
+			counter big { }
+			chain pre {
+				type filter hook prerouting priority -500;
+				$frag counter name frags
+				$frag meta length > 1280 counter name big
+			}
+		}
+		EOF
+		defer nsx "${NS_RS[i]}" nft delete table inet fragprobe
+	done
+}
+
+# frag_counts: "FRAGS BIG", summed over the real servers.
+frag_counts()
+{
+	local i frags=0 big=0 n
+
+	for ((i = 1; i <= TOPO_N_RS; i++)); do
+		n=$(nsx "${NS_RS[i]}" nft list counter inet fragprobe frags |
+			sed -n 's/.*packets \([0-9]*\).*/\1/p')
+		frags=$((frags + n))
+		n=$(nsx "${NS_RS[i]}" nft list counter inet fragprobe big |
+			sed -n 's/.*packets \([0-9]*\).*/\1/p')
+		big=$((big + n))
+	done
+	echo "$frags $big"
+}
+
+# The director sends a datagram it reassembled on in fragments no larger
+# than those it came in (IPCB/IP6CB frag_max_size; an IPv6 router never
+# fragments), though its own link would take bigger ones: the client's
+# link has MTU 1280, the director's 1500.
+fragments_keep_size()
+{
+	local out f b
+
+	dir_config < <(udp53_lines)
+	frag_probe || { tap_fail "nft counters on the real servers"; return; }
+	ip -n "$NS_CLIENT" link set c0 mtu 1280
+	defer ip -n "$NS_CLIENT" link set c0 mtu 1500
+	out=$(client udp "$VIP" 53 --sport 33100 --count 3 --size 3000)
+	check_all_ok "3 datagrams of 3000 bytes from a client on an MTU of 1280 answered" \
+		"$out"
+	read -r f b <<< "$(frag_counts)"
+	check "the real servers got them in fragments ($f)" test "$f" -ge 9
+	check_eq "none longer than the client's 1280 bytes" "$b" 0
 }
 
 # DF and too big for the director's egress: ICMP frag-needed.

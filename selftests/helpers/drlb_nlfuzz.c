@@ -99,26 +99,43 @@ static const char *const scheds[] = { "rr", "wrr", "lc", "wlc", "sh", "mh",
 				      "sed", "nq", "fo", "ovf", "dh", "twos",
 				      "bogus", "" };
 
+/* A service's keys: an IPv4 address in @addr's first 4 bytes. */
 struct svc_key {
 	uint8_t proto;
-	uint32_t addr;
+	uint16_t af;
+	uint8_t addr[16];
 	uint16_t port;
 };
 
+/* One of 4 IPv4 (10.9.0.1..4) or, one in 4, IPv6 (2001:db8:9::1..4) VIPs. */
 static void rand_svc(struct svc_key *k)
 {
+	uint32_t a4 = htonl(0x0a090001 + pick(4));
+
+	memset(k, 0, sizeof(*k));
 	k->proto = protos[pick(8) ? pick(3) : 3];
-	k->addr = htonl(0x0a090001 + pick(4));
+	k->af = pick(4) ? AF_INET : AF_INET6;
+	if (k->af == AF_INET6) {
+		inet_pton(AF_INET6, "2001:db8:9::", k->addr);
+		k->addr[15] = 1 + pick(4);
+	} else {
+		memcpy(k->addr, &a4, 4);
+	}
 	k->port = ports[pick(4)];
 }
+
 
 static void put_svc(struct nl_msg *msg, const struct svc_key *k, int extras)
 {
 	struct nlattr *nest = nla_nest_start(msg, DRLB_A_SERVICE);
 
-	nla_put_u16(msg, DRLB_SVC_A_AF, pick(20) ? AF_INET : AF_INET6);
+	/* Now and then the other family, or the other family's length. */
+	nla_put_u16(msg, DRLB_SVC_A_AF, pick(20) ? k->af :
+			 k->af == AF_INET ? AF_INET6 : AF_INET);
 	nla_put_u8(msg, DRLB_SVC_A_PROTOCOL, k->proto);
-	nla_put(msg, DRLB_SVC_A_ADDR, pick(20) ? 4 : 16, &k->addr);
+	nla_put(msg, DRLB_SVC_A_ADDR,
+		pick(20) ? (int)addr_len(k->af) : 20 - (int)addr_len(k->af),
+		k->addr);
 	nla_put_u16(msg, DRLB_SVC_A_PORT, k->port);
 	if (extras) {
 		if (pick(2))
@@ -129,7 +146,7 @@ static void put_svc(struct nl_msg *msg, const struct svc_key *k, int extras)
 			nla_put_u32(msg, DRLB_SVC_A_PERSIST_TIMEOUT,
 				    pick(4) ? pick(600) : rnd());
 		if (!pick(3))
-			nla_put_u8(msg, DRLB_SVC_A_PERSIST_NETMASK, pick(40));
+			nla_put_u8(msg, DRLB_SVC_A_PERSIST_NETMASK, pick(140));
 		if (!pick(3))
 			nla_put_u8(msg, DRLB_SVC_A_EXPIRE_NODEST, pick(3));
 		if (!pick(3))
@@ -140,13 +157,22 @@ static void put_svc(struct nl_msg *msg, const struct svc_key *k, int extras)
 	nla_nest_end(msg, nest);
 }
 
-static void put_dest(struct nl_msg *msg, int extras)
+/* A server of @af (now and then of the other family): 6 of each. */
+static void put_dest(struct nl_msg *msg, uint16_t af, int extras)
 {
 	struct nlattr *nest = nla_nest_start(msg, DRLB_A_DEST);
-	uint32_t addr = htonl(0x0a000b00 + pick(6));
+	uint32_t a4 = htonl(0x0a000b00 + pick(6));
+	uint8_t a6[16];
 
-	nla_put_u16(msg, DRLB_DEST_A_AF, pick(20) ? AF_INET : AF_INET6);
-	nla_put(msg, DRLB_DEST_A_ADDR, 4, &addr);
+	inet_pton(AF_INET6, "2001:db8:9::b00", a6);
+	a6[15] += pick(6);
+	if (!pick(20))
+		af = af == AF_INET ? AF_INET6 : AF_INET;
+	nla_put_u16(msg, DRLB_DEST_A_AF, af);
+	if (af == AF_INET6)
+		nla_put(msg, DRLB_DEST_A_ADDR, 16, a6);
+	else
+		nla_put(msg, DRLB_DEST_A_ADDR, 4, &a4);
 	if (extras && pick(2))
 		nla_put_u32(msg, DRLB_DEST_A_WEIGHT,
 			    pick(4) ? pick(10) : rnd());
@@ -197,14 +223,14 @@ static struct nl_msg *gen_valid(void)
 	case DRLB_CMD_NEW_DEST:
 	case DRLB_CMD_SET_DEST:
 		put_svc(msg, &k, 0);
-		put_dest(msg, 1);
+		put_dest(msg, k.af, 1);
 		break;
 	case DRLB_CMD_DEL_DEST:
 	case DRLB_CMD_GET_DEST:
 		if (cmd == DRLB_CMD_DEL_DEST || !dump || pick(2))
 			put_svc(msg, &k, 0);
 		if (!dump)
-			put_dest(msg, 0);
+			put_dest(msg, k.af, 0);
 		break;
 	case DRLB_CMD_SET_CONFIG:
 		nest = nla_nest_start(msg, DRLB_A_CONFIG);
@@ -214,7 +240,7 @@ static struct nl_msg *gen_valid(void)
 	case DRLB_CMD_NEW_ARP:
 	case DRLB_CMD_DEL_ARP:
 		nest = nla_nest_start(msg, DRLB_A_ARP);
-		vip = k.addr;
+		memcpy(&vip, k.addr, 4);
 		nla_put_u16(msg, DRLB_ARP_A_AF, AF_INET);
 		nla_put(msg, DRLB_ARP_A_ADDR, 4, &vip);
 		if (pick(2))
@@ -269,16 +295,20 @@ static int svc_cb(struct nlattr **tb, void *arg)
 	struct svc_key *k;
 
 	if (drlb_nl_parse_nested(st, DRLB_SVC_A_MAX, tb[DRLB_A_SERVICE]) ||
-	    !st[DRLB_SVC_A_PROTOCOL] || !st[DRLB_SVC_A_ADDR] ||
-	    !st[DRLB_SVC_A_PORT] || nla_len(st[DRLB_SVC_A_ADDR]) != 4) {
+	    !st[DRLB_SVC_A_AF] || !st[DRLB_SVC_A_PROTOCOL] ||
+	    !st[DRLB_SVC_A_ADDR] || !st[DRLB_SVC_A_PORT] ||
+	    (size_t)nla_len(st[DRLB_SVC_A_ADDR]) !=
+	    addr_len(nla_get_u16(st[DRLB_SVC_A_AF]))) {
 		w->bad++;
 		return 0;
 	}
 	if (w->services >= 4096)
 		return 0;
 	k = &w->keys[w->services];
+	memset(k, 0, sizeof(*k));
+	k->af = nla_get_u16(st[DRLB_SVC_A_AF]);
 	k->proto = nla_get_u8(st[DRLB_SVC_A_PROTOCOL]);
-	memcpy(&k->addr, nla_data(st[DRLB_SVC_A_ADDR]), 4);
+	memcpy(k->addr, nla_data(st[DRLB_SVC_A_ADDR]), addr_len(k->af));
 	k->port = nla_get_u16(st[DRLB_SVC_A_PORT]);
 	w->num_dests[w->services] = st[DRLB_SVC_A_NUM_DESTS] ?
 		nla_get_u32(st[DRLB_SVC_A_NUM_DESTS]) : 0xffffffff;
@@ -304,9 +334,9 @@ static int dump_dests(const struct svc_key *k, int *n)
 	struct nl_msg *msg = drlb_nl_msg(DRLB_CMD_GET_DEST, 1);
 	struct nlattr *nest = nla_nest_start(msg, DRLB_A_SERVICE);
 
-	nla_put_u16(msg, DRLB_SVC_A_AF, AF_INET);
+	nla_put_u16(msg, DRLB_SVC_A_AF, k->af);
 	nla_put_u8(msg, DRLB_SVC_A_PROTOCOL, k->proto);
-	nla_put(msg, DRLB_SVC_A_ADDR, 4, &k->addr);
+	nla_put(msg, DRLB_SVC_A_ADDR, addr_len(k->af), k->addr);
 	nla_put_u16(msg, DRLB_SVC_A_PORT, k->port);
 	nla_nest_end(msg, nest);
 	*n = 0;
@@ -397,10 +427,13 @@ static int known_state(void)
 		return 0;
 	}
 	for (int i = 0; i < w.services; i++) {
-		uint32_t a = ntohl(w.keys[i].addr);
-		uint32_t want = a == 0x0a630000 ? 4 : 0;
+		uint32_t a;
+		uint32_t want;
 
-		if (a < 0x0a630000 || a > 0x0a630008 || w.keys[i].port != 80 ||
+		memcpy(&a, w.keys[i].addr, 4);
+		a = ntohl(a);
+		want = a == 0x0a630000 ? 4 : 0;
+		if (w.keys[i].af != AF_INET || a < 0x0a630000 || a > 0x0a630008 || w.keys[i].port != 80 ||
 		    w.num_dests[i] != want ||
 		    dump_dests(&w.keys[i], &n) || (uint32_t)n != want) {
 			printf("# service %08x: unexpected (%u servers)\n", a,
